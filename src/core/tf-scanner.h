@@ -1,0 +1,72 @@
+/* tf-scanner.h — walk folders and read files on a worker pool
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tf-item.h"
+#include "tf-reader.h"
+
+G_BEGIN_DECLS
+
+#define TF_TYPE_SCANNER (tf_scanner_get_type ())
+
+G_DECLARE_FINAL_TYPE (TfScanner, tf_scanner, TF, SCANNER, GObject)
+
+/**
+ * TfScannerItemsFunc:
+ * @items: (element-type TfItem): a batch of items, in scan order within the
+ *   batch; each item's tf_item_get_path() is relative to what the user gave
+ *   (the argument path joined with the path below it).
+ * @n_files_done: files read so far
+ * @n_files_total: files found so far (grows while folders are walked)
+ *
+ * Called on the thread-default main context of the caller of
+ * tf_scanner_scan_async(), several times while the scan runs.
+ */
+typedef void (*TfScannerItemsFunc) (GPtrArray *items,
+                                    guint      n_files_done,
+                                    guint      n_files_total,
+                                    gpointer   user_data);
+
+TfScanner *tf_scanner_new          (void);
+void       tf_scanner_set_flags    (TfScanner          *self,
+                                    TfReadFlags         flags);
+/* Worker threads; 0 = number of processors (the default) */
+void       tf_scanner_set_n_workers (TfScanner         *self,
+                                     guint              n_workers);
+/* Items are emitted sorted by path within each argument when TRUE
+ * (the CLI wants stable output); otherwise as soon as they are read. */
+void       tf_scanner_set_ordered  (TfScanner          *self,
+                                    gboolean            ordered);
+
+/* @paths: files or folders (local paths or GIO URIs). A path that does not
+ * exist fails the whole scan with G_IO_ERROR_NOT_FOUND before anything is
+ * read; unreadable files below a folder become PARSE_ERROR items. */
+void       tf_scanner_scan_async   (TfScanner          *self,
+                                    const char * const *paths,
+                                    GCancellable       *cancellable,
+                                    TfScannerItemsFunc  items_func,
+                                    gpointer            items_data,
+                                    GDestroyNotify      items_destroy,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+/* Returns the number of files read */
+gboolean   tf_scanner_scan_finish  (TfScanner          *self,
+                                    GAsyncResult       *result,
+                                    guint              *n_files,
+                                    GError            **error);
+/* Blocking convenience for the CLI and tests: all items, sorted by path.
+ * (element-type TfItem) (transfer full) */
+GPtrArray *tf_scanner_scan_sync    (TfScanner          *self,
+                                    const char * const *paths,
+                                    GCancellable       *cancellable,
+                                    guint              *n_files,
+                                    GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,109 @@
+/* tf-fixturegen.h — TEST-ONLY generator of meeting fixtures
+ *
+ * No public sample carries a 1601 track-status time (see
+ * shared/corpus/NOTES.md), so tests, the demo data and the benchmarks build
+ * their own with this generator. It is never linked into trackfix or
+ * trackfix-cli.
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "tf-core.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char      *name;
+  const char      *address;        /* SMTP address */
+  TfRecipientType  type;           /* ORGANIZER, TO (required), CC (optional), RESOURCE */
+  int              track_status;   /* TF_TRACK_STATUS_ABSENT to omit 0x5FFF0003 */
+  gboolean         has_track_time; /* FALSE to omit 0x5FFB0040 */
+  guint64          track_time;     /* FILETIME */
+} TfGenRecipient;
+
+typedef struct
+{
+  const char           *message_class;  /* e.g. "IPM.Schedule.Meeting.Request" */
+  const char           *subject;
+  const char           *uid;            /* seeds the GlobalObjectId; NULL = random */
+  gint                  sequence;       /* PidLidAppointmentSequence, -1 to omit */
+  gboolean              has_attendee_cc;
+  guint64               attendee_cc;    /* PidLidAttendeeCriticalChange */
+  gboolean              has_owner_cc;
+  guint64               owner_cc;       /* PidLidOwnerCriticalChange */
+  gint64                sent;           /* unix seconds (PR_CLIENT_SUBMIT_TIME) */
+  const TfGenRecipient *recipients;
+  guint                 n_recipients;
+} TfGenMeeting;
+
+typedef struct
+{
+  const char *address;
+  const char *name;
+  const char *partstat;   /* "ACCEPTED", … or NULL */
+  const char *role;       /* "REQ-PARTICIPANT", … or NULL */
+} TfGenAttendee;
+
+typedef struct
+{
+  const char          *method;          /* "REQUEST", "REPLY", "CANCEL", "COUNTER", NULL */
+  const char          *uid;
+  gint                 sequence;
+  gint64               dtstamp;         /* unix seconds */
+  const char          *organizer;       /* address */
+  const TfGenAttendee *attendees;
+  guint                n_attendees;
+  const char          *summary;
+  /* X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE / -OWNER-CRITICAL-CHANGE
+   * verbatim values ("20080820T113400Z", "16010101T000000Z"); NULL omits */
+  const char          *attendee_cc;
+  const char          *owner_cc;
+} TfGenEvent;
+
+/* Raw TNEF stream (winmail.dat) with attMessageClass, attMsgProps (named
+ * properties for GOID, sequence, critical changes) and attRecipTable. */
+GBytes *tf_gen_tnef       (const TfGenMeeting *meeting);
+/* Outlook .msg (CFB, written with libgsf) with the same content. */
+GBytes *tf_gen_msg        (const TfGenMeeting *meeting);
+/* iCalendar text, CRLF line ends, folded at 75 octets. */
+GBytes *tf_gen_ics        (const TfGenEvent   *event);
+
+/* RFC 5322 queue message (CRLF) from @from to @to with @subject and @date;
+ * @tnef (nullable) attached as application/ms-tnef "winmail.dat" (base64),
+ * @ics (nullable) as text/calendar inside multipart/alternative. Extra
+ * envelope lines (X-Sender / X-Receiver) are written first when
+ * @with_envelope is TRUE, as in an Exchange 2003 queue/Drop file. */
+GBytes *tf_gen_eml        (const char         *from,
+                           const char         *to,
+                           const char         *subject,
+                           gint64              date,
+                           GBytes             *tnef,
+                           GBytes             *ics,
+                           const char         *ical_method,
+                           gboolean            with_envelope);
+/* RFC 3464 DSN (multipart/report) for @recipients with @status
+ * ("4.4.7"), plus the Exchange 2003 text part ("… #4.4.7>"). */
+GBytes *tf_gen_dsn        (const char         *reporting_mta,
+                           const char * const *recipients,
+                           const char         *status,
+                           const char         *subject,
+                           gint64              date);
+
+/* Writes the demo folder (data/demo layout): a queue with healthy and
+ * affected TNEF updates, iCalendar replies with and without the critical
+ * change stamp, organizer .msg items, an NDR and a damaged file. */
+gboolean tf_gen_demo      (const char         *dir,
+                           GError            **error);
+/* Writes @n realistic queue files (mix of formats, ~1 in 10 affected) into
+ * @dir for benchmarks. @seed makes it reproducible. */
+gboolean tf_gen_queue     (const char         *dir,
+                           guint               n,
+                           guint32             seed,
+                           GError            **error);
+
+G_END_DECLS
