@@ -51,8 +51,8 @@ G_BEGIN_DECLS
  *
  * Returns: (transfer full) (nullable): the message
  */
-GMimeMessage *tf_mime_parse_bytes   (GBytes        *data,
-                                     GError       **error);
+GMimeMessage *tf_mime_parse_bytes (GBytes *data,
+                                   GError **error);
 
 /**
  * tf_mime_find_part:
@@ -60,8 +60,8 @@ GMimeMessage *tf_mime_parse_bytes   (GBytes        *data,
  * Returns: (transfer none) (nullable): the part numbered @part_index as
  *   described above, or NULL.
  */
-GMimeObject  *tf_mime_find_part     (GMimeMessage  *message,
-                                     gint           part_index);
+GMimeObject *tf_mime_find_part (GMimeMessage *message,
+                                gint part_index);
 
 /**
  * tf_mime_dup_part_types:
@@ -70,9 +70,9 @@ GMimeObject  *tf_mime_find_part     (GMimeMessage  *message,
  *   case) of every numbered part, indexed by part number. For tests and
  *   `show`.
  */
-GPtrArray    *tf_mime_dup_part_types (GMimeMessage *message);
+GPtrArray *tf_mime_dup_part_types (GMimeMessage *message);
 
 /* Decoded (transfer encoding removed) content of a leaf part. */
-GBytes       *tf_mime_dup_part_content (GMimePart  *part);
+GBytes *tf_mime_dup_part_content (GMimePart *part);
 
 G_END_DECLS

@@ -1,0 +1,667 @@
+/* tf-ical.c — iCalendar / iTIP reader (libical)
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-autocleanups-private.h"
+#include "tf-filetime.h"
+#include "tf-reader.h"
+
+/*
+ * Thread safety: the scanner calls tf_ical_read() from several worker
+ * threads at once. libical 3.0 built with pthreads (as Debian's is) keeps
+ * icalerrno and its temporary-string ring buffer per thread, and only
+ * global *settings* (icalerror_set_errors_are_fatal(), unknown-token
+ * handling, the built-in time-zone cache) are shared. We set those once
+ * (ensure_libical) before any parsing and never touch time zones: values
+ * are read as text, never converted between zones. So parsing needs no
+ * lock of ours.
+ */
+
+#define GOID_PREFIX_HEX "040000008200E00074C5B7101A82E008"
+/* Hex digits of GlobalObjectId bytes 16..19 (year, month, day): zero in
+ * the CleanGlobalObjectId */
+#define GOID_INSTANCE_HEX_START 32
+#define GOID_INSTANCE_HEX_LEN 8
+
+#define MAX_PARSE_ERRORS 3
+
+typedef struct
+{
+  TfItem *item;
+  gint part_index;
+  TfReadFlags flags;
+  const char *where;
+  guint n_errors;
+} IcalContext;
+
+static void
+ensure_libical (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      /* Never abort or print on malformed input: libical records errors in
+       * X-LIC-ERROR properties, which we report as findings. */
+      icalerror_set_errors_are_fatal (0);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+static gboolean
+contains_ascii_case (const char *haystack,
+                     const char *needle)
+{
+  gsize needle_len = strlen (needle);
+
+  for (const char *p = haystack; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, needle, needle_len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+add_parse_error (IcalContext *ctx,
+                 const char *what)
+{
+  if (ctx->n_errors >= MAX_PARSE_ERRORS)
+    return;
+
+  ctx->n_errors++;
+  tf_item_add_finding (ctx->item,
+                       tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                              /* Translators: the first %s is "the calendar file" or
+                                               * "calendar MIME part 3"; the second says what is wrong */
+                                              _ ("In %s: %s"),
+                                              ctx->where, what));
+}
+
+/* "mailto:User@Example.com" → "User@Example.com" (also "MAILTO:mailto:x") */
+static char *
+dup_cal_address (const char *value)
+{
+  g_autofree char *address = NULL;
+
+  if (value == NULL)
+    return NULL;
+
+  while (g_ascii_strncasecmp (value, "mailto:", 7) == 0)
+    value += 7;
+
+  address = g_strstrip (g_strdup (value));
+  if (*address == '\0')
+    return NULL;
+
+  return g_steal_pointer (&address);
+}
+
+/* The parameter's value as written ("ACCEPTED", "X-FOO"), or NULL */
+static char *
+dup_param_text (icalproperty *prop,
+                icalparameter_kind kind)
+{
+  icalparameter *param = icalproperty_get_first_parameter (prop, kind);
+  g_autofree char *value = NULL;
+  char *text;
+  const char *eq;
+  gsize len;
+
+  if (param == NULL)
+    return NULL;
+
+  text = icalparameter_as_ical_string_r (param);
+  if (text == NULL)
+    return NULL;
+
+  eq = strchr (text, '=');
+  value = g_strdup (eq != NULL ? eq + 1 : text);
+  icalmemory_free_buffer (text);
+
+  len = strlen (value);
+  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+    {
+      value[len - 1] = '\0';
+      memmove (value, value + 1, len - 1);
+    }
+
+  if (*value == '\0')
+    return NULL;
+
+  return g_steal_pointer (&value);
+}
+
+static int
+partstat_to_track_status (const char *partstat)
+{
+  if (partstat == NULL)
+    return TF_TRACK_STATUS_ABSENT;
+  if (g_ascii_strcasecmp (partstat, "ACCEPTED") == 0)
+    return TF_TRACK_STATUS_ACCEPTED;
+  if (g_ascii_strcasecmp (partstat, "TENTATIVE") == 0)
+    return TF_TRACK_STATUS_TENTATIVE;
+  if (g_ascii_strcasecmp (partstat, "DECLINED") == 0)
+    return TF_TRACK_STATUS_DECLINED;
+  /* kopano's import maps NEEDS-ACTION to 5 (not responded) */
+  if (g_ascii_strcasecmp (partstat, "NEEDS-ACTION") == 0)
+    return TF_TRACK_STATUS_NOT_RESPONDED;
+
+  return TF_TRACK_STATUS_NONE;
+}
+
+static TfRecipientType
+attendee_type (const char *role,
+               const char *cutype)
+{
+  if (cutype != NULL && (g_ascii_strcasecmp (cutype, "RESOURCE") == 0 || g_ascii_strcasecmp (cutype, "ROOM") == 0))
+    return TF_RECIPIENT_TYPE_RESOURCE;
+  if (role != NULL && g_ascii_strcasecmp (role, "OPT-PARTICIPANT") == 0)
+    return TF_RECIPIENT_TYPE_CC;
+  if (role != NULL && g_ascii_strcasecmp (role, "NON-PARTICIPANT") == 0)
+    return TF_RECIPIENT_TYPE_RESOURCE;
+
+  return TF_RECIPIENT_TYPE_TO;
+}
+
+/* Returns the item's iCalendar recipient for @address, creating it. */
+static TfRecipient *
+ensure_recipient (TfItem *item,
+                  const char *address,
+                  gboolean *created)
+{
+  TfRecipient *recipient = tf_item_find_recipient (item, address, TF_SOURCE_ICAL);
+
+  *created = recipient == NULL;
+  if (recipient != NULL)
+    return recipient;
+
+  recipient = tf_recipient_new (TF_SOURCE_ICAL);
+  tf_recipient_set_address (recipient, address);
+
+  return recipient;
+}
+
+static void
+read_organizer (IcalContext *ctx,
+                icalproperty *prop)
+{
+  g_autofree char *address = dup_cal_address (icalproperty_get_organizer (prop));
+  g_autofree char *name = dup_param_text (prop, ICAL_CN_PARAMETER);
+  TfRecipient *recipient;
+  gboolean created;
+
+  if (address == NULL)
+    return;
+
+  recipient = ensure_recipient (ctx->item, address, &created);
+  tf_recipient_set_is_organizer (recipient, TRUE);
+  tf_recipient_set_recipient_type (recipient, TF_RECIPIENT_TYPE_ORGANIZER);
+  if (name != NULL && tf_recipient_get_name (recipient) == NULL)
+    tf_recipient_set_name (recipient, name);
+
+  if (tf_item_get_from (ctx->item) == NULL)
+    {
+      g_autofree char *display = tf_recipient_dup_display (recipient);
+      tf_item_set_from (ctx->item, display);
+    }
+
+  if (created)
+    {
+      tf_item_add_recipient (ctx->item, recipient);
+      g_object_unref (recipient);
+    }
+}
+
+static void
+read_attendee (IcalContext *ctx,
+               icalproperty *prop)
+{
+  g_autofree char *address = dup_cal_address (icalproperty_get_attendee (prop));
+  g_autofree char *name = NULL;
+  g_autofree char *partstat = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *cutype = NULL;
+  TfRecipient *recipient;
+  gboolean created;
+
+  if (address == NULL)
+    return;
+
+  name = dup_param_text (prop, ICAL_CN_PARAMETER);
+  partstat = dup_param_text (prop, ICAL_PARTSTAT_PARAMETER);
+  role = dup_param_text (prop, ICAL_ROLE_PARAMETER);
+  cutype = dup_param_text (prop, ICAL_CUTYPE_PARAMETER);
+
+  /* One row per address: the organizer often lists itself as an attendee,
+   * and recurrence exceptions repeat the attendee list. The first values
+   * seen win. */
+  recipient = ensure_recipient (ctx->item, address, &created);
+
+  if (name != NULL && tf_recipient_get_name (recipient) == NULL)
+    tf_recipient_set_name (recipient, name);
+  if (partstat != NULL && tf_recipient_get_partstat (recipient) == NULL)
+    tf_recipient_set_partstat (recipient, partstat);
+  if (role != NULL && tf_recipient_get_role (recipient) == NULL)
+    tf_recipient_set_role (recipient, role);
+  if (tf_recipient_get_track_status (recipient) == TF_TRACK_STATUS_ABSENT)
+    tf_recipient_set_track_status (recipient, partstat_to_track_status (partstat));
+  if (!tf_recipient_get_is_organizer (recipient))
+    tf_recipient_set_recipient_type (recipient, attendee_type (role, cutype));
+
+  if (created)
+    {
+      tf_item_add_recipient (ctx->item, recipient);
+      g_object_unref (recipient);
+    }
+}
+
+static void
+add_time_stamp (IcalContext *ctx,
+                TfStampKind kind,
+                const char *name,
+                const char *value)
+{
+  TfStamp stamp = { 0 };
+
+  if (value == NULL || !tf_filetime_parse_ical (value, &stamp.filetime))
+    {
+      g_autofree char *what = NULL;
+
+      /* Translators: %s is an iCalendar property name, then its value */
+      what = g_strdup_printf (_ ("%s has a value that is not a date-time: “%s”"),
+                              name, value != NULL ? value : "");
+      add_parse_error (ctx, what);
+      return;
+    }
+
+  stamp.kind = kind;
+  stamp.source = TF_SOURCE_ICAL;
+  stamp.offset = -1;
+  stamp.part_index = ctx->part_index;
+  tf_item_add_stamp (ctx->item, &stamp);
+}
+
+static gboolean
+is_microsoft_x_name (const char *name)
+{
+  return g_ascii_strncasecmp (name, "X-MICROSOFT-", 12) == 0 || g_ascii_strncasecmp (name, "X-MS-OLK-", 9) == 0;
+}
+
+static void
+keep_x_prop (IcalContext *ctx,
+             const char *name,
+             const char *value)
+{
+  TfProp *prop;
+
+  if ((ctx->flags & TF_READ_FULL) == 0)
+    return;
+
+  prop = tf_prop_new (0, value != NULL ? value : "", -1);
+  prop->name = g_ascii_strup (name, -1);
+  tf_item_take_prop (ctx->item, prop);
+}
+
+/* Errors libical recorded (as X-LIC-ERROR) about properties we rely on.
+ * Empty DESCRIPTION / LOCATION and the like are common and harmless. */
+static void
+check_lib_errors (IcalContext *ctx,
+                  icalcomponent *comp)
+{
+  static const char *const watched[] = {
+    "ATTENDEE property",
+    "ORGANIZER property",
+    "UID property",
+    "DTSTAMP property",
+    "SEQUENCE property",
+    "METHOD property",
+    "X-MICROSOFT-CDO-",
+  };
+
+  for (icalproperty *prop = icalcomponent_get_first_property (comp, ICAL_XLICERROR_PROPERTY);
+       prop != NULL;
+       prop = icalcomponent_get_next_property (comp, ICAL_XLICERROR_PROPERTY))
+    {
+      const char *text = icalproperty_get_xlicerror (prop);
+
+      if (text == NULL)
+        continue;
+
+      for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+        if (strstr (text, watched[i]) != NULL)
+          {
+            g_autofree char *clean = g_utf8_make_valid (text, -1);
+
+            add_parse_error (ctx, g_strstrip (clean));
+            break;
+          }
+    }
+}
+
+/* A GlobalObjectId written as hex ("040000008200E00074C5B710…") */
+static gboolean
+is_goid_hex (const char *uid)
+{
+  gsize len = strlen (uid);
+
+  if (len < GOID_INSTANCE_HEX_START + GOID_INSTANCE_HEX_LEN || len % 2 != 0 || g_ascii_strncasecmp (uid, GOID_PREFIX_HEX, strlen (GOID_PREFIX_HEX)) != 0)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (uid[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+read_uid (IcalContext *ctx,
+          const char *uid)
+{
+  g_autofree char *goid = NULL;
+
+  if (uid == NULL || *uid == '\0' || tf_item_get_uid (ctx->item) != NULL)
+    return;
+
+  if (!is_goid_hex (uid))
+    {
+      tf_item_set_uid (ctx->item, uid);
+      if (tf_item_get_meeting_key (ctx->item) == NULL)
+        tf_item_set_meeting_key (ctx->item, uid);
+      return;
+    }
+
+  /* Upper-case hex like the MAPI readers; the meeting key is the
+   * CleanGlobalObjectId: the instance date (bytes 16..19) zeroed. */
+  goid = g_ascii_strup (uid, -1);
+  tf_item_set_uid (ctx->item, goid);
+  memset (goid + GOID_INSTANCE_HEX_START, '0', GOID_INSTANCE_HEX_LEN);
+  if (tf_item_get_meeting_key (ctx->item) == NULL)
+    tf_item_set_meeting_key (ctx->item, goid);
+}
+static void
+read_component (IcalContext *ctx,
+                icalcomponent *comp,
+                gboolean first)
+{
+  gint sequence = -1;
+  gint cdo_sequence = -1;
+
+  check_lib_errors (ctx, comp);
+
+  for (icalproperty *prop = icalcomponent_get_first_property (comp, ICAL_ANY_PROPERTY);
+       prop != NULL;
+       prop = icalcomponent_get_next_property (comp, ICAL_ANY_PROPERTY))
+    {
+      switch (icalproperty_isa (prop))
+        {
+        case ICAL_ORGANIZER_PROPERTY:
+          read_organizer (ctx, prop);
+          break;
+
+        case ICAL_ATTENDEE_PROPERTY:
+          read_attendee (ctx, prop);
+          break;
+
+        case ICAL_UID_PROPERTY:
+          if (first)
+            read_uid (ctx, icalproperty_get_uid (prop));
+          break;
+
+        case ICAL_SEQUENCE_PROPERTY:
+          if (first)
+            sequence = MAX (icalproperty_get_sequence (prop), 0);
+          break;
+
+        case ICAL_SUMMARY_PROPERTY:
+          if (first && tf_item_get_subject (ctx->item) == NULL)
+            {
+              const char *summary = icalproperty_get_summary (prop);
+
+              if (summary != NULL && *summary != '\0')
+                tf_item_set_subject (ctx->item, summary);
+            }
+          break;
+
+        case ICAL_DTSTAMP_PROPERTY:
+          add_time_stamp (ctx, TF_STAMP_DTSTAMP, "DTSTAMP",
+                          icalproperty_get_value_as_string (prop));
+          break;
+
+        case ICAL_X_PROPERTY:
+          {
+            const char *name = icalproperty_get_x_name (prop);
+            /* The value as written: libical keeps X- values as text, so
+             * "16010101T000000Z" survives unchanged. */
+            const char *value = icalproperty_get_value_as_string (prop);
+
+            if (name == NULL || !is_microsoft_x_name (name))
+              break;
+
+            keep_x_prop (ctx, name, value);
+
+            if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE") == 0)
+              add_time_stamp (ctx, TF_STAMP_ATTENDEE_CRITICAL_CHANGE, name, value);
+            else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE") == 0)
+              add_time_stamp (ctx, TF_STAMP_OWNER_CRITICAL_CHANGE, name, value);
+            else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-REPLYTIME") == 0)
+              add_time_stamp (ctx, TF_STAMP_REPLY_TIME, name, value);
+            else if (first && g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-APPT-SEQUENCE") == 0)
+              {
+                gint64 number;
+
+                if (value != NULL && g_ascii_string_to_signed (value, 10, 0, G_MAXINT, &number, NULL))
+                  cdo_sequence = (gint) number;
+              }
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  /* [MS-OXCICAL]: X-MICROSOFT-CDO-APPT-SEQUENCE wins over SEQUENCE. */
+  if (cdo_sequence >= 0)
+    sequence = cdo_sequence;
+  if (first && sequence >= 0 && tf_item_get_sequence (ctx->item) < 0)
+    tf_item_set_sequence (ctx->item, sequence);
+}
+
+static gboolean
+is_scheduling_component (icalcomponent *comp)
+{
+  switch (icalcomponent_isa (comp))
+    {
+    case ICAL_VEVENT_COMPONENT:
+    case ICAL_VTODO_COMPONENT:
+    case ICAL_VJOURNAL_COMPONENT:
+    case ICAL_VFREEBUSY_COMPONENT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+has_scheduling_component (icalcomponent *calendar)
+{
+  for (icalcomponent *comp = icalcomponent_get_first_component (calendar, ICAL_ANY_COMPONENT);
+       comp != NULL;
+       comp = icalcomponent_get_next_component (calendar, ICAL_ANY_COMPONENT))
+    if (is_scheduling_component (comp))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The VCALENDAR the item stands for: @root itself, or for concatenated
+ * objects (libical wraps them in an XROOT) the first one that schedules
+ * something, else the first one. */
+static icalcomponent *
+pick_calendar (icalcomponent *root)
+{
+  icalcomponent *first = NULL;
+
+  if (icalcomponent_isa (root) == ICAL_VCALENDAR_COMPONENT)
+    return root;
+
+  if (icalcomponent_isa (root) != ICAL_XROOT_COMPONENT)
+    return NULL;
+
+  for (icalcomponent *cal = icalcomponent_get_first_component (root, ICAL_VCALENDAR_COMPONENT);
+       cal != NULL;
+       cal = icalcomponent_get_next_component (root, ICAL_VCALENDAR_COMPONENT))
+    {
+      if (has_scheduling_component (cal))
+        return cal;
+      if (first == NULL)
+        first = cal;
+    }
+
+  return first;
+}
+
+static void
+read_calendar (IcalContext *ctx,
+               icalcomponent *calendar)
+{
+  gboolean first = TRUE;
+  icalproperty *method;
+
+  check_lib_errors (ctx, calendar);
+
+  method = icalcomponent_get_first_property (calendar, ICAL_METHOD_PROPERTY);
+  if (method != NULL && tf_item_get_ical_method (ctx->item) == NULL)
+    {
+      const char *text = icalproperty_get_value_as_string (method);
+
+      if (text != NULL && *text != '\0')
+        {
+          g_autofree char *upper = g_ascii_strup (text, -1);
+          tf_item_set_ical_method (ctx->item, upper);
+        }
+    }
+
+  for (icalproperty *prop = icalcomponent_get_first_property (calendar, ICAL_X_PROPERTY);
+       prop != NULL;
+       prop = icalcomponent_get_next_property (calendar, ICAL_X_PROPERTY))
+    {
+      const char *name = icalproperty_get_x_name (prop);
+
+      if (name != NULL && is_microsoft_x_name (name))
+        keep_x_prop (ctx, name, icalproperty_get_value_as_string (prop));
+    }
+
+  /* Every scheduling component of this calendar contributes attendees and
+   * time stamps (a recurring meeting's exceptions are further VEVENTs with
+   * the same UID); UID, SEQUENCE and SUMMARY come from the first one. */
+  for (icalcomponent *comp = icalcomponent_get_first_component (calendar, ICAL_ANY_COMPONENT);
+       comp != NULL;
+       comp = icalcomponent_get_next_component (calendar, ICAL_ANY_COMPONENT))
+    {
+      if (!is_scheduling_component (comp))
+        continue;
+
+      read_component (ctx, comp, first);
+      first = FALSE;
+    }
+}
+
+/**
+ * tf_ical_read:
+ * @text: iCalendar text (need not be NUL-terminated)
+ * @len: its length in bytes
+ * @item: the item to fill
+ * @part_index: the MIME part the text came from, or -1 for an .ics file
+ * @flags: with TF_READ_FULL every X-MICROSOFT-* / X-MS-OLK-* property is
+ *   kept as a TfProp (tag 0, @name = property name, @value = text)
+ *
+ * Reads METHOD, UID (the meeting key is the UID, or for a GlobalObjectId
+ * in hex the CleanGlobalObjectId), SEQUENCE / X-MICROSOFT-CDO-APPT-SEQUENCE,
+ * SUMMARY (as subject if the item has none), DTSTAMP, ORGANIZER, every
+ * ATTENDEE (one recipient per address, PARTSTAT mapped to a track status),
+ * and the X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE / -OWNER-CRITICAL-CHANGE
+ * / -REPLYTIME stamps (read from the value text, so 1601 dates survive).
+ *
+ * When @text holds several VCALENDAR objects (concatenated iTIP messages),
+ * the item stands for the first one holding a VEVENT, VTODO, VJOURNAL or
+ * VFREEBUSY; the others are ignored. Fields the item already has (from
+ * the message headers or an earlier calendar part) are kept; recipients
+ * are merged by address.
+ *
+ * Returns: FALSE when no VCALENDAR could be read (a PARSE_ERROR finding
+ *   says why)
+ */
+gboolean
+tf_ical_read (const char *text,
+              gsize len,
+              TfItem *item,
+              gint part_index,
+              TfReadFlags flags)
+{
+  g_autoptr (icalcomponent) root = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *where = NULL;
+  IcalContext ctx = { item, part_index, flags, NULL, 0 };
+  icalcomponent *calendar;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  ensure_libical ();
+
+  if (part_index >= 0)
+    /* Translators: %d is a MIME part number */
+    where = g_strdup_printf (_ ("calendar MIME part %d"), part_index);
+  else
+    where = g_strdup (_ ("the calendar file"));
+  ctx.where = where;
+
+  /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
+  copy = g_strndup (text != NULL ? text : "", len);
+  if (!g_utf8_validate (copy, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (copy, -1);
+
+      g_free (copy);
+      copy = valid;
+    }
+
+  if (!contains_ascii_case (copy, "BEGIN:VCALENDAR"))
+    {
+      add_parse_error (&ctx, _ ("there is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
+      return FALSE;
+    }
+
+  icalerror_clear_errno ();
+  root = icalparser_parse_string (copy);
+  calendar = root != NULL ? pick_calendar (root) : NULL;
+  if (calendar == NULL)
+    {
+      g_autofree char *what = NULL;
+
+      if (icalerrno != ICAL_NO_ERROR)
+        /* Translators: %s is libical's error message */
+        what = g_strdup_printf (_ ("libical could not read a VCALENDAR object (%s)."),
+                                icalerror_strerror (icalerrno));
+      else
+        what = g_strdup (_ ("libical could not read a VCALENDAR object."));
+
+      add_parse_error (&ctx, what);
+      return FALSE;
+    }
+
+  read_calendar (&ctx, calendar);
+  tf_item_add_source (item, TF_SOURCE_ICAL);
+
+  return TRUE;
+}

@@ -1,0 +1,790 @@
+/* tf-mime.c — RFC 5322 / MIME reader (GMime)
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-autocleanups-private.h"
+#include "tf-mime-private.h"
+#include "tf-reader.h"
+
+/* Decoded parts larger than this are not handed to the readers: no
+ * meeting item or report comes close, and it bounds memory per file. */
+#define MAX_DECODED_PART (256 * 1024 * 1024)
+
+/*
+ * TfBytesStream: a read-only GMimeStream over a GBytes.
+ *
+ * GMime only offers memory streams over a GByteArray it owns (copying a
+ * mapped file first) or over a file descriptor. The scanner hands readers
+ * a GBytes (often a mapped file), so this small stream lets GMimeParser
+ * read it in place; with the parser's persist-stream mode every part's
+ * content stays a substream of the input, which also gives repair the byte
+ * offsets of each part.
+ */
+#define TF_TYPE_BYTES_STREAM (tf_bytes_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TfBytesStream, tf_bytes_stream, TF, BYTES_STREAM, GMimeStream)
+
+struct _TfBytesStream
+{
+  GMimeStream parent_instance;
+
+  GBytes *bytes;
+  const guint8 *data;
+  gint64 len;
+};
+
+G_DEFINE_FINAL_TYPE (TfBytesStream, tf_bytes_stream, GMIME_TYPE_STREAM)
+
+typedef struct
+{
+  gboolean truncated;
+  gint64 truncated_offset;
+  gboolean nesting_overflow;
+} ParseIssues;
+
+/* Called for every numbered part; return TRUE to stop the walk. */
+typedef gboolean (*PartVisitFunc) (GMimeObject *part,
+                                   gint index,
+                                   guint n_messages,
+                                   gpointer user_data);
+
+typedef struct
+{
+  PartVisitFunc func;
+  gpointer user_data;
+  gint next_index;
+  gboolean too_deep;
+  gboolean stopped;
+} PartWalk;
+
+typedef struct
+{
+  TfItem *item;
+  TfReadFlags flags;
+  gboolean read_something;
+} ReadContext;
+
+typedef struct
+{
+  gint wanted;
+  GMimeObject *found;
+} FindContext;
+
+static gint64
+bytes_stream_bound_end (GMimeStream *stream)
+{
+  TfBytesStream *self = TF_BYTES_STREAM (stream);
+
+  if (stream->bound_end == -1 || stream->bound_end > self->len)
+    return self->len;
+
+  return stream->bound_end;
+}
+
+static ssize_t
+bytes_stream_read (GMimeStream *stream,
+                   char *buf,
+                   size_t len)
+{
+  TfBytesStream *self = TF_BYTES_STREAM (stream);
+  gint64 end = bytes_stream_bound_end (stream);
+  gint64 n;
+
+  if (stream->position < stream->bound_start || stream->position > end)
+    return -1;
+
+  n = MIN (end - stream->position, (gint64) len);
+  if (n > 0)
+    {
+      memcpy (buf, self->data + stream->position, (size_t) n);
+      stream->position += n;
+    }
+
+  return (ssize_t) n;
+}
+
+static ssize_t
+bytes_stream_write (GMimeStream *stream,
+                    const char *buf,
+                    size_t len)
+{
+  /* The input is read-only. */
+  return -1;
+}
+
+static int
+bytes_stream_flush (GMimeStream *stream)
+{
+  return 0;
+}
+
+static int
+bytes_stream_close (GMimeStream *stream)
+{
+  return 0;
+}
+
+static gboolean
+bytes_stream_eos (GMimeStream *stream)
+{
+  return stream->position >= bytes_stream_bound_end (stream);
+}
+
+static int
+bytes_stream_reset (GMimeStream *stream)
+{
+  stream->position = stream->bound_start;
+  return 0;
+}
+
+static gint64
+bytes_stream_seek (GMimeStream *stream,
+                   gint64 offset,
+                   GMimeSeekWhence whence)
+{
+  gint64 end = bytes_stream_bound_end (stream);
+  gint64 real;
+
+  switch (whence)
+    {
+    case GMIME_STREAM_SEEK_SET:
+      real = offset;
+      break;
+    case GMIME_STREAM_SEEK_END:
+      real = end + offset;
+      break;
+    case GMIME_STREAM_SEEK_CUR:
+      real = stream->position + offset;
+      break;
+    default:
+      return -1;
+    }
+
+  stream->position = CLAMP (real, stream->bound_start, end);
+
+  return stream->position;
+}
+
+static gint64
+bytes_stream_tell (GMimeStream *stream)
+{
+  return stream->position;
+}
+
+static gint64
+bytes_stream_length (GMimeStream *stream)
+{
+  return bytes_stream_bound_end (stream) - stream->bound_start;
+}
+
+static GMimeStream *bytes_stream_new (GBytes *bytes,
+                                      gint64 start,
+                                      gint64 end);
+
+static GMimeStream *
+bytes_stream_substream (GMimeStream *stream,
+                        gint64 start,
+                        gint64 end)
+{
+  return bytes_stream_new (TF_BYTES_STREAM (stream)->bytes, start, end);
+}
+
+static void
+tf_bytes_stream_finalize (GObject *object)
+{
+  TfBytesStream *self = (TfBytesStream *) object;
+
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+
+  G_OBJECT_CLASS (tf_bytes_stream_parent_class)->finalize (object);
+}
+
+static void
+tf_bytes_stream_class_init (TfBytesStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GMimeStreamClass *stream_class = GMIME_STREAM_CLASS (klass);
+
+  object_class->finalize = tf_bytes_stream_finalize;
+
+  stream_class->read = bytes_stream_read;
+  stream_class->write = bytes_stream_write;
+  stream_class->flush = bytes_stream_flush;
+  stream_class->close = bytes_stream_close;
+  stream_class->eos = bytes_stream_eos;
+  stream_class->reset = bytes_stream_reset;
+  stream_class->seek = bytes_stream_seek;
+  stream_class->tell = bytes_stream_tell;
+  stream_class->length = bytes_stream_length;
+  stream_class->substream = bytes_stream_substream;
+}
+
+static void
+tf_bytes_stream_init (TfBytesStream *self)
+{
+}
+
+static GMimeStream *
+bytes_stream_new (GBytes *bytes,
+                  gint64 start,
+                  gint64 end)
+{
+  TfBytesStream *self;
+  gsize len = 0;
+
+  self = g_object_new (TF_TYPE_BYTES_STREAM, NULL);
+  self->bytes = g_bytes_ref (bytes);
+  self->data = g_bytes_get_data (bytes, &len);
+  self->len = (gint64) len;
+  g_mime_stream_construct (GMIME_STREAM (self), start, end);
+
+  return GMIME_STREAM (self);
+}
+
+static void
+ensure_gmime (void)
+{
+  static gsize initialized = 0;
+
+  /* tf_core_init() normally did this already; g_mime_init() counts its
+   * callers, so a second call is harmless. */
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+static void
+parser_warning_cb (gint64 offset,
+                   GMimeParserWarning code,
+                   const char *what,
+                   gpointer user_data)
+{
+  ParseIssues *issues = user_data;
+
+  /* GMime recovers from everything else (duplicated headers, bad
+   * parameters…) well enough for our purpose; these two lose content. */
+  switch ((int) code)
+    {
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      if (!issues->truncated)
+        {
+          issues->truncated = TRUE;
+          issues->truncated_offset = offset;
+        }
+      break;
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      issues->nesting_overflow = TRUE;
+      break;
+    default:
+      break;
+    }
+}
+
+static gsize
+skip_mbox_from_line (const guint8 *data,
+                     gsize len)
+{
+  const guint8 *nl;
+
+  /* An mbox separator is not a header; GMime would stop the header block
+   * at it. */
+  if (len < 5 || memcmp (data, "From ", 5) != 0)
+    return 0;
+
+  nl = memchr (data, '\n', len);
+
+  return nl != NULL ? (gsize) (nl - data) + 1 : len;
+}
+
+static GMimeMessage *
+parse_message (GBytes *data,
+               ParseIssues *issues,
+               GError **error)
+{
+  g_autoptr (GMimeStream) stream = NULL;
+  g_autoptr (GMimeParser) parser = NULL;
+  GMimeParserOptions *options;
+  GMimeMessage *message;
+  const guint8 *bytes;
+  gsize len = 0;
+  gsize start;
+
+  ensure_gmime ();
+
+  bytes = g_bytes_get_data (data, &len);
+  start = skip_mbox_from_line (bytes, len);
+
+  if (start >= len)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
+                           _ ("The message is empty."));
+      return NULL;
+    }
+
+  stream = bytes_stream_new (data, (gint64) start, (gint64) len);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  g_mime_parser_set_persist_stream (parser, TRUE);
+
+  options = g_mime_parser_options_new ();
+  g_mime_parser_options_set_warning_callback (options, parser_warning_cb, issues);
+  message = g_mime_parser_construct_message (parser, options);
+  g_mime_parser_options_free (options);
+
+  if (message == NULL)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
+                           _ ("No RFC 5322 header block was found."));
+      return NULL;
+    }
+
+  if (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (message))) == 0)
+    {
+      g_object_unref (message);
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
+                           _ ("No RFC 5322 header block was found."));
+      return NULL;
+    }
+
+  return message;
+}
+
+static void
+walk_part (PartWalk *walk,
+           GMimeObject *part,
+           guint depth,
+           guint n_messages)
+{
+  gint index;
+
+  if (walk->stopped || part == NULL)
+    return;
+
+  if (depth >= TF_MIME_MAX_DEPTH)
+    {
+      walk->too_deep = TRUE;
+      return;
+    }
+
+  index = walk->next_index++;
+  if (walk->func (part, index, n_messages, walk->user_data))
+    {
+      walk->stopped = TRUE;
+      return;
+    }
+
+  if (GMIME_IS_MULTIPART (part))
+    {
+      GMimeMultipart *multipart = GMIME_MULTIPART (part);
+      int n = g_mime_multipart_get_count (multipart);
+
+      for (int i = 0; i < n && !walk->stopped; i++)
+        walk_part (walk, g_mime_multipart_get_part (multipart, i), depth + 1, n_messages);
+    }
+  else if (GMIME_IS_MESSAGE_PART (part))
+    {
+      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (part));
+
+      if (inner != NULL)
+        walk_part (walk, g_mime_message_get_mime_part (inner), depth + 1, n_messages + 1);
+    }
+}
+
+/* Returns TRUE when parts were left out because they nest too deeply. */
+static gboolean
+walk_message (GMimeMessage *message,
+              PartVisitFunc func,
+              gpointer user_data)
+{
+  PartWalk walk = { func, user_data, 0, FALSE, FALSE };
+
+  walk_part (&walk, g_mime_message_get_mime_part (message), 0, 0);
+
+  return walk.too_deep;
+}
+
+static gboolean
+find_part_cb (GMimeObject *part,
+              gint index,
+              guint n_messages,
+              gpointer user_data)
+{
+  FindContext *ctx = user_data;
+
+  if (index != ctx->wanted)
+    return FALSE;
+
+  ctx->found = part;
+  return TRUE;
+}
+
+static gboolean
+collect_type_cb (GMimeObject *part,
+                 gint index,
+                 guint n_messages,
+                 gpointer user_data)
+{
+  GPtrArray *types = user_data;
+  GMimeContentType *ct = g_mime_object_get_content_type (part);
+  g_autofree char *mime_type = ct != NULL ? g_mime_content_type_get_mime_type (ct) : NULL;
+
+  g_ptr_array_add (types, g_ascii_strdown (mime_type != NULL ? mime_type : "application/octet-stream", -1));
+
+  return FALSE;
+}
+
+static gboolean
+part_is (GMimeObject *part,
+         const char *type,
+         const char *subtype)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (part);
+
+  return ct != NULL && g_mime_content_type_is_type (ct, type, subtype);
+}
+
+static gboolean
+filename_has_suffix (GMimePart *part,
+                     const char *suffix)
+{
+  const char *name = g_mime_part_get_filename (part);
+  gsize name_len, suffix_len;
+
+  if (name == NULL)
+    return FALSE;
+
+  name_len = strlen (name);
+  suffix_len = strlen (suffix);
+
+  return name_len >= suffix_len && g_ascii_strcasecmp (name + name_len - suffix_len, suffix) == 0;
+}
+
+static gboolean
+is_tnef_part (GMimePart *part)
+{
+  GMimeObject *object = GMIME_OBJECT (part);
+
+  return part_is (object, "application", "ms-tnef") || part_is (object, "application", "vnd.ms-tnef") || filename_has_suffix (part, "winmail.dat");
+}
+
+static gboolean
+is_calendar_part (GMimePart *part)
+{
+  GMimeObject *object = GMIME_OBJECT (part);
+
+  if (part_is (object, "text", "calendar") || part_is (object, "text", "x-vcalendar") || part_is (object, "application", "ics"))
+    return TRUE;
+
+  /* .ics attachments sent as application/octet-stream */
+  return part_is (object, "application", "octet-stream") && filename_has_suffix (part, ".ics");
+}
+
+static gboolean
+is_delivery_status_part (GMimePart *part)
+{
+  GMimeObject *object = GMIME_OBJECT (part);
+
+  return part_is (object, "message", "delivery-status") || part_is (object, "message", "global-delivery-status");
+}
+
+/* Text for the iCalendar and DSN readers: transfer encoding removed,
+ * converted to UTF-8 when a charset is declared, invalid UTF-8 replaced. */
+static char *
+dup_part_text (GMimePart *part,
+               gsize *len)
+{
+  g_autofree char *text = NULL;
+
+  if (GMIME_IS_TEXT_PART (part))
+    {
+      text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+    }
+  else
+    {
+      g_autoptr (GBytes) bytes = tf_mime_dup_part_content (part);
+
+      if (bytes != NULL)
+        text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+
+  if (text == NULL)
+    return NULL;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_free (text);
+      text = valid;
+    }
+
+  *len = strlen (text);
+
+  return g_steal_pointer (&text);
+}
+
+static gboolean
+read_part_cb (GMimeObject *object,
+              gint index,
+              guint n_messages,
+              gpointer user_data)
+{
+  ReadContext *ctx = user_data;
+  GMimePart *part;
+
+  if (!GMIME_IS_PART (object))
+    return FALSE;
+
+  part = GMIME_PART (object);
+
+  if (is_tnef_part (part))
+    {
+      g_autoptr (GBytes) tnef = tf_mime_dup_part_content (part);
+
+      if (tnef == NULL)
+        {
+          tf_item_add_finding (ctx->item,
+                               tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                      /* Translators: %d is a MIME part number */
+                                                      _ ("The TNEF attachment (MIME part %d) could not be decoded."),
+                                                      index));
+          return FALSE;
+        }
+
+      tf_item_add_source (ctx->item, TF_SOURCE_TNEF);
+      if (tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef),
+                        ctx->item, index, ctx->flags))
+        ctx->read_something = TRUE;
+    }
+  else if (is_calendar_part (part))
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      text = dup_part_text (part, &len);
+      if (text == NULL)
+        {
+          tf_item_add_finding (ctx->item,
+                               tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                      /* Translators: %d is a MIME part number */
+                                                      _ ("The calendar part (MIME part %d) could not be decoded."),
+                                                      index));
+          return FALSE;
+        }
+
+      if (tf_ical_read (text, len, ctx->item, index, ctx->flags))
+        ctx->read_something = TRUE;
+    }
+  else if (is_delivery_status_part (part))
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      /* Handles base64-encoded reports too: the content is decoded first. */
+      text = dup_part_text (part, &len);
+      if (text != NULL && tf_dsn_read_status (text, len, ctx->item))
+        ctx->read_something = TRUE;
+    }
+  else if (n_messages == 0 && part_is (object, "text", "plain") && !g_mime_part_is_attachment (part))
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      /* A text NDR (Exchange 2003 and older send no machine-readable
+       * part). Parts of attached messages are the returned original, not
+       * the report, so they are skipped. */
+      text = dup_part_text (part, &len);
+      if (text != NULL && tf_dsn_read_text (text, len, ctx->item))
+        ctx->read_something = TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+dup_from (GMimeMessage *message)
+{
+  InternetAddressList *list = g_mime_message_get_from (message);
+  g_autofree char *from = NULL;
+
+  if (list == NULL || internet_address_list_length (list) == 0)
+    return NULL;
+
+  from = internet_address_list_to_string (list, NULL, FALSE);
+  if (from == NULL || *from == '\0')
+    return NULL;
+
+  return g_steal_pointer (&from);
+}
+
+static void
+read_headers (GMimeMessage *message,
+              TfItem *item)
+{
+  const char *subject = g_mime_message_get_subject (message);
+  const char *message_id = g_mime_message_get_message_id (message);
+  GDateTime *date = g_mime_message_get_date (message);
+  g_autofree char *from = dup_from (message);
+
+  if (subject != NULL)
+    {
+      if (g_utf8_validate (subject, -1, NULL))
+        {
+          tf_item_set_subject (item, subject);
+        }
+      else
+        {
+          g_autofree char *valid = g_utf8_make_valid (subject, -1);
+          tf_item_set_subject (item, valid);
+        }
+    }
+
+  if (from != NULL && g_utf8_validate (from, -1, NULL))
+    tf_item_set_from (item, from);
+
+  if (message_id != NULL && g_utf8_validate (message_id, -1, NULL))
+    tf_item_set_message_id (item, message_id);
+
+  if (date != NULL)
+    tf_item_set_sent (item, g_date_time_to_unix (date));
+
+  tf_item_add_source (item, TF_SOURCE_HEADER);
+}
+
+/**
+ * tf_mime_parse_bytes:
+ *
+ * See tf-mime-private.h.
+ */
+GMimeMessage *
+tf_mime_parse_bytes (GBytes *data,
+                     GError **error)
+{
+  ParseIssues issues = { 0 };
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_message (data, &issues, error);
+}
+
+GMimeObject *
+tf_mime_find_part (GMimeMessage *message,
+                   gint part_index)
+{
+  FindContext ctx = { part_index, NULL };
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+
+  if (part_index < 0)
+    return NULL;
+
+  walk_message (message, find_part_cb, &ctx);
+
+  return ctx.found;
+}
+
+GPtrArray *
+tf_mime_dup_part_types (GMimeMessage *message)
+{
+  GPtrArray *types;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), NULL);
+
+  types = g_ptr_array_new_with_free_func (g_free);
+  walk_message (message, collect_type_cb, types);
+
+  return types;
+}
+
+GBytes *
+tf_mime_dup_part_content (GMimePart *part)
+{
+  g_autoptr (GMimeStream) out = NULL;
+  GMimeDataWrapper *content;
+  GByteArray *array;
+
+  g_return_val_if_fail (GMIME_IS_PART (part), NULL);
+
+  content = g_mime_part_get_content (part);
+  if (content == NULL)
+    return g_bytes_new (NULL, 0);
+
+  array = g_byte_array_new ();
+  out = g_mime_stream_mem_new_with_byte_array (array);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out), FALSE);
+
+  if (g_mime_data_wrapper_write_to_stream (content, out) < 0 || array->len > MAX_DECODED_PART)
+    {
+      g_byte_array_unref (array);
+      return NULL;
+    }
+
+  return g_byte_array_free_to_bytes (array);
+}
+
+/**
+ * tf_mime_read:
+ * @data: an RFC 5322 message (an .eml, a queue file, one mbox message)
+ * @item: the item to fill
+ * @flags: read flags
+ *
+ * Reads the headers (subject, from, message-id, date) and every MIME part
+ * (numbered as described in tf-mime-private.h): calendar parts go to
+ * tf_ical_read(), TNEF parts to tf_tnef_read(), delivery-status parts to
+ * tf_dsn_read_status() and top-level text parts to tf_dsn_read_text().
+ *
+ * Returns: FALSE when no message could be read (a PARSE_ERROR finding says
+ *   why)
+ */
+gboolean
+tf_mime_read (GBytes *data,
+              TfItem *item,
+              TfReadFlags flags)
+{
+  g_autoptr (GMimeMessage) message = NULL;
+  g_autoptr (GError) error = NULL;
+  ParseIssues issues = { 0 };
+  ReadContext ctx = { item, flags, FALSE };
+
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  message = parse_message (data, &issues, &error);
+  if (message == NULL)
+    {
+      tf_item_add_finding (item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, error->message));
+      return FALSE;
+    }
+
+  read_headers (message, item);
+
+  if (walk_message (message, read_part_cb, &ctx) || issues.nesting_overflow)
+    tf_item_add_finding (item,
+                         tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                /* Translators: %d is a number of levels */
+                                                _ ("MIME parts are nested more than %d levels deep; the deeper parts were not read."),
+                                                TF_MIME_MAX_DEPTH));
+
+  if (issues.truncated)
+    {
+      g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (issues.truncated_offset, 0));
+
+      tf_item_add_finding (item,
+                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                  /* Translators: %s is a byte offset in the file */
+                                                  _ ("The message is truncated (near byte %s): a closing MIME boundary is missing, so parts after it are lost."),
+                                                  offset));
+    }
+
+  return TRUE;
+}
