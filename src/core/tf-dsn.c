@@ -249,32 +249,18 @@ apply_field (DsnRecord *record,
     }
 }
 
-/**
- * tf_dsn_read_status:
- * @text: the decoded body of a message/delivery-status part
- * @len: its length in bytes
- * @item: the item to add TF_SOURCE_DSN recipients to
- *
- * Reads every per-recipient group: Final-Recipient (or
- * Original-Recipient), Action, Status and Diagnostic-Code. Groups are
- * told apart by blank lines or, when a sender forgot those, by the next
- * recipient field.
- *
- * Returns: TRUE when at least one recipient was found
- */
-gboolean
-tf_dsn_read_status (const char *text,
-                    gsize len,
-                    TfItem *item)
+static gboolean
+read_status (const char *text,
+             gsize len,
+             TfItem *item,
+             guint depth)
 {
   g_auto (GStrv) lines = NULL;
   DsnRecord record = { 0 };
   GString *field = NULL;
   guint n_records = 0;
   gboolean found = FALSE;
-
-  g_return_val_if_fail (text != NULL || len == 0, FALSE);
-  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+  gboolean base64_rest = FALSE;
 
   if (len == 0)
     return FALSE;
@@ -311,7 +297,12 @@ tf_dsn_read_status (const char *text,
               while (name_len > 0 && g_ascii_isspace (field->str[name_len - 1]))
                 name_len--;
 
-              apply_field (&record, item, &n_records, field->str, name_len, value, &found);
+              /* Postfix sometimes base64-encodes the per-recipient groups and
+               * says so in the per-message group. */
+              if (field_is (field->str, name_len, "Content-Transfer-Encoding") && g_ascii_strcasecmp (value, "base64") == 0)
+                base64_rest = TRUE;
+              else
+                apply_field (&record, item, &n_records, field->str, name_len, value, &found);
             }
           g_string_truncate (field, 0);
         }
@@ -320,6 +311,18 @@ tf_dsn_read_status (const char *text,
         {
           /* Blank line: end of a group. */
           flush_record (item, &record, &n_records, TRUE);
+
+          if (base64_rest && line != NULL && depth == 0)
+            {
+              g_autofree char *rest = g_strjoinv ("\n", (char **) &lines[i + 1]);
+              g_autofree guchar *decoded = NULL;
+              gsize decoded_len = 0;
+
+              decoded = g_base64_decode (rest, &decoded_len);
+              if (read_status ((const char *) decoded, decoded_len, item, depth + 1))
+                found = TRUE;
+              break;
+            }
 
           if (line == NULL)
             break;
@@ -332,6 +335,30 @@ tf_dsn_read_status (const char *text,
   g_string_free (field, TRUE);
 
   return found;
+}
+
+/**
+ * tf_dsn_read_status:
+ * @text: the decoded body of a message/delivery-status part
+ * @len: its length in bytes
+ * @item: the item to add TF_SOURCE_DSN recipients to
+ *
+ * Reads every per-recipient group: Final-Recipient (or
+ * Original-Recipient), Action, Status and Diagnostic-Code. Groups are
+ * told apart by blank lines or, when a sender forgot those, by the next
+ * recipient field.
+ *
+ * Returns: TRUE when at least one recipient was found
+ */
+gboolean
+tf_dsn_read_status (const char *text,
+                    gsize len,
+                    TfItem *item)
+{
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  return read_status (text, len, item, 0);
 }
 
 /* "user@example.com on 20/08/2008 11:34" or a line holding only an address

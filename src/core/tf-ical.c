@@ -81,7 +81,7 @@ add_parse_error (IcalContext *ctx,
                        tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                               /* Translators: the first %s is "the calendar file" or
                                                * "calendar MIME part 3"; the second says what is wrong */
-                                              _ ("In %s: %s"),
+                                              _("In %s: %s"),
                                               ctx->where, what));
 }
 
@@ -253,11 +253,9 @@ read_attendee (IcalContext *ctx,
     tf_recipient_set_role (recipient, role);
   if (tf_recipient_get_track_status (recipient) == TF_TRACK_STATUS_ABSENT)
     tf_recipient_set_track_status (recipient, partstat_to_track_status (partstat));
-  if (!tf_recipient_get_is_organizer (recipient))
-    tf_recipient_set_recipient_type (recipient, attendee_type (role, cutype));
-
   if (created)
     {
+      tf_recipient_set_recipient_type (recipient, attendee_type (role, cutype));
       tf_item_add_recipient (ctx->item, recipient);
       g_object_unref (recipient);
     }
@@ -276,7 +274,7 @@ add_time_stamp (IcalContext *ctx,
       g_autofree char *what = NULL;
 
       /* Translators: %s is an iCalendar property name, then its value */
-      what = g_strdup_printf (_ ("%s has a value that is not a date-time: “%s”"),
+      what = g_strdup_printf (_("%s has a value that is not a date-time: “%s”"),
                               name, value != NULL ? value : "");
       add_parse_error (ctx, what);
       return;
@@ -389,8 +387,7 @@ read_uid (IcalContext *ctx,
 }
 static void
 read_component (IcalContext *ctx,
-                icalcomponent *comp,
-                gboolean first)
+                icalcomponent *comp)
 {
   gint sequence = -1;
   gint cdo_sequence = -1;
@@ -412,17 +409,15 @@ read_component (IcalContext *ctx,
           break;
 
         case ICAL_UID_PROPERTY:
-          if (first)
-            read_uid (ctx, icalproperty_get_uid (prop));
+          read_uid (ctx, icalproperty_get_uid (prop));
           break;
 
         case ICAL_SEQUENCE_PROPERTY:
-          if (first)
-            sequence = MAX (icalproperty_get_sequence (prop), 0);
+          sequence = MAX (icalproperty_get_sequence (prop), 0);
           break;
 
         case ICAL_SUMMARY_PROPERTY:
-          if (first && tf_item_get_subject (ctx->item) == NULL)
+          if (tf_item_get_subject (ctx->item) == NULL)
             {
               const char *summary = icalproperty_get_summary (prop);
 
@@ -454,7 +449,7 @@ read_component (IcalContext *ctx,
               add_time_stamp (ctx, TF_STAMP_OWNER_CRITICAL_CHANGE, name, value);
             else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-REPLYTIME") == 0)
               add_time_stamp (ctx, TF_STAMP_REPLY_TIME, name, value);
-            else if (first && g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-APPT-SEQUENCE") == 0)
+            else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-APPT-SEQUENCE") == 0)
               {
                 gint64 number;
 
@@ -472,7 +467,7 @@ read_component (IcalContext *ctx,
   /* [MS-OXCICAL]: X-MICROSOFT-CDO-APPT-SEQUENCE wins over SEQUENCE. */
   if (cdo_sequence >= 0)
     sequence = cdo_sequence;
-  if (first && sequence >= 0 && tf_item_get_sequence (ctx->item) < 0)
+  if (sequence >= 0 && tf_item_get_sequence (ctx->item) < 0)
     tf_item_set_sequence (ctx->item, sequence);
 }
 
@@ -534,7 +529,6 @@ static void
 read_calendar (IcalContext *ctx,
                icalcomponent *calendar)
 {
-  gboolean first = TRUE;
   icalproperty *method;
 
   check_lib_errors (ctx, calendar);
@@ -563,7 +557,8 @@ read_calendar (IcalContext *ctx,
 
   /* Every scheduling component of this calendar contributes attendees and
    * time stamps (a recurring meeting's exceptions are further VEVENTs with
-   * the same UID); UID, SEQUENCE and SUMMARY come from the first one. */
+   * the same UID); UID, SEQUENCE and SUMMARY come from the first component
+   * that has them. */
   for (icalcomponent *comp = icalcomponent_get_first_component (calendar, ICAL_ANY_COMPONENT);
        comp != NULL;
        comp = icalcomponent_get_next_component (calendar, ICAL_ANY_COMPONENT))
@@ -571,8 +566,7 @@ read_calendar (IcalContext *ctx,
       if (!is_scheduling_component (comp))
         continue;
 
-      read_component (ctx, comp, first);
-      first = FALSE;
+      read_component (ctx, comp);
     }
 }
 
@@ -621,9 +615,9 @@ tf_ical_read (const char *text,
 
   if (part_index >= 0)
     /* Translators: %d is a MIME part number */
-    where = g_strdup_printf (_ ("calendar MIME part %d"), part_index);
+    where = g_strdup_printf (_("calendar MIME part %d"), part_index);
   else
-    where = g_strdup (_ ("the calendar file"));
+    where = g_strdup (_("the calendar file"));
   ctx.where = where;
 
   /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
@@ -638,7 +632,7 @@ tf_ical_read (const char *text,
 
   if (!contains_ascii_case (copy, "BEGIN:VCALENDAR"))
     {
-      add_parse_error (&ctx, _ ("there is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
+      add_parse_error (&ctx, _("there is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
       return FALSE;
     }
 
@@ -651,10 +645,10 @@ tf_ical_read (const char *text,
 
       if (icalerrno != ICAL_NO_ERROR)
         /* Translators: %s is libical's error message */
-        what = g_strdup_printf (_ ("libical could not read a VCALENDAR object (%s)."),
+        what = g_strdup_printf (_("libical could not read a VCALENDAR object (%s)."),
                                 icalerror_strerror (icalerrno));
       else
-        what = g_strdup (_ ("libical could not read a VCALENDAR object."));
+        what = g_strdup (_("libical could not read a VCALENDAR object."));
 
       add_parse_error (&ctx, what);
       return FALSE;

@@ -68,7 +68,6 @@ typedef struct
 {
   TfItem *item;
   TfReadFlags flags;
-  gboolean read_something;
 } ReadContext;
 
 typedef struct
@@ -326,7 +325,7 @@ parse_message (GBytes *data,
   if (start >= len)
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _ ("The message is empty."));
+                           _("The message is empty."));
       return NULL;
     }
 
@@ -343,7 +342,7 @@ parse_message (GBytes *data,
   if (message == NULL)
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _ ("No RFC 5322 header block was found."));
+                           _("No RFC 5322 header block was found."));
       return NULL;
     }
 
@@ -351,7 +350,7 @@ parse_message (GBytes *data,
     {
       g_object_unref (message);
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _ ("No RFC 5322 header block was found."));
+                           _("No RFC 5322 header block was found."));
       return NULL;
     }
 
@@ -496,6 +495,53 @@ is_delivery_status_part (GMimePart *part)
   return part_is (object, "message", "delivery-status") || part_is (object, "message", "global-delivery-status");
 }
 
+/* RFC 3464: a multipart/report of report-type delivery-status must hold
+ * a message/delivery-status part. */
+static gboolean
+is_report_without_status (GMimeMultipart *multipart)
+{
+  GMimeObject *object = GMIME_OBJECT (multipart);
+  const char *report_type;
+  int n;
+
+  if (!part_is (object, "multipart", "report"))
+    return FALSE;
+
+  report_type = g_mime_object_get_content_type_parameter (object, "report-type");
+  if (report_type == NULL || g_ascii_strcasecmp (report_type, "delivery-status") != 0)
+    return FALSE;
+
+  n = g_mime_multipart_get_count (multipart);
+  for (int i = 0; i < n; i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+
+      if (GMIME_IS_PART (child) && is_delivery_status_part (GMIME_PART (child)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* TRUE when the last non-blank line is a closing delimiter ("--x--"). */
+static gboolean
+ends_with_close_delimiter (GBytes *data)
+{
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data, &len);
+  gsize end = len;
+  gsize start;
+
+  while (end > 0 && g_ascii_isspace (text[end - 1]))
+    end--;
+
+  start = end;
+  while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r')
+    start--;
+
+  return end - start >= 4 && text[start] == '-' && text[start + 1] == '-' && text[end - 1] == '-' && text[end - 2] == '-';
+}
+
 /* Text for the iCalendar and DSN readers: transfer encoding removed,
  * converted to UTF-8 when a charset is declared, invalid UTF-8 replaced. */
 static char *
@@ -541,6 +587,17 @@ read_part_cb (GMimeObject *object,
   ReadContext *ctx = user_data;
   GMimePart *part;
 
+  if (GMIME_IS_MULTIPART (object))
+    {
+      if (n_messages == 0 && is_report_without_status (GMIME_MULTIPART (object)))
+        tf_item_add_finding (ctx->item,
+                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                    /* Translators: %d is a MIME part number */
+                                                    _("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
+                                                    index));
+      return FALSE;
+    }
+
   if (!GMIME_IS_PART (object))
     return FALSE;
 
@@ -555,15 +612,15 @@ read_part_cb (GMimeObject *object,
           tf_item_add_finding (ctx->item,
                                tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                       /* Translators: %d is a MIME part number */
-                                                      _ ("The TNEF attachment (MIME part %d) could not be decoded."),
+                                                      _("The TNEF attachment (MIME part %d) could not be decoded."),
                                                       index));
           return FALSE;
         }
 
       tf_item_add_source (ctx->item, TF_SOURCE_TNEF);
-      if (tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef),
-                        ctx->item, index, ctx->flags))
-        ctx->read_something = TRUE;
+      /* The TNEF reader adds its own findings for damage it meets. */
+      tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef),
+                    ctx->item, index, ctx->flags);
     }
   else if (is_calendar_part (part))
     {
@@ -576,13 +633,12 @@ read_part_cb (GMimeObject *object,
           tf_item_add_finding (ctx->item,
                                tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                       /* Translators: %d is a MIME part number */
-                                                      _ ("The calendar part (MIME part %d) could not be decoded."),
+                                                      _("The calendar part (MIME part %d) could not be decoded."),
                                                       index));
           return FALSE;
         }
 
-      if (tf_ical_read (text, len, ctx->item, index, ctx->flags))
-        ctx->read_something = TRUE;
+      tf_ical_read (text, len, ctx->item, index, ctx->flags);
     }
   else if (is_delivery_status_part (part))
     {
@@ -591,8 +647,8 @@ read_part_cb (GMimeObject *object,
 
       /* Handles base64-encoded reports too: the content is decoded first. */
       text = dup_part_text (part, &len);
-      if (text != NULL && tf_dsn_read_status (text, len, ctx->item))
-        ctx->read_something = TRUE;
+      if (text != NULL)
+        tf_dsn_read_status (text, len, ctx->item);
     }
   else if (n_messages == 0 && part_is (object, "text", "plain") && !g_mime_part_is_attachment (part))
     {
@@ -603,8 +659,8 @@ read_part_cb (GMimeObject *object,
        * part). Parts of attached messages are the returned original, not
        * the report, so they are skipped. */
       text = dup_part_text (part, &len);
-      if (text != NULL && tf_dsn_read_text (text, len, ctx->item))
-        ctx->read_something = TRUE;
+      if (text != NULL)
+        tf_dsn_read_text (text, len, ctx->item);
     }
 
   return FALSE;
@@ -754,7 +810,7 @@ tf_mime_read (GBytes *data,
   g_autoptr (GMimeMessage) message = NULL;
   g_autoptr (GError) error = NULL;
   ParseIssues issues = { 0 };
-  ReadContext ctx = { item, flags, FALSE };
+  ReadContext ctx = { item, flags };
 
   g_return_val_if_fail (data != NULL, FALSE);
   g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
@@ -772,19 +828,16 @@ tf_mime_read (GBytes *data,
     tf_item_add_finding (item,
                          tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                 /* Translators: %d is a number of levels */
-                                                _ ("MIME parts are nested more than %d levels deep; the deeper parts were not read."),
+                                                _("MIME parts are nested more than %d levels deep; the deeper parts were not read."),
                                                 TF_MIME_MAX_DEPTH));
 
-  if (issues.truncated)
-    {
-      g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (issues.truncated_offset, 0));
-
-      tf_item_add_finding (item,
-                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                  /* Translators: %s is a byte offset in the file */
-                                                  _ ("The message is truncated (near byte %s): a closing MIME boundary is missing, so parts after it are lost."),
-                                                  offset));
-    }
+  /* GMime also says "truncated" when only the final closing boundary is
+   * missing, which is common and loses nothing (Thunderbird writes such
+   * files); a file cut off inside a part does not end with a delimiter. */
+  if (issues.truncated && !ends_with_close_delimiter (data))
+    tf_item_add_finding (item,
+                         tf_finding_new (TF_FINDING_PARSE_ERROR, NULL,
+                                         _("The message is truncated: the file ends inside a MIME part, so the rest of that part and any later parts are lost.")));
 
   return TRUE;
 }

@@ -106,4 +106,10 @@ gboolean tf_gen_queue     (const char         *dir,
                            guint32             seed,
                            GError            **error);
 
+/* Named single samples for tests ("tnef-1601", "msg-pre1900", "dsn-447",
+ * "damaged", …: see tf_gen_sample_names()), built like the demo data.
+ * Returns NULL for an unknown name. */
+GBytes             *tf_gen_sample       (const char         *name);
+const char * const *tf_gen_sample_names (void);
+
 G_END_DECLS
