@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 #define TF_TNEF_SIGNATURE 0x223E9F78u
 
 /* TNEF attribute checksum: the sum of the data bytes modulo 65536. */
-guint16  tf_tnef_checksum        (const guint8      *data,
-                                  gsize              len);
+guint16 tf_tnef_checksum (const guint8 *data,
+                          gsize len);
 
 /**
  * tf_tnef_patch_filetime:
@@ -39,10 +39,10 @@ guint16  tf_tnef_checksum        (const guint8      *data,
  *
  * Returns: %TRUE when @data was patched; on failure @data is unchanged.
  */
-gboolean tf_tnef_patch_filetime  (guint8            *data,
-                                  gsize              len,
-                                  const TfPatchSite *site,
-                                  guint64            new_value,
-                                  GError           **error);
+gboolean tf_tnef_patch_filetime (guint8 *data,
+                                 gsize len,
+                                 const TfPatchSite *site,
+                                 guint64 new_value,
+                                 GError **error);
 
 G_END_DECLS

@@ -1,0 +1,1862 @@
+/* tf-tnef.c — TNEF (winmail.dat) reader and in-place FILETIME patcher
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * Hand-written on purpose: no library we can use reads TNEF recipient
+ * tables or reports where a value sits in the stream. libytnef stops after
+ * the attRecipTable row count and gives up on the first checksum mismatch,
+ * the `tnef` tool only extracts attachments, and repair has to overwrite 8
+ * bytes in place and fix the checksums around them. The byte layout is
+ * [MS-OXTNEF] (see shared/docs/domain.md §4).
+ *
+ * Defensive rules (domain.md §4.5, the ytnef CVE history): every length and
+ * count read from the stream is checked against the bytes that remain
+ * before it is used, counts are capped, nothing is allocated from an
+ * unchecked size, padding is added with overflow-safe arithmetic, strings
+ * need not be NUL-terminated, and the reader never stops at the first
+ * problem: what was read before damage is kept and the damage is reported
+ * as one PARSE_ERROR finding per TNEF stream (checksum mismatches as one
+ * TNEF_CHECKSUM finding), embedded messages included: their entries say
+ * "message embedded at offset N".
+ *
+ * Embedded messages (an attachment whose PR_ATTACH_DATA_OBJ is a PT_OBJECT
+ * with IID_IMessage, or an attAttachData that is itself a TNEF stream) are
+ * parsed recursively, up to TF_MAX_TNEF_NESTING attributes deep. An
+ * embedded message is a different message, so its subject, class and
+ * ordinary recipients stay off the outer item. The exception is a
+ * recipient row that carries a track-status time (PropID 0x5FFB, any
+ * type): a damaged organizer copy forwarded as an attachment still breaks
+ * Exchange 2003, so such rows are added to the outer item (their patch
+ * site lists the embedded attribute and every enclosing attachment
+ * attribute, innermost first, so repair can fix all checksums). Their
+ * TfRecipient row index is the row number inside the embedded table.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "tf-filetime.h"
+#include "tf-reader.h"
+#include "tf-tnef-private.h"
+
+/* Attribute levels and IDs ([MS-OXTNEF] 2.1.3.3, domain.md §4.2) */
+#define LVL_MESSAGE 0x01
+#define LVL_ATTACHMENT 0x02
+
+#define ATT_FROM 0x00008000
+#define ATT_SUBJECT 0x00018004
+#define ATT_DATE_SENT 0x00038005
+#define ATT_MESSAGE_CLASS 0x00078008
+#define ATT_ATTACH_DATA 0x0006800F
+#define ATT_ATTACH_REND 0x00069002
+#define ATT_MSG_PROPS 0x00069003
+#define ATT_RECIP_TABLE 0x00069004
+#define ATT_ATTACHMENT 0x00069005
+#define ATT_TNEF_VERSION 0x00089006
+#define ATT_OEM_CODEPAGE 0x00069007
+
+/* Header: signature (4) + legacy key (2). Attribute framing: level (1) +
+ * id (4) + length (4) before the data, checksum (2) after it. */
+#define STREAM_HEADER_SIZE 6
+#define ATTR_HEADER_SIZE 9
+#define ATTR_FRAME_SIZE 11
+
+/* Caps on counts read from the stream (gromox caps values at 0xFFFF). */
+#define MAX_ROWS 100000
+#define MAX_PROPS 65535
+#define MAX_VALUES 65535
+/* Summary strings (names, subjects) are cut at this many source bytes */
+#define MAX_STRING_BYTES 8192
+
+/* Rendering limits for TF_READ_FULL */
+#define RENDER_BINARY_BYTES 64
+#define RENDER_STRING_BYTES 2048
+#define RENDER_VALUES 16
+
+/* Findings name at most this many attributes / problems */
+#define MAX_LISTED 5
+
+/* IID_IMessage {00020307-0000-0000-C000-000000000046} */
+static const guint8 IID_IMESSAGE[16] = {
+  0x07,
+  0x03,
+  0x02,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0xC0,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x46,
+};
+
+typedef struct
+{
+  guint64 offset;
+  guint n_spans;
+  TfTnefSpan spans[TF_MAX_TNEF_NESTING];
+} SystimeSite;
+
+/* State shared by a stream and every message embedded in it */
+typedef struct
+{
+  const guint8 *base; /* outermost stream: offsets are relative to it */
+  TfItem *item;
+  gint part_index;
+  TfReadFlags flags;
+  GArray *sites; /* SystimeSite; only while verifying a patch */
+  /* Damage found in the stream and every embedded one, reported once */
+  GString *bad_checksums;
+  guint n_bad_checksums;
+  GPtrArray *problems;
+  guint n_problems;
+} Reader;
+
+typedef struct
+{
+  TfRecipient *recipient;
+  gboolean has_track_tag; /* PropID 0x5FFB seen, with any type */
+  /* address parts, resolved when the row is complete */
+  char *display_name;
+  char *recipient_display_name;
+  char *email;
+  char *smtp;
+} Row;
+
+typedef struct
+{
+  Reader *reader;
+  const guint8 *data; /* this stream, from its signature */
+  gsize len;
+  guint depth;
+  /* Attributes of enclosing streams that contain this one, innermost first */
+  guint n_outer;
+  TfTnefSpan outer[TF_MAX_TNEF_NESTING];
+  /* The attribute being decoded */
+  TfTnefSpan span;
+  guint32 attr_id;
+  guint codepage;
+
+  guint n_problems; /* in this stream */
+  GPtrArray *rows;  /* Row */
+  GString *scratch;
+
+  /* Message summary */
+  char *att_class;
+  char *pr_class;
+  char *att_subject;
+  char *pr_subject;
+  char *topic; /* PR_CONVERSATION_TOPIC */
+  gboolean has_submit;
+  guint64 submit;
+  gint64 date_sent;
+  char *from_name; /* attFrom triple */
+  char *from_address;
+  char *repr_name; /* PR_SENT_REPRESENTING_* */
+  char *repr_email;
+  char *repr_smtp;
+  char *sender_name; /* PR_SENDER_* */
+  char *sender_email;
+  char *sender_smtp;
+  const guint8 *goid;
+  gsize goid_len;
+  const guint8 *clean_goid;
+  gsize clean_goid_len;
+  gint sequence;
+  gboolean has_attendee_cc;
+  guint64 attendee_cc;
+  gint64 attendee_cc_offset;
+  gboolean has_owner_cc;
+  guint64 owner_cc;
+  gint64 owner_cc_offset;
+} Stream;
+
+typedef enum
+{
+  PROPS_MESSAGE,
+  PROPS_RECIPIENT,
+  PROPS_ATTACHMENT,
+} PropsKind;
+
+/* One decoded PropValue; pointers point into the stream. */
+typedef struct
+{
+  guint32 tag;
+  guint16 type; /* with the MV flag */
+  gboolean named;
+  const guint8 *guid;
+  gboolean string_name;
+  guint32 lid;
+  const guint8 *name;
+  guint32 name_len;
+  guint32 count;       /* values present */
+  const guint8 *value; /* first value's bytes */
+  guint32 size;        /* first value's size */
+  gsize value_offset;  /* absolute offset of the first value */
+  gsize enc_offset;    /* absolute offset of the encoded value */
+} PropValue;
+
+static void parse_stream (Stream *s);
+
+static inline guint16
+rd16 (const guint8 *p)
+{
+  return (guint16) (p[0] | (p[1] << 8));
+}
+
+static inline guint32
+rd32 (const guint8 *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+static inline guint64
+rd64 (const guint8 *p)
+{
+  return (guint64) rd32 (p) | ((guint64) rd32 (p + 4) << 32);
+}
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+} Cursor;
+
+static inline gsize
+cur_left (const Cursor *c)
+{
+  return (gsize) (c->end - c->p);
+}
+
+static inline gboolean
+cur_u32 (Cursor *c,
+         guint32 *v)
+{
+  if (cur_left (c) < 4)
+    return FALSE;
+  *v = rd32 (c->p);
+  c->p += 4;
+  return TRUE;
+}
+
+/* Skips the padding after a variable-length value; a stream that ends
+ * right after the value without its padding is tolerated. */
+static inline void
+cur_skip_pad (Cursor *c,
+              guint32 size)
+{
+  gsize pad = (4 - (size & 3)) & 3;
+
+  c->p += MIN (pad, cur_left (c));
+}
+
+static inline gsize
+abs_offset (Stream *s,
+            const guint8 *p)
+{
+  return (gsize) (p - s->reader->base);
+}
+
+static char *
+format_offset (gsize offset)
+{
+  return g_strdup_printf ("%" G_GSIZE_FORMAT, offset);
+}
+
+static const char *
+attribute_name (guint32 id)
+{
+  switch (id)
+    {
+    case 0x00060000:
+      return "attOwner";
+    case 0x00060001:
+      return "attSentFor";
+    case 0x00060002:
+      return "attDelegate";
+    case 0x00030006:
+      return "attDateStart";
+    case 0x00030007:
+      return "attDateEnd";
+    case 0x00050008:
+      return "attAidOwner";
+    case 0x00040009:
+      return "attRequestRes";
+    case 0x00070600:
+      return "attOriginalMessageClass";
+    case ATT_FROM:
+      return "attFrom";
+    case ATT_SUBJECT:
+      return "attSubject";
+    case ATT_DATE_SENT:
+      return "attDateSent";
+    case 0x00038006:
+      return "attDateRecd";
+    case 0x00068007:
+      return "attMessageStatus";
+    case ATT_MESSAGE_CLASS:
+      return "attMessageClass";
+    case 0x00018009:
+      return "attMessageID";
+    case 0x0001800A:
+      return "attParentID";
+    case 0x0001800B:
+      return "attConversationID";
+    case 0x0002800C:
+      return "attBody";
+    case 0x0004800D:
+      return "attPriority";
+    case ATT_ATTACH_DATA:
+      return "attAttachData";
+    case 0x00018010:
+      return "attAttachTitle";
+    case 0x00068011:
+      return "attAttachMetaFile";
+    case 0x00038012:
+      return "attAttachCreateDate";
+    case 0x00038013:
+      return "attAttachModifyDate";
+    case 0x00038020:
+      return "attDateModified";
+    case 0x00069001:
+      return "attAttachTransportFilename";
+    case ATT_ATTACH_REND:
+      return "attAttachRendData";
+    case ATT_MSG_PROPS:
+      return "attMsgProps";
+    case ATT_RECIP_TABLE:
+      return "attRecipTable";
+    case ATT_ATTACHMENT:
+      return "attAttachment";
+    case ATT_TNEF_VERSION:
+      return "attTnefVersion";
+    case ATT_OEM_CODEPAGE:
+      return "attOemCodepage";
+    default:
+      return NULL;
+    }
+}
+
+/* "attRecipTable (0x00069004)" */
+static char *
+describe_attribute (guint32 id)
+{
+  const char *name = attribute_name (id);
+
+  if (name != NULL)
+    return g_strdup_printf ("%s (0x%08X)", name, id);
+  return g_strdup_printf ("0x%08X", id);
+}
+
+/* "message embedded at offset 8479: " for embedded streams, else "" */
+static char *
+location_prefix (Stream *s)
+{
+  g_autofree char *off = NULL;
+
+  if (s->depth == 0)
+    return g_strdup ("");
+  off = format_offset (abs_offset (s, s->data));
+  /* Translators: prefix of a problem description, %s is a byte offset */
+  return g_strdup_printf (_("message embedded at offset %s: "), off);
+}
+
+static void
+add_problem (Stream *s,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_problem (Stream *s,
+             const char *format,
+             ...)
+{
+  Reader *reader = s->reader;
+  g_autofree char *where = NULL;
+  g_autofree char *what = NULL;
+  va_list args;
+
+  s->n_problems++;
+  reader->n_problems++;
+  if (reader->problems->len >= MAX_LISTED)
+    return;
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  where = location_prefix (s);
+  g_ptr_array_add (reader->problems, g_strconcat (where, what, NULL));
+}
+
+/* --- strings ------------------------------------------------------------ */
+
+static gboolean
+is_ascii (const guint8 *p,
+          gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (p[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Appends an 8-bit string in @codepage as UTF-8. Stops at the first NUL;
+ * never assumes one. */
+static void
+append_string8 (GString *out,
+                const guint8 *p,
+                gsize n,
+                guint codepage)
+{
+  const guint8 *nul = memchr (p, 0, n);
+  g_autofree char *converted = NULL;
+
+  if (nul != NULL)
+    n = (gsize) (nul - p);
+  if (is_ascii (p, n))
+    {
+      g_string_append_len (out, (const char *) p, (gssize) n);
+      return;
+    }
+
+  if (codepage == 65001 || codepage == 20127)
+    {
+      converted = g_utf8_make_valid ((const char *) p, (gssize) n);
+    }
+  else if (codepage != 0 && codepage != 1252)
+    {
+      g_autofree char *charset = g_strdup_printf ("CP%u", codepage);
+
+      converted = g_convert ((const char *) p, (gssize) n, "UTF-8", charset, NULL, NULL, NULL);
+    }
+  if (converted == NULL)
+    converted = g_convert ((const char *) p, (gssize) n, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+  if (converted != NULL)
+    {
+      g_string_append (out, converted);
+      return;
+    }
+
+  /* Bytes Windows-1252 leaves undefined: keep ASCII, mark the rest */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (p[i] < 0x80)
+        g_string_append_c (out, (char) p[i]);
+      else
+        g_string_append_unichar (out, 0xFFFD);
+    }
+}
+
+/* Appends UTF-16LE as UTF-8 up to the first NUL. Reads bytes, not
+ * gunichar2, because values in the stream are not 2-byte aligned. */
+static void
+append_utf16 (GString *out,
+              const guint8 *p,
+              gsize n)
+{
+  gsize i = 0;
+
+  while (i + 1 < n)
+    {
+      gunichar c = rd16 (p + i);
+
+      i += 2;
+      if (c == 0)
+        break;
+      if (c >= 0xD800 && c < 0xDC00)
+        {
+          gunichar lo = i + 1 < n ? rd16 (p + i) : 0;
+
+          if (lo >= 0xDC00 && lo < 0xE000)
+            {
+              c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+              i += 2;
+            }
+          else
+            c = 0xFFFD;
+        }
+      else if (c >= 0xDC00 && c < 0xE000)
+        c = 0xFFFD;
+      g_string_append_unichar (out, c);
+    }
+}
+
+static char *
+dup_string8 (Stream *s,
+             const guint8 *p,
+             gsize n)
+{
+  GString *str = g_string_new (NULL);
+
+  append_string8 (str, p, MIN (n, MAX_STRING_BYTES), s->codepage);
+  return g_string_free (str, FALSE);
+}
+
+/* The value of a PT_STRING8 / PT_UNICODE property as UTF-8, or NULL */
+static char *
+prop_dup_string (Stream *s,
+                 const PropValue *pv)
+{
+  GString *str;
+
+  if (pv->count == 0 || (pv->type != TF_PT_STRING8 && pv->type != TF_PT_UNICODE))
+    return NULL;
+  str = g_string_new (NULL);
+  if (pv->type == TF_PT_UNICODE)
+    append_utf16 (str, pv->value, MIN (pv->size, MAX_STRING_BYTES));
+  else
+    append_string8 (str, pv->value, MIN (pv->size, MAX_STRING_BYTES), s->codepage);
+  return g_string_free (str, FALSE);
+}
+
+static void
+take_string (char **field,
+             char *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*field);
+  *field = value;
+}
+
+/* Outlook writes attMessageClass with the MS Mail names of meeting classes */
+static const char *
+map_legacy_class (const char *message_class)
+{
+  static const struct
+  {
+    const char *legacy;
+    const char *modern;
+  } map[] = {
+    { "IPM.Microsoft Schedule.MtgReq", "IPM.Schedule.Meeting.Request" },
+    { "IPM.Microsoft Schedule.MtgRespP", "IPM.Schedule.Meeting.Resp.Pos" },
+    { "IPM.Microsoft Schedule.MtgRespN", "IPM.Schedule.Meeting.Resp.Neg" },
+    { "IPM.Microsoft Schedule.MtgRespA", "IPM.Schedule.Meeting.Resp.Tent" },
+    { "IPM.Microsoft Schedule.MtgCncl", "IPM.Schedule.Meeting.Canceled" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_ascii_strcasecmp (message_class, map[i].legacy) == 0)
+      return map[i].modern;
+  return message_class;
+}
+
+static gboolean
+is_meeting_class (const char *message_class)
+{
+  if (message_class == NULL)
+    return FALSE;
+  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting.", 21) == 0 || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0 || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule.", 23) == 0;
+}
+
+/* --- rendering (TF_READ_FULL) ------------------------------------------- */
+
+static void
+append_hex (GString *out,
+            const guint8 *p,
+            gsize n)
+{
+  static const char hex[] = "0123456789ABCDEF";
+
+  for (gsize i = 0; i < MIN (n, RENDER_BINARY_BYTES); i++)
+    {
+      g_string_append_c (out, hex[p[i] >> 4]);
+      g_string_append_c (out, hex[p[i] & 0xF]);
+    }
+  if (n > RENDER_BINARY_BYTES)
+    g_string_append (out, "…");
+}
+
+static void
+render_one (Stream *s,
+            guint16 base_type,
+            const guint8 *v,
+            guint32 size,
+            GString *out)
+{
+  switch (base_type)
+    {
+    case TF_PT_SHORT:
+      g_string_append_printf (out, "%d (0x%04X)", (gint16) rd16 (v), rd16 (v));
+      break;
+    case TF_PT_BOOLEAN:
+      g_string_append (out, rd16 (v) != 0 ? "true" : "false");
+      break;
+    case TF_PT_LONG:
+      g_string_append_printf (out, "%d (0x%08X)", (gint32) rd32 (v), rd32 (v));
+      break;
+    case TF_PT_ERROR:
+      g_string_append_printf (out, "0x%08X", rd32 (v));
+      break;
+    case TF_PT_FLOAT:
+      {
+        guint32 bits = rd32 (v);
+        float f;
+
+        memcpy (&f, &bits, sizeof f);
+        g_string_append_printf (out, "%g", (double) f);
+      }
+      break;
+    case TF_PT_DOUBLE:
+    case TF_PT_APPTIME:
+      {
+        guint64 bits = rd64 (v);
+        double d;
+
+        memcpy (&d, &bits, sizeof d);
+        g_string_append_printf (out, "%g", d);
+      }
+      break;
+    case TF_PT_CURRENCY:
+      g_string_append_printf (out, "%.4f", (double) (gint64) rd64 (v) / 10000.0);
+      break;
+    case TF_PT_I8:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT " (0x%016" G_GINT64_MODIFIER "X)",
+                              (gint64) rd64 (v), rd64 (v));
+      break;
+    case TF_PT_SYSTIME:
+      {
+        g_autofree char *iso = tf_filetime_format_iso (rd64 (v));
+
+        g_string_append (out, iso);
+      }
+      break;
+    case TF_PT_CLSID:
+      {
+        g_autofree char *guid = tf_mapi_guid_to_string (v);
+
+        g_string_append (out, guid);
+      }
+      break;
+    case TF_PT_STRING8:
+      append_string8 (out, v, MIN (size, RENDER_STRING_BYTES), s->codepage);
+      if (size > RENDER_STRING_BYTES)
+        g_string_append (out, "…");
+      break;
+    case TF_PT_UNICODE:
+      append_utf16 (out, v, MIN (size, RENDER_STRING_BYTES));
+      if (size > RENDER_STRING_BYTES)
+        g_string_append (out, "…");
+      break;
+    case TF_PT_OBJECT:
+      if (size >= 16)
+        {
+          g_autofree char *iid = memcmp (v, IID_IMESSAGE, 16) == 0 ? g_strdup ("IID_IMessage") : tf_mapi_guid_to_string (v);
+
+          /* Translators: an embedded object: its interface ID and size */
+          g_string_append_printf (out, _("%s, %u bytes"), iid, size - 16);
+          break;
+        }
+      append_hex (out, v, size);
+      break;
+    default:
+      append_hex (out, v, size);
+      break;
+    }
+}
+
+/* --- property values ([MS-OXTNEF] 2.1.3.4, domain.md §4.3) -------------- */
+
+/* Size of a fixed-length value in the stream, padding included; 0 for
+ * variable-length and unknown types. */
+static gsize
+fixed_size (guint16 base_type)
+{
+  switch (base_type)
+    {
+    case TF_PT_SHORT:
+    case TF_PT_BOOLEAN:
+      return 4; /* 2 bytes + 2 padding */
+    case TF_PT_LONG:
+    case TF_PT_ERROR:
+    case TF_PT_FLOAT:
+      return 4;
+    case TF_PT_DOUBLE:
+    case TF_PT_APPTIME:
+    case TF_PT_CURRENCY:
+    case TF_PT_I8:
+    case TF_PT_SYSTIME:
+      return 8;
+    case TF_PT_CLSID:
+      return 16;
+    default:
+      return 0;
+    }
+}
+
+static gboolean
+is_variable (guint16 base_type)
+{
+  switch (base_type)
+    {
+    case TF_PT_STRING8:
+    case TF_PT_UNICODE:
+    case TF_PT_BINARY:
+    case TF_PT_OBJECT:
+    case TF_PT_SVREID:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Walks the encoded value at @c (renders it into @render when non-NULL).
+ * Returns a translated reason on failure. */
+static const char *
+read_value (Stream *s,
+            Cursor *c,
+            PropValue *pv,
+            GString *render)
+{
+  guint16 base_type = pv->type & ~TF_MV_FLAG;
+  gboolean mv = (pv->type & TF_MV_FLAG) != 0;
+  gsize fsize = fixed_size (base_type);
+  guint32 count = 1;
+
+  pv->enc_offset = abs_offset (s, c->p);
+  if (fsize == 0 && !is_variable (base_type))
+    return _("unknown property type");
+  if (mv && base_type == TF_PT_OBJECT)
+    return _("unknown property type");
+
+  /* Variable-length values are counted even when single-valued */
+  if (mv || is_variable (base_type))
+    {
+      if (!cur_u32 (c, &count))
+        return _("the value runs past the end of the attribute");
+      if (count > MAX_VALUES)
+        return _("the value count is implausibly large");
+    }
+  pv->count = count;
+
+  if (mv && render != NULL)
+    g_string_append_c (render, '[');
+  for (guint32 i = 0; i < count; i++)
+    {
+      const guint8 *v;
+      guint32 size;
+
+      if (fsize != 0)
+        {
+          if (cur_left (c) < fsize)
+            return _("the value runs past the end of the attribute");
+          v = c->p;
+          size = (base_type == TF_PT_SHORT || base_type == TF_PT_BOOLEAN) ? 2 : (guint32) fsize;
+          c->p += fsize;
+        }
+      else
+        {
+          if (!cur_u32 (c, &size) || size > cur_left (c))
+            return _("the value runs past the end of the attribute");
+          v = c->p;
+          c->p += size;
+          cur_skip_pad (c, size);
+        }
+
+      if (i == 0)
+        {
+          pv->value = v;
+          pv->size = size;
+          pv->value_offset = abs_offset (s, v);
+        }
+      if (render != NULL)
+        {
+          if (i < RENDER_VALUES)
+            {
+              if (i > 0)
+                g_string_append (render, ", ");
+              render_one (s, base_type, v, size, render);
+            }
+          else if (i == RENDER_VALUES)
+            g_string_append (render, ", …");
+        }
+    }
+  if (mv && render != NULL)
+    g_string_append_c (render, ']');
+  return NULL;
+}
+
+static const char *
+read_prop (Stream *s,
+           Cursor *c,
+           PropValue *pv,
+           GString *render)
+{
+  guint32 tag;
+
+  memset (pv, 0, sizeof *pv);
+  if (!cur_u32 (c, &tag))
+    return _("the property runs past the end of the attribute");
+  pv->tag = tag;
+  pv->type = TF_PROP_TYPE (tag);
+
+  if (TF_PROP_ID (tag) >= 0x8000)
+    {
+      guint32 kind;
+
+      if (cur_left (c) < 20)
+        return _("the property name runs past the end of the attribute");
+      pv->named = TRUE;
+      pv->guid = c->p;
+      c->p += 16;
+      cur_u32 (c, &kind);
+      if (kind == 0)
+        {
+          if (!cur_u32 (c, &pv->lid))
+            return _("the property name runs past the end of the attribute");
+        }
+      else if (kind == 1)
+        {
+          if (!cur_u32 (c, &pv->name_len) || pv->name_len > cur_left (c))
+            return _("the property name runs past the end of the attribute");
+          pv->string_name = TRUE;
+          pv->name = c->p;
+          c->p += pv->name_len;
+          cur_skip_pad (c, pv->name_len);
+        }
+      else
+        return _("the property name kind is neither MNID_ID nor MNID_STRING");
+    }
+
+  return read_value (s, c, pv, render);
+}
+
+static TfProp *
+make_prop (Stream *s,
+           const PropValue *pv,
+           const char *rendered)
+{
+  TfProp *prop;
+
+  if (pv->type == TF_PT_SYSTIME && pv->count > 0)
+    prop = tf_prop_new_systime (pv->tag, rd64 (pv->value), (gint64) pv->value_offset);
+  else if (pv->count == 0)
+    prop = tf_prop_new (pv->tag, rendered, -1);
+  else if ((pv->type & TF_MV_FLAG) != 0)
+    prop = tf_prop_new (pv->tag, rendered, (gint64) pv->enc_offset);
+  else
+    prop = tf_prop_new (pv->tag, rendered, (gint64) pv->value_offset);
+
+  if (pv->named)
+    {
+      g_autofree char *name = NULL;
+
+      if (pv->string_name)
+        {
+          GString *str = g_string_new (NULL);
+
+          append_utf16 (str, pv->name, pv->name_len);
+          name = g_string_free (str, FALSE);
+        }
+      tf_prop_set_named (prop, pv->guid, pv->lid, name);
+    }
+  return prop;
+}
+
+/* The spans enclosing a value of the current attribute, innermost first */
+static guint
+current_spans (Stream *s,
+               TfTnefSpan *spans)
+{
+  spans[0] = s->span;
+  for (guint i = 0; i < s->n_outer; i++)
+    spans[i + 1] = s->outer[i];
+  return s->n_outer + 1;
+}
+
+/* --- message, recipient and attachment properties ----------------------- */
+
+static gboolean
+is_named (const PropValue *pv,
+          const guint8 *guid,
+          guint32 lid)
+{
+  return pv->named && !pv->string_name && pv->lid == lid && memcmp (pv->guid, guid, 16) == 0;
+}
+
+static void
+handle_message_prop (Stream *s,
+                     const PropValue *pv)
+{
+  if (pv->count == 0 || (pv->type & TF_MV_FLAG) != 0)
+    return;
+
+  if (pv->named)
+    {
+      if (pv->type == TF_PT_BINARY && is_named (pv, TF_PSETID_MEETING, TF_LID_GLOBAL_OBJECT_ID))
+        {
+          s->goid = pv->value;
+          s->goid_len = pv->size;
+        }
+      else if (pv->type == TF_PT_BINARY && is_named (pv, TF_PSETID_MEETING, TF_LID_CLEAN_GLOBAL_OBJECT_ID))
+        {
+          s->clean_goid = pv->value;
+          s->clean_goid_len = pv->size;
+        }
+      else if (pv->type == TF_PT_SYSTIME && is_named (pv, TF_PSETID_MEETING, TF_LID_ATTENDEE_CRITICAL_CHANGE))
+        {
+          s->has_attendee_cc = TRUE;
+          s->attendee_cc = rd64 (pv->value);
+          s->attendee_cc_offset = (gint64) pv->value_offset;
+        }
+      else if (pv->type == TF_PT_SYSTIME && is_named (pv, TF_PSETID_MEETING, TF_LID_OWNER_CRITICAL_CHANGE))
+        {
+          s->has_owner_cc = TRUE;
+          s->owner_cc = rd64 (pv->value);
+          s->owner_cc_offset = (gint64) pv->value_offset;
+        }
+      else if (pv->type == TF_PT_LONG && is_named (pv, TF_PSETID_APPOINTMENT, TF_LID_APPOINTMENT_SEQUENCE))
+        {
+          s->sequence = (gint) rd32 (pv->value);
+        }
+      return;
+    }
+
+  if (pv->type == TF_PT_SYSTIME)
+    {
+      if (TF_PROP_ID (pv->tag) == TF_PROP_ID (TF_TAG_CLIENT_SUBMIT_TIME))
+        {
+          s->has_submit = TRUE;
+          s->submit = rd64 (pv->value);
+        }
+      return;
+    }
+
+  switch (TF_PROP_ID (pv->tag))
+    {
+    case 0x001A: /* PR_MESSAGE_CLASS */
+      take_string (&s->pr_class, prop_dup_string (s, pv));
+      break;
+    case 0x0037: /* PR_SUBJECT */
+      take_string (&s->pr_subject, prop_dup_string (s, pv));
+      break;
+    case 0x0070: /* PR_CONVERSATION_TOPIC */
+      take_string (&s->topic, prop_dup_string (s, pv));
+      break;
+    case 0x0042: /* PR_SENT_REPRESENTING_NAME */
+      take_string (&s->repr_name, prop_dup_string (s, pv));
+      break;
+    case 0x0065: /* PR_SENT_REPRESENTING_EMAIL_ADDRESS */
+      take_string (&s->repr_email, prop_dup_string (s, pv));
+      break;
+    case 0x5D02: /* PR_SENT_REPRESENTING_SMTP_ADDRESS */
+      take_string (&s->repr_smtp, prop_dup_string (s, pv));
+      break;
+    case 0x0C1A: /* PR_SENDER_NAME */
+      take_string (&s->sender_name, prop_dup_string (s, pv));
+      break;
+    case 0x0C1F: /* PR_SENDER_EMAIL_ADDRESS */
+      take_string (&s->sender_email, prop_dup_string (s, pv));
+      break;
+    case 0x5D01: /* PR_SENDER_SMTP_ADDRESS */
+      take_string (&s->sender_smtp, prop_dup_string (s, pv));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+handle_recipient_prop (Stream *s,
+                       Row *row,
+                       const PropValue *pv)
+{
+  guint16 id = TF_PROP_ID (pv->tag);
+
+  if (pv->named)
+    return;
+
+  /* PidTagRecipientTrackStatusTime: the value repair patches. A damaged row
+   * may carry the PropID with another type; say so instead of hiding it. */
+  if (id == TF_PROP_ID (TF_TAG_RECIPIENT_TRACKSTATUS_TIME))
+    {
+      row->has_track_tag = TRUE;
+      if (pv->type == TF_PT_SYSTIME && pv->count > 0)
+        {
+          TfPatchSite site = { 0 };
+
+          tf_recipient_set_track_time (row->recipient, rd64 (pv->value));
+          site.source = TF_SOURCE_TNEF;
+          site.part_index = s->reader->part_index;
+          site.offset = (gint64) pv->value_offset;
+          site.n_spans = current_spans (s, site.spans);
+          tf_recipient_set_patch_site (row->recipient, &site);
+        }
+      else
+        tf_recipient_set_track_time_type (row->recipient, pv->type);
+      return;
+    }
+
+  if (pv->count == 0 || (pv->type & TF_MV_FLAG) != 0)
+    return;
+
+  if (pv->type == TF_PT_LONG)
+    {
+      switch (id)
+        {
+        case 0x0C15: /* PR_RECIPIENT_TYPE */
+          /* Mask MAPI_SUBMITTED / MAPI_P1 */
+          tf_recipient_set_mapi_type (row->recipient, (gint) (rd32 (pv->value) & 0x0FFFFFFF));
+          break;
+        case 0x5FFD: /* PR_RECIPIENT_FLAGS */
+          tf_recipient_set_flags (row->recipient, rd32 (pv->value));
+          break;
+        case 0x5FFF: /* PR_RECIPIENT_TRACKSTATUS */
+          tf_recipient_set_track_status (row->recipient, (int) rd32 (pv->value));
+          break;
+        default:
+          break;
+        }
+      return;
+    }
+
+  switch (id)
+    {
+    case 0x3001: /* PR_DISPLAY_NAME */
+      take_string (&row->display_name, prop_dup_string (s, pv));
+      break;
+    case 0x5FF6: /* PR_RECIPIENT_DISPLAY_NAME */
+      take_string (&row->recipient_display_name, prop_dup_string (s, pv));
+      break;
+    case 0x3003: /* PR_EMAIL_ADDRESS */
+      take_string (&row->email, prop_dup_string (s, pv));
+      break;
+    case 0x39FE: /* PR_SMTP_ADDRESS */
+      take_string (&row->smtp, prop_dup_string (s, pv));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_clear_object (&row->recipient);
+  g_free (row->display_name);
+  g_free (row->recipient_display_name);
+  g_free (row->email);
+  g_free (row->smtp);
+  g_free (row);
+}
+
+static void
+stream_init (Stream *s,
+             Reader *reader,
+             const guint8 *data,
+             gsize len,
+             guint depth)
+{
+  memset (s, 0, sizeof *s);
+  s->reader = reader;
+  s->data = data;
+  s->len = len;
+  s->depth = depth;
+  s->codepage = 1252;
+  s->rows = g_ptr_array_new_with_free_func (row_free);
+  s->scratch = g_string_new (NULL);
+  s->date_sent = G_MININT64;
+  s->sequence = -1;
+  s->attendee_cc_offset = -1;
+  s->owner_cc_offset = -1;
+}
+
+static void
+stream_clear (Stream *s)
+{
+  g_ptr_array_unref (s->rows);
+  g_string_free (s->scratch, TRUE);
+  g_free (s->att_class);
+  g_free (s->pr_class);
+  g_free (s->att_subject);
+  g_free (s->pr_subject);
+  g_free (s->topic);
+  g_free (s->from_name);
+  g_free (s->from_address);
+  g_free (s->repr_name);
+  g_free (s->repr_email);
+  g_free (s->repr_smtp);
+  g_free (s->sender_name);
+  g_free (s->sender_email);
+  g_free (s->sender_smtp);
+}
+
+/* Parses a message embedded in the current attribute of @s */
+static void
+parse_embedded (Stream *s,
+                const guint8 *data,
+                gsize len)
+{
+  Stream child;
+
+  /* The child's values sit inside its own attribute plus every attribute
+   * enclosing this stream, plus the current one: all must fit a patch site. */
+  if (s->n_outer + 2 > TF_MAX_TNEF_NESTING)
+    {
+      g_debug ("TNEF: embedded message at offset %" G_GSIZE_FORMAT " nested too deep, not read",
+               abs_offset (s, data));
+      return;
+    }
+
+  stream_init (&child, s->reader, data, len, s->depth + 1);
+  child.outer[0] = s->span;
+  for (guint i = 0; i < s->n_outer; i++)
+    child.outer[i + 1] = s->outer[i];
+  child.n_outer = s->n_outer + 1;
+  parse_stream (&child);
+  stream_clear (&child);
+}
+
+static void
+handle_attachment_prop (Stream *s,
+                        const PropValue *pv)
+{
+  if (pv->type == TF_PT_OBJECT && TF_PROP_ID (pv->tag) == TF_PROP_ID (TF_TAG_ATTACH_DATA_OBJ) && pv->count > 0 && pv->size > 16 + STREAM_HEADER_SIZE && memcmp (pv->value, IID_IMESSAGE, 16) == 0 && rd32 (pv->value + 16) == TF_TNEF_SIGNATURE)
+    parse_embedded (s, pv->value + 16, pv->size - 16);
+}
+
+/* Decodes "u32 count ; count × PropValue". Returns FALSE if the list is
+ * damaged (a problem was recorded). */
+static gboolean
+read_prop_list (Stream *s,
+                Cursor *c,
+                PropsKind kind,
+                Row *row)
+{
+  gboolean full = (s->reader->flags & TF_READ_FULL) != 0;
+  /* Keep properties for the outer message and for rows that may end up on
+   * the item; attachment properties are not shown. */
+  gboolean keep = full && kind != PROPS_ATTACHMENT && (kind == PROPS_RECIPIENT || s->depth == 0);
+  gsize list_offset = abs_offset (s, c->p);
+  guint32 count;
+
+  if (!cur_u32 (c, &count))
+    {
+      g_autofree char *attr = describe_attribute (s->attr_id);
+      g_autofree char *off = format_offset (list_offset);
+
+      /* Translators: %s are an attribute name and a byte offset */
+      add_problem (s, _("%s at offset %s ends before its property count"), attr, off);
+      return FALSE;
+    }
+  if (count > MAX_PROPS)
+    {
+      g_autofree char *attr = describe_attribute (s->attr_id);
+      g_autofree char *off = format_offset (list_offset);
+
+      /* Translators: an attribute name, a byte offset and a count */
+      add_problem (s, _("%s at offset %s declares %u properties, too many to be real"), attr, off, count);
+      return FALSE;
+    }
+
+  for (guint32 i = 0; i < count; i++)
+    {
+      PropValue pv;
+      gsize prop_offset = abs_offset (s, c->p);
+      const char *why;
+
+      g_string_truncate (s->scratch, 0);
+      why = read_prop (s, c, &pv, keep ? s->scratch : NULL);
+      if (why != NULL)
+        {
+          g_autofree char *attr = describe_attribute (s->attr_id);
+          g_autofree char *off = format_offset (prop_offset);
+
+          /* Translators: "attMsgProps (0x00069003): property 0x5FFB0040 at
+           * offset 1234: <reason>" */
+          add_problem (s, _("%s: property 0x%08X at offset %s: %s"), attr, pv.tag, off, why);
+          return FALSE;
+        }
+
+      if (s->reader->sites != NULL && pv.type == TF_PT_SYSTIME && pv.count > 0)
+        {
+          SystimeSite site = { 0 };
+
+          site.offset = pv.value_offset;
+          site.n_spans = current_spans (s, site.spans);
+          g_array_append_val (s->reader->sites, site);
+        }
+
+      switch (kind)
+        {
+        case PROPS_MESSAGE:
+          if (s->depth == 0)
+            handle_message_prop (s, &pv);
+          else if (pv.count > 0 && TF_PROP_ID (pv.tag) == 0x001A)
+            take_string (&s->pr_class, prop_dup_string (s, &pv));
+          if (keep)
+            tf_item_take_prop (s->reader->item, make_prop (s, &pv, s->scratch->str));
+          break;
+        case PROPS_RECIPIENT:
+          handle_recipient_prop (s, row, &pv);
+          if (keep)
+            tf_recipient_take_prop (row->recipient, make_prop (s, &pv, s->scratch->str));
+          break;
+        case PROPS_ATTACHMENT:
+          handle_attachment_prop (s, &pv);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return TRUE;
+}
+
+static void
+finish_row (Row *row)
+{
+  const char *name = row->display_name != NULL ? row->display_name : row->recipient_display_name;
+  const char *address = NULL;
+
+  if (row->smtp != NULL && *row->smtp != '\0')
+    address = row->smtp;
+  else if (row->email != NULL && *row->email != '\0')
+    address = row->email;
+
+  if (name != NULL && *name != '\0')
+    tf_recipient_set_name (row->recipient, name);
+  if (address != NULL)
+    tf_recipient_set_address (row->recipient, address);
+}
+
+static void
+read_recip_table (Stream *s,
+                  const guint8 *data,
+                  guint32 length)
+{
+  Cursor c = { data, data + length };
+  guint32 n_rows;
+
+  if (!cur_u32 (&c, &n_rows))
+    {
+      g_autofree char *off = format_offset (abs_offset (s, data));
+
+      /* Translators: %s is a byte offset */
+      add_problem (s, _("attRecipTable at offset %s ends before its row count"), off);
+      return;
+    }
+  if (n_rows > MAX_ROWS)
+    {
+      g_autofree char *off = format_offset (abs_offset (s, data));
+
+      /* Translators: %s is a byte offset, %u a count */
+      add_problem (s, _("attRecipTable at offset %s declares %u rows, too many to be real"), off, n_rows);
+      return;
+    }
+
+  for (guint32 i = 0; i < n_rows; i++)
+    {
+      Row *row = g_new0 (Row, 1);
+      gboolean ok;
+
+      row->recipient = tf_recipient_new (TF_SOURCE_TNEF);
+      tf_recipient_set_row (row->recipient, (gint) i);
+      ok = read_prop_list (s, &c, PROPS_RECIPIENT, row);
+      finish_row (row);
+      /* A damaged row keeps what was read before the damage */
+      if (ok || tf_recipient_get_address (row->recipient) != NULL || row->has_track_tag)
+        g_ptr_array_add (s->rows, row);
+      else
+        row_free (row);
+      if (!ok)
+        return;
+    }
+}
+
+/* attFrom: a TRP triple ([MS-OXTNEF] 2.1.3.3.2): u16 trpid, u16 total,
+ * u16 name length, u16 address length, name, address. */
+static void
+read_from_triple (Stream *s,
+                  const guint8 *data,
+                  guint32 length)
+{
+  guint16 name_len;
+  guint16 addr_len;
+
+  if (length < 8)
+    return;
+  name_len = rd16 (data + 4);
+  addr_len = rd16 (data + 6);
+  if ((gsize) name_len + addr_len > length - 8)
+    return;
+  take_string (&s->from_name, dup_string8 (s, data + 8, name_len));
+  take_string (&s->from_address, dup_string8 (s, data + 8 + name_len, addr_len));
+}
+
+static void
+read_date_sent (Stream *s,
+                const guint8 *data,
+                guint32 length)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  guint16 f[6];
+
+  if (length != 14)
+    {
+      g_autofree char *off = format_offset (abs_offset (s, data));
+
+      /* Translators: %s is a byte offset, %u a size */
+      add_problem (s, _("attDateSent at offset %s is %u bytes long instead of 14"), off, length);
+      return;
+    }
+  for (guint i = 0; i < 6; i++)
+    f[i] = rd16 (data + 2 * i);
+  if (f[0] < 1601 || f[0] > 9999 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59)
+    return;
+  dt = g_date_time_new_utc (f[0], f[1], f[2], f[3], f[4], f[5]);
+  if (dt != NULL)
+    s->date_sent = g_date_time_to_unix (dt);
+}
+
+static void
+handle_attribute (Stream *s,
+                  guint8 level,
+                  guint32 id,
+                  const guint8 *data,
+                  guint32 length)
+{
+  Cursor c = { data, data + length };
+
+  switch (id)
+    {
+    case ATT_OEM_CODEPAGE:
+      if (length >= 4 && rd32 (data) != 0)
+        s->codepage = rd32 (data);
+      break;
+    case ATT_MESSAGE_CLASS:
+      if (level == LVL_MESSAGE)
+        take_string (&s->att_class, dup_string8 (s, data, length));
+      break;
+    case ATT_SUBJECT:
+      if (level == LVL_MESSAGE && s->depth == 0)
+        take_string (&s->att_subject, dup_string8 (s, data, length));
+      break;
+    case ATT_DATE_SENT:
+      if (level == LVL_MESSAGE)
+        read_date_sent (s, data, length);
+      break;
+    case ATT_FROM:
+      if (level == LVL_MESSAGE && s->depth == 0)
+        read_from_triple (s, data, length);
+      break;
+    case ATT_MSG_PROPS:
+      if (level == LVL_MESSAGE)
+        read_prop_list (s, &c, PROPS_MESSAGE, NULL);
+      break;
+    case ATT_RECIP_TABLE:
+      if (level == LVL_MESSAGE)
+        read_recip_table (s, data, length);
+      break;
+    case ATT_ATTACHMENT:
+      if (level == LVL_ATTACHMENT)
+        read_prop_list (s, &c, PROPS_ATTACHMENT, NULL);
+      break;
+    case ATT_ATTACH_DATA:
+      /* Some writers put an embedded message's TNEF here */
+      if (level == LVL_ATTACHMENT && length > STREAM_HEADER_SIZE && rd32 (data) == TF_TNEF_SIGNATURE)
+        parse_embedded (s, data, length);
+      break;
+    default:
+      break;
+    }
+}
+
+static gboolean
+is_padding (const guint8 *p,
+            gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (p[i] != 0 && p[i] != '\r' && p[i] != '\n' && p[i] != ' ' && p[i] != '\t')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+note_bad_checksum (Stream *s,
+                   guint32 id,
+                   gsize offset,
+                   guint16 stored,
+                   guint16 computed)
+{
+  Reader *reader = s->reader;
+  g_autofree char *where = NULL;
+  g_autofree char *attr = NULL;
+  g_autofree char *off = NULL;
+
+  reader->n_bad_checksums++;
+  if (reader->n_bad_checksums > MAX_LISTED)
+    return;
+  if (reader->bad_checksums->len > 0)
+    g_string_append (reader->bad_checksums, "; ");
+  where = location_prefix (s);
+  attr = describe_attribute (id);
+  off = format_offset (offset);
+  g_string_append (reader->bad_checksums, where);
+  /* Translators: "attMsgProps (0x00069003) at offset 103 (stored 0x1234,
+   * computed 0x5678)" */
+  g_string_append_printf (reader->bad_checksums, _("%s at offset %s (stored 0x%04X, computed 0x%04X)"),
+                          attr, off, stored, computed);
+}
+
+static void
+report (Reader *reader)
+{
+  g_autofree char *prefix = NULL;
+
+  if (reader->n_bad_checksums == 0 && reader->n_problems == 0)
+    return;
+  if (reader->part_index >= 0)
+    /* Translators: prefix of a finding, %d is a MIME part number */
+    prefix = g_strdup_printf (_("TNEF in MIME part %d: "), reader->part_index);
+  else
+    prefix = g_strdup ("");
+
+  if (reader->n_bad_checksums > 0)
+    {
+      const char *more = reader->n_bad_checksums > MAX_LISTED ? "; …" : "";
+
+      tf_item_add_finding (reader->item,
+                           tf_finding_new_printf (TF_FINDING_TNEF_CHECKSUM, NULL,
+                                                  /* Translators: %s%u: location prefix and count;
+                                                   * then the list of attributes and "…" */
+                                                  ngettext ("%s%u TNEF attribute checksum does not match: %s%s. "
+                                                            "The data is shown as read, but the file was damaged "
+                                                            "or edited without updating the checksum; Outlook and "
+                                                            "Exchange may reject it.",
+                                                            "%s%u TNEF attribute checksums do not match: %s%s. "
+                                                            "The data is shown as read, but the file was damaged "
+                                                            "or edited without updating the checksums; Outlook and "
+                                                            "Exchange may reject it.",
+                                                            reader->n_bad_checksums),
+                                                  prefix, reader->n_bad_checksums, reader->bad_checksums->str, more));
+    }
+
+  if (reader->n_problems > 0)
+    {
+      g_autofree char *list = NULL;
+      const char *more = reader->n_problems > reader->problems->len ? "; …" : "";
+
+      g_ptr_array_add (reader->problems, NULL);
+      list = g_strjoinv ("; ", (char **) reader->problems->pdata);
+      g_ptr_array_remove_index (reader->problems, reader->problems->len - 1);
+      tf_item_add_finding (reader->item,
+                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                  /* Translators: %s: location prefix, then the
+                                                   * list of problems and "…" */
+                                                  _("%sThe TNEF data is damaged: %s%s. Only what could be "
+                                                     "read is shown; recipients after the damage may be missing."),
+                                                  prefix, list, more));
+    }
+}
+
+static char *
+format_from (const char *name,
+             const char *address)
+{
+  if (name != NULL && *name == '\0')
+    name = NULL;
+  if (address != NULL && *address == '\0')
+    address = NULL;
+  if (name != NULL && address != NULL && g_ascii_strcasecmp (name, address) != 0)
+    return g_strdup_printf ("%s <%s>", name, address);
+  if (address != NULL)
+    return g_strdup (address);
+  return g_strdup (name);
+}
+
+/* PR_*_SMTP_ADDRESS, else PR_*_EMAIL_ADDRESS as is (an SMTP address when
+ * the address type is SMTP, an X.500 DN for EX) */
+static const char *
+pick_address (const char *smtp,
+              const char *email)
+{
+  if (smtp != NULL && *smtp != '\0')
+    return smtp;
+  return email;
+}
+
+static TfRecipientType
+recipient_type_for (TfRecipient *recipient,
+                    gboolean meeting)
+{
+  if (tf_recipient_get_has_flags (recipient) && (tf_recipient_get_flags (recipient) & TF_RECIP_FLAG_ORGANIZER) != 0)
+    return TF_RECIPIENT_TYPE_ORGANIZER;
+  switch (tf_recipient_get_mapi_type (recipient))
+    {
+    case 1:
+      return TF_RECIPIENT_TYPE_TO;
+    case 2:
+      return TF_RECIPIENT_TYPE_CC;
+    case 3:
+      /* Meetings put resources in the BCC slot */
+      return meeting ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
+    default:
+      return TF_RECIPIENT_TYPE_UNKNOWN;
+    }
+}
+
+static void
+add_rows (Stream *s,
+          const char *message_class)
+{
+  gboolean meeting = is_meeting_class (message_class);
+
+  for (guint i = 0; i < s->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (s->rows, i);
+      TfRecipientType type;
+
+      /* Rows of embedded messages only matter for their track-status time */
+      if (s->depth > 0 && !row->has_track_tag)
+        continue;
+      type = recipient_type_for (row->recipient, meeting);
+      tf_recipient_set_recipient_type (row->recipient, type);
+      if (type == TF_RECIPIENT_TYPE_ORGANIZER)
+        tf_recipient_set_is_organizer (row->recipient, TRUE);
+      tf_item_add_recipient (s->reader->item, row->recipient);
+    }
+}
+
+/* Copies what the outermost message says onto the item. Fields another
+ * reader of the same file already set (a MIME Subject: header, say) are
+ * only filled in when still empty; the MAPI message class always wins. */
+static void
+apply_summary (Stream *s,
+               const char *message_class)
+{
+  TfItem *item = s->reader->item;
+  const char *subject = s->pr_subject != NULL ? s->pr_subject : s->att_subject;
+
+  /* Some writers leave out both subjects; the topic is the subject
+   * without its "RE:" prefix */
+  if (subject == NULL)
+    subject = s->topic;
+
+  if (message_class != NULL && *message_class != '\0')
+    tf_item_set_message_class (item, message_class);
+  if (subject != NULL && tf_item_get_subject (item) == NULL)
+    tf_item_set_subject (item, subject);
+
+  if (s->has_submit && tf_filetime_classify (s->submit) == TF_TIME_CLASS_OK)
+    tf_item_set_sent (item, tf_filetime_to_unix (s->submit));
+  else if (s->date_sent != G_MININT64 && tf_item_get_sent (item) == G_MININT64)
+    tf_item_set_sent (item, s->date_sent);
+
+  if (tf_item_get_from (item) == NULL)
+    {
+      g_autofree char *from = NULL;
+
+      if (s->repr_name != NULL || s->repr_email != NULL || s->repr_smtp != NULL)
+        from = format_from (s->repr_name, pick_address (s->repr_smtp, s->repr_email));
+      else if (s->sender_name != NULL || s->sender_email != NULL || s->sender_smtp != NULL)
+        from = format_from (s->sender_name, pick_address (s->sender_smtp, s->sender_email));
+      else if (s->from_name != NULL || s->from_address != NULL)
+        from = format_from (s->from_name, s->from_address);
+      if (from != NULL)
+        tf_item_set_from (item, from);
+    }
+
+  if (s->goid != NULL && s->goid_len > 0)
+    {
+      g_autofree char *uid = tf_mapi_goid_to_string (s->goid, s->goid_len);
+
+      tf_item_set_uid (item, uid);
+    }
+  if (s->clean_goid != NULL && s->clean_goid_len > 0)
+    {
+      g_autofree char *key = tf_mapi_goid_to_string (s->clean_goid, s->clean_goid_len);
+
+      tf_item_set_meeting_key (item, key);
+    }
+  else if (s->goid != NULL && s->goid_len > 0)
+    {
+      /* CleanGlobalObjectId = GlobalObjectId without the instance date */
+      g_autofree guint8 *clean = g_memdup2 (s->goid, s->goid_len);
+      g_autofree char *key = NULL;
+
+      for (gsize i = 16; i < 20 && i < s->goid_len; i++)
+        clean[i] = 0;
+      key = tf_mapi_goid_to_string (clean, s->goid_len);
+      tf_item_set_meeting_key (item, key);
+    }
+  if (s->sequence >= 0)
+    tf_item_set_sequence (item, s->sequence);
+
+  if (s->has_attendee_cc)
+    {
+      TfStamp stamp = { TF_STAMP_ATTENDEE_CRITICAL_CHANGE, TF_SOURCE_TNEF, s->attendee_cc,
+                        s->attendee_cc_offset, s->reader->part_index };
+
+      tf_item_add_stamp (item, &stamp);
+    }
+  if (s->has_owner_cc)
+    {
+      TfStamp stamp = { TF_STAMP_OWNER_CRITICAL_CHANGE, TF_SOURCE_TNEF, s->owner_cc,
+                        s->owner_cc_offset, s->reader->part_index };
+
+      tf_item_add_stamp (item, &stamp);
+    }
+}
+
+static void
+parse_stream (Stream *s)
+{
+  gsize pos = STREAM_HEADER_SIZE;
+  guint n_attributes = 0;
+  const char *message_class;
+  g_autofree char *att_class = NULL;
+
+  while (pos < s->len)
+    {
+      const guint8 *a = s->data + pos;
+      gsize left = s->len - pos;
+      guint8 level;
+      guint32 id;
+      guint32 length;
+      guint16 stored;
+      guint16 computed;
+
+      if (left < ATTR_FRAME_SIZE)
+        {
+          /* Trailing bytes (CR LF after base64 decoding, padding) are
+           * common and harmless; a cut-off attribute header is not. */
+          if ((a[0] == LVL_MESSAGE || a[0] == LVL_ATTACHMENT) && !is_padding (a, left))
+            {
+              g_autofree char *off = format_offset (abs_offset (s, a));
+
+              /* Translators: %s is a byte offset */
+              add_problem (s, _("the stream ends inside the attribute header at offset %s"), off);
+            }
+          break;
+        }
+
+      level = a[0];
+      id = rd32 (a + 1);
+      length = rd32 (a + 5);
+      if (level != LVL_MESSAGE && level != LVL_ATTACHMENT)
+        {
+          if (!is_padding (a, left))
+            {
+              g_autofree char *off = format_offset (abs_offset (s, a));
+              g_autofree char *n = format_offset (left);
+
+              /* Translators: a byte value, a byte offset and a byte count */
+              add_problem (s, _("byte 0x%02X at offset %s does not start an attribute; the remaining %s bytes were ignored"),
+                           level, off, n);
+            }
+          break;
+        }
+      if (length > left - ATTR_HEADER_SIZE)
+        {
+          g_autofree char *attr = describe_attribute (id);
+          g_autofree char *off = format_offset (abs_offset (s, a));
+          g_autofree char *n = format_offset (left - ATTR_HEADER_SIZE);
+
+          /* Translators: an attribute name, a byte offset, a declared size
+           * and the number of bytes left */
+          add_problem (s, _("%s at offset %s declares %u data bytes but only %s remain"),
+                       attr, off, length, n);
+          break;
+        }
+
+      s->span.data_offset = abs_offset (s, a + ATTR_HEADER_SIZE);
+      s->span.data_length = length;
+      s->attr_id = id;
+      if (length > left - ATTR_FRAME_SIZE)
+        {
+          g_autofree char *attr = describe_attribute (id);
+          g_autofree char *off = format_offset (abs_offset (s, a));
+
+          /* The data is all there: read it, but it cannot be verified (and
+           * tf_tnef_patch_filetime() refuses to patch inside it) */
+          /* Translators: an attribute name and a byte offset */
+          add_problem (s, _("the stream ends before the checksum of %s at offset %s"), attr, off);
+          handle_attribute (s, level, id, a + ATTR_HEADER_SIZE, length);
+          break;
+        }
+
+      stored = rd16 (a + ATTR_HEADER_SIZE + length);
+      computed = tf_tnef_checksum (a + ATTR_HEADER_SIZE, length);
+      if (stored != computed)
+        note_bad_checksum (s, id, abs_offset (s, a), stored, computed);
+
+      handle_attribute (s, level, id, a + ATTR_HEADER_SIZE, length);
+      n_attributes++;
+      pos += ATTR_FRAME_SIZE + (gsize) length;
+    }
+
+  if (n_attributes == 0 && s->n_problems == 0)
+    add_problem (s, "%s", _("the stream holds no attributes"));
+
+  if (s->pr_class != NULL && *s->pr_class != '\0')
+    message_class = map_legacy_class (s->pr_class);
+  else if (s->att_class != NULL && *s->att_class != '\0')
+    message_class = map_legacy_class (s->att_class);
+  else
+    message_class = NULL;
+
+  if (s->depth == 0)
+    apply_summary (s, message_class);
+  add_rows (s, message_class);
+}
+
+static gboolean
+read_stream (Reader *reader,
+             const guint8 *data,
+             gsize len)
+{
+  Stream s;
+
+  if (len < STREAM_HEADER_SIZE || rd32 (data) != TF_TNEF_SIGNATURE)
+    {
+      if (len < STREAM_HEADER_SIZE)
+        tf_item_add_finding (reader->item,
+                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                    /* Translators: %u is a byte count */
+                                                    _("Not a TNEF stream: only %u bytes, too short for the TNEF header."),
+                                                    (guint) len));
+      else
+        tf_item_add_finding (reader->item,
+                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                    /* Translators: %08X is the signature found */
+                                                    _("Not a TNEF stream: the signature is 0x%08X instead of 0x223E9F78."),
+                                                    rd32 (data)));
+      return FALSE;
+    }
+
+  tf_item_add_source (reader->item, TF_SOURCE_TNEF);
+  reader->bad_checksums = g_string_new (NULL);
+  reader->problems = g_ptr_array_new_with_free_func (g_free);
+  stream_init (&s, reader, data, len, 0);
+  parse_stream (&s);
+  stream_clear (&s);
+  report (reader);
+  g_string_free (reader->bad_checksums, TRUE);
+  g_ptr_array_unref (reader->problems);
+  return TRUE;
+}
+
+guint16
+tf_tnef_checksum (const guint8 *data,
+                  gsize len)
+{
+  guint32 sum = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, 0);
+
+  for (gsize i = 0; i < len; i++)
+    sum += data[i];
+  return (guint16) (sum & 0xFFFF);
+}
+
+gboolean
+tf_tnef_read (const guint8 *data,
+              gsize len,
+              TfItem *item,
+              gint part_index,
+              TfReadFlags flags)
+{
+  Reader reader = { data, item, part_index, flags, NULL, NULL, 0, NULL, 0 };
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  return read_stream (&reader, data, len);
+}
+
+static gboolean
+site_matches (const SystimeSite *found,
+              const TfPatchSite *site)
+{
+  if (found->offset != (guint64) site->offset || found->n_spans != site->n_spans)
+    return FALSE;
+  for (guint i = 0; i < found->n_spans; i++)
+    if (found->spans[i].data_offset != site->spans[i].data_offset || found->spans[i].data_length != site->spans[i].data_length)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+tf_tnef_patch_filetime (guint8 *data,
+                        gsize len,
+                        const TfPatchSite *site,
+                        guint64 new_value,
+                        GError **error)
+{
+  g_autoptr (TfItem) scratch = NULL;
+  g_autoptr (GArray) sites = NULL;
+  gboolean found = FALSE;
+  Reader reader;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (site != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (site->source != TF_SOURCE_TNEF || site->offset < 0 || site->n_spans == 0 || site->n_spans > TF_MAX_TNEF_NESTING)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                   _("The value has no place in a TNEF stream that could be patched."));
+      return FALSE;
+    }
+
+  /* Walk the stream as it is now and insist the site is a PT_SYSTIME
+   * value inside exactly these attributes before touching a byte. */
+  scratch = tf_item_new ("", "", 0);
+  sites = g_array_new (FALSE, FALSE, sizeof (SystimeSite));
+  reader = (Reader){ data, scratch, -1, TF_READ_NONE, sites, NULL, 0, NULL, 0 };
+  if (read_stream (&reader, data, len))
+    {
+      for (guint i = 0; i < sites->len && !found; i++)
+        found = site_matches (&g_array_index (sites, SystimeSite, i), site);
+    }
+  if (!found)
+    {
+      g_autofree char *off = format_offset ((gsize) site->offset);
+
+      g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
+                   /* Translators: %s is a byte offset */
+                   _("No PT_SYSTIME value is at offset %s of the TNEF stream any more; the file changed since it was read."),
+                   off);
+      return FALSE;
+    }
+
+  /* The walk proved these bounds; check them again anyway before writing */
+  for (guint i = 0; i < site->n_spans; i++)
+    {
+      const TfTnefSpan *span = &site->spans[i];
+
+      if (span->data_offset > len || span->data_length > len - span->data_offset || len - span->data_offset - span->data_length < 2 || (guint64) site->offset < span->data_offset || (guint64) site->offset + 8 > span->data_offset + span->data_length)
+        {
+          g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                       _("The TNEF attribute around the value lies outside the stream."));
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < 8; i++)
+    data[site->offset + i] = (guint8) (new_value >> (8 * i));
+  /* Innermost first: an inner checksum is part of the outer data */
+  for (guint i = 0; i < site->n_spans; i++)
+    {
+      const TfTnefSpan *span = &site->spans[i];
+      guint16 sum = tf_tnef_checksum (data + span->data_offset, span->data_length);
+
+      data[span->data_offset + span->data_length] = (guint8) (sum & 0xFF);
+      data[span->data_offset + span->data_length + 1] = (guint8) (sum >> 8);
+    }
+  return TRUE;
+}
