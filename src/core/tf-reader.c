@@ -1,0 +1,452 @@
+/* tf-reader.c — content sniffing and format dispatch
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "tf-autocleanups-private.h"
+#include "tf-reader.h"
+#include "tf-rules.h"
+
+/* TNEF: TNEF_SIGNATURE 0x223E9F78, little-endian ([MS-OXTNEF] 2.1.3.1) */
+static const guint8 tnef_signature[] = { 0x78, 0x9F, 0x3E, 0x22 };
+/* Compound File Binary header signature ([MS-CFB] 2.2) */
+static const guint8 cfb_signature[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+
+/* RFC 5322 caps a line at 998 octets; a header field name is shorter. */
+#define MAX_FIELD_NAME_LEN 998
+
+G_DEFINE_QUARK (tf - error - quark, tf_error)
+
+void
+tf_core_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+
+      /* libical: never abort on a malformed line (a damaged .ics is a
+       * finding, not a crash), and keep unknown tokens instead of turning
+       * them into X-LIC-ERROR properties: Microsoft iCalendar carries many
+       * non-standard parameters. */
+      icalerror_set_errors_are_fatal (0);
+      ical_set_unknown_token_handling_setting (ICAL_ASSUME_IANA_TOKEN);
+
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+static gboolean
+has_prefix_bytes (const guint8 *data,
+                  gsize len,
+                  const guint8 *prefix,
+                  gsize prefix_len)
+{
+  return len >= prefix_len && memcmp (data, prefix, prefix_len) == 0;
+}
+
+static gboolean
+is_ical (const guint8 *data,
+         gsize len)
+{
+  static const char begin[] = "BEGIN:VCALENDAR";
+  gsize i = 0;
+
+  if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+    i = 3;
+
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+    i++;
+
+  return len - i >= sizeof begin - 1 && g_ascii_strncasecmp ((const char *) data + i, begin, sizeof begin - 1) == 0;
+}
+
+/* RFC 5322 §2.2 / §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126,
+ * then ':' (obsolete syntax allows white space before the colon). Exchange
+ * 2003 Drop/Queue copies start with "x-sender:" / "x-receiver:" envelope
+ * lines, which have the same shape. */
+static gboolean
+is_rfc5322 (const guint8 *data,
+            gsize len)
+{
+  gsize i = 0;
+
+  while (i < len && i < MAX_FIELD_NAME_LEN && data[i] >= 33 && data[i] <= 126 && data[i] != ':')
+    i++;
+
+  if (i == 0)
+    return FALSE;
+
+  while (i < len && (data[i] == ' ' || data[i] == '\t'))
+    i++;
+
+  return i < len && data[i] == ':';
+}
+
+/**
+ * tf_sniff_format:
+ * @data: (array length=len): the first bytes of a file (all of it is fine)
+ * @len: length of @data
+ *
+ * Looks at the content, never at the file name: queue folders hold .EML,
+ * .TMP and extension-less files, and users rename things.
+ *
+ * Returns: the format, or %TF_FORMAT_UNKNOWN
+ */
+TfFormat
+tf_sniff_format (const guint8 *data,
+                 gsize len)
+{
+  g_return_val_if_fail (data != NULL || len == 0, TF_FORMAT_UNKNOWN);
+
+  if (len == 0)
+    return TF_FORMAT_UNKNOWN;
+
+  if (has_prefix_bytes (data, len, tnef_signature, sizeof tnef_signature))
+    return TF_FORMAT_TNEF;
+
+  if (has_prefix_bytes (data, len, cfb_signature, sizeof cfb_signature))
+    return TF_FORMAT_MSG;
+
+  if (has_prefix_bytes (data, len, (const guint8 *) "From ", 5))
+    return TF_FORMAT_MBOX;
+
+  /* Before the header test: "BEGIN:VCALENDAR" has the shape of a header. */
+  if (is_ical (data, len))
+    return TF_FORMAT_ICS;
+
+  if (is_rfc5322 (data, len))
+    return TF_FORMAT_EML;
+
+  return TF_FORMAT_UNKNOWN;
+}
+
+/**
+ * tf_item_new_parse_error:
+ * @path: display path
+ * @file_path: real path on disk
+ * @format: what the file looked like, or %TF_FORMAT_UNKNOWN
+ * @reason: translated reason, naming what failed and where
+ *
+ * Returns: (transfer full): a new item with a single PARSE_ERROR finding
+ */
+TfItem *
+tf_item_new_parse_error (const char *path,
+                         const char *file_path,
+                         TfFormat format,
+                         const char *reason)
+{
+  g_autoptr (TfItem) item = NULL;
+  g_autoptr (TfFinding) finding = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  item = tf_item_new (path, file_path != NULL ? file_path : path, 0);
+  tf_item_set_format (item, format);
+  finding = tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, reason);
+  tf_item_add_finding (item, finding);
+
+  return g_steal_pointer (&item);
+}
+
+static void
+finish_item (TfItem *item)
+{
+  tf_rules_classify (item);
+  tf_rules_apply (item);
+}
+
+/* A reader that returned FALSE normally added its own PARSE_ERROR; make
+ * sure every unreadable item says so. */
+static void
+ensure_parse_error (TfItem *item,
+                    gboolean ok,
+                    const char *what)
+{
+  g_autoptr (TfFinding) finding = NULL;
+
+  if (ok || tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
+    return;
+
+  /* Translators: %s is a file format, e.g. "TNEF (winmail.dat)" */
+  finding = tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                   _ ("Nothing could be read from this %s content."), what);
+  tf_item_add_finding (item, finding);
+}
+
+static void
+read_single (GBytes *data,
+             TfFormat format,
+             TfItem *item,
+             TfReadFlags flags)
+{
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+  gboolean ok = FALSE;
+
+  switch (format)
+    {
+    case TF_FORMAT_TNEF:
+      ok = tf_tnef_read (bytes, len, item, -1, flags);
+      break;
+    case TF_FORMAT_MSG:
+      ok = tf_msg_read (data, item, flags);
+      break;
+    case TF_FORMAT_ICS:
+      ok = tf_ical_read ((const char *) bytes, len, item, -1, flags);
+      break;
+    case TF_FORMAT_EML:
+    case TF_FORMAT_MBOX:
+      ok = tf_mime_read (data, item, flags);
+      break;
+    case TF_FORMAT_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+
+  ensure_parse_error (item, ok, tf_format_get_label (format));
+}
+
+typedef struct
+{
+  gint64 marker;  /* offset of the "From " line */
+  gint64 headers; /* offset of the first header line */
+} MboxMessage;
+
+/* Splits an mbox with GMime's parser in mbox mode, which recognises the
+ * "From " separator lines and leaves ">From " quoted body lines alone, then
+ * reads each message's bytes (headers up to the next separator) as its own
+ * item. The byte range kept on the item is that slice of the file. */
+static void
+read_mbox (GBytes *data,
+           const char *path,
+           const char *file_path,
+           TfReadFlags flags,
+           GPtrArray *items)
+{
+  g_autoptr (GMimeStream) stream = NULL;
+  g_autoptr (GMimeParser) parser = NULL;
+  g_autoptr (GArray) messages = NULL;
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+
+  messages = g_array_new (FALSE, FALSE, sizeof (MboxMessage));
+
+  /* The memory stream copies the buffer; GMime has no stream over
+   * borrowed memory. The copy lives only while splitting. */
+  stream = g_mime_stream_mem_new_with_buffer ((const char *) bytes, len);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
+
+  while (!g_mime_parser_eos (parser))
+    {
+      g_autoptr (GMimeMessage) message = NULL;
+      MboxMessage m;
+
+      message = g_mime_parser_construct_message (parser, NULL);
+      if (message == NULL)
+        break;
+
+      m.marker = g_mime_parser_get_mbox_marker_offset (parser);
+      m.headers = g_mime_parser_get_headers_begin (parser);
+
+      /* Never trust the parser to make progress on hostile input. */
+      if (m.marker < 0 || m.headers < m.marker || (gsize) m.headers > len)
+        break;
+      if (messages->len > 0 && m.marker <= g_array_index (messages, MboxMessage, messages->len - 1).marker)
+        break;
+
+      g_array_append_val (messages, m);
+    }
+
+  if (messages->len == 0)
+    {
+      g_ptr_array_add (items,
+                       tf_item_new_parse_error (path, file_path, TF_FORMAT_MBOX,
+                                                _ ("The mailbox (mbox) file holds no message after its first “From ” line.")));
+      return;
+    }
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const MboxMessage *m = &g_array_index (messages, MboxMessage, i);
+      gsize end = i + 1 < messages->len
+                      ? (gsize) g_array_index (messages, MboxMessage, i + 1).marker
+                      : len;
+      g_autoptr (GBytes) slice = NULL;
+      g_autoptr (TfItem) item = NULL;
+      g_autofree char *item_path = NULL;
+
+      item_path = g_strdup_printf ("%s#%u", path, i + 1);
+      item = tf_item_new (item_path, file_path, i + 1);
+      tf_item_set_format (item, TF_FORMAT_MBOX);
+      tf_item_set_range (item, (guint64) m->headers, (guint64) (end - (gsize) m->headers));
+
+      slice = g_bytes_new_from_bytes (data, (gsize) m->headers, end - (gsize) m->headers);
+      read_single (slice, TF_FORMAT_MBOX, item, flags);
+      /* The MIME reader may label the content as a plain message. */
+      tf_item_set_format (item, TF_FORMAT_MBOX);
+      finish_item (item);
+
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+}
+
+void
+tf_read_bytes (GBytes *data,
+               const char *path,
+               const char *file_path,
+               TfReadFlags flags,
+               GPtrArray *items)
+{
+  g_autoptr (TfItem) item = NULL;
+  const guint8 *bytes;
+  gsize len = 0;
+  TfFormat format;
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (items != NULL);
+
+  tf_core_init ();
+
+  if (file_path == NULL)
+    file_path = path;
+
+  bytes = g_bytes_get_data (data, &len);
+
+  if (len == 0)
+    {
+      g_ptr_array_add (items,
+                       tf_item_new_parse_error (path, file_path, TF_FORMAT_UNKNOWN, _ ("empty file")));
+      return;
+    }
+
+  format = tf_sniff_format (bytes, len);
+
+  switch (format)
+    {
+    case TF_FORMAT_UNKNOWN:
+      g_ptr_array_add (items,
+                       tf_item_new_parse_error (path, file_path, TF_FORMAT_UNKNOWN,
+                                                _ ("not a supported format: no RFC 5322 header block, "
+                                                   "no TNEF or CFB signature, no BEGIN:VCALENDAR")));
+      return;
+
+    case TF_FORMAT_MBOX:
+      read_mbox (data, path, file_path, flags, items);
+      return;
+
+    case TF_FORMAT_EML:
+    case TF_FORMAT_MSG:
+    case TF_FORMAT_TNEF:
+    case TF_FORMAT_ICS:
+    default:
+      break;
+    }
+
+  item = tf_item_new (path, file_path, 0);
+  tf_item_set_format (item, format);
+  tf_item_set_range (item, 0, len);
+  read_single (data, format, item, flags);
+  tf_item_set_format (item, format);
+  finish_item (item);
+
+  g_ptr_array_add (items, g_steal_pointer (&item));
+}
+
+gboolean
+tf_read_file (const char *file_path,
+              const char *path,
+              TfReadFlags flags,
+              GPtrArray *items,
+              GError **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) local_error = NULL;
+  struct stat st;
+  guint first;
+  int fd;
+
+  g_return_val_if_fail (file_path != NULL, FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (path == NULL)
+    path = file_path;
+
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  fd = g_open (file_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   /* Translators: %s is an error message such as "Permission denied" */
+                   _ ("Cannot open the file: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("Cannot read the file’s attributes: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR,
+                   S_ISDIR (st.st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
+                   S_ISDIR (st.st_mode) ? _ ("This is a folder, not a file.")
+                                        : _ ("Not a regular file (a device, pipe or socket)."));
+      return FALSE;
+    }
+
+  if (st.st_size == 0)
+    {
+      bytes = g_bytes_new_static ("", 0);
+    }
+  else
+    {
+      mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+      if (mapped == NULL)
+        {
+          close (fd);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _ ("Cannot read the file: %s"), local_error->message);
+          return FALSE;
+        }
+      bytes = g_mapped_file_get_bytes (mapped);
+    }
+  close (fd);
+
+  first = items->len;
+  tf_read_bytes (bytes, path, file_path, flags, items);
+
+  for (guint i = first; i < items->len; i++)
+    tf_item_set_file_info (g_ptr_array_index (items, i), (guint64) st.st_size,
+                           (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+
+  return TRUE;
+}

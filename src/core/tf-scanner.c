@@ -1,0 +1,924 @@
+/* tf-scanner.c — walk folders and read files on a worker pool
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "tf-scanner.h"
+
+/* How a scan runs
+ *
+ * One walker thread checks every argument, walks folders (readdir +
+ * fstatat, no per-file GFileInfo: queue folders hold 100,000 files) and
+ * pushes one job per file to a GThreadPool. Workers read files into compact
+ * items (the readers keep summaries, never parsed messages) and park the
+ * results; an idle source on the caller's main context hands them over in
+ * batches — in walk order, or sorted by path per argument in ordered mode.
+ *
+ * Memory stays flat however big the folder: the walker stops pushing while
+ * MAX_IN_FLIGHT files are read but not yet delivered, so a slow consumer
+ * (a terminal, a list view) holds the workers back instead of piling up
+ * items. */
+
+#define MAX_IN_FLIGHT 1024
+/* Deeper than any real mail store; bounds open folder descriptors too. */
+#define MAX_DEPTH 64
+#define BACKUP_PREFIX ".trackfix-backup"
+
+struct _TfScanner
+{
+  GObject parent_instance;
+
+  TfReadFlags flags;
+  guint n_workers;
+  gboolean ordered;
+};
+
+G_DEFINE_FINAL_TYPE (TfScanner, tf_scanner, G_TYPE_OBJECT)
+
+typedef struct
+{
+  guint64 seq;
+  char *path;      /* display path */
+  char *file_path; /* real path */
+  char *error;     /* set: no reading, a PARSE_ERROR item with this reason */
+  GPtrArray *items;
+} Job;
+
+typedef struct
+{
+  /* Immutable after creation */
+  GMainContext *context;
+  GCancellable *cancellable;
+  char **paths;
+  TfReadFlags flags;
+  gboolean ordered;
+  guint n_workers;
+  TfScannerItemsFunc items_func;
+  gpointer items_data;
+  GDestroyNotify items_destroy;
+
+  /* Main context only */
+  GTask *task;
+
+  /* Under mutex */
+  GMutex mutex;
+  GCond cond;
+  guint n_found;
+  guint n_read;
+  guint64 n_pushed;
+  guint64 n_delivered;
+  guint64 next_seq;
+  GHashTable *done_by_seq; /* ordered: seq → Job */
+  GPtrArray *done;         /* unordered: Job */
+  gboolean dispatch_pending;
+  gboolean walk_done;
+  GError *error;
+} ScanState;
+
+typedef struct
+{
+  ScanState *state;
+  GThreadPool *pool;
+  GHashTable *visited;  /* (dev, inode) of folders under the current argument */
+  GPtrArray *collected; /* ordered mode: jobs of the current argument */
+} Walk;
+
+typedef struct
+{
+  dev_t dev;
+  ino_t ino;
+} DirId;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->path);
+  g_free (job->file_path);
+  g_free (job->error);
+  g_clear_pointer (&job->items, g_ptr_array_unref);
+  g_free (job);
+}
+
+static Job *
+job_new (const char *path,
+         const char *file_path,
+         char *error)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->path = g_strdup (path);
+  job->file_path = g_strdup (file_path);
+  job->error = error;
+
+  return job;
+}
+
+static void
+scan_state_clear (ScanState *state)
+{
+  if (state->items_destroy != NULL)
+    state->items_destroy (state->items_data);
+  g_clear_pointer (&state->context, g_main_context_unref);
+  g_clear_object (&state->cancellable);
+  g_clear_object (&state->task);
+  g_clear_pointer (&state->paths, g_strfreev);
+  g_clear_pointer (&state->done_by_seq, g_hash_table_unref);
+  g_clear_pointer (&state->done, g_ptr_array_unref);
+  g_clear_error (&state->error);
+  g_mutex_clear (&state->mutex);
+  g_cond_clear (&state->cond);
+}
+
+static ScanState *
+scan_state_ref (ScanState *state)
+{
+  return g_atomic_rc_box_acquire (state);
+}
+
+static void
+scan_state_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) scan_state_clear);
+}
+
+static gboolean
+scan_cancelled (ScanState *state)
+{
+  return g_cancellable_is_cancelled (state->cancellable);
+}
+
+static char *
+join_path (const char *dir,
+           const char *name)
+{
+  gsize len = strlen (dir);
+
+  if (len > 0 && dir[len - 1] == G_DIR_SEPARATOR)
+    return g_strconcat (dir, name, NULL);
+
+  return g_strconcat (dir, G_DIR_SEPARATOR_S, name, NULL);
+}
+
+static guint
+dir_id_hash (gconstpointer p)
+{
+  const DirId *id = p;
+
+  return (guint) (id->ino ^ (id->ino >> 32) ^ ((guint64) id->dev * 2654435761u));
+}
+
+static gboolean
+dir_id_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const DirId *x = a;
+  const DirId *y = b;
+
+  return x->dev == y->dev && x->ino == y->ino;
+}
+
+/* Returns FALSE when the folder was seen already (a bind-mount loop or the
+ * same folder reached twice). */
+static gboolean
+mark_visited (Walk *walk,
+              const struct stat *st)
+{
+  DirId *id;
+  DirId key = { st->st_dev, st->st_ino };
+
+  if (g_hash_table_contains (walk->visited, &key))
+    return FALSE;
+
+  id = g_new (DirId, 1);
+  *id = key;
+  g_hash_table_add (walk->visited, id);
+
+  return TRUE;
+}
+
+static gboolean dispatch_cb (gpointer data);
+
+/* Must be called with the mutex held. */
+static void
+schedule_dispatch_locked (ScanState *state)
+{
+  GSource *source;
+
+  if (state->dispatch_pending)
+    return;
+
+  state->dispatch_pending = TRUE;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, dispatch_cb, scan_state_ref (state), scan_state_unref);
+  g_source_set_static_name (source, "[trackfix] scanner dispatch");
+  g_source_attach (source, state->context);
+  g_source_unref (source);
+}
+
+static void
+push_job (Walk *walk,
+          Job *job)
+{
+  ScanState *state = walk->state;
+
+  g_mutex_lock (&state->mutex);
+  while (state->n_pushed - state->n_delivered >= MAX_IN_FLIGHT && !scan_cancelled (state))
+    {
+      gint64 deadline = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
+
+      g_cond_wait_until (&state->cond, &state->mutex, deadline);
+    }
+  job->seq = state->n_pushed++;
+  g_mutex_unlock (&state->mutex);
+
+  g_thread_pool_push (walk->pool, job, NULL);
+}
+
+static void
+found_job (Walk *walk,
+           Job *job)
+{
+  g_mutex_lock (&walk->state->mutex);
+  walk->state->n_found++;
+  g_mutex_unlock (&walk->state->mutex);
+
+  if (walk->collected != NULL)
+    g_ptr_array_add (walk->collected, job);
+  else
+    push_job (walk, job);
+}
+
+static gboolean
+is_maildir (int dfd)
+{
+  struct stat st;
+
+  return fstatat (dfd, "cur", &st, 0) == 0 && S_ISDIR (st.st_mode) && fstatat (dfd, "new", &st, 0) == 0 && S_ISDIR (st.st_mode);
+}
+
+/* Files that live next to mail but are never mail: Explorer / Finder
+ * metadata (Thumbs.db is a CFB file and would look like a broken .msg)
+ * and Maildir bookkeeping. */
+static gboolean
+is_metadata_file (const char *name,
+                  gboolean in_maildir)
+{
+  if (g_ascii_strcasecmp (name, "Thumbs.db") == 0 || g_ascii_strcasecmp (name, "desktop.ini") == 0 || strcmp (name, ".DS_Store") == 0)
+    return TRUE;
+
+  if (in_maildir && (strcmp (name, "maildirfolder") == 0 || strcmp (name, "subscriptions") == 0 || g_str_has_prefix (name, "dovecot") || g_str_has_prefix (name, "courierimap")))
+    return TRUE;
+
+  return FALSE;
+}
+
+static void walk_dir (Walk *walk,
+                      int dfd,
+                      const char *path,
+                      const char *file_path,
+                      guint depth);
+
+static void
+walk_subdir (Walk *walk,
+             int parent_fd,
+             const char *name,
+             const char *path,
+             const char *file_path,
+             guint depth)
+{
+  struct stat st;
+  int fd;
+
+  if (depth >= MAX_DEPTH)
+    {
+      found_job (walk, job_new (path, file_path,
+                                g_strdup_printf (_ ("Folders are nested more than %u levels deep here; "
+                                                    "this folder was not read."),
+                                                 (guint) MAX_DEPTH)));
+      return;
+    }
+
+  fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      found_job (walk, job_new (path, file_path,
+                                /* Translators: %s is an error message such as "Permission denied" */
+                                g_strdup_printf (_ ("Cannot open the folder: %s"), g_strerror (saved_errno))));
+      return;
+    }
+
+  if (fstat (fd, &st) != 0 || !mark_visited (walk, &st))
+    {
+      close (fd);
+      return;
+    }
+
+  walk_dir (walk, fd, path, file_path, depth + 1);
+}
+
+/* Takes ownership of @dfd. */
+static void
+walk_dir (Walk *walk,
+          int dfd,
+          const char *path,
+          const char *file_path,
+          guint depth)
+{
+  struct dirent *de;
+  gboolean maildir;
+  DIR *dir;
+
+  dir = fdopendir (dfd);
+  if (dir == NULL)
+    {
+      int saved_errno = errno;
+
+      close (dfd);
+      found_job (walk, job_new (path, file_path,
+                                g_strdup_printf (_ ("Cannot open the folder: %s"), g_strerror (saved_errno))));
+      return;
+    }
+
+  maildir = is_maildir (dfd);
+
+  while (!scan_cancelled (walk->state))
+    {
+      g_autofree char *child_path = NULL;
+      g_autofree char *child_file_path = NULL;
+      const char *name;
+      unsigned char type;
+      struct stat st;
+
+      errno = 0;
+      de = readdir (dir);
+      if (de == NULL)
+        {
+          if (errno != 0)
+            {
+              int saved_errno = errno;
+
+              found_job (walk, job_new (path, file_path,
+                                        /* Translators: %s is an error message such as "Input/output error" */
+                                        g_strdup_printf (_ ("Cannot list the folder: %s"), g_strerror (saved_errno))));
+            }
+          break;
+        }
+
+      name = de->d_name;
+      if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+        continue;
+
+      type = de->d_type;
+      if (type == DT_UNKNOWN)
+        {
+          if (fstatat (dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue; /* vanished since readdir */
+          type = S_ISDIR (st.st_mode) ? DT_DIR : S_ISLNK (st.st_mode) ? DT_LNK
+                                             : S_ISREG (st.st_mode)   ? DT_REG
+                                                                      : DT_FIFO;
+        }
+
+      if (type == DT_LNK)
+        {
+          /* Symlinked files are read; symlinked folders are not followed
+           * (loops, and reading the same queue twice). A dangling link is
+           * reported when reading it fails. */
+          if (fstatat (dfd, name, &st, 0) == 0 && S_ISDIR (st.st_mode))
+            continue;
+          type = DT_REG;
+        }
+
+      if (type == DT_DIR)
+        {
+          if (g_str_has_prefix (name, BACKUP_PREFIX))
+            continue;
+          /* Maildir tmp/ holds messages still being written. */
+          if (maildir && strcmp (name, "tmp") == 0)
+            continue;
+        }
+      else if (is_metadata_file (name, maildir))
+        {
+          continue;
+        }
+
+      child_path = join_path (path, name);
+      child_file_path = path == file_path || strcmp (path, file_path) == 0
+                            ? NULL
+                            : join_path (file_path, name);
+
+      if (type == DT_DIR)
+        walk_subdir (walk, dfd, name, child_path,
+                     child_file_path != NULL ? child_file_path : child_path, depth);
+      else
+        found_job (walk, job_new (child_path,
+                                  child_file_path != NULL ? child_file_path : child_path, NULL));
+    }
+
+  closedir (dir);
+}
+
+static int
+compare_jobs (gconstpointer a,
+              gconstpointer b)
+{
+  const Job *x = *(Job *const *) a;
+  const Job *y = *(Job *const *) b;
+
+  return strcmp (x->path, y->path);
+}
+
+static void
+walk_argument (Walk *walk,
+               const char *path,
+               const char *file_path)
+{
+  ScanState *state = walk->state;
+  struct stat st;
+  int fd;
+
+  if (state->ordered)
+    walk->collected = g_ptr_array_new ();
+  walk->visited = g_hash_table_new_full (dir_id_hash, dir_id_equal, g_free, NULL);
+
+  /* The argument itself is followed when it is a symlink: the user named it. */
+  if (stat (file_path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      fd = open (file_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+
+          found_job (walk, job_new (path, file_path,
+                                    g_strdup_printf (_ ("Cannot open the folder: %s"), g_strerror (saved_errno))));
+        }
+      else
+        {
+          mark_visited (walk, &st);
+          walk_dir (walk, fd, path, file_path, 0);
+        }
+    }
+  else
+    {
+      found_job (walk, job_new (path, file_path, NULL));
+    }
+
+  if (walk->collected != NULL)
+    {
+      g_ptr_array_sort (walk->collected, compare_jobs);
+      for (guint i = 0; i < walk->collected->len; i++)
+        push_job (walk, g_ptr_array_index (walk->collected, i));
+      g_clear_pointer (&walk->collected, g_ptr_array_unref);
+    }
+
+  g_clear_pointer (&walk->visited, g_hash_table_unref);
+}
+
+static void
+read_job (gpointer data,
+          gpointer user_data)
+{
+  Job *job = data;
+  ScanState *state = user_data;
+
+  if (!scan_cancelled (state))
+    {
+      job->items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (job->error != NULL)
+        {
+          g_ptr_array_add (job->items,
+                           tf_item_new_parse_error (job->path, job->file_path,
+                                                    TF_FORMAT_UNKNOWN, job->error));
+        }
+      else
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!tf_read_file (job->file_path, job->path, state->flags, job->items, &error))
+            g_ptr_array_add (job->items,
+                             tf_item_new_parse_error (job->path, job->file_path,
+                                                      TF_FORMAT_UNKNOWN, error->message));
+        }
+    }
+
+  g_mutex_lock (&state->mutex);
+  state->n_read++;
+  if (state->ordered)
+    g_hash_table_insert (state->done_by_seq, &job->seq, job);
+  else
+    g_ptr_array_add (state->done, job);
+  schedule_dispatch_locked (state);
+  g_mutex_unlock (&state->mutex);
+}
+
+/* Checks every argument before anything is read, so a typo fails the whole
+ * scan instead of producing a partial report. */
+static gboolean
+resolve_arguments (ScanState *state,
+                   GPtrArray *paths,
+                   GPtrArray *file_paths,
+                   GError **error)
+{
+  for (guint i = 0; state->paths[i] != NULL; i++)
+    {
+      const char *arg = state->paths[i];
+      g_autofree char *file_path = NULL;
+      const char *scheme = NULL;
+      struct stat st;
+
+      /* A URI only when no local path has that name ("a:b" is a file name). */
+      if (lstat (arg, &st) != 0)
+        scheme = g_uri_peek_scheme (arg);
+
+      if (scheme != NULL)
+        {
+          g_autoptr (GFile) file = g_file_new_for_uri (arg);
+
+          file_path = g_file_get_path (file);
+          if (file_path == NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           /* Translators: %s is a URI the user gave */
+                           _ ("Only local files can be scanned: %s"), arg);
+              return FALSE;
+            }
+        }
+      else
+        {
+          file_path = g_strdup (arg);
+        }
+
+      if (stat (file_path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       /* Translators: %s is a path the user gave */
+                       _ ("No such file or folder: %s"), arg);
+          return FALSE;
+        }
+
+      g_ptr_array_add (paths, scheme != NULL ? g_strdup (file_path) : g_strdup (arg));
+      g_ptr_array_add (file_paths, g_steal_pointer (&file_path));
+    }
+
+  return TRUE;
+}
+
+static gpointer
+walk_thread (gpointer data)
+{
+  ScanState *state = data;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) file_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  if (resolve_arguments (state, paths, file_paths, &error))
+    {
+      Walk walk = { state, NULL, NULL, NULL };
+
+      walk.pool = g_thread_pool_new (read_job, state, (gint) state->n_workers, FALSE, &error);
+      if (walk.pool != NULL)
+        {
+          for (guint i = 0; i < paths->len && !scan_cancelled (state); i++)
+            walk_argument (&walk, g_ptr_array_index (paths, i), g_ptr_array_index (file_paths, i));
+
+          /* Waits until every pushed file is read. */
+          g_thread_pool_free (walk.pool, FALSE, TRUE);
+        }
+    }
+
+  g_mutex_lock (&state->mutex);
+  state->walk_done = TRUE;
+  state->error = g_steal_pointer (&error);
+  schedule_dispatch_locked (state);
+  g_mutex_unlock (&state->mutex);
+
+  scan_state_unref (state);
+
+  return NULL;
+}
+
+static gboolean
+dispatch_cb (gpointer data)
+{
+  ScanState *state = data;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_read, n_found;
+  gboolean finished;
+
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+
+  g_mutex_lock (&state->mutex);
+  state->dispatch_pending = FALSE;
+  if (state->ordered)
+    {
+      Job *job;
+
+      while ((job = g_hash_table_lookup (state->done_by_seq, &state->next_seq)) != NULL)
+        {
+          g_hash_table_remove (state->done_by_seq, &state->next_seq);
+          g_ptr_array_add (jobs, job);
+          state->next_seq++;
+        }
+    }
+  else
+    {
+      g_ptr_array_extend_and_steal (jobs, g_steal_pointer (&state->done));
+      state->done = g_ptr_array_new ();
+    }
+  state->n_delivered += jobs->len;
+  n_read = state->n_read;
+  n_found = state->n_found;
+  finished = state->walk_done && state->n_delivered == state->n_pushed;
+  if (finished && state->error != NULL)
+    error = g_steal_pointer (&state->error);
+  g_cond_broadcast (&state->cond);
+  g_mutex_unlock (&state->mutex);
+
+  if (state->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (jobs->len > 0 && state->items_func != NULL && !scan_cancelled (state))
+    {
+      g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          Job *job = g_ptr_array_index (jobs, i);
+
+          if (job->items != NULL)
+            g_ptr_array_extend_and_steal (items, g_steal_pointer (&job->items));
+        }
+
+      if (items->len > 0)
+        state->items_func (items, n_read, MAX (n_read, n_found), state->items_data);
+    }
+
+  if (finished)
+    {
+      g_autoptr (GTask) task = g_steal_pointer (&state->task);
+
+      if (state->items_destroy != NULL)
+        g_steal_pointer (&state->items_destroy) (state->items_data);
+
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (!g_task_return_error_if_cancelled (task))
+        g_task_return_boolean (task, TRUE);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tf_scanner_class_init (TfScannerClass *klass)
+{
+}
+
+static void
+tf_scanner_init (TfScanner *self)
+{
+  self->flags = TF_READ_NONE;
+  self->n_workers = 0;
+  self->ordered = FALSE;
+}
+
+/**
+ * tf_scanner_new:
+ *
+ * Returns: (transfer full): a new scanner reading summaries
+ *   (%TF_READ_NONE) on one worker per processor, unordered
+ */
+TfScanner *
+tf_scanner_new (void)
+{
+  return g_object_new (TF_TYPE_SCANNER, NULL);
+}
+
+void
+tf_scanner_set_flags (TfScanner *self,
+                      TfReadFlags flags)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  self->flags = flags;
+}
+
+void
+tf_scanner_set_n_workers (TfScanner *self,
+                          guint n_workers)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  self->n_workers = n_workers;
+}
+
+void
+tf_scanner_set_ordered (TfScanner *self,
+                        gboolean ordered)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  self->ordered = !!ordered;
+}
+
+static void
+scan_async_internal (TfScanner *self,
+                     const char *const *paths,
+                     gboolean ordered,
+                     GCancellable *cancellable,
+                     TfScannerItemsFunc items_func,
+                     gpointer items_data,
+                     GDestroyNotify items_destroy,
+                     GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ScanState *state;
+
+  tf_core_init ();
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tf_scanner_scan_async);
+  g_task_set_name (task, "[trackfix] scan");
+
+  state = g_atomic_rc_box_new0 (ScanState);
+  g_mutex_init (&state->mutex);
+  g_cond_init (&state->cond);
+  state->context = g_main_context_ref_thread_default ();
+  /* Always have one, so workers can check it without NULL tests. */
+  state->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  state->paths = g_strdupv ((char **) paths);
+  state->flags = self->flags;
+  state->ordered = ordered;
+  state->n_workers = self->n_workers > 0 ? self->n_workers : MAX (1, g_get_num_processors ());
+  state->items_func = items_func;
+  state->items_data = items_data;
+  state->items_destroy = items_destroy;
+  state->done_by_seq = g_hash_table_new (g_int64_hash, g_int64_equal);
+  state->done = g_ptr_array_new ();
+  state->task = g_object_ref (task);
+
+  g_task_set_task_data (task, scan_state_ref (state), scan_state_unref);
+
+  g_thread_unref (g_thread_new ("tf-scan-walk", walk_thread, state));
+}
+
+/**
+ * tf_scanner_scan_async:
+ * @self: a #TfScanner
+ * @paths: (array zero-terminated=1): files or folders
+ * @cancellable: (nullable): a #GCancellable
+ * @items_func: (scope notified) (nullable): receives batches of items
+ * @items_data: data for @items_func
+ * @items_destroy: (nullable): frees @items_data when the scan is over
+ * @callback: called when every batch was delivered
+ * @user_data: data for @callback
+ *
+ * Reads every file under @paths on a worker pool and hands the items to
+ * @items_func on the caller's thread-default main context.
+ */
+void
+tf_scanner_scan_async (TfScanner *self,
+                       const char *const *paths,
+                       GCancellable *cancellable,
+                       TfScannerItemsFunc items_func,
+                       gpointer items_data,
+                       GDestroyNotify items_destroy,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+  g_return_if_fail (paths != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  scan_async_internal (self, paths, self->ordered, cancellable, items_func, items_data,
+                       items_destroy, callback, user_data);
+}
+
+/**
+ * tf_scanner_scan_finish:
+ * @self: a #TfScanner
+ * @result: the #GAsyncResult
+ * @n_files: (out) (optional): number of files read
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the scan completed
+ */
+gboolean
+tf_scanner_scan_finish (TfScanner *self,
+                        GAsyncResult *result,
+                        guint *n_files,
+                        GError **error)
+{
+  ScanState *state;
+
+  g_return_val_if_fail (TF_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  state = g_task_get_task_data (G_TASK (result));
+  if (n_files != NULL)
+    {
+      g_mutex_lock (&state->mutex);
+      *n_files = state->n_read;
+      g_mutex_unlock (&state->mutex);
+    }
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GPtrArray *items;
+  GAsyncResult *result;
+} SyncScan;
+
+static void
+sync_items_cb (GPtrArray *items,
+               guint n_files_done,
+               guint n_files_total,
+               gpointer user_data)
+{
+  SyncScan *sync = user_data;
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (sync->items, g_object_ref (g_ptr_array_index (items, i)));
+}
+
+static void
+sync_done_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  SyncScan *sync = user_data;
+
+  sync->result = g_object_ref (result);
+}
+
+/**
+ * tf_scanner_scan_sync:
+ * @self: a #TfScanner
+ * @paths: (array zero-terminated=1): files or folders
+ * @cancellable: (nullable): a #GCancellable
+ * @n_files: (out) (optional): number of files read
+ * @error: return location for a #GError
+ *
+ * Blocking form of tf_scanner_scan_async(), always ordered.
+ *
+ * Returns: (transfer full) (element-type TfItem) (nullable): every item,
+ *   sorted by path within each argument, or %NULL on error
+ */
+GPtrArray *
+tf_scanner_scan_sync (TfScanner *self,
+                      const char *const *paths,
+                      GCancellable *cancellable,
+                      guint *n_files,
+                      GError **error)
+{
+  g_autoptr (GMainContext) context = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  SyncScan sync = { NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (TF_IS_SCANNER (self), NULL);
+  g_return_val_if_fail (paths != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  sync.items = items;
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+
+  scan_async_internal (self, paths, TRUE, cancellable, sync_items_cb, &sync, NULL,
+                       sync_done_cb, &sync);
+  while (sync.result == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  ok = tf_scanner_scan_finish (self, sync.result, n_files, error);
+  g_clear_object (&sync.result);
+
+  /* Let the last idle sources release their references. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+
+  return ok ? g_steal_pointer (&items) : NULL;
+}

@@ -1,0 +1,99 @@
+/* main.c — trackfix-gen: TEST-ONLY fixture generator
+ *
+ *   trackfix-gen demo DIR              the demo data set (data/demo)
+ *   trackfix-gen queue DIR N [SEED]    N benchmark queue files
+ *   trackfix-gen sample NAME FILE      one named sample ("--list" lists them)
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tf-fixturegen.h"
+
+static int
+usage (void)
+{
+  g_printerr ("Usage:\n"
+              "  trackfix-gen demo DIR\n"
+              "  trackfix-gen queue DIR N [SEED]\n"
+              "  trackfix-gen sample NAME FILE\n"
+              "  trackfix-gen sample --list\n");
+  return 2;
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint64 max,
+            guint64 *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  return g_ascii_string_to_unsigned (text, 10, 0, max, value, &error);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  tf_core_init ();
+
+  if (argc < 2)
+    return usage ();
+
+  if (strcmp (argv[1], "demo") == 0 && argc == 3)
+    {
+      ok = tf_gen_demo (argv[2], &error);
+    }
+  else if (strcmp (argv[1], "queue") == 0 && (argc == 4 || argc == 5))
+    {
+      guint64 n = 0;
+      guint64 seed = 2008;
+
+      if (!parse_uint (argv[3], 10000000, &n) || (argc == 5 && !parse_uint (argv[4], G_MAXUINT32, &seed)))
+        return usage ();
+      ok = tf_gen_queue (argv[2], (guint) n, (guint32) seed, &error);
+    }
+  else if (strcmp (argv[1], "sample") == 0 && argc == 3 && strcmp (argv[2], "--list") == 0)
+    {
+      const char *const *names = tf_gen_sample_names ();
+
+      for (guint i = 0; names[i] != NULL; i++)
+        g_print ("%s\n", names[i]);
+      return 0;
+    }
+  else if (strcmp (argv[1], "sample") == 0 && argc == 4)
+    {
+      g_autoptr (GBytes) bytes = tf_gen_sample (argv[2]);
+      gsize len = 0;
+      const char *data;
+
+      if (bytes == NULL)
+        {
+          g_printerr ("trackfix-gen: unknown sample “%s” (see trackfix-gen sample --list)\n", argv[2]);
+          return 2;
+        }
+      data = g_bytes_get_data (bytes, &len);
+      ok = g_file_set_contents (argv[3], data, (gssize) len, &error);
+    }
+  else
+    {
+      return usage ();
+    }
+
+  if (!ok)
+    {
+      g_printerr ("trackfix-gen: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
