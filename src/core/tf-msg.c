@@ -1,0 +1,1093 @@
+/* tf-msg.c — Outlook .msg ([MS-OXMSG] over [MS-CFB]) reader
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gsf/gsf.h>
+#include <string.h>
+
+#include "tf-cfb.h"
+#include "tf-filetime.h"
+#include "tf-reader.h"
+
+/* Streams and storages are read with libgsf. Before libgsf sees a file,
+ * tf_cfb_new() validates the whole compound structure (libgsf warns and
+ * asserts on some damage instead of failing cleanly) and later maps the
+ * stream offset of every fixed-size property value to its absolute file
+ * offset, which repair uses to patch in place.
+ *
+ * Embedded messages (attachments with a __substg1.0_3701000D storage): a
+ * recurring meeting keeps each changed occurrence as an embedded "exception"
+ * message with its own recipient table, and Exchange converts those rows
+ * too. We therefore read the recipients of embedded messages only when the
+ * item is a calendar item and the embedded message is an exception or
+ * calendar item, and keep only rows that carry PidTagRecipientTrackStatusTime
+ * (the value the rules check and repair patches); other rows would only
+ * repeat the series' attendees. Deeper nesting is not read. */
+
+#define MAX_PROPS_STREAM (4 * 1024 * 1024)
+#define MAX_STRING_STREAM (1024 * 1024)
+#define MAX_BINARY_STREAM (64 * 1024)
+#define MAX_RENDER_BINARY 256
+#define MAX_RECIPIENTS 32768
+#define MAX_ATTACHMENTS 2048
+#define MAX_NAMED 65536
+
+#define TOP_HEADER_SIZE 32
+#define EMBEDDED_HEADER_SIZE 24
+#define SUB_HEADER_SIZE 8
+#define PROP_ENTRY_SIZE 16
+
+/* libgsf 1.14 defines no autoptr cleanups */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInput, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInfile, g_object_unref)
+
+#define TAG_MESSAGE_CODEPAGE 0x3FFD0003
+#define TAG_INTERNET_CPID 0x3FDE0003
+
+#define RECIP_PREFIX "__recip_version1.0_#"
+#define ATTACH_PREFIX "__attach_version1.0_#"
+#define NAMEID_NAME "__nameid_version1.0"
+#define PROPS_NAME "__properties_version1.0"
+#define EMBEDDED_NAME "__substg1.0_3701000D"
+#define EXCEPTION_CLASS_PREFIX "IPM.OLE.CLASS.{00061055"
+
+typedef struct
+{
+  guint8 guid[16];
+  guint32 lid;
+  char *name; /* MNID_STRING name or NULL */
+} Named;
+
+typedef struct
+{
+  TfItem *item;
+  TfReadFlags flags;
+  TfCfb *cfb;
+  guint codepage;
+  GHashTable *named; /* prop id (0x8000+) → Named */
+} Ctx;
+
+/* One storage (message, recipient, attachment) as seen by both libgsf and
+ * our locator */
+typedef struct
+{
+  GsfInfile *gsf;
+  guint32 entry;
+} Storage;
+
+typedef struct
+{
+  guint32 tag;
+  const guint8 *value; /* 8 bytes */
+  gint64 offset;       /* absolute file offset of the value or -1 */
+} PropEntry;
+
+static void
+named_free (gpointer data)
+{
+  Named *named = data;
+
+  g_free (named->name);
+  g_free (named);
+}
+
+static inline guint32
+get_u32 (const guint8 *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+static inline guint64
+get_u64 (const guint8 *p)
+{
+  return (guint64) get_u32 (p) | ((guint64) get_u32 (p + 4) << 32);
+}
+
+static void
+add_parse_error (Ctx *ctx,
+                 const char *detail)
+{
+  /* tf_item_add_finding() takes ownership */
+  tf_item_add_finding (ctx->item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, detail));
+}
+
+static gboolean
+is_calendar_class (const char *message_class)
+{
+  if (message_class == NULL)
+    return FALSE;
+  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0 || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0 || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0 || g_ascii_strncasecmp (message_class, EXCEPTION_CLASS_PREFIX, strlen (EXCEPTION_CLASS_PREFIX)) == 0;
+}
+
+/* Reads up to @cap bytes of stream @name in @storage, or NULL if absent.
+ * Only streams our locator vouched for are opened with libgsf, and empty
+ * ones are not opened at all. */
+static GBytes *
+read_stream (Ctx *ctx,
+             const Storage *storage,
+             const char *name,
+             gsize cap,
+             guint32 *out_entry)
+{
+  g_autoptr (GsfInput) input = NULL;
+  guint32 entry;
+  guint64 size;
+  gsize n;
+  const guint8 *p;
+
+  if (out_entry != NULL)
+    *out_entry = TF_CFB_NO_ENTRY;
+
+  entry = tf_cfb_lookup_child (ctx->cfb, storage->entry, name);
+  if (entry == TF_CFB_NO_ENTRY || !tf_cfb_entry_is_stream (ctx->cfb, entry))
+    return NULL;
+  if (out_entry != NULL)
+    *out_entry = entry;
+  size = tf_cfb_entry_get_size (ctx->cfb, entry);
+  if (size == 0)
+    return g_bytes_new (NULL, 0);
+
+  input = gsf_infile_child_by_name (storage->gsf, tf_cfb_entry_get_name (ctx->cfb, entry));
+  if (input == NULL)
+    return NULL;
+  n = (gsize) MIN (size, (guint64) cap);
+  n = (gsize) MIN ((gsf_off_t) n, gsf_input_size (input));
+  if (n == 0)
+    return g_bytes_new (NULL, 0);
+  p = gsf_input_read (input, n, NULL);
+  if (p == NULL)
+    return NULL;
+  return g_bytes_new (p, n);
+}
+
+static gboolean
+open_storage (Ctx *ctx,
+              const Storage *parent,
+              const char *name,
+              Storage *out)
+{
+  guint32 entry = tf_cfb_lookup_child (ctx->cfb, parent->entry, name);
+  GsfInput *input;
+
+  out->gsf = NULL;
+  out->entry = TF_CFB_NO_ENTRY;
+  if (entry == TF_CFB_NO_ENTRY || tf_cfb_entry_is_stream (ctx->cfb, entry))
+    return FALSE;
+  input = gsf_infile_child_by_name (parent->gsf, tf_cfb_entry_get_name (ctx->cfb, entry));
+  if (input == NULL)
+    return FALSE;
+  if (!GSF_IS_INFILE (input))
+    {
+      g_object_unref (input);
+      return FALSE;
+    }
+  out->gsf = GSF_INFILE (input);
+  out->entry = entry;
+  return TRUE;
+}
+
+static char *
+codepage_to_charset (guint codepage)
+{
+  switch (codepage)
+    {
+    case 0:
+    case 1252:
+      return g_strdup ("WINDOWS-1252");
+    case 65001:
+      return g_strdup ("UTF-8");
+    case 20127:
+      return g_strdup ("ASCII");
+    case 50220:
+    case 50221:
+    case 50222:
+      return g_strdup ("ISO-2022-JP");
+    case 51932:
+      return g_strdup ("EUC-JP");
+    case 51949:
+      return g_strdup ("EUC-KR");
+    case 52936:
+      return g_strdup ("HZ-GB-2312");
+    case 20866:
+      return g_strdup ("KOI8-R");
+    case 21866:
+      return g_strdup ("KOI8-U");
+    default:
+      if (codepage >= 28591 && codepage <= 28606)
+        return g_strdup_printf ("ISO-8859-%u", codepage - 28590);
+      return g_strdup_printf ("CP%u", codepage);
+    }
+}
+
+/* PT_STRING8 → UTF-8 through the message code page, falling back to
+ * Windows-1252 (every byte maps or is replaced) */
+static char *
+decode_string8 (Ctx *ctx,
+                const guint8 *data,
+                gsize len)
+{
+  g_autofree char *charset = codepage_to_charset (ctx->codepage);
+  char *text;
+
+  while (len > 0 && data[len - 1] == '\0')
+    len--;
+  text = g_convert ((const char *) data, len, "UTF-8", charset, NULL, NULL, NULL);
+  if (text == NULL)
+    text = g_convert_with_fallback ((const char *) data, len, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
+  if (text == NULL)
+    text = g_utf8_make_valid ((const char *) data, len);
+  return text;
+}
+
+static char *
+decode_unicode (const guint8 *data,
+                gsize len)
+{
+  g_autofree gunichar2 *units = NULL;
+  gsize n = len / 2;
+  char *text;
+
+  units = g_new (gunichar2, n + 1);
+  for (gsize i = 0; i < n; i++)
+    units[i] = (gunichar2) (data[2 * i] | (data[2 * i + 1] << 8));
+  while (n > 0 && units[n - 1] == 0)
+    n--;
+  units[n] = 0;
+  text = g_utf16_to_utf8 (units, (glong) n, NULL, NULL, NULL);
+  if (text == NULL)
+    {
+      /* Unpaired surrogates: replace rather than lose the whole string */
+      GString *s = g_string_new (NULL);
+
+      for (gsize i = 0; i < n; i++)
+        g_string_append_unichar (s, (units[i] >= 0xD800 && units[i] <= 0xDFFF) ? 0xFFFD : units[i]);
+      text = g_string_free (s, FALSE);
+    }
+  return text;
+}
+
+/* Reads the string property @prop_id of @storage (PT_UNICODE, else
+ * PT_STRING8), or NULL */
+static char *
+read_string_prop (Ctx *ctx,
+                  const Storage *storage,
+                  guint16 prop_id)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  const guint8 *data;
+  gsize len;
+
+  name = g_strdup_printf ("__substg1.0_%04X001F", prop_id);
+  bytes = read_stream (ctx, storage, name, MAX_STRING_STREAM, NULL);
+  if (bytes != NULL)
+    {
+      data = g_bytes_get_data (bytes, &len);
+      return len > 0 ? decode_unicode (data, len) : g_strdup ("");
+    }
+  g_free (name);
+  name = g_strdup_printf ("__substg1.0_%04X001E", prop_id);
+  bytes = read_stream (ctx, storage, name, MAX_STRING_STREAM, NULL);
+  if (bytes != NULL)
+    {
+      data = g_bytes_get_data (bytes, &len);
+      return len > 0 ? decode_string8 (ctx, data, len) : g_strdup ("");
+    }
+  return NULL;
+}
+
+static char *
+render_binary (const guint8 *data,
+               gsize len)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  gsize shown = MIN (len, (gsize) MAX_RENDER_BINARY);
+  GString *s = g_string_sized_new (shown * 2 + 16);
+
+  for (gsize i = 0; i < shown; i++)
+    {
+      g_string_append_c (s, hex[data[i] >> 4]);
+      g_string_append_c (s, hex[data[i] & 0xF]);
+    }
+  if (shown < len)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+type_is_fixed (guint16 type)
+{
+  switch (type)
+    {
+    case TF_PT_SHORT:
+    case TF_PT_LONG:
+    case TF_PT_FLOAT:
+    case TF_PT_DOUBLE:
+    case TF_PT_CURRENCY:
+    case TF_PT_APPTIME:
+    case TF_PT_ERROR:
+    case TF_PT_BOOLEAN:
+    case TF_PT_I8:
+    case TF_PT_SYSTIME:
+    case TF_PT_NULL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+render_fixed (guint16 type,
+              const guint8 *v)
+{
+  union
+  {
+    guint32 u;
+    gfloat f;
+  } f32;
+  union
+  {
+    guint64 u;
+    gdouble d;
+  } f64;
+
+  switch (type)
+    {
+    case TF_PT_SHORT:
+      return g_strdup_printf ("%d", (gint16) (v[0] | (v[1] << 8)));
+    case TF_PT_LONG:
+      return g_strdup_printf ("%" G_GINT32_FORMAT, (gint32) get_u32 (v));
+    case TF_PT_ERROR:
+      return g_strdup_printf ("0x%08X", get_u32 (v));
+    case TF_PT_BOOLEAN:
+      return g_strdup ((v[0] | v[1]) != 0 ? "true" : "false");
+    case TF_PT_FLOAT:
+      f32.u = get_u32 (v);
+      return g_strdup_printf ("%g", (double) f32.f);
+    case TF_PT_DOUBLE:
+    case TF_PT_APPTIME:
+      f64.u = get_u64 (v);
+      return g_strdup_printf ("%g", f64.d);
+    case TF_PT_CURRENCY:
+      {
+        gint64 c = (gint64) get_u64 (v);
+        guint64 mag = c < 0 ? -(guint64) c : (guint64) c;
+
+        return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%04u", c < 0 ? "-" : "",
+                                mag / 10000, (guint) (mag % 10000));
+      }
+    case TF_PT_I8:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) get_u64 (v));
+    case TF_PT_NULL:
+    default:
+      return g_strdup ("");
+    }
+}
+
+/* Full property for TF_READ_FULL: fixed values from the entry, variable
+ * ones from their __substg1.0_ stream */
+static TfProp *
+make_prop (Ctx *ctx,
+           const Storage *storage,
+           const PropEntry *pe)
+{
+  guint16 type = TF_PROP_TYPE (pe->tag);
+  guint16 id = TF_PROP_ID (pe->tag);
+  TfProp *prop;
+  Named *named;
+
+  if (type == TF_PT_SYSTIME)
+    prop = tf_prop_new_systime (pe->tag, get_u64 (pe->value), pe->offset);
+  else if (type_is_fixed (type))
+    {
+      g_autofree char *value = render_fixed (type, pe->value);
+
+      prop = tf_prop_new (pe->tag, value, pe->offset);
+    }
+  else
+    {
+      g_autofree char *value = NULL;
+      g_autofree char *name = g_strdup_printf ("__substg1.0_%08X", pe->tag);
+      g_autoptr (GBytes) bytes = NULL;
+      const guint8 *data = NULL;
+      gsize len = 0;
+
+      if (type == TF_PT_UNICODE || type == TF_PT_STRING8 || type == TF_PT_BINARY)
+        {
+          bytes = read_stream (ctx, storage, name,
+                               type == TF_PT_BINARY ? MAX_BINARY_STREAM : MAX_STRING_STREAM, NULL);
+          if (bytes != NULL)
+            data = g_bytes_get_data (bytes, &len);
+        }
+
+      if (type == TF_PT_UNICODE && bytes != NULL)
+        value = len > 0 ? decode_unicode (data, len) : g_strdup ("");
+      else if (type == TF_PT_STRING8 && bytes != NULL)
+        value = len > 0 ? decode_string8 (ctx, data, len) : g_strdup ("");
+      else if (type == TF_PT_BINARY && bytes != NULL)
+        value = render_binary (data, len);
+      else if (type == TF_PT_OBJECT)
+        /* Translators: value of an embedded object property */
+        value = g_strdup (_ ("(object)"));
+      else
+        /* Translators: value of a property whose data could not be shown;
+         * %u is its size in bytes */
+        value = g_strdup_printf (_ ("(%u bytes)"), get_u32 (pe->value));
+      prop = tf_prop_new (pe->tag, value, -1);
+    }
+
+  if (id >= 0x8000 && (named = g_hash_table_lookup (ctx->named, GUINT_TO_POINTER (id))) != NULL)
+    tf_prop_set_named (prop, named->guid, named->lid, named->name);
+  return prop;
+}
+
+/* Parses a __properties_version1.0 stream after its @header_size bytes */
+static GArray *
+read_props (Ctx *ctx,
+            const Storage *storage,
+            gsize header_size,
+            GBytes **out_bytes)
+{
+  guint32 entry;
+  g_autoptr (GBytes) bytes = read_stream (ctx, storage, PROPS_NAME, MAX_PROPS_STREAM, &entry);
+  GArray *props;
+  const guint8 *data;
+  gsize len;
+
+  *out_bytes = NULL;
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  props = g_array_new (FALSE, FALSE, sizeof (PropEntry));
+  for (gsize off = header_size; off + PROP_ENTRY_SIZE <= len; off += PROP_ENTRY_SIZE)
+    {
+      PropEntry pe;
+      guint64 file_offset = 0;
+
+      pe.tag = get_u32 (data + off);
+      pe.value = data + off + 8;
+      pe.offset = -1;
+      if (type_is_fixed (TF_PROP_TYPE (pe.tag)) && tf_cfb_entry_offset_to_file_offset (ctx->cfb, entry, off + 8, &file_offset, NULL, NULL))
+        pe.offset = (gint64) file_offset;
+      g_array_append_val (props, pe);
+    }
+  *out_bytes = g_steal_pointer (&bytes);
+  return props;
+}
+
+static const PropEntry *
+find_prop (GArray *props,
+           guint32 tag)
+{
+  if (props == NULL)
+    return NULL;
+  for (guint i = 0; i < props->len; i++)
+    if (g_array_index (props, PropEntry, i).tag == tag)
+      return &g_array_index (props, PropEntry, i);
+  return NULL;
+}
+
+/* Named-property map from __nameid_version1.0 ([MS-OXMSG] 2.2.3) */
+static void
+read_nameid (Ctx *ctx,
+             const Storage *root)
+{
+  Storage nameid;
+  g_autoptr (GBytes) guids = NULL;
+  g_autoptr (GBytes) entries = NULL;
+  g_autoptr (GBytes) strings = NULL;
+  const guint8 *g, *e, *s;
+  gsize g_len = 0, e_len = 0, s_len = 0;
+
+  if (!open_storage (ctx, root, NAMEID_NAME, &nameid))
+    return;
+  guids = read_stream (ctx, &nameid, "__substg1.0_00020102", MAX_BINARY_STREAM * 16, NULL);
+  entries = read_stream (ctx, &nameid, "__substg1.0_00030102", MAX_NAMED * 8, NULL);
+  strings = read_stream (ctx, &nameid, "__substg1.0_00040102", MAX_STRING_STREAM, NULL);
+  g_object_unref (nameid.gsf);
+  if (entries == NULL)
+    return;
+
+  g = guids != NULL ? g_bytes_get_data (guids, &g_len) : NULL;
+  e = g_bytes_get_data (entries, &e_len);
+  s = strings != NULL ? g_bytes_get_data (strings, &s_len) : NULL;
+
+  for (gsize off = 0; off + 8 <= e_len; off += 8)
+    {
+      guint32 id_or_offset = get_u32 (e + off);
+      guint32 info = get_u32 (e + off + 4);
+      guint32 prop_index = info >> 16;
+      guint32 guid_index = (info & 0xFFFF) >> 1;
+      gboolean is_string = (info & 1) != 0;
+      Named *named;
+
+      if (prop_index > 0x7FFF)
+        continue;
+      named = g_new0 (Named, 1);
+      if (guid_index == 1)
+        memcpy (named->guid, TF_PS_MAPI, 16);
+      else if (guid_index == 2)
+        memcpy (named->guid, TF_PS_PUBLIC_STRINGS, 16);
+      else if (guid_index >= 3 && g != NULL && (gsize) (guid_index - 3) * 16 + 16 <= g_len)
+        memcpy (named->guid, g + (gsize) (guid_index - 3) * 16, 16);
+      else
+        {
+          named_free (named);
+          continue;
+        }
+
+      if (is_string)
+        {
+          if (s != NULL && (gsize) id_or_offset + 4 <= s_len)
+            {
+              guint32 n = get_u32 (s + id_or_offset);
+
+              if (n <= s_len - id_or_offset - 4)
+                named->name = decode_unicode (s + id_or_offset + 4, n);
+            }
+          if (named->name == NULL)
+            named->name = g_strdup ("");
+        }
+      else
+        named->lid = id_or_offset;
+
+      g_hash_table_replace (ctx->named, GUINT_TO_POINTER (0x8000 + prop_index), named);
+    }
+}
+
+/* The prop id (0x8000+) the file uses for (@guid, @lid), or 0 */
+static guint16
+find_named_id (Ctx *ctx,
+               const guint8 *guid,
+               guint32 lid)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, ctx->named);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const Named *named = value;
+
+      if (named->name == NULL && named->lid == lid && memcmp (named->guid, guid, 16) == 0)
+        return (guint16) GPOINTER_TO_UINT (key);
+    }
+  return 0;
+}
+
+static void
+read_named_values (Ctx *ctx,
+                   const Storage *root,
+                   GArray *props)
+{
+  guint16 goid_id = find_named_id (ctx, TF_PSETID_MEETING, TF_LID_GLOBAL_OBJECT_ID);
+  guint16 clean_id = find_named_id (ctx, TF_PSETID_MEETING, TF_LID_CLEAN_GLOBAL_OBJECT_ID);
+  guint16 seq_id = find_named_id (ctx, TF_PSETID_APPOINTMENT, TF_LID_APPOINTMENT_SEQUENCE);
+  guint16 acc_id = find_named_id (ctx, TF_PSETID_MEETING, TF_LID_ATTENDEE_CRITICAL_CHANGE);
+  guint16 occ_id = find_named_id (ctx, TF_PSETID_MEETING, TF_LID_OWNER_CRITICAL_CHANGE);
+  g_autoptr (GBytes) goid = NULL;
+  g_autoptr (GBytes) clean = NULL;
+  const PropEntry *pe;
+
+  if (goid_id != 0)
+    {
+      g_autofree char *name = g_strdup_printf ("__substg1.0_%04X0102", goid_id);
+
+      goid = read_stream (ctx, root, name, MAX_BINARY_STREAM, NULL);
+    }
+  if (clean_id != 0)
+    {
+      g_autofree char *name = g_strdup_printf ("__substg1.0_%04X0102", clean_id);
+
+      clean = read_stream (ctx, root, name, MAX_BINARY_STREAM, NULL);
+    }
+
+  if (goid != NULL && g_bytes_get_size (goid) > 0)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (goid, &len);
+      g_autofree char *uid = tf_mapi_goid_to_string (data, len);
+
+      tf_item_set_uid (ctx->item, uid);
+      if (clean == NULL || g_bytes_get_size (clean) == 0)
+        {
+          /* CleanGlobalObjectId is the GOID with the instance date (bytes
+           * 16..19) zeroed ([MS-OXOCAL] 2.2.1.28) */
+          g_autofree guint8 *copy = g_memdup2 (data, len);
+          g_autofree char *key = NULL;
+
+          for (gsize i = 16; i < 20 && i < len; i++)
+            copy[i] = 0;
+          key = tf_mapi_goid_to_string (copy, len);
+          tf_item_set_meeting_key (ctx->item, key);
+        }
+    }
+  if (clean != NULL && g_bytes_get_size (clean) > 0)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (clean, &len);
+      g_autofree char *key = tf_mapi_goid_to_string (data, len);
+
+      tf_item_set_meeting_key (ctx->item, key);
+    }
+
+  if (seq_id != 0 && (pe = find_prop (props, TF_PROP_TAG (seq_id, TF_PT_LONG))) != NULL)
+    tf_item_set_sequence (ctx->item, (gint) get_u32 (pe->value));
+
+  if (acc_id != 0 && (pe = find_prop (props, TF_PROP_TAG (acc_id, TF_PT_SYSTIME))) != NULL)
+    {
+      TfStamp stamp = { TF_STAMP_ATTENDEE_CRITICAL_CHANGE, TF_SOURCE_MSG, get_u64 (pe->value), pe->offset, -1 };
+
+      tf_item_add_stamp (ctx->item, &stamp);
+    }
+  if (occ_id != 0 && (pe = find_prop (props, TF_PROP_TAG (occ_id, TF_PT_SYSTIME))) != NULL)
+    {
+      TfStamp stamp = { TF_STAMP_OWNER_CRITICAL_CHANGE, TF_SOURCE_MSG, get_u64 (pe->value), pe->offset, -1 };
+
+      tf_item_add_stamp (ctx->item, &stamp);
+    }
+}
+
+static TfRecipientType
+map_recipient_type (gint mapi_type,
+                    guint32 flags,
+                    gboolean has_flags,
+                    const char *message_class)
+{
+  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
+    return TF_RECIPIENT_TYPE_ORGANIZER;
+  switch (mapi_type)
+    {
+    case 1:
+      return TF_RECIPIENT_TYPE_TO;
+    case 2:
+      return TF_RECIPIENT_TYPE_CC;
+    case 3:
+      return is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
+    default:
+      return TF_RECIPIENT_TYPE_UNKNOWN;
+    }
+}
+
+/* Reads one __recip_version1.0_#N storage. Returns NULL when the storage
+ * has no property stream, or (@only_with_track_time) no track-status time. */
+static TfRecipient *
+read_recipient (Ctx *ctx,
+                const Storage *storage,
+                gint row,
+                const char *message_class,
+                gboolean only_with_track_time)
+{
+  g_autoptr (TfRecipient) recipient = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GArray) props = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *addrtype = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *smtp = NULL;
+  gint mapi_type = -1;
+  guint32 flags = 0;
+  gboolean has_flags = FALSE;
+  gboolean has_track_time = FALSE;
+
+  props = read_props (ctx, storage, SUB_HEADER_SIZE, &bytes);
+  if (props == NULL)
+    return NULL;
+
+  recipient = tf_recipient_new (TF_SOURCE_MSG);
+  tf_recipient_set_row (recipient, row);
+
+  for (guint i = 0; i < props->len; i++)
+    {
+      const PropEntry *pe = &g_array_index (props, PropEntry, i);
+
+      switch (pe->tag)
+        {
+        case TF_TAG_RECIPIENT_TYPE:
+          mapi_type = (gint) get_u32 (pe->value);
+          tf_recipient_set_mapi_type (recipient, mapi_type);
+          break;
+        case TF_TAG_RECIPIENT_FLAGS:
+          flags = get_u32 (pe->value);
+          has_flags = TRUE;
+          tf_recipient_set_flags (recipient, flags);
+          break;
+        case TF_TAG_RECIPIENT_TRACKSTATUS:
+          tf_recipient_set_track_status (recipient, (int) get_u32 (pe->value));
+          break;
+        case TF_TAG_RECIPIENT_TRACKSTATUS_TIME:
+          {
+            TfPatchSite site = { 0 };
+
+            tf_recipient_set_track_time (recipient, get_u64 (pe->value));
+            site.source = TF_SOURCE_MSG;
+            site.part_index = -1;
+            site.offset = pe->offset;
+            tf_recipient_set_patch_site (recipient, &site);
+            has_track_time = TRUE;
+          }
+          break;
+        default:
+          /* PropID 0x5FFB under another type: damaged row, say what it is */
+          if (TF_PROP_ID (pe->tag) == TF_PROP_ID (TF_TAG_RECIPIENT_TRACKSTATUS_TIME))
+            {
+              tf_recipient_set_track_time_type (recipient, TF_PROP_TYPE (pe->tag));
+              has_track_time = TRUE;
+            }
+          break;
+        }
+
+      if (ctx->flags & TF_READ_FULL)
+        tf_recipient_take_prop (recipient, make_prop (ctx, storage, pe));
+    }
+
+  if (only_with_track_time && !has_track_time)
+    return NULL;
+
+  display = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_DISPLAY_NAME));
+  if (display == NULL || *display == '\0')
+    {
+      g_free (display);
+      display = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_RECIPIENT_DISPLAY_NAME));
+    }
+  addrtype = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_ADDRTYPE));
+  email = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_EMAIL_ADDRESS));
+  smtp = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_SMTP_ADDRESS));
+
+  tf_recipient_set_name (recipient, display);
+  if (smtp != NULL && *smtp != '\0')
+    tf_recipient_set_address (recipient, smtp);
+  else if (email != NULL && *email != '\0')
+    /* SMTP address, or an Exchange legacy DN ("/O=…") for EX rows: still
+     * the best identity the row has */
+    tf_recipient_set_address (recipient, email);
+
+  tf_recipient_set_is_organizer (recipient, has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0);
+  tf_recipient_set_recipient_type (recipient,
+                                   map_recipient_type (mapi_type, flags, has_flags, message_class));
+  return g_steal_pointer (&recipient);
+}
+
+static gboolean
+parse_storage_number (const char *name,
+                      const char *prefix,
+                      guint32 *number)
+{
+  gsize plen = strlen (prefix);
+  guint64 value;
+  char *end = NULL;
+
+  if (g_ascii_strncasecmp (name, prefix, plen) != 0)
+    return FALSE;
+  name += plen;
+  if (strlen (name) != 8 || !g_ascii_isxdigit (name[0]))
+    return FALSE;
+  value = g_ascii_strtoull (name, &end, 16);
+  if (end == NULL || *end != '\0' || value > G_MAXUINT32)
+    return FALSE;
+  *number = (guint32) value;
+  return TRUE;
+}
+
+typedef struct
+{
+  guint32 number;
+  char *name;
+} Numbered;
+
+static void
+numbered_clear (gpointer data)
+{
+  g_free (((Numbered *) data)->name);
+}
+
+static gint
+numbered_compare (gconstpointer a,
+                  gconstpointer b)
+{
+  guint32 x = ((const Numbered *) a)->number;
+  guint32 y = ((const Numbered *) b)->number;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Children of @storage named PREFIX + 8 hex digits, sorted by number */
+static GArray *
+list_numbered (const Storage *storage,
+               const char *prefix,
+               guint cap,
+               gboolean *capped)
+{
+  GArray *list = g_array_new (FALSE, FALSE, sizeof (Numbered));
+  int n = gsf_infile_num_children (storage->gsf);
+
+  g_array_set_clear_func (list, numbered_clear);
+  *capped = FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = gsf_infile_name_by_index (storage->gsf, i);
+      Numbered entry;
+
+      if (name == NULL || !parse_storage_number (name, prefix, &entry.number))
+        continue;
+      if (list->len >= cap)
+        {
+          *capped = TRUE;
+          break;
+        }
+      entry.name = g_strdup (name);
+      g_array_append_val (list, entry);
+    }
+  g_array_sort (list, numbered_compare);
+  return list;
+}
+
+static void
+read_recipients (Ctx *ctx,
+                 const Storage *message,
+                 const char *message_class,
+                 gboolean only_with_track_time)
+{
+  gboolean capped = FALSE;
+  g_autoptr (GArray) list = list_numbered (message, RECIP_PREFIX, MAX_RECIPIENTS, &capped);
+
+  if (capped)
+    {
+      g_autofree char *detail = g_strdup_printf (_ ("This message has more than %u recipient storages; only the first %u were read."),
+                                                 MAX_RECIPIENTS, MAX_RECIPIENTS);
+
+      add_parse_error (ctx, detail);
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const Numbered *entry = &g_array_index (list, Numbered, i);
+      g_autoptr (TfRecipient) recipient = NULL;
+      Storage storage;
+
+      if (!open_storage (ctx, message, entry->name, &storage))
+        continue;
+      recipient = read_recipient (ctx, &storage, (gint) MIN (entry->number, (guint32) G_MAXINT),
+                                  message_class, only_with_track_time);
+      g_object_unref (storage.gsf);
+      if (recipient != NULL)
+        tf_item_add_recipient (ctx->item, recipient);
+    }
+}
+
+/* Embedded exception messages of a calendar item: see the comment at the
+ * top of this file. */
+static void
+read_embedded_exceptions (Ctx *ctx,
+                          const Storage *root)
+{
+  gboolean capped = FALSE;
+  g_autoptr (GArray) list = list_numbered (root, ATTACH_PREFIX, MAX_ATTACHMENTS, &capped);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const Numbered *entry = &g_array_index (list, Numbered, i);
+      g_autofree char *embedded_class = NULL;
+      Storage attach, embedded;
+
+      if (!open_storage (ctx, root, entry->name, &attach))
+        continue;
+      if (open_storage (ctx, &attach, EMBEDDED_NAME, &embedded))
+        {
+          embedded_class = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
+          if (is_calendar_class (embedded_class))
+            read_recipients (ctx, &embedded, embedded_class, TRUE);
+          g_object_unref (embedded.gsf);
+        }
+      g_object_unref (attach.gsf);
+    }
+}
+
+static char *
+format_from (const char *name,
+             const char *address)
+{
+  gboolean has_name = name != NULL && *name != '\0';
+  gboolean has_address = address != NULL && *address != '\0';
+
+  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
+    return g_strdup_printf ("%s <%s>", name, address);
+  if (has_address)
+    return g_strdup (address);
+  if (has_name)
+    return g_strdup (name);
+  return NULL;
+}
+
+static void
+read_message (Ctx *ctx,
+              const Storage *root)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GArray) props = NULL;
+  g_autofree char *message_class = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *from = NULL;
+  const PropEntry *pe;
+
+  read_nameid (ctx, root);
+
+  props = read_props (ctx, root, TOP_HEADER_SIZE, &bytes);
+  if (props == NULL)
+    add_parse_error (ctx, _ ("This Outlook message has no property stream (__properties_version1.0)."));
+
+  if ((pe = find_prop (props, TAG_MESSAGE_CODEPAGE)) != NULL)
+    ctx->codepage = get_u32 (pe->value);
+  else if ((pe = find_prop (props, TAG_INTERNET_CPID)) != NULL)
+    ctx->codepage = get_u32 (pe->value);
+
+  message_class = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
+  if (message_class != NULL)
+    tf_item_set_message_class (ctx->item, message_class);
+  subject = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SUBJECT));
+  if (subject != NULL)
+    tf_item_set_subject (ctx->item, subject);
+
+  if ((pe = find_prop (props, TF_TAG_CLIENT_SUBMIT_TIME)) != NULL)
+    tf_item_set_sent (ctx->item, tf_filetime_to_unix (get_u64 (pe->value)));
+
+  {
+    g_autofree char *sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_NAME));
+    g_autofree char *sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_SMTP_ADDRESS));
+
+    if (sender == NULL || *sender == '\0')
+      {
+        g_free (sender);
+        sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_EMAIL_ADDRESS));
+      }
+    if ((sender_name == NULL || *sender_name == '\0') && (sender == NULL || *sender == '\0'))
+      {
+        g_free (sender_name);
+        g_free (sender);
+        sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_NAME));
+        sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_EMAIL));
+      }
+    from = format_from (sender_name, sender);
+    if (from != NULL)
+      tf_item_set_from (ctx->item, from);
+  }
+
+  if (props != NULL)
+    read_named_values (ctx, root, props);
+
+  if (props != NULL && (ctx->flags & TF_READ_FULL))
+    for (guint i = 0; i < props->len; i++)
+      tf_item_take_prop (ctx->item, make_prop (ctx, root, &g_array_index (props, PropEntry, i)));
+
+  read_recipients (ctx, root, message_class, FALSE);
+  if (is_calendar_class (message_class))
+    read_embedded_exceptions (ctx, root);
+}
+
+static void
+quiet_gsf_log (const char *log_domain,
+               GLogLevelFlags log_level,
+               const char *message,
+               gpointer user_data)
+{
+  /* Damage is reported as a PARSE_ERROR finding; keep libgsf's own
+   * complaints for debugging only. */
+  g_debug ("%s: %s", log_domain, message);
+}
+
+static void
+ensure_gsf (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      /* libgsf registers its types without locking: do it once, on one
+       * thread, before the scanner's workers read files in parallel. */
+      gsf_init ();
+      g_type_ensure (GSF_INPUT_MEMORY_TYPE);
+      g_type_ensure (GSF_INFILE_MSOLE_TYPE);
+      g_type_ensure (gsf_input_proxy_get_type ());
+      g_log_set_handler ("libgsf:msole", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_MESSAGE,
+                         quiet_gsf_log, NULL);
+      g_log_set_handler ("libgsf", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_MESSAGE,
+                         quiet_gsf_log, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/**
+ * tf_msg_read:
+ * @data: the whole .msg file
+ * @item: receives class, subject, sender, named meeting properties,
+ *   recipients (with the file offset of each track-status time) and
+ *   PARSE_ERROR findings for damage
+ *
+ * Returns: %FALSE when nothing useful could be read
+ */
+gboolean
+tf_msg_read (GBytes *data,
+             TfItem *item,
+             TfReadFlags flags)
+{
+  g_autoptr (GsfInput) input = NULL;
+  g_autoptr (GsfInfile) infile = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) named = NULL;
+  const guint8 *bytes;
+  gsize len = 0;
+  TfCfb *cfb;
+  Storage root;
+  Ctx ctx = { 0 };
+
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  ensure_gsf ();
+  tf_item_add_source (item, TF_SOURCE_MSG);
+
+  bytes = g_bytes_get_data (data, &len);
+  cfb = tf_cfb_new (bytes, len, &error);
+  if (cfb == NULL)
+    {
+      /* Translators: %s explains the damage, e.g. "CFB: FAT chain loops
+       * at sector 7" */
+      tf_item_add_finding (item, tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                        _ ("This Outlook .msg file is damaged and cannot be read: %s"),
+                                                        error->message));
+      return FALSE;
+    }
+
+  /* No copy: the memory input reads straight from @data, kept alive by
+   * our reference until the infile is gone. */
+  input = gsf_input_memory_new (bytes, (gsf_off_t) len, FALSE);
+  infile = gsf_infile_msole_new (input, &error);
+  if (infile == NULL)
+    {
+      tf_item_add_finding (item, tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                        _ ("This Outlook .msg file is damaged and cannot be read: %s"),
+                                                        error != NULL ? error->message : "libgsf"));
+      tf_cfb_free (cfb);
+      return FALSE;
+    }
+
+  named = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, named_free);
+  ctx.item = item;
+  ctx.flags = flags;
+  ctx.cfb = cfb;
+  ctx.codepage = 0;
+  ctx.named = named;
+  root.gsf = infile;
+  root.entry = 0;
+
+  read_message (&ctx, &root);
+
+  tf_cfb_free (cfb);
+  return TRUE;
+}
