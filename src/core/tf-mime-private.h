@@ -9,6 +9,7 @@
 
 #include <gmime/gmime.h>
 
+#include "tf-autocleanups-private.h"
 #include "tf-reader.h"
 
 G_BEGIN_DECLS

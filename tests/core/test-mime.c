@@ -1,0 +1,559 @@
+/* test-mime.c — MIME reader: headers, part numbering, dispatch to the
+ * TNEF / iCalendar / DSN readers, damaged input
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tf-core.h"
+#include "tf-fixturegen.h"
+#include "tf-mime-private.h"
+
+#define DATE_2008 1219232040 /* 2008-08-20T11:34:00Z */
+
+static const TfGenAttendee reply_attendee[] = {
+  { "user@other.example", "User", "ACCEPTED", "REQ-PARTICIPANT" },
+};
+
+static guint
+count_code (TfItem *item,
+            TfFindingCode code)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < tf_item_get_n_findings (item); i++)
+    if (tf_finding_get_code (tf_item_get_finding (item, i)) == code)
+      n++;
+
+  return n;
+}
+
+static TfItem *
+read_mime (GBytes *data,
+           gboolean *ok)
+{
+  TfItem *item = tf_item_new ("queue.eml", "queue.eml", 0);
+
+  tf_item_set_format (item, TF_FORMAT_EML);
+  *ok = tf_mime_read (data, item, TF_READ_FULL);
+  tf_rules_classify (item);
+  tf_rules_apply (item);
+
+  return item;
+}
+
+static TfItem *
+read_corpus (const char *name)
+{
+  const char *dir = g_getenv ("TRACKFIX_CORPUS_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) data = NULL;
+  gsize len = 0;
+  gboolean ok;
+  TfItem *item;
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return NULL;
+
+  path = g_build_filename (dir, name, NULL);
+  g_file_get_contents (path, &text, &len, &error);
+  g_assert_no_error (error);
+  data = g_bytes_new_take (g_steal_pointer (&text), len);
+
+  item = read_mime (data, &ok);
+  g_assert_true (ok);
+
+  return item;
+}
+
+static GBytes *
+make_reply_ics (const char *attendee_cc)
+{
+  TfGenEvent event = {
+    .method = "REPLY",
+    .uid = "040000008200E00074C5B7101A82E00807D80814000000000000000000000000000000000000000010000000AABBCCDD",
+    .sequence = 1,
+    .dtstamp = DATE_2008,
+    .organizer = "boss@corp.example",
+    .attendees = reply_attendee,
+    .n_attendees = 1,
+    .summary = "Accepted: Quarterly review",
+    .attendee_cc = attendee_cc,
+  };
+
+  return tf_gen_ics (&event);
+}
+
+static GBytes *
+make_tnef (void)
+{
+  static const TfGenRecipient recipients[] = {
+    { "Boss", "boss@corp.example", TF_RECIPIENT_TYPE_ORGANIZER, TF_TRACK_STATUS_ORGANIZED, FALSE, 0 },
+    { "User", "user@other.example", TF_RECIPIENT_TYPE_TO, TF_TRACK_STATUS_ACCEPTED, TRUE, TF_FILETIME_1601 },
+  };
+  TfGenMeeting meeting = {
+    .message_class = "IPM.Schedule.Meeting.Request",
+    .subject = "Updated: Quarterly review",
+    .uid = "quarterly-review",
+    .sequence = 2,
+    .sent = DATE_2008,
+    .recipients = recipients,
+    .n_recipients = G_N_ELEMENTS (recipients),
+  };
+
+  return tf_gen_tnef (&meeting);
+}
+
+static void
+assert_part_types (GMimeMessage *message,
+                   const char *const *expected)
+{
+  g_autoptr (GPtrArray) types = tf_mime_dup_part_types (message);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_cmpuint (types->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      GMimeObject *part = tf_mime_find_part (message, (gint) i);
+      g_autofree char *type = NULL;
+      g_autofree char *lower = NULL;
+
+      g_assert_cmpstr (g_ptr_array_index (types, i), ==, expected[i]);
+      g_assert_nonnull (part);
+      type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+      lower = g_ascii_strdown (type, -1);
+      g_assert_cmpstr (lower, ==, expected[i]);
+    }
+
+  g_assert_null (tf_mime_find_part (message, (gint) n));
+  g_assert_null (tf_mime_find_part (message, -1));
+}
+
+static void
+test_numbering_generated (void)
+{
+  static const char *const both[] = {
+    "multipart/mixed", "multipart/alternative", "text/plain", "text/calendar",
+    "application/ms-tnef", NULL
+  };
+  static const char *const tnef_only[] = {
+    "multipart/mixed", "text/plain", "application/ms-tnef", NULL
+  };
+  static const char *const ics_only[] = {
+    "multipart/alternative", "text/plain", "text/calendar", NULL
+  };
+  static const char *const plain[] = { "text/plain", NULL };
+  g_autoptr (GBytes) tnef = make_tnef ();
+  g_autoptr (GBytes) ics = make_reply_ics (NULL);
+  struct
+  {
+    GBytes *tnef;
+    GBytes *ics;
+    const char *const *types;
+  } cases[] = {
+    { tnef, ics, both },
+    { tnef, NULL, tnef_only },
+    { NULL, ics, ics_only },
+    { NULL, NULL, plain },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GBytes) eml = tf_gen_eml ("boss@corp.example", "user@other.example", "Quarterly review",
+                                           DATE_2008, cases[i].tnef, cases[i].ics, "REPLY", i % 2 == 0);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GMimeMessage) message = tf_mime_parse_bytes (eml, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (message);
+      assert_part_types (message, cases[i].types);
+    }
+}
+
+static void
+test_content_offsets (void)
+{
+  g_autoptr (GBytes) tnef = make_tnef ();
+  g_autoptr (GBytes) eml = tf_gen_eml ("boss@corp.example", "user@other.example", "Offsets",
+                                       DATE_2008, tnef, NULL, NULL, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeMessage) message = tf_mime_parse_bytes (eml, &error);
+  g_autoptr (GBytes) decoded = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree guchar *raw = NULL;
+  GMimeStream *stream;
+  GMimeObject *part;
+  const char *data;
+  gsize raw_len = 0;
+
+  g_assert_no_error (error);
+  part = tf_mime_find_part (message, 2);
+  g_assert_true (GMIME_IS_PART (part));
+
+  /* the decoded content is the TNEF stream */
+  decoded = tf_mime_dup_part_content (GMIME_PART (part));
+  g_assert_true (g_bytes_equal (decoded, tnef));
+
+  /* and the content stream is a window on the input: repair can find the
+   * base64 text in the file without re-encoding anything else */
+  stream = g_mime_data_wrapper_get_stream (g_mime_part_get_content (GMIME_PART (part)));
+  g_assert_cmpint (stream->bound_start, >, 0);
+  g_assert_cmpint (stream->bound_end, >, stream->bound_start);
+  g_assert_cmpint (stream->bound_end, <=, (gint64) g_bytes_get_size (eml));
+  data = g_bytes_get_data (eml, NULL);
+  encoded = g_strndup (data + stream->bound_start, (gsize) (stream->bound_end - stream->bound_start));
+  raw = g_base64_decode (encoded, &raw_len);
+  g_assert_cmpmem (raw, raw_len, g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef));
+}
+
+static void
+test_tnef_part_index (void)
+{
+  g_autoptr (GBytes) tnef = make_tnef ();
+  g_autoptr (GBytes) ics = make_reply_ics ("20080820T113400Z");
+  g_autoptr (GBytes) eml = tf_gen_eml ("boss@corp.example", "user@other.example", "Updated: Quarterly review",
+                                       DATE_2008, tnef, ics, "REQUEST", TRUE);
+  g_autoptr (TfItem) item = NULL;
+  guint n_tnef = 0;
+  gboolean ok;
+
+  item = read_mime (eml, &ok);
+  g_assert_true (ok);
+  g_assert_true (tf_item_get_sources (item) & (1u << TF_SOURCE_TNEF));
+  g_assert_true (tf_item_get_sources (item) & (1u << TF_SOURCE_ICAL));
+  g_assert_true (tf_item_get_sources (item) & (1u << TF_SOURCE_HEADER));
+
+  for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
+    {
+      TfRecipient *r = tf_item_get_recipient (item, i);
+      const TfPatchSite *site = tf_recipient_get_patch_site (r);
+
+      if (tf_recipient_get_source (r) != TF_SOURCE_TNEF)
+        continue;
+
+      n_tnef++;
+      /* mixed(0) alternative(1) plain(2) calendar(3) tnef(4) */
+      if (site != NULL && site->offset >= 0)
+        g_assert_cmpint (site->part_index, ==, 4);
+    }
+  g_assert_cmpuint (n_tnef, ==, 2);
+
+  /* the 1601 time in the TNEF row is found through the MIME layer */
+  g_assert_cmpuint (count_code (item, TF_FINDING_TRACK_TIME_1601), ==, 1);
+
+  /* the calendar part's stamps carry its part number */
+  for (guint i = 0; i < tf_item_get_n_stamps (item); i++)
+    {
+      const TfStamp *stamp = tf_item_get_stamp (item, i);
+
+      if (stamp->source == TF_SOURCE_ICAL)
+        g_assert_cmpint (stamp->part_index, ==, 3);
+      else if (stamp->source == TF_SOURCE_TNEF)
+        g_assert_cmpint (stamp->part_index, ==, 4);
+    }
+}
+
+static void
+test_nested_rfc822 (void)
+{
+  static const char *const types[] = {
+    "multipart/mixed", "text/plain", "message/rfc822", "multipart/alternative",
+    "text/plain", "text/calendar", NULL
+  };
+  g_autoptr (GBytes) ics = make_reply_ics ("16010101T000000Z");
+  g_autoptr (GBytes) inner = tf_gen_eml ("user@other.example", "boss@corp.example", "Accepted: Quarterly review",
+                                         DATE_2008, NULL, ics, "REPLY", FALSE);
+  g_autoptr (GString) outer = g_string_new (NULL);
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GMimeMessage) message = NULL;
+  g_autoptr (TfItem) item = NULL;
+  const TfStamp *stamp;
+  gboolean ok;
+
+  g_string_append (outer,
+                   "From: helpdesk@corp.example\r\n"
+                   "To: admin@corp.example\r\n"
+                   "Subject: FW: stuck reply\r\n"
+                   "Date: Thu, 21 Aug 2008 09:00:00 +0000\r\n"
+                   "MIME-Version: 1.0\r\n"
+                   "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
+                   "\r\n"
+                   "--outer\r\n"
+                   "Content-Type: text/plain\r\n"
+                   "\r\n"
+                   "See the attached reply.\r\n"
+                   "--outer\r\n"
+                   "Content-Type: message/rfc822\r\n"
+                   "Content-Disposition: attachment\r\n"
+                   "\r\n");
+  g_string_append_len (outer, g_bytes_get_data (inner, NULL), (gssize) g_bytes_get_size (inner));
+  g_string_append (outer, "\r\n--outer--\r\n");
+  data = g_bytes_new (outer->str, outer->len);
+
+  message = tf_mime_parse_bytes (data, NULL);
+  g_assert_nonnull (message);
+  assert_part_types (message, types);
+
+  item = read_mime (data, &ok);
+  g_assert_true (ok);
+  /* the forwarding message's own headers */
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "FW: stuck reply");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REPLY");
+  g_assert_nonnull (tf_item_find_recipient (item, "user@other.example", TF_SOURCE_ICAL));
+  stamp = tf_item_find_stamp (item, TF_STAMP_ATTENDEE_CRITICAL_CHANGE);
+  g_assert_nonnull (stamp);
+  g_assert_cmpint (stamp->part_index, ==, 5);
+  g_assert_cmpuint (stamp->filetime, ==, TF_FILETIME_1601);
+  g_assert_cmpuint (count_code (item, TF_FINDING_CRITICAL_CHANGE_1601), >=, 1);
+}
+
+static void
+test_headers_and_envelope (void)
+{
+  g_autoptr (GBytes) ics = make_reply_ics (NULL);
+  g_autoptr (GBytes) eml = tf_gen_eml ("user@other.example", "boss@corp.example, deputy@corp.example",
+                                       "Zusage: Überprüfung", DATE_2008, NULL, ics, "REPLY", TRUE);
+  g_autofree char *text = g_strndup (g_bytes_get_data (eml, NULL), g_bytes_get_size (eml));
+  g_autoptr (TfItem) item = NULL;
+  gboolean ok;
+
+  /* Exchange 2003 Drop-folder envelope first */
+  g_assert_true (g_str_has_prefix (text, "x-sender: user@other.example\r\n"
+                                         "x-receiver: boss@corp.example\r\n"
+                                         "x-receiver: deputy@corp.example\r\n"));
+  /* CRLF only */
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      g_assert_cmpint (p > text ? p[-1] : 0, ==, '\r');
+
+  item = read_mime (eml, &ok);
+  g_assert_true (ok);
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Zusage: Überprüfung");
+  g_assert_cmpstr (tf_item_get_from (item), ==, "user@other.example");
+  g_assert_cmpint (tf_item_get_sent (item), ==, DATE_2008);
+  g_assert_nonnull (tf_item_get_message_id (item));
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_REPLY);
+  g_assert_cmpuint (count_code (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 1);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 0);
+}
+
+static void
+test_mbox_from_line (void)
+{
+  g_autoptr (GBytes) ics = make_reply_ics ("20080820T113400Z");
+  g_autoptr (GBytes) eml = tf_gen_eml ("user@other.example", "boss@corp.example", "Accepted",
+                                       DATE_2008, NULL, ics, "REPLY", FALSE);
+  g_autofree char *text = g_strdup_printf ("From user@other.example Wed Aug 20 11:34:00 2008\n%.*s",
+                                           (int) g_bytes_get_size (eml), (const char *) g_bytes_get_data (eml, NULL));
+  g_autoptr (GBytes) data = g_bytes_new (text, strlen (text));
+  g_autoptr (TfItem) item = NULL;
+  gboolean ok;
+
+  item = read_mime (data, &ok);
+  g_assert_true (ok);
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Accepted");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REPLY");
+}
+
+static void
+test_damaged (void)
+{
+  static const char binary[] = { 0x78, 0x9f, 0x3e, 0x22, 0x00, 0x01, 0x02, 0x90, 0xff, 0x00 };
+  const struct
+  {
+    const char *data;
+    gsize len;
+  } bad[] = {
+    { "", 0 },
+    { binary, sizeof binary },
+    { "From someone Wed Aug 20 11:34:00 2008\n", G_MAXSIZE },
+    { "\r\n\r\nno headers here\r\n", G_MAXSIZE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      gsize len = bad[i].len != G_MAXSIZE ? bad[i].len : strlen (bad[i].data);
+      g_autoptr (GBytes) data = g_bytes_new (bad[i].data, len);
+      g_autoptr (TfItem) item = NULL;
+      gboolean ok;
+
+      item = read_mime (data, &ok);
+      g_assert_false (ok);
+      g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+    }
+}
+
+static void
+test_cut_off (void)
+{
+  g_autoptr (GBytes) tnef = make_tnef ();
+  g_autoptr (GBytes) eml = tf_gen_eml ("boss@corp.example", "user@other.example", "Cut off",
+                                       DATE_2008, tnef, NULL, NULL, FALSE);
+  /* cut inside the base64 TNEF attachment */
+  g_autoptr (GBytes) cut = g_bytes_new_from_bytes (eml, 0, g_bytes_get_size (eml) - 200);
+  g_autoptr (TfItem) item = NULL;
+  gboolean ok;
+
+  item = read_mime (cut, &ok);
+  g_assert_true (ok);
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Cut off");
+  /* our truncation finding, plus whatever the TNEF reader says */
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), >=, 1);
+}
+
+static void
+test_deep_nesting (void)
+{
+  g_autoptr (GString) text = g_string_new ("From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (TfItem) item = NULL;
+  const guint depth = 200;
+  gboolean ok;
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_printf (text, "Content-Type: multipart/mixed; boundary=\"b%u\"\r\n\r\n--b%u\r\n", i, i);
+  g_string_append (text, "Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  for (guint i = depth; i > 0; i--)
+    g_string_append_printf (text, "--b%u--\r\n", i - 1);
+
+  data = g_bytes_new (text->str, text->len);
+  item = read_mime (data, &ok);
+  g_assert_true (ok);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), >=, 1);
+}
+
+static void
+test_corpus_all (void)
+{
+  const char *dir_path = g_getenv ("TRACKFIX_CORPUS_DIR");
+  g_autofree char *eml_dir = NULL;
+  g_autoptr (GDir) dir = NULL;
+  guint n = 0;
+
+  if (dir_path == NULL || !g_file_test (dir_path, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  eml_dir = g_build_filename (dir_path, "eml", NULL);
+  dir = g_dir_open (eml_dir, 0, NULL);
+  g_assert_nonnull (dir);
+
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+    {
+      g_autofree char *rel = g_build_filename ("eml", name, NULL);
+      g_autoptr (TfItem) item = read_corpus (rel);
+
+      g_test_message ("%s", name);
+      g_assert_nonnull (tf_item_get_subject (item));
+      g_assert_nonnull (tf_item_get_from (item));
+      n++;
+    }
+
+  g_assert_cmpuint (n, >=, 12);
+}
+
+static guint
+count_attendees (TfItem *item,
+                 TfSource source)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
+    {
+      TfRecipient *r = tf_item_get_recipient (item, i);
+
+      if (tf_recipient_get_source (r) == source && !tf_recipient_get_is_organizer (r))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+test_corpus_facts (void)
+{
+  g_autoptr (TfItem) item = read_corpus ("eml/aspose-TestAppointment.eml");
+  gboolean parts[8] = { FALSE };
+
+  if (item == NULL)
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  /* Python email: text/calendar METHOD:REQUEST, ATTENDEE x1 */
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Test Appointment");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_REQUEST);
+  g_assert_cmpuint (count_attendees (item, TF_SOURCE_ICAL), ==, 1);
+  g_clear_object (&item);
+
+  /* two text/calendar parts (3 and 4), ATTENDEE x3 each */
+  item = read_corpus ("eml/libical-complex-mime.eml");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
+  g_assert_cmpuint (count_attendees (item, TF_SOURCE_ICAL), >=, 3);
+  for (guint i = 0; i < tf_item_get_n_stamps (item); i++)
+    {
+      gint index = tf_item_get_stamp (item, i)->part_index;
+
+      g_assert_cmpint (index, >=, 0);
+      g_assert_cmpint (index, <, (gint) G_N_ELEMENTS (parts));
+      parts[index] = TRUE;
+    }
+  g_assert_true (parts[3] && parts[4]);
+  g_clear_object (&item);
+
+  item = read_corpus ("eml/tb-outlook-test-invite.eml");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
+  g_assert_cmpuint (count_attendees (item, TF_SOURCE_ICAL), ==, 1);
+  g_clear_object (&item);
+
+  item = read_corpus ("eml/tb-teams-meeting-invite.eml");
+  g_assert_cmpuint (count_attendees (item, TF_SOURCE_ICAL), ==, 2);
+  g_clear_object (&item);
+
+  /* the whole body is application/ms-tnef: part 0; 2 recipient rows */
+  item = read_corpus ("eml/aspose-tnefWithMsgInside.eml");
+  g_assert_true (tf_item_get_sources (item) & (1u << TF_SOURCE_TNEF));
+  g_assert_cmpuint (count_attendees (item, TF_SOURCE_TNEF), ==, 2);
+  g_clear_object (&item);
+
+  /* Thunderbird wrote no closing boundary for the outer multipart: all
+   * content is there, so no finding */
+  item = read_corpus ("eml/tb-update-major.eml");
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
+  g_assert_cmpint (tf_item_get_sequence (item), ==, 2);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 0);
+  g_clear_object (&item);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  tf_core_init ();
+
+  g_test_add_func ("/mime/numbering/generated", test_numbering_generated);
+  g_test_add_func ("/mime/numbering/content-offsets", test_content_offsets);
+  g_test_add_func ("/mime/numbering/tnef-part-index", test_tnef_part_index);
+  g_test_add_func ("/mime/numbering/nested-rfc822", test_nested_rfc822);
+  g_test_add_func ("/mime/headers-and-envelope", test_headers_and_envelope);
+  g_test_add_func ("/mime/mbox-from-line", test_mbox_from_line);
+  g_test_add_func ("/mime/damaged/unreadable", test_damaged);
+  g_test_add_func ("/mime/damaged/cut-off", test_cut_off);
+  g_test_add_func ("/mime/damaged/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/mime/corpus/all", test_corpus_all);
+  g_test_add_func ("/mime/corpus/facts", test_corpus_facts);
+
+  return g_test_run ();
+}
