@@ -49,6 +49,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInfile, g_object_unref)
 
 #define TAG_MESSAGE_CODEPAGE 0x3FFD0003
 #define TAG_INTERNET_CPID 0x3FDE0003
+#define TAG_SENT_REPRESENTING_SMTP_ID 0x5D02
 
 #define RECIP_PREFIX "__recip_version1.0_#"
 #define ATTACH_PREFIX "__attach_version1.0_#"
@@ -190,6 +191,54 @@ open_storage (Ctx *ctx,
   out->gsf = GSF_INFILE (input);
   out->entry = entry;
   return TRUE;
+}
+
+/* PR_INTERNET_CPID names the MIME charset, but PT_STRING8 values are kept
+ * in the matching Windows code page (e.g. ISO-2022-JP mail stores
+ * Shift-JIS): map the one to the other. */
+static guint
+ansi_codepage_for (guint internet_cpid)
+{
+  switch (internet_cpid)
+    {
+    case 50220:
+    case 50221:
+    case 50222:
+    case 51932:
+    case 20932:
+      return 932;
+    case 51949:
+    case 50225:
+      return 949;
+    case 52936:
+    case 50227:
+    case 20936:
+      return 936;
+    case 20866:
+    case 21866:
+    case 28595:
+      return 1251;
+    case 28592:
+      return 1250;
+    case 28597:
+      return 1253;
+    case 28599:
+      return 1254;
+    case 28598:
+    case 38598:
+      return 1255;
+    case 28596:
+      return 1256;
+    case 28594:
+    case 28603:
+      return 1257;
+    case 28591:
+    case 28605:
+    case 20127:
+      return 1252;
+    default:
+      return internet_cpid;
+    }
 }
 
 static char *
@@ -909,6 +958,25 @@ read_embedded_exceptions (Ctx *ctx,
     }
 }
 
+/* An SMTP address for the sender: the SMTP property, else the e-mail
+ * address when it is one (not an Exchange legacy DN "/O=…"), else NULL */
+static char *
+pick_smtp (Ctx *ctx,
+           const Storage *root,
+           guint16 smtp_id,
+           guint16 email_id)
+{
+  g_autofree char *smtp = read_string_prop (ctx, root, smtp_id);
+  g_autofree char *email = NULL;
+
+  if (smtp != NULL && *smtp != '\0')
+    return g_steal_pointer (&smtp);
+  email = read_string_prop (ctx, root, email_id);
+  if (email != NULL && strchr (email, '@') != NULL && email[0] != '/')
+    return g_steal_pointer (&email);
+  return NULL;
+}
+
 static char *
 format_from (const char *name,
              const char *address)
@@ -945,7 +1013,7 @@ read_message (Ctx *ctx,
   if ((pe = find_prop (props, TAG_MESSAGE_CODEPAGE)) != NULL)
     ctx->codepage = get_u32 (pe->value);
   else if ((pe = find_prop (props, TAG_INTERNET_CPID)) != NULL)
-    ctx->codepage = get_u32 (pe->value);
+    ctx->codepage = ansi_codepage_for (get_u32 (pe->value));
 
   message_class = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
   if (message_class != NULL)
@@ -959,19 +1027,16 @@ read_message (Ctx *ctx,
 
   {
     g_autofree char *sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_NAME));
-    g_autofree char *sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_SMTP_ADDRESS));
+    g_autofree char *sender = pick_smtp (ctx, root, TF_PROP_ID (TF_TAG_SENDER_SMTP_ADDRESS),
+                                         TF_PROP_ID (TF_TAG_SENDER_EMAIL_ADDRESS));
 
-    if (sender == NULL || *sender == '\0')
-      {
-        g_free (sender);
-        sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENDER_EMAIL_ADDRESS));
-      }
-    if ((sender_name == NULL || *sender_name == '\0') && (sender == NULL || *sender == '\0'))
+    if (sender == NULL)
+      sender = pick_smtp (ctx, root, TAG_SENT_REPRESENTING_SMTP_ID,
+                          TF_PROP_ID (TF_TAG_SENT_REPRESENTING_EMAIL));
+    if (sender_name == NULL || *sender_name == '\0')
       {
         g_free (sender_name);
-        g_free (sender);
         sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_NAME));
-        sender = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_EMAIL));
       }
     from = format_from (sender_name, sender);
     if (from != NULL)

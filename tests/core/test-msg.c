@@ -923,6 +923,16 @@ test_corpus_meetings (void)
     }
   g_assert_cmpuint (n_organizers, ==, 1);
 
+  /* Exchange legacy DN senders show by name, not "/O=…" */
+  recurring = read_corpus ("aspose-Meeting_with_Recurring_Occurrences.msg", TF_READ_NONE);
+  g_assert_cmpstr (tf_item_get_from (recurring), ==, "Kashif Iqbal");
+  g_clear_object (&recurring);
+
+  /* PT_STRING8 in the Windows code page behind PR_INTERNET_CPID 50220 */
+  many = read_corpus ("hiraoka-nonUnicodeCP932.msg", TF_READ_NONE);
+  g_assert_cmpstr (tf_item_get_subject (many), ==, "日本語 Non Unicode タイトル");
+  g_clear_object (&many);
+
   many = read_corpus ("hiraoka-200_recipients.msg", TF_READ_NONE);
   g_assert_cmpstr (tf_item_get_message_class (many), ==, "IPM.Note");
   g_assert_cmpuint (tf_item_get_n_recipients (many), ==, 200);
@@ -1111,6 +1121,39 @@ test_oracle_olefile (void)
   g_rmdir (dir);
 }
 
+static gpointer
+read_many (gpointer data)
+{
+  GBytes *bytes = data;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr (TfItem) item = read_msg (bytes, TF_READ_FULL, NULL);
+
+      g_assert_false (has_parse_error (item));
+      g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 4);
+    }
+  return NULL;
+}
+
+/* The scanner reads files on worker threads: libgsf's lazy type
+ * registration must not race. */
+static void
+test_threads (void)
+{
+  TfGenRecipient recipients[4];
+  TfGenMeeting meeting;
+  g_autoptr (GBytes) bytes = NULL;
+  GThread *threads[4];
+
+  fill_meeting (CASE_HEALTHY, recipients, &meeting);
+  bytes = tf_gen_msg (&meeting);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("reader", read_many, bytes);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1118,6 +1161,8 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
   tf_core_init ();
 
+  /* First, so libgsf's types are not yet registered */
+  g_test_add_func ("/msg/fixture/threads", test_threads);
   g_test_add_func ("/msg/fixture/readback", test_fixture_readback);
   g_test_add_func ("/msg/fixture/rules", test_fixture_rules);
   g_test_add_func ("/msg/fixture/full", test_fixture_full);
