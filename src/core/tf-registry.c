@@ -1277,16 +1277,11 @@ tf_flag_run (const char *path,
   if (result->backup == NULL)
     goto out;
 
-  vd.action = action;
-  vd.control_set = status->control_set;
-  vd.current = status->current;
-  vd.kept = kept;
-  if (!tf_safe_replace (abs_path, &stamp, written, verify_written_hive, &vd, error))
-    goto out;
-  result->written = TRUE;
+  /* Write-ahead, as repairs do: the journal entry is on disk before the
+   * hive is replaced. If the replace then fails, the hive still has
+   * sha256_before and undo skips the entry. */
   result->sha256_after = tf_sha256_bytes (written);
   result->changes = changes_to_strv (changes);
-
   result->run_id = tf_journal_new_run_id ();
   entry = tf_journal_entry_new (result->run_id,
                                 action == TF_FLAG_ENABLE ? "flag-enable" : "flag-disable",
@@ -1297,11 +1292,15 @@ tf_flag_run (const char *path,
   g_strfreev (entry->changes);
   entry->changes = g_strdupv (result->changes);
   if (!tf_journal_append (journal_path, entry, error))
-    {
-      g_prefix_error (error, _ ("The hive was changed (backup at %s) but the journal could not be written: "),
-                      result->backup);
-      goto out;
-    }
+    goto out;
+
+  vd.action = action;
+  vd.control_set = status->control_set;
+  vd.current = status->current;
+  vd.kept = kept;
+  if (!tf_safe_replace (abs_path, &stamp, written, verify_written_hive, &vd, error))
+    goto out;
+  result->written = TRUE;
   result->journal = g_strdup (journal_path);
   ok = TRUE;
 
