@@ -15,6 +15,7 @@
 #include "tf-journal.h"
 #include "tf-reader.h"
 #include "tf-regfile.h"
+#include "tf-repair.h"
 #include "tf-registry.h"
 #include "tf-safe-io.h"
 
@@ -893,6 +894,35 @@ test_enable_refuses_pending_log (Fixture *f,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* The journal entry is what the shared undo needs: it restores the hive
+ * byte for byte from the backup. */
+static void
+test_undo (Fixture *f,
+           gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr (TfFlagResult) result = NULL;
+  g_autoptr (GPtrArray) undone = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize original_len = 0, now_len = 0;
+
+  SKIP_WITHOUT_CORPUS ();
+  path = build_hive (f->dir, "SYSTEM", 2, HIVE_SELECT | HIVE_CS2_EXCHANGE);
+  g_assert_true (g_file_get_contents (path, &original, &original_len, NULL));
+  result = tf_flag_run (path, TF_FLAG_ENABLE, TF_FLAG_RUN_NONE, f->backups, f->journal, &error);
+  g_assert_no_error (error);
+  g_assert_true (result->written);
+
+  undone = tf_repair_undo (f->journal, 1, NULL, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->len, ==, 1);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (undone, 0)), ==, TF_REPAIR_STATUS_DONE);
+  g_assert_true (g_file_get_contents (path, &now, &now_len, NULL));
+  g_assert_cmpmem (now, now_len, original, original_len);
+}
+
 static void
 async_done_cb (GObject *source,
                GAsyncResult *res,
@@ -1278,6 +1308,7 @@ main (int argc,
   ADD ("/registry/flag/zero-value", test_zero_value);
   ADD ("/registry/flag/pending-log", test_enable_refuses_pending_log);
   ADD ("/registry/flag/async", test_async);
+  ADD ("/registry/flag/undo", test_undo);
   ADD ("/registry/software/setup", test_software_setup);
   ADD ("/registry/regfile/write", test_regfile_write);
   ADD ("/registry/pe/version", test_pe_version);
