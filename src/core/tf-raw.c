@@ -1,0 +1,259 @@
+/* tf-raw.c — the "Raw" view of an item: headers, iCalendar text, MAPI dump
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tf-autocleanups-private.h"
+#include "tf-filetime.h"
+#include "tf-mapi.h"
+#include "tf-raw.h"
+#include "tf-reader.h"
+
+/* Keep the page readable and bounded whatever the file holds. */
+#define MAX_HEADER_BYTES (64 * 1024)
+#define MAX_ICAL_BYTES   (256 * 1024)
+#define MAX_ICAL_PARTS   16
+
+static void
+append_section (GString    *out,
+                const char *title)
+{
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out, "== %s ==\n", title);
+}
+
+static void
+append_prop (GString      *out,
+             const TfProp *prop,
+             const char   *indent)
+{
+  g_autofree char *type = tf_mapi_type_to_string (TF_PROP_TYPE (prop->tag));
+  const char *name = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *hex = NULL;
+
+  if (prop->named)
+    {
+      name = prop->name != NULL ? prop->name : tf_mapi_named_get_name (prop->guid, prop->lid);
+      set = tf_mapi_guid_to_string (prop->guid);
+      if (prop->name != NULL)
+        g_string_append_printf (out, "%s%s \"%s\"", indent, set, prop->name);
+      else
+        g_string_append_printf (out, "%s%s 0x%04X", indent, set, prop->lid);
+      if (name != NULL && prop->name == NULL)
+        g_string_append_printf (out, " %s", name);
+    }
+  else
+    {
+      name = tf_mapi_tag_get_name (prop->tag);
+      g_string_append_printf (out, "%s0x%08X", indent, prop->tag);
+      if (name != NULL)
+        g_string_append_printf (out, " %s", name);
+    }
+
+  g_string_append_printf (out, " %s = %s", type, prop->value != NULL ? prop->value : "");
+
+  if (TF_PROP_TYPE (prop->tag) == TF_PT_SYSTIME)
+    {
+      hex = tf_filetime_format_hex (prop->filetime);
+      g_string_append_printf (out, " (%s)", hex);
+    }
+  if (prop->offset >= 0)
+    g_string_append_printf (out, " @%" G_GINT64_FORMAT, prop->offset);
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_props (GString    *out,
+              GPtrArray  *props,
+              const char *indent)
+{
+  for (guint i = 0; props != NULL && i < props->len; i++)
+    append_prop (out, g_ptr_array_index (props, i), indent);
+}
+
+static void
+append_mime (GString *out,
+             GBytes  *bytes)
+{
+  g_autoptr (GMimeStream) stream = NULL;
+  g_autoptr (GMimeParser) parser = NULL;
+  g_autoptr (GMimeMessage) message = NULL;
+  GMimePartIter *iter;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  const char *end;
+  gsize header_len;
+  guint n_ical = 0;
+
+  /* The header block exactly as stored: up to the first empty line */
+  end = g_strstr_len (data, MIN (len, MAX_HEADER_BYTES), "\r\n\r\n");
+  if (end == NULL)
+    end = g_strstr_len (data, MIN (len, MAX_HEADER_BYTES), "\n\n");
+  header_len = end != NULL ? (gsize) (end - data) : MIN (len, MAX_HEADER_BYTES);
+
+  append_section (out, _("Headers"));
+  {
+    g_autofree char *valid = g_utf8_make_valid (data, header_len);
+    g_string_append (out, valid);
+    g_string_append_c (out, '\n');
+  }
+
+  stream = g_mime_stream_mem_new_with_buffer (data, len);
+  parser = g_mime_parser_new_with_stream (stream);
+  message = g_mime_parser_construct_message (parser, NULL);
+  if (message == NULL || message->mime_part == NULL)
+    return;
+
+  iter = g_mime_part_iter_new (message->mime_part);
+  do
+    {
+      GMimeObject *part = g_mime_part_iter_get_current (iter);
+      GMimeContentType *type;
+      GMimeDataWrapper *content;
+      g_autoptr (GMimeStream) mem = NULL;
+      GByteArray *array;
+      g_autofree char *title = NULL;
+      g_autofree char *text = NULL;
+
+      if (part == NULL || !GMIME_IS_PART (part))
+        continue;
+      type = g_mime_object_get_content_type (part);
+      if (type == NULL || !g_mime_content_type_is_type (type, "text", "calendar"))
+        continue;
+      content = g_mime_part_get_content (GMIME_PART (part));
+      if (content == NULL)
+        continue;
+
+      mem = g_mime_stream_mem_new ();
+      g_mime_data_wrapper_write_to_stream (content, mem);
+      array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+
+      /* Translators: %d is the number of the iCalendar part in the message */
+      title = g_strdup_printf (_("iCalendar part %d"), ++n_ical);
+      append_section (out, title);
+      text = g_utf8_make_valid ((const char *) array->data, MIN (array->len, MAX_ICAL_BYTES));
+      g_string_append (out, text);
+      if (array->len > MAX_ICAL_BYTES)
+        g_string_append (out, _("\n[truncated]\n"));
+    }
+  while (n_ical < MAX_ICAL_PARTS && g_mime_part_iter_next (iter));
+  g_mime_part_iter_free (iter);
+}
+
+static GBytes *
+read_range (TfItem  *item,
+            GError **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) whole = NULL;
+  guint64 offset = tf_item_get_offset (item);
+  guint64 size = tf_item_get_size (item);
+  gsize len;
+
+  mapped = g_mapped_file_new (tf_item_get_file_path (item), FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+
+  whole = g_mapped_file_get_bytes (mapped);
+  len = g_bytes_get_size (whole);
+  if (offset > len)
+    offset = len;
+  if (size == 0 || size > len - offset)
+    size = len - offset;
+
+  return g_bytes_new_from_bytes (whole, offset, size);
+}
+
+char *
+tf_item_describe_raw (TfItem  *item,
+                      GError **error)
+{
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GString) out = NULL;
+  TfItem *full = NULL;
+  TfFormat format;
+  guint mbox_index;
+
+  g_return_val_if_fail (TF_IS_ITEM (item), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  tf_core_init ();
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!tf_read_file (tf_item_get_file_path (item), tf_item_get_path (item), TF_READ_FULL, items, error))
+    return NULL;
+
+  /* An mbox yields one item per message; pick ours */
+  mbox_index = tf_item_get_mbox_index (item);
+  if (mbox_index > 0 && mbox_index <= items->len)
+    full = g_ptr_array_index (items, mbox_index - 1);
+  else if (items->len > 0)
+    full = g_ptr_array_index (items, 0);
+
+  out = g_string_new (NULL);
+  format = tf_item_get_format (item);
+
+  if (format == TF_FORMAT_EML || format == TF_FORMAT_MBOX || format == TF_FORMAT_ICS)
+    {
+      bytes = read_range (item, error);
+      if (bytes == NULL)
+        return NULL;
+
+      if (format == TF_FORMAT_ICS)
+        {
+          gsize len;
+          const char *data = g_bytes_get_data (bytes, &len);
+          g_autofree char *text = g_utf8_make_valid (data, MIN (len, MAX_ICAL_BYTES));
+
+          append_section (out, _("iCalendar"));
+          g_string_append (out, text);
+        }
+      else
+        append_mime (out, bytes);
+    }
+
+  if (full != NULL)
+    {
+      GPtrArray *props = tf_item_get_props (full);
+      guint n = tf_item_get_n_recipients (full);
+
+      if (props != NULL && props->len > 0)
+        {
+          append_section (out, _("MAPI message properties"));
+          append_props (out, props, "  ");
+        }
+
+      for (guint i = 0; i < n; i++)
+        {
+          TfRecipient *recipient = tf_item_get_recipient (full, i);
+          GPtrArray *rprops = tf_recipient_get_props (recipient);
+          g_autofree char *display = NULL;
+          g_autofree char *title = NULL;
+
+          if (rprops == NULL || rprops->len == 0)
+            continue;
+
+          display = tf_recipient_dup_display (recipient);
+          /* Translators: %d is the row number in the recipient table, %s the recipient */
+          title = g_strdup_printf (_("MAPI recipient row %d: %s"),
+                                   tf_recipient_get_row (recipient), display != NULL ? display : "");
+          append_section (out, title);
+          append_props (out, rprops, "  ");
+        }
+    }
+
+  if (out->len == 0)
+    g_string_append (out, _("This item has no headers, iCalendar text or MAPI properties to show."));
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
