@@ -391,23 +391,41 @@ parse_recipient_line (const char *line)
   return g_steal_pointer (&copy);
 }
 
-static gboolean
-line_is_recipients_marker (const char *line)
-{
-  /* Exchange 2000/2003 ("The following recipient(s) could not be
-   * reached:"), Exchange 5.5 / IMS ("did not reach the following
-   * recipient(s):") and Exchange 2007+ text parts ("Delivery has failed to
-   * these recipients or groups:"). Matched in English only: these reports
-   * were localized by the server and no other language sample exists. */
-  static const char *const markers[] = {
-    "could not be reached",
-    "did not reach the following recipient",
-    "delivery has failed to these recipients",
-  };
-  g_autofree char *lower = g_ascii_strdown (line, -1);
+/* Exchange 2000/2003 ("The following recipient(s) could not be reached:"),
+ * Exchange 5.5 / IMS ("did not reach the following recipient(s):") and
+ * Exchange 2007+ text parts ("Delivery has failed to these recipients or
+ * groups:"). English only: the server localized these reports and no
+ * sample in another language exists. Lower case. */
+static const char *const recipient_markers[] = {
+  "could not be reached",
+  "did not reach the following recipient",
+  "delivery has failed to these recipients",
+};
 
-  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
-    if (strstr (lower, markers[i]) != NULL)
+/* Case-insensitive search of the lower-case @needle in @len bytes. */
+static gboolean
+contains_marker (const char *text,
+                 gsize len,
+                 const char *needle)
+{
+  gsize needle_len = strlen (needle);
+
+  if (len < needle_len)
+    return FALSE;
+
+  for (gsize i = 0; i <= len - needle_len; i++)
+    if (g_ascii_tolower (text[i]) == needle[0] && g_ascii_strncasecmp (text + i, needle, needle_len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+has_recipients_marker (const char *text,
+                       gsize len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recipient_markers); i++)
+    if (contains_marker (text, len, recipient_markers[i]))
       return TRUE;
 
   return FALSE;
@@ -463,6 +481,10 @@ tf_dsn_read_text (const char *text,
   if (len == 0)
     return FALSE;
 
+  /* Most text parts are ordinary mail: don't split those into lines. */
+  if (!has_recipients_marker (text, len))
+    return FALSE;
+
   lines = split_lines (text, len);
   diagnostic = g_string_new (NULL);
 
@@ -474,7 +496,7 @@ tf_dsn_read_text (const char *text,
 
       if (!in_list)
         {
-          in_list = line_is_recipients_marker (line);
+          in_list = has_recipients_marker (line, strlen (line));
           continue;
         }
 

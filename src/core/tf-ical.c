@@ -32,6 +32,14 @@
 #define GOID_INSTANCE_HEX_LEN 8
 
 #define MAX_PARSE_ERRORS 3
+/* libical builds and frees components recursively: hostile nesting would
+ * overflow the stack, so deeper input is refused before parsing. Real
+ * calendars nest 3 levels (VCALENDAR > VTIMEZONE > STANDARD). */
+#define MAX_COMPONENT_DEPTH 32
+/* Bounds on what one calendar may add to an item (attendee merging is
+ * linear per attendee). */
+#define MAX_COMPONENTS 10000
+#define MAX_RECIPIENTS 5000
 
 typedef struct
 {
@@ -40,6 +48,8 @@ typedef struct
   TfReadFlags flags;
   const char *where;
   guint n_errors;
+  guint n_recipients;
+  gboolean too_many;
 } IcalContext;
 
 static void
@@ -171,17 +181,25 @@ attendee_type (const char *role,
   return TF_RECIPIENT_TYPE_TO;
 }
 
-/* Returns the item's iCalendar recipient for @address, creating it. */
+/* Returns the item's iCalendar recipient for @address, creating it, or
+ * NULL past MAX_RECIPIENTS. */
 static TfRecipient *
-ensure_recipient (TfItem *item,
+ensure_recipient (IcalContext *ctx,
                   const char *address,
                   gboolean *created)
 {
-  TfRecipient *recipient = tf_item_find_recipient (item, address, TF_SOURCE_ICAL);
+  TfRecipient *recipient = tf_item_find_recipient (ctx->item, address, TF_SOURCE_ICAL);
 
   *created = recipient == NULL;
   if (recipient != NULL)
     return recipient;
+
+  if (ctx->n_recipients >= MAX_RECIPIENTS)
+    {
+      ctx->too_many = TRUE;
+      return NULL;
+    }
+  ctx->n_recipients++;
 
   recipient = tf_recipient_new (TF_SOURCE_ICAL);
   tf_recipient_set_address (recipient, address);
@@ -201,7 +219,9 @@ read_organizer (IcalContext *ctx,
   if (address == NULL)
     return;
 
-  recipient = ensure_recipient (ctx->item, address, &created);
+  recipient = ensure_recipient (ctx, address, &created);
+  if (recipient == NULL)
+    return;
   tf_recipient_set_is_organizer (recipient, TRUE);
   tf_recipient_set_recipient_type (recipient, TF_RECIPIENT_TYPE_ORGANIZER);
   if (name != NULL && tf_recipient_get_name (recipient) == NULL)
@@ -232,7 +252,7 @@ read_attendee (IcalContext *ctx,
   TfRecipient *recipient;
   gboolean created;
 
-  if (address == NULL)
+  if (address == NULL || ctx->too_many)
     return;
 
   name = dup_param_text (prop, ICAL_CN_PARAMETER);
@@ -243,7 +263,9 @@ read_attendee (IcalContext *ctx,
   /* One row per address: the organizer often lists itself as an attendee,
    * and recurrence exceptions repeat the attendee list. The first values
    * seen win. */
-  recipient = ensure_recipient (ctx->item, address, &created);
+  recipient = ensure_recipient (ctx, address, &created);
+  if (recipient == NULL)
+    return;
 
   if (name != NULL && tf_recipient_get_name (recipient) == NULL)
     tf_recipient_set_name (recipient, name);
@@ -529,6 +551,7 @@ static void
 read_calendar (IcalContext *ctx,
                icalcomponent *calendar)
 {
+  guint n_components = 0;
   icalproperty *method;
 
   check_lib_errors (ctx, calendar);
@@ -566,8 +589,47 @@ read_calendar (IcalContext *ctx,
       if (!is_scheduling_component (comp))
         continue;
 
+      if (n_components++ >= MAX_COMPONENTS)
+        {
+          ctx->too_many = TRUE;
+          break;
+        }
+
       read_component (ctx, comp);
     }
+}
+
+/* Deepest BEGIN:…/END:… nesting in @text, counting no further than
+ * @limit + 1. */
+static guint
+component_depth (const char *text,
+                 guint limit)
+{
+  guint depth = 0;
+  guint max_depth = 0;
+
+  for (const char *line = text; line != NULL && *line != '\0';)
+    {
+      const char *next = strpbrk (line, "\r\n");
+
+      if (g_ascii_strncasecmp (line, "BEGIN:", 6) == 0)
+        {
+          depth++;
+          max_depth = MAX (max_depth, depth);
+          if (max_depth > limit)
+            break;
+        }
+      else if (g_ascii_strncasecmp (line, "END:", 4) == 0 && depth > 0)
+        {
+          depth--;
+        }
+
+      if (next == NULL)
+        break;
+      line = next + strspn (next, "\r\n");
+    }
+
+  return max_depth;
 }
 
 /**
@@ -605,7 +667,7 @@ tf_ical_read (const char *text,
   g_autoptr (icalcomponent) root = NULL;
   g_autofree char *copy = NULL;
   g_autofree char *where = NULL;
-  IcalContext ctx = { item, part_index, flags, NULL, 0 };
+  IcalContext ctx = { item, part_index, flags, NULL, 0, 0, FALSE };
   icalcomponent *calendar;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
@@ -636,6 +698,17 @@ tf_ical_read (const char *text,
       return FALSE;
     }
 
+  if (component_depth (copy, MAX_COMPONENT_DEPTH) > MAX_COMPONENT_DEPTH)
+    {
+      g_autofree char *what = NULL;
+
+      /* Translators: %d is a number of levels */
+      what = g_strdup_printf (_("components are nested more than %d levels deep; the data was not read."),
+                              MAX_COMPONENT_DEPTH);
+      add_parse_error (&ctx, what);
+      return FALSE;
+    }
+
   icalerror_clear_errno ();
   root = icalparser_parse_string (copy);
   calendar = root != NULL ? pick_calendar (root) : NULL;
@@ -656,6 +729,16 @@ tf_ical_read (const char *text,
 
   read_calendar (&ctx, calendar);
   tf_item_add_source (item, TF_SOURCE_ICAL);
+
+  if (ctx.too_many)
+    {
+      g_autofree char *what = NULL;
+
+      /* Translators: the numbers are limits on attendees and events */
+      what = g_strdup_printf (_("more than %d attendees or %d events; the rest were not read."),
+                              MAX_RECIPIENTS, MAX_COMPONENTS);
+      add_parse_error (&ctx, what);
+    }
 
   return TRUE;
 }

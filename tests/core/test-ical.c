@@ -368,6 +368,35 @@ test_damaged (void)
 }
 
 static void
+test_hostile (void)
+{
+  g_autoptr (GString) deep = g_string_new ("BEGIN:VCALENDAR\r\n");
+  g_autoptr (GString) crowd = g_string_new ("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:x\r\n");
+  g_autoptr (TfItem) item = NULL;
+  gboolean ok;
+
+  /* nesting that would overflow libical's recursive free */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "BEGIN:VEVENT\r\n");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "END:VEVENT\r\n");
+  g_string_append (deep, "END:VCALENDAR\r\n");
+  item = read_text (deep->str, deep->len, TF_READ_NONE, &ok);
+  g_assert_false (ok);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+  g_clear_object (&item);
+
+  /* attendees are capped */
+  for (guint i = 0; i < 6000; i++)
+    g_string_append_printf (crowd, "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a%u@example.com\r\n", i);
+  g_string_append (crowd, "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  item = read_text (crowd->str, crowd->len, TF_READ_NONE, &ok);
+  g_assert_true (ok);
+  g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 5000);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+}
+
+static void
 test_bad_values (void)
 {
   const char *text = "BEGIN:VCALENDAR\r\n"
@@ -558,6 +587,7 @@ main (int argc,
   g_test_add_func ("/ical/fields", test_fields);
   g_test_add_func ("/ical/damaged", test_damaged);
   g_test_add_func ("/ical/bad-values", test_bad_values);
+  g_test_add_func ("/ical/hostile", test_hostile);
   g_test_add_func ("/ical/length", test_length_respected);
   g_test_add_func ("/ical/threads", test_threads);
   g_test_add_func ("/ical/corpus/all", test_corpus_all);
