@@ -427,6 +427,140 @@ make_big_msg (guint sector_size,
 }
 
 static void
+gsf_put (GsfOutfile *storage,
+         const char *name,
+         const guint8 *data,
+         gsize len)
+{
+  GsfOutput *child = gsf_outfile_new_child (storage, name, FALSE);
+
+  if (len > 0)
+    gsf_output_write (child, len, data);
+  gsf_output_close (child);
+  g_object_unref (child);
+}
+
+static void
+put_entry (GByteArray *array,
+           guint32 tag,
+           guint64 value)
+{
+  guint8 e[16];
+
+  for (int i = 0; i < 4; i++)
+    e[i] = (guint8) (tag >> (8 * i));
+  e[4] = 6, e[5] = e[6] = e[7] = 0;
+  for (int i = 0; i < 8; i++)
+    e[8 + i] = (guint8) (value >> (8 * i));
+  g_byte_array_append (array, e, 16);
+}
+
+static void
+put_recipient (GsfOutfile *parent,
+               guint index,
+               const char *address,
+               gboolean with_time,
+               guint64 track_time)
+{
+  g_autofree char *name = g_strdup_printf ("__recip_version1.0_#%08X", index);
+  GsfOutfile *recip = GSF_OUTFILE (gsf_outfile_new_child (parent, name, TRUE));
+  g_autoptr (GByteArray) props = g_byte_array_new ();
+  g_autofree gunichar2 *addr16 = NULL;
+  glong n = 0;
+
+  addr16 = g_utf8_to_utf16 (address, -1, NULL, &n, NULL);
+  g_byte_array_set_size (props, 8); /* reserved header */
+  memset (props->data, 0, 8);
+  put_entry (props, TF_TAG_RECIPIENT_TYPE, 1);
+  put_entry (props, TF_TAG_SMTP_ADDRESS, (guint64) n * 2 + 2);
+  put_entry (props, TF_TAG_RECIPIENT_FLAGS, 0x0011);
+  put_entry (props, TF_TAG_RECIPIENT_TRACKSTATUS, 3);
+  if (with_time)
+    put_entry (props, TF_TAG_RECIPIENT_TRACKSTATUS_TIME, track_time);
+  gsf_put (recip, "__properties_version1.0", props->data, props->len);
+  gsf_put (recip, "__substg1.0_39FE001F", (const guint8 *) addr16, (gsize) n * 2);
+  gsf_output_close (GSF_OUTPUT (recip));
+  g_object_unref (recip);
+}
+
+/* A calendar item whose attachment is an embedded exception message with
+ * two recipient rows, one carrying a track-status time */
+static GBytes *
+make_exception_msg (void)
+{
+  GsfOutput *sink = gsf_output_memory_new ();
+  GsfOutfile *root = gsf_outfile_msole_new (sink);
+  GsfOutfile *attach, *embedded;
+  g_autoptr (GByteArray) props = g_byte_array_new ();
+  g_autoptr (GByteArray) eprops = g_byte_array_new ();
+  g_autoptr (GByteArray) aprops = g_byte_array_new ();
+  g_autofree gunichar2 *klass = NULL;
+  g_autofree gunichar2 *eklass = NULL;
+  glong nk = 0, nek = 0;
+  GBytes *result;
+
+  klass = g_utf8_to_utf16 ("IPM.Appointment", -1, NULL, &nk, NULL);
+  eklass = g_utf8_to_utf16 ("IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", -1, NULL, &nek, NULL);
+
+  g_byte_array_set_size (props, 32);
+  memset (props->data, 0, 32);
+  put_entry (props, TF_TAG_MESSAGE_CLASS, (guint64) nk * 2 + 2);
+  gsf_put (root, "__properties_version1.0", props->data, props->len);
+  gsf_put (root, "__substg1.0_001A001F", (const guint8 *) klass, (gsize) nk * 2);
+  put_recipient (root, 0, "top@example.com", FALSE, 0);
+
+  attach = GSF_OUTFILE (gsf_outfile_new_child (root, "__attach_version1.0_#00000000", TRUE));
+  g_byte_array_set_size (aprops, 8);
+  memset (aprops->data, 0, 8);
+  put_entry (aprops, TF_TAG_ATTACH_METHOD, 5);
+  put_entry (aprops, TF_TAG_ATTACH_DATA_OBJ, 0xFFFFFFFF);
+  gsf_put (attach, "__properties_version1.0", aprops->data, aprops->len);
+  embedded = GSF_OUTFILE (gsf_outfile_new_child (attach, "__substg1.0_3701000D", TRUE));
+  g_byte_array_set_size (eprops, 24);
+  memset (eprops->data, 0, 24);
+  put_entry (eprops, TF_TAG_MESSAGE_CLASS, (guint64) nek * 2 + 2);
+  gsf_put (embedded, "__properties_version1.0", eprops->data, eprops->len);
+  gsf_put (embedded, "__substg1.0_001A001F", (const guint8 *) eklass, (gsize) nek * 2);
+  put_recipient (embedded, 0, "exception-plain@example.com", FALSE, 0);
+  put_recipient (embedded, 1, "exception-1601@example.com", TRUE, TF_FILETIME_1601);
+  gsf_output_close (GSF_OUTPUT (embedded));
+  g_object_unref (embedded);
+  gsf_output_close (GSF_OUTPUT (attach));
+  g_object_unref (attach);
+
+  gsf_output_close (GSF_OUTPUT (root));
+  g_object_unref (root);
+  result = g_bytes_new (gsf_output_memory_get_bytes (GSF_OUTPUT_MEMORY (sink)), (gsize) gsf_output_size (sink));
+  if (!gsf_output_is_closed (sink))
+    gsf_output_close (sink);
+  g_object_unref (sink);
+  return result;
+}
+
+static void
+test_embedded_exception (void)
+{
+  g_autoptr (GBytes) bytes = make_exception_msg ();
+  g_autoptr (TfItem) item = read_msg (bytes, TF_READ_FULL, NULL);
+  TfRecipient *r;
+
+  g_assert_false (has_parse_error (item));
+  g_assert_cmpstr (tf_item_get_message_class (item), ==, "IPM.Appointment");
+  /* The top-level row, and from the exception only the row with a time */
+  g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 2);
+  g_assert_cmpstr (tf_recipient_get_address (tf_item_get_recipient (item, 0)), ==, "top@example.com");
+  g_assert_null (tf_item_find_recipient (item, "exception-plain@example.com", TF_SOURCE_MSG));
+  r = tf_item_find_recipient (item, "exception-1601@example.com", TF_SOURCE_MSG);
+  g_assert_nonnull (r);
+  g_assert_cmpint (tf_recipient_get_row (r), ==, 1);
+  g_assert_cmpuint (tf_recipient_get_flags (r), ==, 0x0011);
+  g_assert_true (tf_recipient_get_has_track_time (r));
+  g_assert_cmpuint (tf_recipient_get_track_time (r), ==, TF_FILETIME_1601);
+  assert_patch_site (r, bytes);
+  g_assert_nonnull (tf_recipient_get_props (r));
+}
+
+static void
 test_big_stream (void)
 {
   static const guint sizes[] = { 512, 4096 };
@@ -752,6 +886,8 @@ test_damage (void)
 /* Random byte flips in the structural parts (header, FAT, directory):
  * every variant is either refused with PARSE_ERROR or read without libgsf
  * complaining (its warnings are fatal in tests). */
+static char *corpus_path (const char *name);
+
 static void
 test_fuzz (void)
 {
@@ -807,6 +943,30 @@ test_fuzz (void)
     }
   g_test_message ("%u of %u mutations refused", n_refused, iterations);
   g_assert_cmpuint (n_refused, >, 0);
+
+  /* Real Outlook files too: mutations anywhere in the file */
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *names[] = { "aspose-Meeting_with_Recurring_Occurrences.msg", "hiraoka-msgInMsg.msg" };
+      g_autofree char *path = corpus_path (names[k]);
+      g_autofree char *contents = NULL;
+      gsize clen = 0;
+
+      if (path == NULL || !g_file_get_contents (path, &contents, &clen, NULL))
+        continue;
+      for (guint it = 0; it < iterations / 6; it++)
+        {
+          g_autoptr (GBytes) bytes = NULL;
+          g_autoptr (TfItem) item = NULL;
+          g_autofree guint8 *m = g_memdup2 (contents, clen);
+
+          for (guint f = 0; f < 4; f++)
+            m[g_rand_int_range (rand, 0, (gint32) MIN (clen, (gsize) G_MAXINT32))] = (guint8) g_rand_int (rand);
+          bytes = g_bytes_new_take (g_steal_pointer (&m), clen);
+          item = read_msg (bytes, TF_READ_FULL, NULL);
+          g_assert_nonnull (item);
+        }
+    }
 }
 
 static char *
@@ -1166,6 +1326,7 @@ main (int argc,
   g_test_add_func ("/msg/fixture/readback", test_fixture_readback);
   g_test_add_func ("/msg/fixture/rules", test_fixture_rules);
   g_test_add_func ("/msg/fixture/full", test_fixture_full);
+  g_test_add_func ("/msg/fixture/embedded-exception", test_embedded_exception);
   g_test_add_func ("/msg/cfb/big-stream", test_big_stream);
   g_test_add_func ("/msg/cfb/patch", test_patch);
   g_test_add_func ("/msg/cfb/patch-crossing", test_patch_crossing);
