@@ -23,6 +23,8 @@ int tf_cli_show   (int argc, char **argv);
 int tf_cli_repair (int argc, char **argv);
 int tf_cli_undo   (int argc, char **argv);
 int tf_cli_flag   (int argc, char **argv);
+/* `queue hold|resubmit` (added by the repair engine; additive) */
+int tf_cli_queue  (int argc, char **argv);
 
 /* Prints a translated error "trackfix-cli: message" to stderr */
 void tf_cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);

@@ -234,6 +234,7 @@ struct _TfRepairResult
   char *run_id;
   GPtrArray *changes;
   GPtrArray *items;
+  GError *error;
   TfRepairStatus status;
 };
 
@@ -254,6 +255,7 @@ tf_repair_result_finalize (GObject *object)
   g_free (self->run_id);
   g_clear_pointer (&self->changes, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (tf_repair_result_parent_class)->finalize (object);
 }
@@ -304,6 +306,8 @@ result_set_error (TfRepairResult *self,
   if (error->domain == TF_ERROR && (error->code == TF_ERROR_CHANGED || error->code == TF_ERROR_REFUSED))
     status = TF_REPAIR_STATUS_REFUSED;
   result_set (self, status, error->message);
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
 }
 
 const char *
@@ -332,6 +336,13 @@ tf_repair_result_get_message (TfRepairResult *self)
 {
   g_return_val_if_fail (TF_IS_REPAIR_RESULT (self), NULL);
   return self->message;
+}
+
+const GError *
+tf_repair_result_get_error (TfRepairResult *self)
+{
+  g_return_val_if_fail (TF_IS_REPAIR_RESULT (self), NULL);
+  return self->error;
 }
 
 const char *

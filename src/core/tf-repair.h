@@ -112,6 +112,9 @@ const char *tf_repair_result_get_action (TfRepairResult *self);
 TfRepairStatus tf_repair_result_get_status (TfRepairResult *self);
 /* Translated message for REFUSED / FAILED / SKIPPED, else NULL */
 const char *tf_repair_result_get_message (TfRepairResult *self);
+/* (nullable): the error behind a REFUSED / FAILED status, when there was
+ * one (G_IO_ERROR for I/O failures, TF_ERROR otherwise) */
+const GError *tf_repair_result_get_error (TfRepairResult *self);
 const char *tf_repair_result_get_sha256_before (TfRepairResult *self);
 const char *tf_repair_result_get_sha256_after (TfRepairResult *self);
 const char *tf_repair_result_get_backup (TfRepairResult *self);
