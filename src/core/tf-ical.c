@@ -89,9 +89,10 @@ add_parse_error (IcalContext *ctx,
   ctx->n_errors++;
   tf_item_add_finding (ctx->item,
                        tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                              /* Translators: the first %s is "the calendar file" or
-                                               * "calendar MIME part 3"; the second says what is wrong */
-                                              _("In %s: %s"),
+                                              /* Translators: the first %s is "Calendar file" or
+                                               * "Calendar in MIME part 3", the second a sentence
+                                               * saying what is wrong */
+                                              _("%s: %s"),
                                               ctx->where, what));
 }
 
@@ -296,7 +297,7 @@ add_time_stamp (IcalContext *ctx,
       g_autofree char *what = NULL;
 
       /* Translators: %s is an iCalendar property name, then its value */
-      what = g_strdup_printf (_("%s has a value that is not a date-time: “%s”"),
+      what = g_strdup_printf (_("%s has a value that is not a date-time: “%s”."),
                               name, value != NULL ? value : "");
       add_parse_error (ctx, what);
       return;
@@ -677,9 +678,9 @@ tf_ical_read (const char *text,
 
   if (part_index >= 0)
     /* Translators: %d is a MIME part number */
-    where = g_strdup_printf (_("calendar MIME part %d"), part_index);
+    where = g_strdup_printf (_("Calendar in MIME part %d"), part_index);
   else
-    where = g_strdup (_("the calendar file"));
+    where = g_strdup (_("Calendar file"));
   ctx.where = where;
 
   /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
@@ -694,7 +695,7 @@ tf_ical_read (const char *text,
 
   if (!contains_ascii_case (copy, "BEGIN:VCALENDAR"))
     {
-      add_parse_error (&ctx, _("there is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
+      add_parse_error (&ctx, _("There is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
       return FALSE;
     }
 
@@ -703,7 +704,7 @@ tf_ical_read (const char *text,
       g_autofree char *what = NULL;
 
       /* Translators: %d is a number of levels */
-      what = g_strdup_printf (_("components are nested more than %d levels deep; the data was not read."),
+      what = g_strdup_printf (_("Components are nested more than %d levels deep; the data was not read."),
                               MAX_COMPONENT_DEPTH);
       add_parse_error (&ctx, what);
       return FALSE;
@@ -718,10 +719,10 @@ tf_ical_read (const char *text,
 
       if (icalerrno != ICAL_NO_ERROR)
         /* Translators: %s is libical's error message */
-        what = g_strdup_printf (_("libical could not read a VCALENDAR object (%s)."),
+        what = g_strdup_printf (_("No VCALENDAR object could be read (libical: %s)."),
                                 icalerror_strerror (icalerrno));
       else
-        what = g_strdup (_("libical could not read a VCALENDAR object."));
+        what = g_strdup (_("No VCALENDAR object could be read."));
 
       add_parse_error (&ctx, what);
       return FALSE;
@@ -735,7 +736,7 @@ tf_ical_read (const char *text,
       g_autofree char *what = NULL;
 
       /* Translators: the numbers are limits on attendees and events */
-      what = g_strdup_printf (_("more than %d attendees or %d events; the rest were not read."),
+      what = g_strdup_printf (_("More than %d attendees or %d events; the rest were not read."),
                               MAX_RECIPIENTS, MAX_COMPONENTS);
       add_parse_error (&ctx, what);
     }

@@ -429,6 +429,38 @@ test_deep_nesting (void)
   g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), >=, 1);
 }
 
+static gpointer
+read_thread (gpointer data)
+{
+  GBytes *eml = data;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr (TfItem) item = tf_item_new ("t.eml", "t.eml", 0);
+
+      if (!tf_mime_read (eml, item, TF_READ_FULL) || tf_item_get_n_recipients (item) != 4 || g_strcmp0 (tf_item_get_subject (item), "Zusage: Überprüfung") != 0)
+        return GINT_TO_POINTER (1);
+    }
+
+  return GINT_TO_POINTER (0);
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr (GBytes) tnef = make_tnef ();
+  g_autoptr (GBytes) ics = make_reply_ics ("20080820T113400Z");
+  g_autoptr (GBytes) eml = tf_gen_eml ("user@other.example", "boss@corp.example", "Zusage: Überprüfung",
+                                       DATE_2008, tnef, ics, "REPLY", TRUE);
+  GThread *threads[4];
+
+  /* the scanner reads files on a worker pool: one GMime parser per call */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("mime", read_thread, eml);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 0);
+}
+
 static void
 test_corpus_all (void)
 {
@@ -552,6 +584,7 @@ main (int argc,
   g_test_add_func ("/mime/damaged/unreadable", test_damaged);
   g_test_add_func ("/mime/damaged/cut-off", test_cut_off);
   g_test_add_func ("/mime/damaged/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/mime/threads", test_threads);
   g_test_add_func ("/mime/corpus/all", test_corpus_all);
   g_test_add_func ("/mime/corpus/facts", test_corpus_facts);
 
