@@ -26,6 +26,7 @@ typedef struct
 static const Command commands[] = {
   { "scan", tf_cli_scan, N_ ("Read files and folders, list meeting recipients and their problems") },
   { "show", tf_cli_show, N_ ("Show one file in full: every recipient with every property read") },
+  { "flag", tf_cli_flag, N_ ("Check or set FixRecipientTrackStatusTime in a SYSTEM hive or a .reg file") },
 };
 
 void

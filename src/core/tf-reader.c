@@ -151,15 +151,13 @@ tf_item_new_parse_error (const char *path,
                          const char *reason)
 {
   g_autoptr (TfItem) item = NULL;
-  g_autoptr (TfFinding) finding = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (reason != NULL, NULL);
 
   item = tf_item_new (path, file_path != NULL ? file_path : path, 0);
   tf_item_set_format (item, format);
-  finding = tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, reason);
-  tf_item_add_finding (item, finding);
+  tf_item_add_finding (item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, reason));
 
   return g_steal_pointer (&item);
 }
@@ -178,15 +176,13 @@ ensure_parse_error (TfItem *item,
                     gboolean ok,
                     const char *what)
 {
-  g_autoptr (TfFinding) finding = NULL;
-
   if (ok || tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
     return;
 
-  /* Translators: %s is a file format, e.g. "TNEF (winmail.dat)" */
-  finding = tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                   _ ("Nothing could be read from this %s content."), what);
-  tf_item_add_finding (item, finding);
+  tf_item_add_finding (item,
+                       tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                              /* Translators: %s is a file format, e.g. "TNEF (winmail.dat)" */
+                                              _ ("Nothing could be read from this %s content."), what));
 }
 
 static void
