@@ -1,0 +1,48 @@
+/* tf-columns-private.h — cheap text columns for GtkColumnView
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Returns the cell text for @item (transfer full, nullable). */
+typedef char *(*TfCellTextFunc) (gpointer item,
+                                 gpointer user_data);
+
+/* Optional decoration: returns an icon name (or NULL for none) and may set
+ * a tooltip (transfer full) and CSS class for the cell. */
+typedef const char *(*TfCellIconFunc) (gpointer     item,
+                                       gpointer     user_data,
+                                       char       **tooltip,
+                                       const char **css_class);
+
+/*
+ * Appends a column whose cells are a GtkInscription (4.8: made for
+ * recycled list cells — no layout until drawn) plus an optional icon. Bind
+ * only sets text, so 100,000 rows scroll smoothly.
+ *
+ * @sorter: (transfer full) (nullable)
+ */
+GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView  *view,
+                                                     const char     *id,
+                                                     const char     *title,
+                                                     TfCellTextFunc  text_func,
+                                                     TfCellTextFunc  tooltip_func,
+                                                     TfCellIconFunc  icon_func,
+                                                     GtkSorter      *sorter,
+                                                     gboolean        expand,
+                                                     int             min_chars,
+                                                     gpointer        user_data);
+
+/* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
+GtkSorter *tf_string_sorter_new  (GCallback getter);
+GtkSorter *tf_numeric_sorter_new (GType     type,
+                                  GCallback getter);
+
+G_END_DECLS

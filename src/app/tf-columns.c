@@ -1,0 +1,167 @@
+/* tf-columns.c — cheap text columns for GtkColumnView
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Trackfix"
+
+#include "config.h"
+
+#include "tf-columns-private.h"
+
+typedef struct
+{
+  TfCellTextFunc text_func;
+  TfCellTextFunc tooltip_func;
+  TfCellIconFunc icon_func;
+  int            min_chars;
+  gpointer       user_data;
+} ColumnFuncs;
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          ColumnFuncs              *funcs)
+{
+  GtkWidget *box;
+  GtkWidget *label;
+
+  label = g_object_new (GTK_TYPE_INSCRIPTION,
+                        "hexpand", TRUE,
+                        "min-chars", funcs->min_chars,
+                        "nat-chars", funcs->min_chars,
+                        "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                        NULL);
+
+  if (funcs->icon_func == NULL)
+    {
+      gtk_list_item_set_child (list_item, label);
+      return;
+    }
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         ColumnFuncs              *funcs)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = child;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (funcs->icon_func != NULL)
+    {
+      GtkWidget *image = gtk_widget_get_first_child (child);
+      const char *css_class = NULL;
+      g_autofree char *icon_tooltip = NULL;
+      const char *icon_name = funcs->icon_func (item, funcs->user_data, &icon_tooltip, &css_class);
+
+      label = gtk_widget_get_next_sibling (image);
+      gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+      gtk_widget_set_visible (image, icon_name != NULL);
+      gtk_widget_set_tooltip_text (image, icon_tooltip);
+      gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]) { css_class, NULL }
+                                                           : (const char *[]) { NULL });
+      if (icon_tooltip != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, icon_tooltip,
+                                        -1);
+    }
+
+  text = funcs->text_func (item, funcs->user_data);
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
+
+  if (funcs->tooltip_func != NULL)
+    tooltip = funcs->tooltip_func (item, funcs->user_data);
+  gtk_widget_set_tooltip_text (label, tooltip);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           ColumnFuncs              *funcs)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *label = funcs->icon_func != NULL ? gtk_widget_get_last_child (child) : child;
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), NULL);
+}
+
+GtkColumnViewColumn *
+tf_column_view_add_text_column (GtkColumnView  *view,
+                                const char     *id,
+                                const char     *title,
+                                TfCellTextFunc  text_func,
+                                TfCellTextFunc  tooltip_func,
+                                TfCellIconFunc  icon_func,
+                                GtkSorter      *sorter,
+                                gboolean        expand,
+                                int             min_chars,
+                                gpointer        user_data)
+{
+  g_autoptr (GtkListItemFactory) factory = NULL;
+  g_autoptr (GtkColumnViewColumn) column = NULL;
+  ColumnFuncs *funcs;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), NULL);
+  g_return_val_if_fail (text_func != NULL, NULL);
+
+  funcs = g_new0 (ColumnFuncs, 1);
+  funcs->text_func = text_func;
+  funcs->tooltip_func = tooltip_func;
+  funcs->icon_func = icon_func;
+  funcs->min_chars = min_chars;
+  funcs->user_data = user_data;
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), funcs);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), funcs);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), funcs);
+  g_object_set_data_full (G_OBJECT (factory), "tf-column-funcs", funcs, g_free);
+
+  column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
+  /* gtk_column_view_column_set_id() is GTK 4.10 */
+  g_object_set_data_full (G_OBJECT (column), "tf-column-id", g_strdup (id), g_free);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (sorter != NULL)
+    gtk_column_view_column_set_sorter (column, sorter);
+  g_clear_object (&sorter);
+
+  gtk_column_view_append_column (view, column);
+
+  return column;
+}
+
+GtkSorter *
+tf_string_sorter_new (GCallback getter)
+{
+  GtkExpression *expression;
+  GtkStringSorter *sorter;
+
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL, getter, NULL, NULL);
+  sorter = gtk_string_sorter_new (expression);
+  gtk_string_sorter_set_ignore_case (sorter, TRUE);
+
+  return GTK_SORTER (sorter);
+}
+
+GtkSorter *
+tf_numeric_sorter_new (GType     type,
+                       GCallback getter)
+{
+  GtkExpression *expression;
+
+  expression = gtk_cclosure_expression_new (type, NULL, 0, NULL, getter, NULL, NULL);
+
+  return GTK_SORTER (gtk_numeric_sorter_new (expression));
+}

@@ -1,0 +1,317 @@
+/* tf-meeting-view.c — one meeting: an attendee table consolidated from all copies
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Trackfix"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-columns-private.h"
+#include "tf-filetime.h"
+#include "tf-labels-private.h"
+#include "tf-meeting-view.h"
+
+struct _TfMeetingView
+{
+  GtkWidget      parent_instance;
+
+  /* Template Widgets */
+  GtkScrolledWindow *attendees_scroller;
+  GtkColumnView *attendees_view;
+  GtkLabel      *counts_label;
+  GtkLabel      *key_label;
+  GtkLabel      *organizer_label;
+  GtkLabel      *subject_label;
+
+  /* Owned References */
+  TfMeeting     *meeting;
+  GListModel    *attendees;
+
+  guint          local_time : 1;
+};
+
+G_DEFINE_FINAL_TYPE (TfMeetingView, tf_meeting_view, GTK_TYPE_WIDGET)
+
+static char *
+attendee_text (gpointer item,
+               gpointer user_data)
+{
+  TfMeetingAttendee *attendee = item;
+  const char *name = tf_meeting_attendee_get_name (attendee);
+
+  if (name != NULL)
+    return g_strdup_printf ("%s <%s>", name, tf_meeting_attendee_get_address (attendee));
+
+  return g_strdup (tf_meeting_attendee_get_address (attendee));
+}
+
+static char *
+response_text (gpointer item,
+               gpointer user_data)
+{
+  const char *label = tf_track_status_get_label (tf_meeting_attendee_get_response (item));
+
+  return g_strdup (label != NULL ? label : "—");
+}
+
+static char *
+reply_time_text (gpointer item,
+                 gpointer user_data)
+{
+  TfMeetingView *self = user_data;
+
+  if (!tf_meeting_attendee_get_has_reply (item))
+    return g_strdup (_("No reply"));
+
+  return tf_labels_format_unix (tf_meeting_attendee_get_reply_time (item), self->local_time);
+}
+
+static char *
+critical_change_text (gpointer item,
+                      gpointer user_data)
+{
+  if (!tf_meeting_attendee_get_has_reply (item))
+    return g_strdup ("—");
+
+  return g_strdup (tf_meeting_attendee_get_reply_has_critical_change (item) ? _("Yes") : _("No"));
+}
+
+static const char *
+critical_change_icon (gpointer     item,
+                      gpointer     user_data,
+                      char       **tooltip,
+                      const char **css_class)
+{
+  if (!tf_meeting_attendee_get_has_reply (item) ||
+      tf_meeting_attendee_get_reply_has_critical_change (item))
+    return NULL;
+
+  *tooltip = g_strdup (tf_labels_finding_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  *css_class = "warning";
+
+  return "dialog-warning-symbolic";
+}
+
+static char *
+track_time_text (gpointer item,
+                 gpointer user_data)
+{
+  TfMeetingView *self = user_data;
+  g_autofree char *time = NULL;
+  guint64 filetime;
+  TfTimeClass klass;
+
+  if (!tf_meeting_attendee_get_has_track_time (item))
+    return g_strdup ("—");
+
+  filetime = tf_meeting_attendee_get_track_time (item);
+  time = tf_filetime_format_display (filetime, self->local_time);
+  klass = tf_filetime_classify (filetime);
+  if (klass == TF_TIME_CLASS_ZERO)
+    return g_strdup_printf ("%s — %s", time, tf_labels_finding_reason (TF_FINDING_TRACK_TIME_1601));
+  if (klass == TF_TIME_CLASS_PRE_1900)
+    return g_strdup_printf ("%s — %s", time, tf_labels_finding_reason (TF_FINDING_TRACK_TIME_PRE_1900));
+
+  return g_steal_pointer (&time);
+}
+
+static char *
+track_time_tooltip (gpointer item,
+                    gpointer user_data)
+{
+  if (!tf_meeting_attendee_get_has_track_time (item))
+    return NULL;
+
+  return tf_filetime_format_hex (tf_meeting_attendee_get_track_time (item));
+}
+
+static const char *
+track_time_icon (gpointer     item,
+                 gpointer     user_data,
+                 char       **tooltip,
+                 const char **css_class)
+{
+  TfTimeClass klass;
+
+  if (!tf_meeting_attendee_get_has_track_time (item))
+    return NULL;
+
+  klass = tf_filetime_classify (tf_meeting_attendee_get_track_time (item));
+  if (klass != TF_TIME_CLASS_ZERO && klass != TF_TIME_CLASS_PRE_1900)
+    return NULL;
+
+  *tooltip = g_strdup (tf_finding_code_get_title (TF_FINDING_TRACK_TIME_1601));
+  *css_class = "error";
+
+  return "dialog-warning-symbolic";
+}
+
+static char *
+ndr_text (gpointer item,
+          gpointer user_data)
+{
+  const char *status = tf_meeting_attendee_get_ndr_status (item);
+
+  return g_strdup (status != NULL ? status : "—");
+}
+
+static const char *
+ndr_icon (gpointer     item,
+          gpointer     user_data,
+          char       **tooltip,
+          const char **css_class)
+{
+  if (tf_meeting_attendee_get_ndr_status (item) == NULL)
+    return NULL;
+
+  *tooltip = g_strdup (_("A delivery status notification reports this attendee"));
+  *css_class = "warning";
+
+  return "mail-mark-junk-symbolic";
+}
+
+static void
+update (TfMeetingView *self)
+{
+  g_autoptr (GtkSelectionModel) selection = NULL;
+  g_autofree char *counts = NULL;
+  g_autofree char *copies = NULL;
+  g_autofree char *replies = NULL;
+  g_autofree char *stuck = NULL;
+  const char *subject;
+
+  g_clear_object (&self->attendees);
+
+  if (self->meeting == NULL)
+    {
+      gtk_column_view_set_model (self->attendees_view, NULL);
+      return;
+    }
+
+  subject = tf_meeting_get_subject (self->meeting);
+  gtk_label_set_text (self->subject_label, subject != NULL && *subject != '\0' ? subject : _("(no subject)"));
+  gtk_label_set_text (self->organizer_label, tf_meeting_get_organizer (self->meeting) ?: "—");
+  gtk_label_set_text (self->key_label, tf_meeting_get_key (self->meeting));
+
+  copies = g_strdup_printf (ngettext ("%u copy", "%u copies", tf_meeting_get_n_copies (self->meeting)),
+                            tf_meeting_get_n_copies (self->meeting));
+  replies = g_strdup_printf (ngettext ("%u reply", "%u replies", tf_meeting_get_n_replies (self->meeting)),
+                             tf_meeting_get_n_replies (self->meeting));
+  stuck = g_strdup_printf (ngettext ("%u stuck update", "%u stuck updates", tf_meeting_get_n_stuck (self->meeting)),
+                           tf_meeting_get_n_stuck (self->meeting));
+  /* Translators: "3 copies · 2 replies · 1 stuck update" */
+  counts = g_strdup_printf (_("%s · %s · %s"), copies, replies, stuck);
+  gtk_label_set_text (self->counts_label, counts);
+
+  self->attendees = tf_meeting_dup_attendees (self->meeting);
+  /* List views ask for little height: size the table for its rows */
+  gtk_scrolled_window_set_min_content_height (self->attendees_scroller,
+                                              36 * (int) (MIN (g_list_model_get_n_items (self->attendees), 14) + 1) + 6);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->attendees)));
+  gtk_column_view_set_model (self->attendees_view, selection);
+}
+
+static void
+tf_meeting_view_dispose (GObject *object)
+{
+  GtkWidget *child;
+  TfMeetingView *self = (TfMeetingView *) object;
+
+  if (self->attendees_view != NULL)
+    gtk_column_view_set_model (self->attendees_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_MEETING_VIEW);
+  /* The template's root box has no id: unparent it ourselves */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->meeting);
+  g_clear_object (&self->attendees);
+
+  G_OBJECT_CLASS (tf_meeting_view_parent_class)->dispose (object);
+}
+
+static void
+tf_meeting_view_class_init (TfMeetingViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tf_meeting_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/tf-meeting-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, attendees_scroller);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, attendees_view);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, key_label);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, organizer_label);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, subject_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+tf_meeting_view_init (TfMeetingView *self)
+{
+  GtkColumnView *view;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  view = self->attendees_view;
+  tf_column_view_add_text_column (view, "attendee", _("Attendee"),
+                                  attendee_text, attendee_text, NULL, NULL, TRUE, 20, self);
+  tf_column_view_add_text_column (view, "response", _("Latest Response"),
+                                  response_text, NULL, NULL, NULL, FALSE, 10, self);
+  tf_column_view_add_text_column (view, "reply-time", _("Reply Time"),
+                                  reply_time_text, NULL, NULL, NULL, FALSE, 19, self);
+  /* Translators: column: did the reply carry X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
+  tf_column_view_add_text_column (view, "critical-change", _("Critical Change"),
+                                  critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
+  tf_column_view_add_text_column (view, "track-time", _("Organizer Track-Status Time"),
+                                  track_time_text, track_time_tooltip, track_time_icon,
+                                  NULL, TRUE, 24, self);
+  /* Translators: column: non-delivery report status for the attendee */
+  tf_column_view_add_text_column (view, "ndr", _("NDR"),
+                                  ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);
+}
+
+TfMeeting *
+tf_meeting_view_get_meeting (TfMeetingView *self)
+{
+  g_return_val_if_fail (TF_IS_MEETING_VIEW (self), NULL);
+  return self->meeting;
+}
+
+void
+tf_meeting_view_set_meeting (TfMeetingView *self,
+                             TfMeeting     *meeting)
+{
+  g_return_if_fail (TF_IS_MEETING_VIEW (self));
+  g_return_if_fail (!meeting || TF_IS_MEETING (meeting));
+
+  if (g_set_object (&self->meeting, meeting))
+    update (self);
+}
+
+void
+tf_meeting_view_set_local_time (TfMeetingView *self,
+                                gboolean       local_time)
+{
+  g_return_if_fail (TF_IS_MEETING_VIEW (self));
+
+  if (self->local_time != !!local_time)
+    {
+      self->local_time = !!local_time;
+      update (self);
+    }
+}
+
+GListModel *
+tf_meeting_view_get_attendees (TfMeetingView *self)
+{
+  g_return_val_if_fail (TF_IS_MEETING_VIEW (self), NULL);
+  return self->attendees;
+}

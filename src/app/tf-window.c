@@ -1,0 +1,1502 @@
+/* tf-window.c — the main window
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * How the window is put together, and how to extend it
+ * =====================================================
+ *
+ * Models: every opened folder/file is a TfScanSource owning a GListStore of
+ * TfItem. Their stores are flattened (all_items), then
+ *
+ *   GtkColumnView → GtkSingleSelection → GtkFilterListModel (view + search,
+ *   incremental) → GtkSortListModel (column sorters) → all_items or the
+ *   selected source's store
+ *
+ * The Meetings view groups the same base model with tf_meetings_group()
+ * (core) into TfMeeting rows.
+ *
+ * Adding a feature page (e.g. the "Server Fix" page):
+ *   1. Write your widget (tf-server-fix-page.{c,h} + ui/…ui).
+ *   2. In tf_window_init() call
+ *        _tf_window_add_page (self, "server-fix", _("Server Fix"),
+ *                             "emblem-system-symbolic", tf_server_fix_page_new ());
+ *      It becomes a page of main_stack plus a row in the sidebar's view
+ *      list; selecting the row shows the page.
+ *
+ * Adding an action (e.g. "Repair…"):
+ *   1. Put the callback in its own file (tf-window-repair.c) with the
+ *      signature (GtkWidget *widget, const char *action_name, GVariant *param),
+ *      and install it from _tf_window_class_actions_init() in
+ *      tf-window-actions.c: gtk_widget_class_install_action (widget_class,
+ *      "win.repair", NULL, tf_window_repair_cb). Shortcuts go next to it
+ *      (gtk_widget_class_add_binding_action) and into ui/gtk/help-overlay.ui.
+ *   2. Compute its enabled state in _tf_window_actions_update(), which runs
+ *      whenever the selection, the scans or the sources change.
+ *   3. A button for the current item goes into the item view's action box:
+ *      gtk_box_prepend (tf_item_view_get_action_box (self->item_view), button)
+ *      with action-name "win.repair".
+ *   4. Use _tf_window_get_selected_item() for the item, and after rewriting
+ *      its file call _tf_window_item_changed() so list and view refresh.
+ *      Report results (with an Undo button) through _tf_window_add_toast().
+ *      Dialogs are AdwMessageDialog transient for the window (style.md §8).
+ */
+
+#define G_LOG_DOMAIN "Trackfix"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-columns-private.h"
+#include "tf-labels-private.h"
+#include "tf-meetings.h"
+#include "tf-server-fix-page.h"
+#include "tf-window-private.h"
+
+#define MAX_RECENT 10
+
+G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void schedule_summary  (TfWindow *self);
+static void schedule_meetings (TfWindow *self);
+
+/* Item columns ------------------------------------------------------------ */
+
+static char *
+item_subject_text (gpointer item,
+                   gpointer user_data)
+{
+  const char *subject = tf_item_get_subject (item);
+
+  /* A damaged file has no subject: say what is wrong instead of nothing */
+  if ((subject == NULL || *subject == '\0') && tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
+    return g_strdup (tf_finding_code_get_title (TF_FINDING_PARSE_ERROR));
+
+  return g_strdup (subject);
+}
+
+static char *
+item_from_text (gpointer item,
+                gpointer user_data)
+{
+  return g_strdup (tf_item_get_from (item));
+}
+
+static char *
+item_kind_text (gpointer item,
+                gpointer user_data)
+{
+  return g_strdup (tf_labels_item_kind (item));
+}
+
+static char *
+item_sent_text (gpointer item,
+                gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  return tf_labels_format_unix (tf_item_get_sent (item),
+                                g_settings_get_boolean (self->settings, "use-local-time"));
+}
+
+static char *
+item_recipients_text (gpointer item,
+                      gpointer user_data)
+{
+  return g_strdup_printf ("%u", tf_item_get_n_recipients (item));
+}
+
+static char *
+item_problems_text (gpointer item,
+                    gpointer user_data)
+{
+  guint n = tf_item_get_n_problems (item);
+
+  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
+}
+
+static char *
+item_problems_tooltip (gpointer item,
+                       gpointer user_data)
+{
+  g_autoptr (GString) tooltip = NULL;
+  guint n = tf_item_get_n_findings (item);
+
+  if (n == 0)
+    return NULL;
+
+  tooltip = g_string_new (NULL);
+  for (guint i = 0; i < n && i < 8; i++)
+    {
+      TfFinding *finding = tf_item_get_finding (item, i);
+
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append (tooltip, tf_finding_code_get_title (tf_finding_get_code (finding)));
+    }
+
+  return g_string_free (g_steal_pointer (&tooltip), FALSE);
+}
+
+static char *
+item_file_text (gpointer item,
+                gpointer user_data)
+{
+  return g_strdup (tf_item_get_path (item));
+}
+
+static char *
+item_status_text (gpointer item,
+                  gpointer user_data)
+{
+  return NULL;
+}
+
+static const char *
+item_status_icon (gpointer     item,
+                  gpointer     user_data,
+                  char       **tooltip,
+                  const char **css_class)
+{
+  TfSeverity severity;
+
+  if (tf_item_get_n_problems (item) == 0)
+    return NULL;
+
+  severity = tf_item_get_max_severity (item);
+  *tooltip = g_strdup (tf_severity_get_label (severity));
+  *css_class = tf_labels_severity_class (severity);
+
+  return tf_labels_severity_icon (severity);
+}
+
+/* Getters for the sorters (GtkCClosureExpression: instance first) */
+static char *
+sort_subject (TfItem  *item,
+              gpointer data)
+{
+  return g_strdup (tf_item_get_subject (item));
+}
+
+static char *
+sort_from (TfItem  *item,
+           gpointer data)
+{
+  return g_strdup (tf_item_get_from (item));
+}
+
+static char *
+sort_kind (TfItem  *item,
+           gpointer data)
+{
+  return g_strdup (tf_labels_item_kind (item));
+}
+
+static char *
+sort_path (TfItem  *item,
+           gpointer data)
+{
+  return g_strdup (tf_item_get_path (item));
+}
+
+static gint64
+sort_sent (TfItem  *item,
+           gpointer data)
+{
+  return tf_item_get_sent (item);
+}
+
+static guint
+sort_n_recipients (TfItem  *item,
+                   gpointer data)
+{
+  return tf_item_get_n_recipients (item);
+}
+
+static guint
+sort_n_problems (TfItem  *item,
+                 gpointer data)
+{
+  return tf_item_get_n_problems (item);
+}
+
+static guint
+sort_severity (TfItem  *item,
+               gpointer data)
+{
+  return tf_item_get_n_problems (item) > 0 ? 1 + (guint) tf_item_get_max_severity (item) : 0;
+}
+
+static void
+setup_item_columns (TfWindow *self)
+{
+  GtkColumnView *view = self->items_view;
+  GtkColumnViewColumn *column;
+
+  column = tf_column_view_add_text_column (view, "status", "", item_status_text, NULL,
+                                           item_status_icon,
+                                           tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_severity)),
+                                           FALSE, 0, self);
+  gtk_column_view_column_set_fixed_width (column, 40);
+  gtk_column_view_column_set_resizable (column, FALSE);
+  /* Problems first, so the stuck updates are at the top */
+  gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
+  tf_column_view_add_text_column (view, "subject", _("Subject"), item_subject_text, item_subject_text,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 16, self);
+  tf_column_view_add_text_column (view, "from", _("From / Organizer"), item_from_text, item_from_text,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_from)), TRUE, 14, self);
+  tf_column_view_add_text_column (view, "kind", _("Kind"), item_kind_text, NULL,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_kind)), FALSE, 8, self);
+  tf_column_view_add_text_column (view, "sent", _("Sent"), item_sent_text, NULL, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),
+                                  FALSE, 19, self);
+  /* Translators: column header, number of recipients */
+  tf_column_view_add_text_column (view, "recipients", C_("column", "Recipients"), item_recipients_text, NULL, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_recipients)),
+                                  FALSE, 3, self);
+  /* Translators: column header, number of problems */
+  tf_column_view_add_text_column (view, "problems", C_("column", "Problems"), item_problems_text,
+                                  item_problems_tooltip, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_problems)),
+                                  FALSE, 3, self);
+  tf_column_view_add_text_column (view, "file", _("File"), item_file_text, item_file_text, NULL,
+                                  tf_string_sorter_new (G_CALLBACK (sort_path)), TRUE, 12, self);
+}
+
+/* Meeting columns ---------------------------------------------------------- */
+
+static char *
+meeting_subject_text (gpointer item,
+                      gpointer user_data)
+{
+  return g_strdup (tf_meeting_get_subject (item));
+}
+
+static char *
+meeting_organizer_text (gpointer item,
+                        gpointer user_data)
+{
+  return g_strdup (tf_meeting_get_organizer (item));
+}
+
+static char *
+meeting_copies_text (gpointer item,
+                     gpointer user_data)
+{
+  return g_strdup_printf ("%u", tf_meeting_get_n_copies (item));
+}
+
+static char *
+meeting_replies_text (gpointer item,
+                      gpointer user_data)
+{
+  return g_strdup_printf ("%u", tf_meeting_get_n_replies (item));
+}
+
+static char *
+meeting_stuck_text (gpointer item,
+                    gpointer user_data)
+{
+  guint n = tf_meeting_get_n_stuck (item);
+
+  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
+}
+
+static const char *
+meeting_stuck_icon (gpointer     item,
+                    gpointer     user_data,
+                    char       **tooltip,
+                    const char **css_class)
+{
+  guint n = tf_meeting_get_n_stuck (item);
+
+  if (n == 0)
+    return NULL;
+
+  *tooltip = g_strdup_printf (ngettext ("%u update cannot be converted by Exchange 2003",
+                                        "%u updates cannot be converted by Exchange 2003", n),
+                              n);
+  *css_class = "error";
+  return "dialog-warning-symbolic";
+}
+
+static char *
+meeting_last_text (gpointer item,
+                   gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  return tf_labels_format_unix (tf_meeting_get_last_sent (item),
+                                g_settings_get_boolean (self->settings, "use-local-time"));
+}
+
+static char *
+sort_meeting_subject (TfMeeting *meeting,
+                      gpointer   data)
+{
+  return g_strdup (tf_meeting_get_subject (meeting));
+}
+
+static char *
+sort_meeting_organizer (TfMeeting *meeting,
+                        gpointer   data)
+{
+  return g_strdup (tf_meeting_get_organizer (meeting));
+}
+
+static guint
+sort_meeting_copies (TfMeeting *meeting,
+                     gpointer   data)
+{
+  return tf_meeting_get_n_copies (meeting);
+}
+
+static guint
+sort_meeting_replies (TfMeeting *meeting,
+                      gpointer   data)
+{
+  return tf_meeting_get_n_replies (meeting);
+}
+
+static guint
+sort_meeting_stuck (TfMeeting *meeting,
+                    gpointer   data)
+{
+  return tf_meeting_get_n_stuck (meeting);
+}
+
+static gint64
+sort_meeting_last (TfMeeting *meeting,
+                   gpointer   data)
+{
+  return tf_meeting_get_last_sent (meeting);
+}
+
+static void
+setup_meeting_columns (TfWindow *self)
+{
+  GtkColumnView *view = self->meetings_view;
+
+  tf_column_view_add_text_column (view, "subject", _("Meeting"), meeting_subject_text, meeting_subject_text,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 16, self);
+  tf_column_view_add_text_column (view, "organizer", _("Organizer"), meeting_organizer_text,
+                                  meeting_organizer_text, NULL,
+                                  tf_string_sorter_new (G_CALLBACK (sort_meeting_organizer)), TRUE, 14, self);
+  /* Translators: column header: number of organizer-side copies of a meeting */
+  tf_column_view_add_text_column (view, "copies", _("Copies"), meeting_copies_text, NULL, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_copies)),
+                                  FALSE, 3, self);
+  tf_column_view_add_text_column (view, "replies", _("Replies"), meeting_replies_text, NULL, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_replies)),
+                                  FALSE, 3, self);
+  /* Translators: column header: updates stuck because of a 1601 time */
+  tf_column_view_add_text_column (view, "stuck", _("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
+                                  FALSE, 4, self);
+  tf_column_view_add_text_column (view, "last", _("Last Sent"), meeting_last_text, NULL, NULL,
+                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
+                                  FALSE, 19, self);
+}
+
+/* Filtering ----------------------------------------------------------------- */
+
+static gboolean
+matches_search (TfWindow   *self,
+                const char *haystack)
+{
+  if (self->search_words == NULL)
+    return TRUE;
+  if (haystack == NULL)
+    return FALSE;
+
+  for (guint i = 0; self->search_words[i] != NULL; i++)
+    {
+      if (strstr (haystack, self->search_words[i]) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+filter_item (gpointer item,
+             gpointer user_data)
+{
+  TfWindow *self = user_data;
+  TfFormat format;
+
+  switch (self->view)
+    {
+    case TF_WINDOW_VIEW_QUEUE:
+      /* Transport form: what sits in an SMTP queue or mailbox */
+      format = tf_item_get_format (item);
+      if (format != TF_FORMAT_EML && format != TF_FORMAT_MBOX && format != TF_FORMAT_TNEF)
+        return FALSE;
+      break;
+
+    case TF_WINDOW_VIEW_CALENDAR:
+      /* Stored form: Outlook items and iCalendar files */
+      format = tf_item_get_format (item);
+      if (format != TF_FORMAT_MSG && format != TF_FORMAT_ICS)
+        return FALSE;
+      break;
+
+    case TF_WINDOW_VIEW_PROBLEMS:
+      if (tf_item_get_n_problems (item) == 0)
+        return FALSE;
+      break;
+
+    case TF_WINDOW_VIEW_ALL:
+    case TF_WINDOW_VIEW_MEETINGS:
+    case TF_WINDOW_VIEW_PAGE:
+    default:
+      break;
+    }
+
+  return matches_search (self, tf_item_get_search_text (item));
+}
+
+static gboolean
+filter_meeting (gpointer item,
+                gpointer user_data)
+{
+  TfWindow *self = user_data;
+  g_autofree char *haystack = NULL;
+
+  if (self->search_words == NULL)
+    return TRUE;
+
+  haystack = g_utf8_strdown (tf_meeting_get_subject (item) ?: "", -1);
+  if (matches_search (self, haystack))
+    return TRUE;
+  g_free (haystack);
+  haystack = g_utf8_strdown (tf_meeting_get_organizer (item) ?: "", -1);
+
+  return matches_search (self, haystack);
+}
+
+static GListModel *
+base_model (TfWindow *self)
+{
+  if (self->current_source != NULL)
+    return tf_scan_source_get_items (self->current_source);
+
+  return G_LIST_MODEL (self->all_items);
+}
+
+/* Summary ------------------------------------------------------------------- */
+
+static void
+update_summary (TfWindow *self)
+{
+  g_autofree char *items_text = NULL;
+  g_autofree char *size_text = NULL;
+  g_autofree char *oldest_text = NULL;
+  g_autofree char *problems_text = NULL;
+  g_autofree char *text = NULL;
+  guint n_items = 0;
+  guint n_problems = 0;
+  guint64 total_size = 0;
+  gint64 oldest = G_MAXINT64;
+
+  if (self->view == TF_WINDOW_VIEW_MEETINGS)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->meeting_filter_model));
+
+      text = g_strdup_printf (ngettext ("%u meeting", "%u meetings", n), n);
+      gtk_label_set_text (self->summary_label, text);
+      return;
+    }
+
+  if (self->search_words == NULL && self->view == TF_WINDOW_VIEW_ALL)
+    {
+      /* Unfiltered: the sources keep running totals, no walk needed */
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+          if (self->current_source != NULL && source != self->current_source)
+            continue;
+          n_items += tf_scan_source_get_n_items (source);
+          n_problems += tf_scan_source_get_n_problems (source);
+          total_size += tf_scan_source_get_total_size (source);
+          oldest = MIN (oldest, tf_scan_source_get_oldest (source));
+        }
+    }
+  else
+    {
+      GListModel *model = G_LIST_MODEL (self->filter_model);
+
+      n_items = g_list_model_get_n_items (model);
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+          gint64 sent = tf_item_get_sent (item);
+
+          if (tf_item_get_n_problems (item) > 0)
+            n_problems++;
+          total_size += tf_item_get_size (item);
+          if (sent != G_MININT64 && sent < oldest)
+            oldest = sent;
+        }
+    }
+
+  items_text = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
+  size_text = g_format_size (total_size);
+  problems_text = g_strdup_printf (ngettext ("%u with problems", "%u with problems", n_problems), n_problems);
+  if (oldest != G_MAXINT64)
+    {
+      g_autofree char *when = tf_labels_format_unix (oldest, g_settings_get_boolean (self->settings, "use-local-time"));
+
+      /* Translators: queue summary; %s is the oldest item's sent time */
+      oldest_text = g_strdup_printf (_("oldest %s"), when);
+      /* Translators: queue summary: "12 items · 1.2 MB · oldest 2026-… · 3 with problems" */
+      text = g_strdup_printf (_("%s · %s · %s · %s"), items_text, size_text, oldest_text, problems_text);
+    }
+  else
+    /* Translators: queue summary: "12 items · 1.2 MB · 3 with problems" */
+    text = g_strdup_printf (_("%s · %s · %s"), items_text, size_text, problems_text);
+
+  gtk_label_set_text (self->summary_label, text);
+}
+
+static gboolean
+summary_timeout_cb (gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  /* Wait until the incremental filter has caught up */
+  if (gtk_filter_list_model_get_pending (self->filter_model) > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->summary_source = 0;
+  update_summary (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_summary (TfWindow *self)
+{
+  if (self->summary_source == 0)
+    self->summary_source = g_timeout_add (150, summary_timeout_cb, self);
+}
+
+/* Meetings ------------------------------------------------------------------ */
+
+static void
+rebuild_meetings (TfWindow *self)
+{
+  g_autoptr (GPtrArray) meetings = tf_meetings_group (base_model (self));
+
+  self->meetings_dirty = FALSE;
+  g_list_store_splice (self->meetings, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->meetings)),
+                       meetings->pdata, meetings->len);
+  schedule_summary (self);
+}
+
+static gboolean
+meetings_timeout_cb (gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  self->meetings_source = 0;
+  if (self->view == TF_WINDOW_VIEW_MEETINGS)
+    rebuild_meetings (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_meetings (TfWindow *self)
+{
+  self->meetings_dirty = TRUE;
+  if (self->view == TF_WINDOW_VIEW_MEETINGS && self->meetings_source == 0)
+    self->meetings_source = g_timeout_add (300, meetings_timeout_cb, self);
+}
+
+/* Progress and sidebar ------------------------------------------------------ */
+
+static void
+update_progress (TfWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  guint done = 0;
+  guint total = 0;
+  guint n_items = 0;
+  guint n_problems = 0;
+  gboolean scanning = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      n_items += tf_scan_source_get_n_items (source);
+      n_problems += tf_scan_source_get_n_problems (source);
+      if (tf_scan_source_get_scanning (source))
+        {
+          scanning = TRUE;
+          done += tf_scan_source_get_n_files_done (source);
+          total += tf_scan_source_get_n_files_total (source);
+        }
+    }
+
+  tf_scan_source_set_totals (self->all_source, n_items, n_problems, scanning);
+  gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
+
+  if (scanning)
+    {
+      g_autofree char *files = NULL;
+      g_autofree char *items = NULL;
+      g_autofree char *label = NULL;
+
+      gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0.0);
+
+      /* Translators: progress; "120 of 4000 files" */
+      files = g_strdup_printf (ngettext ("%u of %u file", "%u of %u files", total), done, total);
+      items = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
+      /* Translators: progress: "Scanning… 120 of 4000 files · 118 items" */
+      label = g_strdup_printf (_("Scanning… %s · %s"), files, items);
+      gtk_label_set_text (self->progress_label, label);
+    }
+
+  _tf_window_actions_update (self);
+}
+
+static void
+update_title (TfWindow *self)
+{
+  const char *subtitle = NULL;
+
+  if (self->current_source != NULL)
+    subtitle = tf_scan_source_get_subtitle (self->current_source);
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->sources)) == 1)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), 0);
+      subtitle = tf_scan_source_get_subtitle (source);
+    }
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+update_source_row (GtkWidget *row)
+{
+  TfScanSource *source = g_object_get_data (G_OBJECT (row), "tf-source");
+  GtkLabel *count = g_object_get_data (G_OBJECT (row), "tf-count");
+  GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
+  GtkWidget *spinner = g_object_get_data (G_OBJECT (row), "tf-spinner");
+  guint n_problems = tf_scan_source_get_n_problems (source);
+  g_autofree char *count_text = g_strdup_printf ("%u", tf_scan_source_get_n_items (source));
+  g_autofree char *badge_text = g_strdup_printf ("%u", n_problems);
+  g_autofree char *badge_tooltip = NULL;
+
+  gtk_label_set_text (count, count_text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (count),
+                               /* Translators: tooltip of the item count in the sidebar */
+                               _("Items read"));
+  gtk_label_set_text (badge, badge_text);
+  gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
+  badge_tooltip = g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems),
+                                   n_problems);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (badge), badge_tooltip);
+  /* A static icon, not a GtkSpinner: a never-ending animation keeps the
+   * frame clock busy and, on slow renderers, starves the idle-priority
+   * batches the scanner delivers. */
+  gtk_widget_set_visible (GTK_WIDGET (spinner), tf_scan_source_get_scanning (source));
+}
+
+static void
+on_source_row_notify_cb (GtkWidget    *row,
+                         GParamSpec   *pspec,
+                         TfScanSource *source)
+{
+  update_source_row (row);
+}
+
+static GtkWidget *
+create_source_row_cb (gpointer item,
+                      gpointer user_data)
+{
+  TfScanSource *source = item;
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *labels;
+  GtkWidget *title;
+  GtkWidget *count;
+  GtkWidget *badge;
+  GtkWidget *spinner;
+  GFile *file = tf_scan_source_get_file (source);
+  const char *icon = "folder-symbolic";
+
+  if (file == NULL)
+    icon = "view-grid-symbolic";
+  else if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
+    icon = "text-x-generic-symbolic";
+
+  row = gtk_list_box_row_new ();
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_hexpand (labels, TRUE);
+  title = g_object_new (GTK_TYPE_LABEL,
+                        "label", tf_scan_source_get_title (source),
+                        "xalign", 0.0f,
+                        "ellipsize", PANGO_ELLIPSIZE_MIDDLE,
+                        NULL);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_tooltip_text (row, tf_scan_source_get_subtitle (source));
+
+  spinner = gtk_image_new_from_icon_name ("content-loading-symbolic");
+  gtk_widget_set_tooltip_text (spinner, _("Scanning…"));
+  gtk_box_append (GTK_BOX (box), spinner);
+  count = gtk_label_new (NULL);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (box), count);
+  badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (badge, "problem-badge");
+  gtk_widget_add_css_class (badge, "numeric");
+  gtk_box_append (GTK_BOX (box), badge);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "tf-source", g_object_ref (source), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "tf-count", count);
+  g_object_set_data (G_OBJECT (row), "tf-badge", badge);
+  g_object_set_data (G_OBJECT (row), "tf-spinner", spinner);
+
+  g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::n-problems", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
+  update_source_row (row);
+
+  return row;
+}
+
+/* Callbacks ------------------------------------------------------------------ */
+
+static void
+on_source_changed_cb (TfWindow     *self,
+                      GParamSpec   *pspec,
+                      TfScanSource *source)
+{
+  update_progress (self);
+}
+
+static void
+on_source_scan_finished_cb (TfWindow     *self,
+                            TfScanSource *source)
+{
+  const GError *error = tf_scan_source_get_error (source);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: toast; %s is the folder or file name, then the reason */
+      message = g_strdup_printf (_("Cannot scan “%s”: %s"), tf_scan_source_get_title (source), error->message);
+      _tf_window_add_toast (self, adw_toast_new (message));
+    }
+
+  update_progress (self);
+  schedule_summary (self);
+}
+
+static void
+on_items_changed_cb (TfWindow   *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *model)
+{
+  schedule_summary (self);
+  schedule_meetings (self);
+}
+
+static void
+on_filter_items_changed_cb (TfWindow   *self,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GListModel *model)
+{
+  schedule_summary (self);
+}
+
+static void
+on_selection_changed_cb (TfWindow           *self,
+                         GParamSpec         *pspec,
+                         GtkSingleSelection *selection)
+{
+  TfItem *item = gtk_single_selection_get_selected_item (selection);
+
+  tf_item_view_set_item (self->item_view, item);
+  if (self->view != TF_WINDOW_VIEW_MEETINGS)
+    gtk_stack_set_visible_child_name (self->detail_stack, item != NULL ? "item" : "empty");
+  _tf_window_actions_update (self);
+}
+
+static void
+on_meeting_selection_changed_cb (TfWindow           *self,
+                                 GParamSpec         *pspec,
+                                 GtkSingleSelection *selection)
+{
+  TfMeeting *meeting = gtk_single_selection_get_selected_item (selection);
+
+  tf_meeting_view_set_meeting (self->meeting_view, meeting);
+  if (self->view == TF_WINDOW_VIEW_MEETINGS)
+    gtk_stack_set_visible_child_name (self->detail_stack, meeting != NULL ? "meeting" : "empty");
+}
+
+static void
+on_search_entry_changed_cb (TfWindow       *self,
+                            GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  g_auto (GStrv) old_words = g_steal_pointer (&self->search_words);
+  g_auto (GStrv) words = g_strsplit_set (g_strstrip (lower), " \t", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] != '\0')
+        g_strv_builder_add (builder, words[i]);
+    }
+  self->search_words = g_strv_builder_end (builder);
+  if (self->search_words[0] == NULL)
+    g_clear_pointer (&self->search_words, g_strfreev);
+
+  /* Typing more only narrows: let the filter skip rows already hidden */
+  if (old_words == NULL && self->search_words != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (old_words != NULL && self->search_words == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (old_words != NULL && self->search_words != NULL)
+    {
+      g_autofree char *old_joined = g_strjoinv (" ", old_words);
+      g_autofree char *new_joined = g_strjoinv (" ", self->search_words);
+
+      if (g_str_has_prefix (new_joined, old_joined) && g_strv_length (self->search_words) >= g_strv_length (old_words))
+        change = GTK_FILTER_CHANGE_MORE_STRICT;
+      else if (g_str_has_prefix (old_joined, new_joined))
+        change = GTK_FILTER_CHANGE_LESS_STRICT;
+    }
+  else
+    return;
+
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  gtk_filter_changed (GTK_FILTER (self->meeting_filter), change);
+  schedule_summary (self);
+}
+
+static void
+on_search_entry_stop_cb (TfWindow       *self,
+                         GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+set_view (TfWindow     *self,
+          TfWindowView  view,
+          const char   *page_name)
+{
+  TfWindowView old = self->view;
+
+  self->view = view;
+
+  if (view == TF_WINDOW_VIEW_PAGE)
+    {
+      adw_view_stack_set_visible_child_name (self->main_stack, page_name);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->main_stack,
+                                         g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
+                                             ? "browser"
+                                             : "welcome");
+
+  if (view == TF_WINDOW_VIEW_MEETINGS)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "meetings");
+      if (self->meetings_dirty)
+        rebuild_meetings (self);
+      gtk_stack_set_visible_child_name (self->detail_stack,
+                                        tf_meeting_view_get_meeting (self->meeting_view) != NULL ? "meeting" : "empty");
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "items");
+      gtk_stack_set_visible_child_name (self->detail_stack,
+                                        gtk_single_selection_get_selected_item (self->selection) != NULL ? "item" : "empty");
+      if (old != view)
+        gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    }
+
+  schedule_summary (self);
+}
+
+static void
+on_views_list_row_selected_cb (TfWindow      *self,
+                               GtkListBoxRow *row,
+                               GtkListBox    *list)
+{
+  const char *name;
+
+  if (row == NULL)
+    return;
+
+  name = gtk_widget_get_name (GTK_WIDGET (row));
+  if (g_str_equal (name, "all"))
+    set_view (self, TF_WINDOW_VIEW_ALL, NULL);
+  else if (g_str_equal (name, "queue"))
+    set_view (self, TF_WINDOW_VIEW_QUEUE, NULL);
+  else if (g_str_equal (name, "calendar"))
+    set_view (self, TF_WINDOW_VIEW_CALENDAR, NULL);
+  else if (g_str_equal (name, "meetings"))
+    set_view (self, TF_WINDOW_VIEW_MEETINGS, NULL);
+  else if (g_str_equal (name, "problems"))
+    set_view (self, TF_WINDOW_VIEW_PROBLEMS, NULL);
+  else
+    set_view (self, TF_WINDOW_VIEW_PAGE, name);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+on_sources_list_row_selected_cb (TfWindow      *self,
+                                 GtkListBoxRow *row,
+                                 GtkListBox    *list)
+{
+  TfScanSource *source = row != NULL ? g_object_get_data (G_OBJECT (row), "tf-source") : NULL;
+
+  if (source == self->all_source)
+    source = NULL;
+  if (source == self->current_source)
+    return;
+
+  self->current_source = source;
+  gtk_sort_list_model_set_model (self->sort_model, base_model (self));
+  schedule_meetings (self);
+  schedule_summary (self);
+  update_title (self);
+}
+
+static gboolean
+on_drop_cb (TfWindow      *self,
+            const GValue  *value,
+            double         x,
+            double         y,
+            GtkDropTarget *target)
+{
+  GSList *list;
+  g_autoptr (GPtrArray) files = NULL;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  list = g_value_get_boxed (value);
+  files = g_ptr_array_new ();
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+
+  if (files->len == 0)
+    return FALSE;
+
+  tf_window_open_files (self, (GFile **) files->pdata, files->len);
+
+  return TRUE;
+}
+
+static void
+on_local_time_changed_cb (TfWindow   *self,
+                          const char *key,
+                          GSettings  *settings)
+{
+  gboolean local = g_settings_get_boolean (settings, "use-local-time");
+
+  tf_item_view_set_local_time (self->item_view, local);
+  tf_meeting_view_set_local_time (self->meeting_view, local);
+  /* The Sent column formats on bind: rebind the visible rows */
+  gtk_column_view_set_model (self->items_view, NULL);
+  gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_column_view_set_model (self->meetings_view, NULL);
+  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
+  schedule_summary (self);
+}
+
+/* Window state ---------------------------------------------------------------- */
+
+static gboolean
+tf_window_close_request (GtkWindow *window)
+{
+  TfWindow *self = TF_WINDOW (window);
+  int width;
+  int height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  _tf_window_cancel_scans (self);
+
+  return GTK_WINDOW_CLASS (tf_window_parent_class)->close_request (window);
+}
+
+static void
+tf_window_dispose (GObject *object)
+{
+  TfWindow *self = (TfWindow *) object;
+
+  _tf_window_cancel_scans (self);
+  g_clear_handle_id (&self->summary_source, g_source_remove);
+  g_clear_handle_id (&self->meetings_source, g_source_remove);
+
+  if (self->items_view != NULL)
+    gtk_column_view_set_model (self->items_view, NULL);
+  if (self->meetings_view != NULL)
+    gtk_column_view_set_model (self->meetings_view, NULL);
+  if (self->sources_list != NULL)
+    gtk_list_box_bind_model (self->sources_list, NULL, NULL, NULL, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TF_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->all_items);
+  g_clear_object (&self->source_models);
+  g_clear_object (&self->meeting_selection);
+  g_clear_object (&self->meeting_sort_model);
+  g_clear_object (&self->meeting_filter_model);
+  g_clear_object (&self->meeting_filter);
+  g_clear_object (&self->meetings);
+  g_clear_object (&self->sidebar_model);
+  g_clear_object (&self->sources);
+  g_clear_object (&self->all_source);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->search_words, g_strfreev);
+  self->current_source = NULL;
+
+  G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
+}
+
+static void
+tf_window_class_init (TfWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = tf_window_dispose;
+  window_class->close_request = tf_window_close_request;
+
+  g_type_ensure (TF_TYPE_ITEM_VIEW);
+  g_type_ensure (TF_TYPE_MEETING_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/tf-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, item_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, items_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, meeting_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, meetings_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, sources_list);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, views_list);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, window_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sources_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_views_list_row_selected_cb);
+
+  _tf_window_class_actions_init (widget_class);
+}
+
+static void
+tf_window_init (TfWindow *self)
+{
+  g_autoptr (GListStore) sidebar_parts = NULL;
+  g_autoptr (GListStore) all_part = NULL;
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Sources and the sidebar */
+  self->sources = g_list_store_new (TF_TYPE_SCAN_SOURCE);
+  self->all_source = tf_scan_source_new (NULL);
+  all_part = g_list_store_new (TF_TYPE_SCAN_SOURCE);
+  g_list_store_append (all_part, self->all_source);
+  sidebar_parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (sidebar_parts, all_part);
+  g_list_store_append (sidebar_parts, self->sources);
+  self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sidebar_parts)));
+  gtk_list_box_bind_model (self->sources_list, G_LIST_MODEL (self->sidebar_model),
+                           create_source_row_cb, self, NULL);
+  gtk_list_box_select_row (self->sources_list, gtk_list_box_get_row_at_index (self->sources_list, 0));
+
+  /* Items: flatten → sort → filter → selection */
+  self->source_models = g_list_store_new (G_TYPE_LIST_MODEL);
+  self->all_items = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->source_models)));
+  g_signal_connect_object (self->all_items, "items-changed",
+                           G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  setup_item_columns (self);
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)),
+                                              g_object_ref (gtk_column_view_get_sorter (self->items_view)));
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  self->filter = gtk_custom_filter_new (filter_item, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
+                                                  g_object_ref (GTK_FILTER (self->filter)));
+  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
+
+  /* Meetings */
+  setup_meeting_columns (self);
+  self->meetings = g_list_store_new (TF_TYPE_MEETING);
+  self->meeting_filter = gtk_custom_filter_new (filter_meeting, self, NULL);
+  self->meeting_filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->meetings)),
+                                                          g_object_ref (GTK_FILTER (self->meeting_filter)));
+  self->meeting_sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->meeting_filter_model)),
+                                                      g_object_ref (gtk_column_view_get_sorter (self->meetings_view)));
+  self->meeting_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->meeting_sort_model)));
+  gtk_single_selection_set_autoselect (self->meeting_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->meeting_selection, TRUE);
+  g_signal_connect_object (self->meeting_selection, "notify::selected-item",
+                           G_CALLBACK (on_meeting_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
+  self->meetings_dirty = TRUE;
+
+  /* Settings-driven state */
+  g_signal_connect_object (self->settings, "changed::use-local-time",
+                           G_CALLBACK (on_local_time_changed_cb), self, G_CONNECT_SWAPPED);
+  tf_item_view_set_local_time (self->item_view, g_settings_get_boolean (self->settings, "use-local-time"));
+  tf_meeting_view_set_local_time (self->meeting_view, g_settings_get_boolean (self->settings, "use-local-time"));
+
+  /* Drag and drop of files and folders */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  _tf_window_add_page (self, "server-fix", _("Server Fix"), "emblem-system-symbolic", tf_server_fix_page_new ());
+  gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
+
+  _tf_window_actions_init (self);
+  _tf_window_update_recent_menu (self);
+  set_view (self, TF_WINDOW_VIEW_ALL, NULL);
+  update_summary (self);
+  update_progress (self);
+}
+
+/* Public and private API ----------------------------------------------------- */
+
+TfWindow *
+tf_window_new (AdwApplication *application)
+{
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+
+  return g_object_new (TF_TYPE_WINDOW, "application", application, NULL);
+}
+
+GFile *
+tf_window_dup_demo_folder (void)
+{
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "demo", NULL);
+
+  if (g_file_test (installed, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (installed);
+
+  return g_file_new_for_path (SOURCE_DEMO_DIR);
+}
+
+static void
+add_recent (TfWindow *self,
+            GFile    *file)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-sources");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) updated = NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  guint n = 1;
+
+  g_strv_builder_add (builder, uri);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    {
+      if (!g_str_equal (recent[i], uri))
+        {
+          g_strv_builder_add (builder, recent[i]);
+          n++;
+        }
+    }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-sources", (const char *const *) updated);
+  _tf_window_update_recent_menu (self);
+}
+
+void
+tf_window_open_files (TfWindow *self,
+                      GFile   **files,
+                      guint     n_files)
+{
+  guint n_sources;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autoptr (TfScanSource) source = NULL;
+      gboolean found = FALSE;
+
+      n_sources = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+      for (guint j = 0; j < n_sources && !found; j++)
+        {
+          g_autoptr (TfScanSource) existing = g_list_model_get_item (G_LIST_MODEL (self->sources), j);
+
+          if (g_file_equal (tf_scan_source_get_file (existing), files[i]))
+            {
+              /* Opening the same folder again means "look again" */
+              tf_scan_source_scan (existing);
+              found = TRUE;
+            }
+        }
+      if (found)
+        continue;
+
+      source = tf_scan_source_new (files[i]);
+      g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "notify::n-files-done", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "scan-finished", G_CALLBACK (on_source_scan_finished_cb), self, G_CONNECT_SWAPPED);
+
+      g_list_store_append (self->sources, source);
+      g_list_store_append (self->source_models, tf_scan_source_get_items (source));
+      tf_scan_source_scan (source);
+      tf_scan_source_set_watch (source, TRUE);
+      add_recent (self, files[i]);
+    }
+
+  if (self->view != TF_WINDOW_VIEW_PAGE)
+    adw_view_stack_set_visible_child_name (self->main_stack, "browser");
+  update_title (self);
+  update_progress (self);
+}
+
+void
+_tf_window_add_page (TfWindow   *self,
+                     const char *name,
+                     const char *title,
+                     const char *icon_name,
+                     GtkWidget  *page)
+{
+  GtkWidget *row;
+  GtkWidget *box;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+  g_return_if_fail (name != NULL && title != NULL);
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  adw_view_stack_add_titled (self->main_stack, page, name, title);
+
+  row = gtk_list_box_row_new ();
+  gtk_widget_set_name (row, name);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
+  gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_LABEL, "label", title, "xalign", 0.0f, NULL));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_append (self->views_list, row);
+}
+
+void
+_tf_window_add_toast (TfWindow *self,
+                      AdwToast *toast)
+{
+  g_return_if_fail (TF_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+TfItem *
+_tf_window_get_selected_item (TfWindow *self)
+{
+  g_return_val_if_fail (TF_IS_WINDOW (self), NULL);
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+void
+_tf_window_item_changed (TfWindow *self,
+                         TfItem   *item)
+{
+  guint n;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+  g_return_if_fail (TF_IS_ITEM (item));
+
+  /* Re-announce the item in its store so every view rebinds it */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+      guint position;
+
+      if (g_list_store_find (G_LIST_STORE (tf_scan_source_get_items (source)), item, &position))
+        {
+          g_list_store_splice (G_LIST_STORE (tf_scan_source_get_items (source)), position, 1,
+                               (gpointer *) &item, 1);
+          break;
+        }
+    }
+
+  if (tf_item_view_get_item (self->item_view) == item)
+    {
+      tf_item_view_set_item (self->item_view, NULL);
+      tf_item_view_set_item (self->item_view, item);
+    }
+}
+
+gboolean
+_tf_window_is_scanning (TfWindow *self)
+{
+  g_return_val_if_fail (TF_IS_WINDOW (self), FALSE);
+
+  return self->all_source != NULL && tf_scan_source_get_scanning (self->all_source);
+}
+
+void
+_tf_window_cancel_scans (TfWindow *self)
+{
+  guint n;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  if (self->sources == NULL)
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+      tf_scan_source_cancel (source);
+    }
+}
+
+void
+_tf_window_rescan (TfWindow *self)
+{
+  guint n;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      if (self->current_source == NULL || self->current_source == source)
+        tf_scan_source_scan (source);
+    }
+}
+
+void
+_tf_window_focus_search (TfWindow *self)
+{
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+_tf_window_show_sidebar (TfWindow *self)
+{
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+}
+
+void
+_tf_window_update_recent_menu (TfWindow *self)
+{
+  g_auto (GStrv) recent = NULL;
+
+  g_return_if_fail (TF_IS_WINDOW (self));
+
+  recent = g_settings_get_strv (self->settings, "recent-sources");
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autoptr (GFile) file = g_file_new_for_uri (recent[i]);
+      g_autofree char *label = g_file_get_parse_name (file);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+GListStore *
+_tf_window_dup_visible_items (TfWindow *self)
+{
+  GListModel *model;
+  GListStore *store;
+  g_autoptr (GPtrArray) items = NULL;
+  guint n;
+
+  g_return_val_if_fail (TF_IS_WINDOW (self), NULL);
+
+  model = G_LIST_MODEL (self->filter_model);
+  n = g_list_model_get_n_items (model);
+  items = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+
+  store = g_list_store_new (TF_TYPE_ITEM);
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+
+  return store;
+}

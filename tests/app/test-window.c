@@ -1,0 +1,418 @@
+/* test-window.c — the main window under Xvfb (suite 'ui')
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "tf-application.h"
+#include "tf-fixturegen.h"
+#include "tf-item-view.h"
+#include "tf-meeting-view.h"
+#include "tf-meetings.h"
+#include "tf-scanner.h"
+#include "tf-window-private.h"
+
+static char *demo_dir;
+static TfApplication *app;
+
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer data,
+            guint    timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out after %u ms", timeout_ms);
+    }
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+scan_done (gpointer data)
+{
+  TfWindow *self = data;
+
+  if (g_test_verbose ())
+    g_test_message ("sources %u scanning %d pending %u summary %u items %u",
+                    g_list_model_get_n_items (G_LIST_MODEL (self->sources)),
+                    _tf_window_is_scanning (self),
+                    gtk_filter_list_model_get_pending (self->filter_model),
+                    self->summary_source,
+                    g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 &&
+         !_tf_window_is_scanning (self) &&
+         gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
+         self->summary_source == 0;
+}
+
+static gboolean
+filter_done (gpointer data)
+{
+  TfWindow *self = data;
+
+  return gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
+}
+
+/* What the core says about the same folder: the oracle for the counts */
+static void
+expected_counts (guint *n_items,
+                 guint *n_problems,
+                 guint *n_1601)
+{
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { demo_dir, NULL };
+
+  items = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  *n_items = items->len;
+  *n_problems = 0;
+  *n_1601 = 0;
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        (*n_problems)++;
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        (*n_1601)++;
+    }
+}
+
+static TfWindow *
+open_demo_window (void)
+{
+  TfWindow *window;
+  g_autoptr (GFile) dir = g_file_new_for_path (demo_dir);
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+
+  tf_window_open_files (window, &dir, 1);
+  spin_until (scan_done, window, 60000);
+
+  return window;
+}
+
+static void
+close_window (TfWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
+static void
+test_window_empty (void)
+{
+  TfWindow *window;
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  spin_for (100);
+
+  /* First run: the status page invites to open something */
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "welcome");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window)) == FALSE);
+
+  close_window (window);
+}
+
+static void
+test_window_scan_counts (void)
+{
+  TfWindow *window = open_demo_window ();
+  guint n_items, n_problems, n_1601;
+
+  expected_counts (&n_items, &n_problems, &n_1601);
+  g_assert_cmpuint (n_items, >, 0);
+  g_assert_cmpuint (n_1601, >, 0);
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "browser");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_items);
+  g_assert_cmpuint (tf_scan_source_get_n_items (window->all_source), ==, n_items);
+  g_assert_cmpuint (tf_scan_source_get_n_problems (window->all_source), ==, n_problems);
+
+  /* Problems Only shows exactly the items with problems */
+  gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 4));
+  spin_until (filter_done, window, 10000);
+  g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_PROBLEMS);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_problems);
+
+  close_window (window);
+}
+
+static void
+test_window_1601_row (void)
+{
+  TfWindow *window = open_demo_window ();
+  GListModel *model = G_LIST_MODEL (window->selection);
+  guint n = g_list_model_get_n_items (model);
+  TfItem *affected = NULL;
+  TfRecipient *row_1601 = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n && affected == NULL; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          affected = item;
+          gtk_single_selection_set_selected (window->selection, i);
+        }
+    }
+  g_assert_nonnull (affected);
+  spin_for (100);
+
+  g_assert_true (tf_item_view_get_item (window->item_view) == affected);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+
+  for (guint i = 0; i < tf_item_get_n_recipients (affected); i++)
+    {
+      TfRecipient *recipient = tf_item_get_recipient (affected, i);
+
+      if (tf_recipient_get_has_track_time (recipient) && tf_recipient_get_track_time (recipient) == TF_FILETIME_1601)
+        row_1601 = recipient;
+    }
+  g_assert_nonnull (row_1601);
+
+  text = tf_item_view_dup_track_time_text (window->item_view, row_1601);
+  g_assert_cmpstr (text, ==, "1601-01-01 00:00:00 — Exchange 2003 cannot convert this update (KB 938650)");
+
+  /* The recipients table shows the item's rows */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (tf_item_view_get_recipients_view (window->item_view)))),
+                    ==, tf_item_get_n_recipients (affected));
+
+  close_window (window);
+}
+
+static void
+test_window_search (void)
+{
+  TfWindow *window = open_demo_window ();
+  guint n_all = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+  guint n_match;
+  guint n_expected = 0;
+
+  for (guint i = 0; i < n_all; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+      if (strstr (tf_item_get_search_text (item), "track_time_1601") != NULL)
+        n_expected++;
+    }
+  g_assert_cmpuint (n_expected, >, 0);
+  g_assert_cmpuint (n_expected, <, n_all);
+
+  /* Finding codes are searchable; case does not matter */
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "TRACK_TIME_1601");
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  spin_until (filter_done, window, 10000);
+  n_match = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+  g_assert_cmpuint (n_match, ==, n_expected);
+
+  /* Words are ANDed; a word nothing has empties the list */
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "track_time_1601 zzzz-no-such-word");
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  spin_until (filter_done, window, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  spin_until (filter_done, window, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_all);
+
+  close_window (window);
+}
+
+static void
+test_window_meetings (void)
+{
+  TfWindow *window = open_demo_window ();
+  GListModel *meetings;
+  guint n;
+  gboolean found_multi = FALSE;
+  GHashTable *keys = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_keyed_items = 0;
+  guint n_grouped_items = 0;
+  guint n_all = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+
+  for (guint i = 0; i < n_all; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+      if (tf_item_get_meeting_key (item) != NULL)
+        {
+          g_hash_table_add (keys, (gpointer) tf_item_get_meeting_key (item));
+          n_keyed_items++;
+        }
+    }
+
+  gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 3));
+  spin_for (100);
+  g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_MEETINGS);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "meetings");
+
+  meetings = G_LIST_MODEL (window->meeting_selection);
+  n = g_list_model_get_n_items (meetings);
+  /* One row per distinct meeting key */
+  g_assert_cmpuint (n, ==, g_hash_table_size (keys));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfMeeting) meeting = g_list_model_get_item (meetings, i);
+      guint n_items = tf_meeting_get_n_items (meeting);
+
+      n_grouped_items += n_items;
+      if (n_items > 1 && !found_multi)
+        {
+          GListModel *attendees;
+
+          found_multi = TRUE;
+          gtk_single_selection_set_selected (window->meeting_selection, i);
+          spin_for (50);
+          g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "meeting");
+          attendees = tf_meeting_view_get_attendees (window->meeting_view);
+          g_assert_nonnull (attendees);
+          g_assert_cmpuint (g_list_model_get_n_items (attendees), >, 0);
+        }
+    }
+  g_assert_true (found_multi);
+  /* Copies are grouped, not dropped (NDRs may join by subject) */
+  g_assert_cmpuint (n_grouped_items, >=, n_keyed_items);
+
+  g_hash_table_unref (keys);
+  close_window (window);
+}
+
+static void
+save_snapshot (GtkWidget  *widget,
+               const char *name)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkPaintable *paintable;
+
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_object_unref (paintable);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Window rendered to %s", path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_window_render_png (void)
+{
+  TfWindow *window = open_demo_window ();
+  GListModel *model = G_LIST_MODEL (window->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          break;
+        }
+    }
+  spin_for (300);
+
+  save_snapshot (GTK_WIDGET (window), "window.png");
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *source_root = g_getenv ("TRACKFIX_SOURCE_ROOT");
+  g_autofree char *shipped = NULL;
+  g_autoptr (GDir) dir = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tf_core_init ();
+
+  /* The shipped demo folder when it is there, else a freshly generated one */
+  shipped = g_build_filename (source_root ?: ".", "data", "demo", NULL);
+  dir = g_dir_open (shipped, 0, NULL);
+  if (dir != NULL && g_dir_read_name (dir) != NULL)
+    demo_dir = g_steal_pointer (&shipped);
+  else
+    {
+      tmp = g_dir_make_tmp ("trackfix-ui-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_assert_true (tf_gen_demo (tmp, &error));
+      g_assert_no_error (error);
+      demo_dir = g_strdup (tmp);
+    }
+
+  /* One application for all cases; NON_UNIQUE so a session bus (or an
+   * instance of the real app) does not turn it into a remote. */
+  app = tf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/window/empty", test_window_empty);
+  g_test_add_func ("/window/scan-counts", test_window_scan_counts);
+  g_test_add_func ("/window/1601-row", test_window_1601_row);
+  g_test_add_func ("/window/search", test_window_search);
+  g_test_add_func ("/window/meetings", test_window_meetings);
+  g_test_add_func ("/window/render-png", test_window_render_png);
+
+  ret = g_test_run ();
+
+  if (tmp != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
+      /* Test scratch folder only */
+      (void) !system (cmd);
+    }
+  g_free (demo_dir);
+  g_clear_object (&app);
+
+  return ret;
+}
