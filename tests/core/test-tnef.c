@@ -255,6 +255,36 @@ test_generated (void)
   g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 0);
 }
 
+/* A row whose PropID 0x5FFB carries another type (here PT_I8, also 8
+ * bytes, so the stream stays well-formed): no track time, but the type is
+ * kept so the rules can say what is there */
+static void
+test_track_time_wrong_type (void)
+{
+  g_autoptr (GBytes) bytes = make_fixture ();
+  g_autoptr (TfItem) item = read_bytes (bytes, TF_READ_NONE);
+  g_autoptr (TfItem) damaged = NULL;
+  TfRecipient *r = find (item, "good@other.example");
+  const TfPatchSite *site = tf_recipient_get_patch_site (r);
+  gsize len = g_bytes_get_size (bytes);
+  g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
+  guint64 cks = site->spans[0].data_offset + site->spans[0].data_length;
+  guint16 sum;
+
+  g_assert_cmphex (copy[site->offset - 4], ==, 0x40);
+  copy[site->offset - 4] = 0x14; /* PT_I8 */
+  sum = sum_bytes (copy + site->spans[0].data_offset, site->spans[0].data_length);
+  copy[cks] = sum & 0xFF;
+  copy[cks + 1] = sum >> 8;
+
+  damaged = read_data (copy, len, TF_READ_NONE, NULL);
+  g_assert_cmpuint (tf_item_get_n_findings (damaged), ==, 0);
+  r = find (damaged, "good@other.example");
+  g_assert_false (tf_recipient_get_has_track_time (r));
+  g_assert_cmphex (tf_recipient_get_track_time_type (r), ==, TF_PT_I8);
+  g_assert_cmpint (tf_recipient_get_track_status (r), ==, TF_TRACK_STATUS_ACCEPTED);
+}
+
 static const TfProp *
 find_prop (GPtrArray *props,
            guint32 tag)
@@ -986,6 +1016,7 @@ main (int argc,
 
   g_test_add_func ("/tnef/generated/summary", test_generated);
   g_test_add_func ("/tnef/generated/full", test_full);
+  g_test_add_func ("/tnef/generated/wrong-type", test_track_time_wrong_type);
   g_test_add_func ("/tnef/patch/roundtrip", test_patch_roundtrip);
   g_test_add_func ("/tnef/patch/refused", test_patch_refused);
   g_test_add_func ("/tnef/embedded", test_embedded);
