@@ -38,7 +38,7 @@ corpus_template (void)
 }
 
 static hive_node_h
-add_path (hive_h     *h,
+add_path (hive_h *h,
           hive_node_h parent,
           const char *path)
 {
@@ -124,11 +124,10 @@ wait_for_dialog (void)
 
 /* Depth-first search for an AdwActionRow with @title */
 static AdwActionRow *
-find_row (GtkWidget  *widget,
+find_row (GtkWidget *widget,
           const char *title)
 {
-  if (ADW_IS_ACTION_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+  if (ADW_IS_ACTION_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
     return ADW_ACTION_ROW (widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
@@ -142,7 +141,7 @@ find_row (GtkWidget  *widget,
 
 /* Depth-first search for the GtkButton labelled @label */
 static GtkWidget *
-find_button (GtkWidget  *widget,
+find_button (GtkWidget *widget,
              const char *label)
 {
   if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
@@ -159,7 +158,7 @@ find_button (GtkWidget  *widget,
 
 /* Buttons follow their action's enabled state */
 static gboolean
-action_enabled (GtkWidget  *page,
+action_enabled (GtkWidget *page,
                 const char *label)
 {
   GtkWidget *button = find_button (page, label);
@@ -169,7 +168,7 @@ action_enabled (GtkWidget  *page,
 }
 
 static const char *
-subtitle (GtkWidget  *page,
+subtitle (GtkWidget *page,
           const char *title)
 {
   AdwActionRow *row = find_row (page, title);
@@ -179,9 +178,9 @@ subtitle (GtkWidget  *page,
 }
 
 static void
-clipboard_text_cb (GObject      *source,
+clipboard_text_cb (GObject *source,
                    GAsyncResult *res,
-                   gpointer      user_data)
+                   gpointer user_data)
 {
   char **out = user_data;
 
@@ -332,7 +331,7 @@ test_page_refuses (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
