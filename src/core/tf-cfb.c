@@ -785,6 +785,90 @@ tf_cfb_stream_offset_to_file_offset (TfCfb *self,
   return tf_cfb_entry_offset_to_file_offset (self, entry, stream_offset, file_offset, NULL, error);
 }
 
+/* Position of @sector in the chain starting at @start, or -1 */
+static gint64
+chain_position (TfCfb *self,
+                gboolean mini,
+                guint32 start,
+                guint32 sector)
+{
+  const guint32 *table = mini ? self->minifat : self->fat;
+  guint32 n_table = mini ? self->n_minifat : self->n_fat;
+  guint32 cur = start;
+
+  /* Chains were validated loop-free; the bound is only a safety net */
+  for (guint32 i = 0; i < n_table && cur < n_table; i++)
+    {
+      if (cur == sector)
+        return i;
+      cur = table[cur];
+    }
+  return -1;
+}
+
+gboolean
+tf_cfb_file_offset_to_stream (TfCfb *self,
+                              guint64 file_offset,
+                              guint32 *entry,
+                              guint64 *stream_offset)
+{
+  guint64 sector64;
+  guint32 sector, owner;
+  guint64 in_sector, pos;
+  gint64 index;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+  g_return_val_if_fail (stream_offset != NULL, FALSE);
+
+  sector64 = file_offset >> self->shift;
+  if (sector64 == 0 || sector64 - 1 >= self->n_sectors)
+    return FALSE;
+  sector = (guint32) (sector64 - 1);
+  in_sector = file_offset & (self->sector_size - 1);
+  owner = self->owner[sector];
+
+  if (owner == OWNER_MINISTREAM)
+    {
+      guint64 mini_off;
+      guint32 m;
+      const Entry *e;
+
+      index = chain_position (self, FALSE, self->entries[0].start, sector);
+      if (index < 0)
+        return FALSE;
+      mini_off = ((guint64) index << self->shift) + in_sector;
+      if (mini_off >= self->mini_stream_size || (mini_off >> self->mini_shift) >= self->n_mini_owner)
+        return FALSE;
+      m = (guint32) (mini_off >> self->mini_shift);
+      owner = self->mini_owner[m];
+      if (owner < OWNER_FIRST_ENTRY || owner - OWNER_FIRST_ENTRY >= self->n_entries)
+        return FALSE;
+      e = &self->entries[owner - OWNER_FIRST_ENTRY];
+      index = chain_position (self, TRUE, e->start, m);
+      if (index < 0)
+        return FALSE;
+      pos = ((guint64) index << self->mini_shift) + (mini_off & (self->mini_size - 1));
+      if (pos >= e->size)
+        return FALSE;
+      *entry = owner - OWNER_FIRST_ENTRY;
+      *stream_offset = pos;
+      return TRUE;
+    }
+
+  if (owner < OWNER_FIRST_ENTRY || owner - OWNER_FIRST_ENTRY >= self->n_entries)
+    return FALSE;
+  index = chain_position (self, FALSE, self->entries[owner - OWNER_FIRST_ENTRY].start, sector);
+  if (index < 0)
+    return FALSE;
+  pos = ((guint64) index << self->shift) + in_sector;
+  if (pos >= self->entries[owner - OWNER_FIRST_ENTRY].size)
+    return FALSE;
+  *entry = owner - OWNER_FIRST_ENTRY;
+  *stream_offset = pos;
+  return TRUE;
+}
+
 typedef struct
 {
   guint64 file_offset;

@@ -89,6 +89,22 @@ gboolean  tf_cfb_stream_offset_to_file_offset (TfCfb         *self,
                                                GError       **error);
 
 /**
+ * tf_cfb_file_offset_to_stream:
+ * @file_offset: absolute byte offset in the file
+ * @entry: (out): the stream entry whose data holds that byte
+ * @stream_offset: (out): where inside that stream
+ *
+ * The reverse of tf_cfb_entry_offset_to_file_offset(), for writers that
+ * want to confirm an offset they were given still points into the stream
+ * they expect. Returns %FALSE (without error) when the byte belongs to no
+ * stream (header, FAT, directory, free space).
+ */
+gboolean  tf_cfb_file_offset_to_stream        (TfCfb         *self,
+                                               guint64        file_offset,
+                                               guint32       *entry,
+                                               guint64       *stream_offset);
+
+/**
  * tf_cfb_patch:
  * @data: the whole file, modified in place
  * @stream_path: e.g. "__recip_version1.0_#00000001/__properties_version1.0"

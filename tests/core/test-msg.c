@@ -666,6 +666,8 @@ count_differences (GBytes *a,
   return n;
 }
 
+static guint32 rd32 (const guint8 *p);
+
 static void
 patch_and_check (GBytes *original,
                  guint row,
@@ -701,6 +703,24 @@ patch_and_check (GBytes *original,
       if ((gint64) file_off == site->offset)
         break;
     }
+  /* …and back: the file offset lies in that stream, at that position, on
+   * an entry tagged 0x5FFB0040 */
+  {
+    guint32 entry = TF_CFB_NO_ENTRY;
+    guint64 back = 0, tag_off = 0;
+    const guint8 *tag;
+
+    g_assert_true (tf_cfb_file_offset_to_stream (cfb, (guint64) site->offset, &entry, &back));
+    g_assert_cmpuint (entry, ==, tf_cfb_lookup (cfb, path));
+    g_assert_cmpuint (back, ==, stream_off);
+    g_assert_true (tf_cfb_stream_offset_to_file_offset (cfb, path, stream_off - 8, &tag_off, &error));
+    tag = copy + tag_off;
+    g_assert_cmpuint (rd32 (tag), ==, TF_TAG_RECIPIENT_TRACKSTATUS_TIME);
+    /* Header and FAT bytes belong to no stream */
+    g_assert_false (tf_cfb_file_offset_to_stream (cfb, 0, &entry, &back));
+    g_assert_false (tf_cfb_file_offset_to_stream (cfb, ((guint64) rd32 (copy + 0x4C) + 1) * tf_cfb_get_sector_size (cfb), &entry, &back));
+    g_assert_false (tf_cfb_file_offset_to_stream (cfb, len + 4096, &entry, &back));
+  }
   tf_cfb_free (cfb);
 
   for (int i = 0; i < 8; i++)
