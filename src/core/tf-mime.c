@@ -45,7 +45,6 @@ G_DEFINE_FINAL_TYPE (TfBytesStream, tf_bytes_stream, GMIME_TYPE_STREAM)
 typedef struct
 {
   gboolean truncated;
-  gint64 truncated_offset;
   gboolean nesting_overflow;
 } ParseIssues;
 
@@ -274,11 +273,7 @@ parser_warning_cb (gint64 offset,
   switch ((int) code)
     {
     case GMIME_WARN_TRUNCATED_MESSAGE:
-      if (!issues->truncated)
-        {
-          issues->truncated = TRUE;
-          issues->truncated_offset = offset;
-        }
+      issues->truncated = TRUE;
       break;
     case GMIME_CRIT_NESTING_OVERFLOW:
       issues->nesting_overflow = TRUE;
@@ -826,10 +821,8 @@ tf_mime_read (GBytes *data,
 
   if (walk_message (message, read_part_cb, &ctx) || issues.nesting_overflow)
     tf_item_add_finding (item,
-                         tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                /* Translators: %d is a number of levels */
-                                                _("MIME parts are nested more than %d levels deep; the deeper parts were not read."),
-                                                TF_MIME_MAX_DEPTH));
+                         tf_finding_new (TF_FINDING_PARSE_ERROR, NULL,
+                                         _("MIME parts are nested too deeply (an attack on mail parsers or a damaged file); the deepest parts were not read.")));
 
   /* GMime also says "truncated" when only the final closing boundary is
    * missing, which is common and loses nothing (Thunderbird writes such
