@@ -26,8 +26,8 @@
  * Embedded messages (an attachment whose PR_ATTACH_DATA_OBJ is a PT_OBJECT
  * with IID_IMessage, or an attAttachData that is itself a TNEF stream) are
  * parsed recursively, up to TF_MAX_TNEF_NESTING attributes deep. An
- * embedded message is a different message, so its subject, class and
- * ordinary recipients stay off the outer item. The exception is a
+ * embedded message is a different message, so its subject, class, GOID,
+ * critical-change stamps and ordinary recipients stay off the outer item. The exception is a
  * recipient row that carries a track-status time (PropID 0x5FFB, any
  * type): a damaged organizer copy forwarded as an attachment still breaks
  * Exchange 2003, so such rows are added to the outer item (their patch
