@@ -211,6 +211,7 @@ tf_cli_repair (int argc,
     { NULL }
   };
 
+  g_set_prgname (argv[0]);
   context = new_context (N_ ("PATH…"),
                          N_ ("Repairs meeting items in place: 1601 / pre-1900 track-status times in TNEF "
                              "and Outlook .msg recipient tables, and iCalendar replies without "
@@ -369,6 +370,23 @@ print_entry (TfJournalEntry *e)
     g_print ("        %s\n", e->changes[i]);
 }
 
+static const char *
+result_label (TfRepairResult *result)
+{
+  const char *action = tf_repair_result_get_action (result);
+
+  if (tf_repair_result_get_status (result) != TF_REPAIR_STATUS_DONE)
+    return status_label (tf_repair_result_get_status (result), FALSE);
+  if (g_strcmp0 (action, "undo") == 0)
+    /* Translators: result of an undo for one file */
+    return _ ("restored");
+  if (g_strcmp0 (action, "hold") == 0)
+    return _ ("held");
+  if (g_strcmp0 (action, "resubmit") == 0)
+    return _ ("resubmitted");
+  return status_label (TF_REPAIR_STATUS_DONE, FALSE);
+}
+
 static int
 print_results (GPtrArray *results,
                gboolean json)
@@ -398,7 +416,7 @@ print_results (GPtrArray *results,
 
       if (!json)
         {
-          g_print ("%-13s %s", status_label (s, FALSE), tf_repair_result_get_file_path (result));
+          g_print ("%-13s %s", result_label (result), tf_repair_result_get_file_path (result));
           if (tf_repair_result_get_target (result) != NULL)
             g_print (" → %s", tf_repair_result_get_target (result));
           g_print ("\n");
@@ -441,6 +459,7 @@ tf_cli_undo (int argc,
     { NULL }
   };
 
+  g_set_prgname (argv[0]);
   context = new_context (NULL,
                          N_ ("Restores originals byte for byte from the backups named in the journal "
                              "(one entry, one run, or everything), moves held files back and removes "
@@ -532,6 +551,7 @@ tf_cli_queue (int argc,
     { NULL }
   };
 
+  g_set_prgname (argv[0]);
   context = new_context (N_ ("hold|resubmit PATH…"),
                          N_ ("Queue actions as in Queue Viewer, journaled and undoable:\n"
                              "  hold      move queue files into a hold folder (created if needed)\n"

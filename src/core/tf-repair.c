@@ -204,9 +204,14 @@ tf_repair_change_dup_description (TfRepairChange *self)
 
   new_str = tf_filetime_format_display (self->new_value, FALSE);
   if (self->code == TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE)
-    /* Translators: %1$s is an address, %2$s the iCalendar property, %3$s a UTC time, %4$s where it came from */
-    return g_strdup_printf (_ ("%1$s: add %2$s:%3$s UTC (%4$s)"),
-                            who, ICAL_CC_NAME, new_str, self->explanation);
+    {
+      g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (tf_filetime_to_unix (self->new_value));
+      g_autofree char *value = g_date_time_format (dt, "%Y%m%dT%H%M%SZ");
+
+      /* Translators: %1$s is an address, %2$s the iCalendar property, %3$s its value, %4$s where it came from */
+      return g_strdup_printf (_ ("%1$s: add %2$s:%3$s (%4$s)"),
+                              who, ICAL_CC_NAME, value, self->explanation);
+    }
 
   if (self->has_old_value)
     old_str = tf_filetime_format_display (self->old_value, FALSE);
@@ -915,6 +920,13 @@ tf_repair_plan_new_at (GPtrArray *items,
       FileJob *job;
 
       g_return_val_if_fail (TF_IS_ITEM (item), NULL);
+
+      /* A temp file a crash left behind is never a repair target. */
+      {
+        g_autofree char *base = g_path_get_basename (tf_item_get_file_path (item));
+        if (tf_safe_is_temp_name (base))
+          continue;
+      }
 
       plan_item (self, item, sources, now, item_changes);
       if (item_changes->len == 0)
