@@ -493,6 +493,91 @@ test_corpus_all (void)
   g_assert_cmpuint (n, >=, 12);
 }
 
+/* Python's email package walks parts in the same depth-first order,
+ * descending into attached messages; it also splits RFC 3464 / 3798 report
+ * bodies into pseudo-parts, which GMime (rightly) does not. */
+static const char python_walk[] = "import email, sys\n"
+                                  "leaves = ('message/delivery-status', 'message/disposition-notification',\n"
+                                  "          'message/global-delivery-status')\n"
+                                  "def walk(p):\n"
+                                  "    yield p.get_content_type()\n"
+                                  "    if p.get_content_type() not in leaves and p.is_multipart():\n"
+                                  "        for s in p.get_payload():\n"
+                                  "            yield from walk(s)\n"
+                                  "for path in sys.argv[1:]:\n"
+                                  "    with open(path, 'rb') as f:\n"
+                                  "        print(' '.join(walk(email.message_from_binary_file(f))))\n";
+
+static void
+test_corpus_python_order (void)
+{
+  const char *dir_path = g_getenv ("TRACKFIX_CORPUS_DIR");
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *const subdirs[] = { "eml", "dsn" };
+  int status = 0;
+  guint n = 0;
+
+  if (dir_path == NULL || !g_file_test (dir_path, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+  if (python == NULL)
+    {
+      g_test_skip ("python3 not installed");
+      return;
+    }
+
+  g_ptr_array_add (argv, g_strdup (python));
+  g_ptr_array_add (argv, g_strdup ("-c"));
+  g_ptr_array_add (argv, g_strdup (python_walk));
+  for (guint d = 0; d < G_N_ELEMENTS (subdirs); d++)
+    {
+      g_autofree char *sub = g_build_filename (dir_path, subdirs[d], NULL);
+      g_autoptr (GDir) dir = g_dir_open (sub, 0, NULL);
+
+      g_assert_nonnull (dir);
+      for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+        g_ptr_array_add (argv, g_build_filename (sub, name, NULL));
+    }
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 3; i + 1 < argv->len; i++)
+    {
+      const char *path = g_ptr_array_index (argv, i);
+      g_autofree char *text = NULL;
+      g_autoptr (GBytes) data = NULL;
+      g_autoptr (GMimeMessage) message = NULL;
+      g_autoptr (GPtrArray) types = NULL;
+      g_autofree char *ours = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      data = g_bytes_new_take (g_steal_pointer (&text), len);
+      message = tf_mime_parse_bytes (data, NULL);
+      g_assert_nonnull (message);
+      types = tf_mime_dup_part_types (message);
+      g_ptr_array_add (types, NULL);
+      ours = g_strjoinv (" ", (char **) types->pdata);
+
+      g_test_message ("%s", path);
+      g_assert_nonnull (lines[i - 3]);
+      g_assert_cmpstr (ours, ==, lines[i - 3]);
+      n++;
+    }
+
+  g_assert_cmpuint (n, >=, 36);
+}
+
 static guint
 count_attendees (TfItem *item,
                  TfSource source)
@@ -587,6 +672,7 @@ main (int argc,
   g_test_add_func ("/mime/threads", test_threads);
   g_test_add_func ("/mime/corpus/all", test_corpus_all);
   g_test_add_func ("/mime/corpus/facts", test_corpus_facts);
+  g_test_add_func ("/mime/corpus/python-part-order", test_corpus_python_order);
 
   return g_test_run ();
 }
