@@ -1,0 +1,103 @@
+/* fuzz-common.c — shared set-up for the libFuzzer targets
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "fuzz-common.h"
+
+static void
+null_log (const char *log_domain,
+          GLogLevelFlags log_level,
+          const char *message,
+          gpointer user_data)
+{
+}
+
+void
+fuzz_init (void)
+{
+  static gboolean done = FALSE;
+
+  if (done)
+    return;
+  done = TRUE;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* Criticals (g_return_if_fail) are bugs on fuzzed input: keep them fatal
+   * through G_DEBUG=fatal-criticals when run-fuzzers.sh asks for it, but
+   * don't spam the log with reader warnings. */
+  g_log_set_default_handler (null_log, NULL);
+  tf_core_init ();
+}
+
+static volatile guint touch_sink;
+
+static void
+touch_string (const char *s)
+{
+  if (s == NULL)
+    return;
+  for (const char *p = s; *p != '\0'; p++)
+    touch_sink += (guchar) *p;
+}
+
+void
+fuzz_touch_item (TfItem *item)
+{
+  touch_string (tf_item_get_path (item));
+  touch_string (tf_item_get_message_class (item));
+  touch_string (tf_item_get_ical_method (item));
+  touch_string (tf_item_get_subject (item));
+  touch_string (tf_item_get_from (item));
+  touch_string (tf_item_get_message_id (item));
+  touch_string (tf_item_get_uid (item));
+  touch_string (tf_item_get_meeting_key (item));
+  touch_string (tf_item_get_search_text (item));
+  touch_sink += tf_item_get_kind (item) + tf_item_get_format (item);
+  touch_sink += (guint) tf_item_get_sequence (item);
+  touch_sink += tf_item_get_is_update (item);
+  touch_sink += tf_item_get_n_problems (item);
+
+  for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
+    {
+      TfRecipient *r = tf_item_get_recipient (item, i);
+      g_autofree char *display = tf_recipient_dup_display (r);
+      const TfPatchSite *site = tf_recipient_get_patch_site (r);
+
+      touch_string (display);
+      touch_string (tf_recipient_get_address (r));
+      touch_string (tf_recipient_get_name (r));
+      touch_sink += tf_recipient_get_recipient_type (r);
+      touch_sink += (guint) tf_recipient_get_mapi_type (r);
+      touch_sink += (guint) tf_recipient_get_row (r);
+      if (site != NULL)
+        touch_sink += (guint) site->offset + site->n_spans;
+    }
+
+  for (guint i = 0; i < tf_item_get_n_findings (item); i++)
+    {
+      TfFinding *f = tf_item_get_finding (item, i);
+
+      touch_string (tf_finding_get_code_name (f));
+      touch_string (tf_finding_get_recipient (f));
+      touch_string (tf_finding_get_detail (f));
+      touch_sink += tf_finding_get_severity (f);
+    }
+
+  for (guint i = 0; i < tf_item_get_n_stamps (item); i++)
+    touch_sink += (guint) tf_item_get_stamp (item, i)->filetime;
+}
+
+void
+fuzz_touch_items (GPtrArray *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    fuzz_touch_item (g_ptr_array_index (items, i));
+}

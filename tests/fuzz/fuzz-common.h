@@ -1,0 +1,30 @@
+/* fuzz-common.h — shared set-up for the libFuzzer targets
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tf-core.h"
+
+G_BEGIN_DECLS
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* Quiet, deterministic process set-up shared by all targets: no log output
+ * (the readers warn on damaged input; that is expected here), core init. */
+void fuzz_init (void);
+
+/* Walks everything a reader left on @items so that every getter the views
+ * use runs on fuzzed data too (strings are touched byte by byte, so ASan
+ * sees reads past a missing NUL). */
+void fuzz_touch_items (GPtrArray *items);
+void fuzz_touch_item (TfItem *item);
+
+G_END_DECLS

@@ -1,0 +1,192 @@
+/* fuzz-repair.c — libFuzzer target: repair planner and writer
+ *
+ * Each input is written to a private folder (on /dev/shm when present) and
+ * read with tf_read_file(). The repair plan (fixed "now") is built from its
+ * items, executed as a dry run (patch and verify in memory), then for real
+ * (backup, journal, verified atomic replace), and finally undone; the file
+ * must then be byte for byte the input again.
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz-common.h"
+#include "tf-repair.h"
+
+/* 2026-01-01 00:00:00 UTC */
+#define FIXED_NOW G_GINT64_CONSTANT (1767225600)
+
+static char *work_dir;
+static char *queue_dir;
+static char *file_path;
+static char *backup_dir;
+static char *journal_path;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        {
+          remove_tree (child);
+          g_rmdir (child);
+        }
+      else
+        g_unlink (child);
+    }
+}
+
+static void
+cleanup (void)
+{
+  if (work_dir == NULL)
+    return;
+  remove_tree (work_dir);
+  g_rmdir (work_dir);
+}
+
+int
+LLVMFuzzerInitialize (int *argc,
+                      char ***argv)
+{
+  const char *base = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
+  g_autofree char *tmpl = g_build_filename (base, "trackfix-fuzz-repair-XXXXXX", NULL);
+
+  fuzz_init ();
+  work_dir = g_mkdtemp (g_steal_pointer (&tmpl));
+  g_assert_nonnull (work_dir);
+  queue_dir = g_build_filename (work_dir, "queue", NULL);
+  file_path = g_build_filename (queue_dir, "message.eml", NULL);
+  backup_dir = g_build_filename (work_dir, "backups", NULL);
+  journal_path = g_build_filename (work_dir, "journal.jsonl", NULL);
+  atexit (cleanup);
+  return 0;
+}
+
+static GPtrArray *
+read_items (void)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!tf_read_file (file_path, "queue/message.eml", TF_READ_NONE, items, NULL))
+    return NULL;
+  return g_steal_pointer (&items);
+}
+
+static void
+touch_plan (TfRepairPlan *plan)
+{
+  GListModel *changes = tf_repair_plan_get_changes (plan);
+
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) change = g_list_model_get_item (changes, i);
+      g_autofree char *description = tf_repair_change_dup_description (change);
+
+      g_assert_nonnull (description);
+      if (!tf_repair_change_get_repairable (change))
+        g_assert_nonnull (tf_repair_change_get_reason (change));
+    }
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t size)
+{
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) dry = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) undone = NULL;
+  g_autofree char *after = NULL;
+  gsize after_len = 0;
+  gboolean written = FALSE;
+  const char *run_id = NULL;
+
+  remove_tree (work_dir);
+  if (g_mkdir (queue_dir, 0700) != 0
+      || !g_file_set_contents (file_path, (const char *) data, (gssize) size, NULL))
+    abort ();
+
+  items = read_items ();
+  if (items == NULL)
+    return 0;
+  fuzz_touch_items (items);
+
+  plan = tf_repair_plan_new_at (items, NULL, FIXED_NOW);
+  touch_plan (plan);
+  if (tf_repair_plan_get_n_repairable (plan) == 0)
+    return 0;
+
+  dry = tf_repair_plan_execute (plan, backup_dir, journal_path, NULL, TRUE, NULL, NULL, NULL, NULL);
+  /* A dry run writes nothing. */
+  if (!g_file_get_contents (file_path, &after, &after_len, NULL) || after_len != size
+      || memcmp (after, data, size) != 0)
+    {
+      g_printerr ("dry run changed the file\n");
+      abort ();
+    }
+  g_clear_pointer (&after, g_free);
+
+  results = tf_repair_plan_execute (plan, backup_dir, journal_path, NULL, FALSE, NULL, NULL, NULL,
+                                    NULL);
+  if (results == NULL)
+    return 0;
+  for (guint i = 0; i < results->len; i++)
+    {
+      TfRepairResult *r = g_ptr_array_index (results, i);
+
+      if (tf_repair_result_get_status (r) == TF_REPAIR_STATUS_DONE)
+        {
+          written = TRUE;
+          run_id = tf_repair_result_get_run_id (r);
+        }
+      else if (tf_repair_result_get_status (r) != TF_REPAIR_STATUS_SKIPPED)
+        g_assert_nonnull (tf_repair_result_get_message (r));
+    }
+
+  if (!g_file_get_contents (file_path, &after, &after_len, NULL))
+    abort ();
+  if (!written)
+    {
+      if (after_len != size || memcmp (after, data, size) != 0)
+        {
+          g_printerr ("a repair that did not succeed changed the file\n");
+          abort ();
+        }
+      return 0;
+    }
+
+  /* Byte-minimal: TNEF / .msg repairs keep the length (iCalendar repairs
+   * insert a line, MIME parts are re-encoded, so only check the rest). */
+  g_clear_pointer (&after, g_free);
+
+  undone = tf_repair_undo (journal_path, 0, run_id, FALSE, NULL, NULL);
+  if (undone == NULL)
+    {
+      g_printerr ("undo of a successful repair failed\n");
+      abort ();
+    }
+  if (!g_file_get_contents (file_path, &after, &after_len, NULL) || after_len != size
+      || memcmp (after, data, size) != 0)
+    {
+      g_printerr ("undo did not restore the original bytes\n");
+      abort ();
+    }
+  return 0;
+}
