@@ -40,6 +40,7 @@
 
 #define MAX_CONTROL_SET 999
 #define MAX_SETUP_VALUES 4096
+#define MAX_DIGEST_NODES (4u * 1024 * 1024)
 #define MAX_BINARY_DISPLAY 64
 #define MAX_PE_RESOURCE_ENTRIES 4096
 
@@ -1046,12 +1047,97 @@ apply_change (hive_h *h,
     }
 }
 
+/* A SHA-256 over the whole tree (key names, value names, types and data,
+ * in hive order), leaving out ParametersSystem\InternetContent below
+ * @skip_parent, which is the only part a flag change may touch. Equal
+ * digests before and after show hivex changed nothing else; the walk also
+ * proves that every cell of the new hive can be read. */
+static char *
+digest_tree (hive_h *h,
+             hive_node_h skip_parent,
+             const char *path,
+             GError **error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (hive_node_h));
+  hive_node_h root = hivex_root (h);
+  guint n_nodes = 0;
+
+  g_array_append_val (stack, root);
+  while (stack->len > 0)
+    {
+      hive_node_h node = g_array_index (stack, hive_node_h, stack->len - 1);
+      g_autofree hive_node_h *children = NULL;
+      g_autofree hive_value_h *values = NULL;
+      g_autofree char *name = NULL;
+      guint32 n_children = 0;
+      guint i;
+
+      g_array_set_size (stack, stack->len - 1);
+      if (++n_nodes > MAX_DIGEST_NODES)
+        {
+          g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
+                       _ ("The hive “%s” has more than %u keys; refusing to change it"), path, MAX_DIGEST_NODES);
+          return NULL;
+        }
+      errno = 0;
+      name = hivex_node_name (h, node);
+      children = hivex_node_children (h, node);
+      values = hivex_node_values (h, node);
+      if (name == NULL || children == NULL || values == NULL)
+        {
+          set_hivex_error (error, path, "hivex_node_children", errno);
+          return NULL;
+        }
+      g_checksum_update (sum, (const guchar *) name, strlen (name) + 1);
+      for (i = 0; values[i] != 0; i++)
+        {
+          g_autofree char *key = hivex_value_key (h, values[i]);
+          g_autofree char *raw = NULL;
+          hive_type t = 0;
+          size_t len = 0;
+          guint8 head[12] = { 0 };
+
+          errno = 0;
+          raw = hivex_value_value (h, values[i], &t, &len);
+          if (key == NULL || raw == NULL)
+            {
+              set_hivex_error (error, path, "hivex_value_value", errno);
+              return NULL;
+            }
+          g_checksum_update (sum, (const guchar *) key, strlen (key) + 1);
+          memcpy (head, &t, 4);
+          memcpy (head + 4, &len, MIN (sizeof len, 8));
+          g_checksum_update (sum, head, sizeof head);
+          g_checksum_update (sum, (const guchar *) raw, len);
+        }
+      /* Children in reverse so they are visited in hive order */
+      for (i = 0; children[i] != 0; i++)
+        ;
+      while (i-- > 0)
+        {
+          if (node == skip_parent)
+            {
+              g_autofree char *child_name = hivex_node_name (h, children[i]);
+
+              if (child_name != NULL && g_ascii_strcasecmp (child_name, "InternetContent") == 0)
+                continue;
+            }
+          g_array_append_val (stack, children[i]);
+          n_children++;
+        }
+      g_checksum_update (sum, (const guchar *) &n_children, sizeof n_children);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
 typedef struct
 {
   TfFlagAction action;
   char *control_set;
   guint32 current;
   GPtrArray *kept; /* disable: the other values of the key, unchanged */
+  char *digest;    /* digest_tree() of the original */
 } VerifyData;
 
 /* Re-opens the written hive and checks the flag is as requested, in the
@@ -1082,6 +1168,18 @@ verify_written_hive (const char *path,
                    _ ("Verification of the written hive failed: its header or control set is not as expected"));
       return FALSE;
     }
+  {
+    g_autofree char *digest = digest_tree (h, nodes.keys[N_REQUIRED_KEYS - 1], path, error);
+
+    if (digest == NULL)
+      return FALSE;
+    if (g_strcmp0 (digest, vd->digest) != 0)
+      {
+        g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                     _ ("Verification of the written hive failed: keys or values outside the flag's key changed"));
+        return FALSE;
+      }
+  }
   if (vd->action == TF_FLAG_ENABLE && status->flag_state != TF_FLAG_STATE_ONE)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
@@ -1172,6 +1270,7 @@ tf_flag_run (const char *path,
   g_autofree char *default_backup_dir = NULL;
   g_autofree char *default_journal = NULL;
   g_autofree char *abs_path = NULL;
+  g_autofree char *digest = NULL;
   char *scratch = NULL;
   gsize len = 0;
   gchar *contents = NULL;
@@ -1253,6 +1352,9 @@ tf_flag_run (const char *path,
       goto out;
     }
 
+  digest = digest_tree (h, nodes.keys[N_REQUIRED_KEYS - 1], abs_path, error);
+  if (digest == NULL)
+    goto out;
   if (!apply_change (h, scratch_in, &nodes, action, &kept, error))
     goto out;
   errno = 0;
@@ -1298,6 +1400,7 @@ tf_flag_run (const char *path,
   vd.control_set = status->control_set;
   vd.current = status->current;
   vd.kept = kept;
+  vd.digest = digest;
   if (!tf_safe_replace (abs_path, &stamp, written, verify_written_hive, &vd, error))
     goto out;
   result->written = TRUE;
