@@ -573,6 +573,126 @@ test_corpus_facts (void)
   g_clear_object (&item);
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* python3-icalendar's view of each file: the METHOD and the ATTENDEE /
+ * ORGANIZER addresses of the calendar we pick (the first one that
+ * schedules something), "ERROR …" when it cannot parse the file. */
+static const char python_icalendar[] = "import sys\n"
+                                       "try:\n"
+                                       "    import icalendar\n"
+                                       "except ImportError:\n"
+                                       "    sys.exit(77)\n"
+                                       "SCHED = ('VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY')\n"
+                                       "for path in sys.argv[1:]:\n"
+                                       "    try:\n"
+                                       "        with open(path, 'rb') as f:\n"
+                                       "            cals = icalendar.Calendar.from_ical(f.read(), multiple=True)\n"
+                                       "        cal = next((c for c in cals if any(s.name in SCHED for s in c.subcomponents)), cals[0])\n"
+                                       "        addrs = set()\n"
+                                       "        for comp in cal.subcomponents:\n"
+                                       "            if comp.name not in SCHED:\n"
+                                       "                continue\n"
+                                       "            for key in ('ATTENDEE', 'ORGANIZER'):\n"
+                                       "                v = comp.get(key)\n"
+                                       "                for a in (v if isinstance(v, list) else [v] if v is not None else []):\n"
+                                       "                    s = str(a)\n"
+                                       "                    while s.lower().startswith('mailto:'):\n"
+                                       "                        s = s[7:]\n"
+                                       "                    s = s.strip().lower()\n"
+                                       "                    if s:\n"
+                                       "                        addrs.add(s)\n"
+                                       "        print(str(cal.get('METHOD', '')).upper() + '|' + ' '.join(sorted(addrs)))\n"
+                                       "    except Exception as e:\n"
+                                       "        print('ERROR ' + type(e).__name__)\n";
+
+static void
+test_corpus_python_icalendar (void)
+{
+  const char *dir_path = g_getenv ("TRACKFIX_CORPUS_DIR");
+  g_autofree char *python = NULL;
+  g_autofree char *ics_dir = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  int status = 0;
+  guint n_compared = 0;
+
+  if (dir_path == NULL || !g_file_test (dir_path, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  /* Debian's python3-icalendar lives with /usr/bin/python3 */
+  python = g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) ? g_strdup ("/usr/bin/python3")
+                                                                       : g_find_program_in_path ("python3");
+  if (python == NULL)
+    {
+      g_test_skip ("python3 not installed");
+      return;
+    }
+
+  g_ptr_array_add (argv, g_strdup (python));
+  g_ptr_array_add (argv, g_strdup ("-c"));
+  g_ptr_array_add (argv, g_strdup (python_icalendar));
+  ics_dir = g_build_filename (dir_path, "ics", NULL);
+  dir = g_dir_open (ics_dir, 0, NULL);
+  g_assert_nonnull (dir);
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+    g_ptr_array_add (argv, g_build_filename (ics_dir, name, NULL));
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  if (g_spawn_check_wait_status (status, NULL) == FALSE)
+    {
+      g_test_skip ("python3-icalendar not installed");
+      return;
+    }
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 3; i + 1 < argv->len; i++)
+    {
+      const char *path = g_ptr_array_index (argv, i);
+      const char *expected = lines[i - 3];
+      g_autofree char *text = NULL;
+      g_autoptr (TfItem) item = NULL;
+      g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GString) ours = g_string_new (NULL);
+      gsize len = 0;
+      gboolean ok;
+
+      g_assert_nonnull (expected);
+      if (g_str_has_prefix (expected, "ERROR"))
+        continue;
+
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      item = read_text (text, len, TF_READ_NONE, &ok);
+      g_assert_true (ok);
+
+      for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
+        g_ptr_array_add (addresses, g_ascii_strdown (tf_recipient_get_address (tf_item_get_recipient (item, r)), -1));
+      g_ptr_array_sort (addresses, compare_strings);
+      g_string_append_printf (ours, "%s|", tf_item_get_ical_method (item) ? tf_item_get_ical_method (item) : "");
+      for (guint r = 0; r < addresses->len; r++)
+        g_string_append_printf (ours, "%s%s", r > 0 ? " " : "", (char *) g_ptr_array_index (addresses, r));
+
+      g_test_message ("%s", path);
+      g_assert_cmpstr (ours->str, ==, expected);
+      n_compared++;
+    }
+
+  g_assert_cmpuint (n_compared, >=, 20);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -592,6 +712,7 @@ main (int argc,
   g_test_add_func ("/ical/threads", test_threads);
   g_test_add_func ("/ical/corpus/all", test_corpus_all);
   g_test_add_func ("/ical/corpus/facts", test_corpus_facts);
+  g_test_add_func ("/ical/corpus/python-icalendar", test_corpus_python_icalendar);
 
   return g_test_run ();
 }
