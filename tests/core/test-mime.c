@@ -399,6 +399,7 @@ test_cut_off (void)
   /* cut inside the base64 TNEF attachment */
   g_autoptr (GBytes) cut = g_bytes_new_from_bytes (eml, 0, g_bytes_get_size (eml) - 200);
   g_autoptr (TfItem) item = NULL;
+  gboolean truncated = FALSE;
   gboolean ok;
 
   item = read_mime (cut, &ok);
@@ -406,6 +407,10 @@ test_cut_off (void)
   g_assert_cmpstr (tf_item_get_subject (item), ==, "Cut off");
   /* our truncation finding, plus whatever the TNEF reader says */
   g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), >=, 1);
+  for (guint i = 0; i < tf_item_get_n_findings (item); i++)
+    if (strstr (tf_finding_get_detail (tf_item_get_finding (item, i)), "truncated") != NULL)
+      truncated = TRUE;
+  g_assert_true (truncated);
 }
 
 static void
