@@ -15,7 +15,7 @@
 #include "tf-application.h"
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_autoptr (TfApplication) app = NULL;
@@ -31,7 +31,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_set_application_name (_("Trackfix"));
+  g_set_application_name (_ ("Trackfix"));
 
   app = tf_application_new ();
 

@@ -41,9 +41,9 @@ tf_application_activate (GApplication *app)
 
 static void
 tf_application_open (GApplication *app,
-                     GFile       **files,
-                     int           n_files,
-                     const char   *hint)
+                     GFile **files,
+                     int n_files,
+                     const char *hint)
 {
   TfWindow *window = get_window (TF_APPLICATION (app));
 
@@ -64,35 +64,35 @@ tf_application_startup (GApplication *app)
 
 static void
 about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
+              GVariant *parameter,
+              gpointer user_data)
 {
   TfApplication *self = user_data;
   static const char *developers[] = { "The Trackfix authors", NULL };
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   adw_show_about_window (window,
-                         "application-name", _("Trackfix"),
+                         "application-name", _ ("Trackfix"),
                          "application-icon", APP_ID,
-                         "developer-name", _("The Trackfix authors"),
+                         "developer-name", _ ("The Trackfix authors"),
                          "version", PACKAGE_VERSION,
                          "website", PACKAGE_WEBSITE,
                          "issue-url", PACKAGE_WEBSITE "/issues",
-                         "comments", _("Finds meeting updates that Exchange 2003 cannot convert because an "
-                                       "attendee's track-status time is 1601-01-01 (KB 938650), and explains "
-                                       "which attendees are affected and why."),
+                         "comments", _ ("Finds meeting updates that Exchange 2003 cannot convert because an "
+                                        "attendee's track-status time is 1601-01-01 (KB 938650), and explains "
+                                        "which attendees are affected and why."),
                          "developers", developers,
                          "copyright", "© 2026 The Trackfix authors",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          /* Translators: Replace "translator-credits" with your names, one name per line */
-                         "translator-credits", _("translator-credits"),
+                         "translator-credits", _ ("translator-credits"),
                          NULL);
 }
 
 static void
 quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+             GVariant *parameter,
+             gpointer user_data)
 {
   TfApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));

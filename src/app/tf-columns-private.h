@@ -17,9 +17,9 @@ typedef char *(*TfCellTextFunc) (gpointer item,
 
 /* Optional decoration: returns an icon name (or NULL for none) and may set
  * a tooltip (transfer full) and CSS class for the cell. */
-typedef const char *(*TfCellIconFunc) (gpointer     item,
-                                       gpointer     user_data,
-                                       char       **tooltip,
+typedef const char *(*TfCellIconFunc) (gpointer item,
+                                       gpointer user_data,
+                                       char **tooltip,
                                        const char **css_class);
 
 /*
@@ -29,20 +29,20 @@ typedef const char *(*TfCellIconFunc) (gpointer     item,
  *
  * @sorter: (transfer full) (nullable)
  */
-GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView  *view,
-                                                     const char     *id,
-                                                     const char     *title,
-                                                     TfCellTextFunc  text_func,
-                                                     TfCellTextFunc  tooltip_func,
-                                                     TfCellIconFunc  icon_func,
-                                                     GtkSorter      *sorter,
-                                                     gboolean        expand,
-                                                     int             min_chars,
-                                                     gpointer        user_data);
+GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
+                                                     const char *id,
+                                                     const char *title,
+                                                     TfCellTextFunc text_func,
+                                                     TfCellTextFunc tooltip_func,
+                                                     TfCellIconFunc icon_func,
+                                                     GtkSorter *sorter,
+                                                     gboolean expand,
+                                                     int min_chars,
+                                                     gpointer user_data);
 
 /* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
-GtkSorter *tf_string_sorter_new  (GCallback getter);
-GtkSorter *tf_numeric_sorter_new (GType     type,
+GtkSorter *tf_string_sorter_new (GCallback getter);
+GtkSorter *tf_numeric_sorter_new (GType type,
                                   GCallback getter);
 
 G_END_DECLS

@@ -16,14 +16,14 @@ typedef struct
   TfCellTextFunc text_func;
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
-  int            min_chars;
-  gpointer       user_data;
+  int min_chars;
+  gpointer user_data;
 } ColumnFuncs;
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
-          GtkListItem              *list_item,
-          ColumnFuncs              *funcs)
+          GtkListItem *list_item,
+          ColumnFuncs *funcs)
 {
   GtkWidget *box;
   GtkWidget *label;
@@ -49,8 +49,8 @@ setup_cb (GtkSignalListItemFactory *factory,
 
 static void
 bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *list_item,
-         ColumnFuncs              *funcs)
+         GtkListItem *list_item,
+         ColumnFuncs *funcs)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
   gpointer item = gtk_list_item_get_item (list_item);
@@ -69,8 +69,8 @@ bind_cb (GtkSignalListItemFactory *factory,
       gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
       gtk_widget_set_visible (image, icon_name != NULL);
       gtk_widget_set_tooltip_text (image, icon_tooltip);
-      gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]) { css_class, NULL }
-                                                           : (const char *[]) { NULL });
+      gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]){ css_class, NULL }
+                                                           : (const char *[]){ NULL });
       if (icon_tooltip != NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, icon_tooltip,
@@ -87,8 +87,8 @@ bind_cb (GtkSignalListItemFactory *factory,
 
 static void
 unbind_cb (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           ColumnFuncs              *funcs)
+           GtkListItem *list_item,
+           ColumnFuncs *funcs)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
   GtkWidget *label = funcs->icon_func != NULL ? gtk_widget_get_last_child (child) : child;
@@ -97,16 +97,16 @@ unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 GtkColumnViewColumn *
-tf_column_view_add_text_column (GtkColumnView  *view,
-                                const char     *id,
-                                const char     *title,
-                                TfCellTextFunc  text_func,
-                                TfCellTextFunc  tooltip_func,
-                                TfCellIconFunc  icon_func,
-                                GtkSorter      *sorter,
-                                gboolean        expand,
-                                int             min_chars,
-                                gpointer        user_data)
+tf_column_view_add_text_column (GtkColumnView *view,
+                                const char *id,
+                                const char *title,
+                                TfCellTextFunc text_func,
+                                TfCellTextFunc tooltip_func,
+                                TfCellIconFunc icon_func,
+                                GtkSorter *sorter,
+                                gboolean expand,
+                                int min_chars,
+                                gpointer user_data)
 {
   g_autoptr (GtkListItemFactory) factory = NULL;
   g_autoptr (GtkColumnViewColumn) column = NULL;
@@ -156,7 +156,7 @@ tf_string_sorter_new (GCallback getter)
 }
 
 GtkSorter *
-tf_numeric_sorter_new (GType     type,
+tf_numeric_sorter_new (GType type,
                        GCallback getter)
 {
   GtkExpression *expression;

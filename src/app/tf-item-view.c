@@ -19,31 +19,31 @@
 
 struct _TfItemView
 {
-  GtkWidget       parent_instance;
+  GtkWidget parent_instance;
 
   /* Template Widgets */
-  GtkBox         *action_box;
-  GtkLabel       *file_label;
-  GtkListBox     *findings_list;
-  GtkLabel       *findings_heading;
-  GtkLabel       *format_label;
-  GtkLabel       *from_label;
-  GtkLabel       *kind_label;
-  GtkTextView    *raw_text_view;
-  GtkSpinner     *raw_spinner;
+  GtkBox *action_box;
+  GtkLabel *file_label;
+  GtkListBox *findings_list;
+  GtkLabel *findings_heading;
+  GtkLabel *format_label;
+  GtkLabel *from_label;
+  GtkLabel *kind_label;
+  GtkTextView *raw_text_view;
+  GtkSpinner *raw_spinner;
   GtkScrolledWindow *recipients_scroller;
-  GtkColumnView  *recipients_view;
-  GtkLabel       *sent_label;
-  AdwViewStack   *stack;
-  GtkLabel       *subject_label;
-  GtkLabel       *uid_label;
+  GtkColumnView *recipients_view;
+  GtkLabel *sent_label;
+  AdwViewStack *stack;
+  GtkLabel *subject_label;
+  GtkLabel *uid_label;
 
   /* Owned References */
-  TfItem         *item;
-  GCancellable   *raw_cancellable;
+  TfItem *item;
+  GCancellable *raw_cancellable;
 
-  guint           local_time : 1;
-  guint           raw_loaded : 1;
+  guint local_time : 1;
+  guint raw_loaded : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TfItemView, tf_item_view, GTK_TYPE_WIDGET)
@@ -91,12 +91,12 @@ recipient_response_text (gpointer item,
 
   if (tf_recipient_get_dsn_status (recipient) != NULL)
     /* Translators: a bounce (NDR) for this recipient; %s is the DSN status, e.g. 4.4.7 */
-    return g_strdup_printf (_("Not delivered (%s)"), tf_recipient_get_dsn_status (recipient));
+    return g_strdup_printf (_ ("Not delivered (%s)"), tf_recipient_get_dsn_status (recipient));
   if (label != NULL)
     return g_strdup (label);
   if (status != TF_TRACK_STATUS_ABSENT)
     /* Translators: an unknown response status value */
-    return g_strdup_printf (_("Unknown (%d)"), status);
+    return g_strdup_printf (_ ("Unknown (%d)"), status);
   if (tf_recipient_get_partstat (recipient) != NULL)
     return g_strdup (tf_recipient_get_partstat (recipient));
 
@@ -104,7 +104,7 @@ recipient_response_text (gpointer item,
 }
 
 char *
-tf_item_view_dup_track_time_text (TfItemView  *self,
+tf_item_view_dup_track_time_text (TfItemView *self,
                                   TfRecipient *recipient)
 {
   g_autofree char *time = NULL;
@@ -146,13 +146,13 @@ recipient_time_tooltip (gpointer item,
 
   hex = tf_filetime_format_hex (tf_recipient_get_track_time (recipient));
   /* Translators: tooltip; %s is a raw FILETIME like 0x0000000000000000 */
-  return g_strdup_printf (_("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
+  return g_strdup_printf (_ ("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
 }
 
 static const char *
-recipient_time_icon (gpointer     item,
-                     gpointer     user_data,
-                     char       **tooltip,
+recipient_time_icon (gpointer item,
+                     gpointer user_data,
+                     char **tooltip,
                      const char **css_class)
 {
   TfItemView *self = user_data;
@@ -234,9 +234,9 @@ create_finding_row_cb (gpointer item,
 /* Raw page ---------------------------------------------------------------- */
 
 static void
-describe_raw_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
+describe_raw_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
                      GCancellable *cancellable)
 {
   g_autoptr (GError) error = NULL;
@@ -249,9 +249,9 @@ describe_raw_thread (GTask        *task,
 }
 
 static void
-describe_raw_cb (GObject      *object,
+describe_raw_cb (GObject *object,
                  GAsyncResult *result,
-                 gpointer      user_data)
+                 gpointer user_data)
 {
   TfItemView *self = TF_ITEM_VIEW (object);
   g_autoptr (GError) error = NULL;
@@ -268,7 +268,7 @@ describe_raw_cb (GObject      *object,
   if (text == NULL)
     {
       /* Translators: %s is an error message */
-      g_autofree char *message = g_strdup_printf (_("Cannot read the file again: %s"), error->message);
+      g_autofree char *message = g_strdup_printf (_ ("Cannot read the file again: %s"), error->message);
       gtk_text_buffer_set_text (buffer, message, -1);
     }
   else
@@ -311,7 +311,7 @@ on_stack_visible_child_cb (TfItemView *self,
 /* Filling ----------------------------------------------------------------- */
 
 static void
-set_label (GtkLabel   *label,
+set_label (GtkLabel *label,
            const char *text)
 {
   gtk_label_set_text (label, text != NULL && *text != '\0' ? text : "—");
@@ -354,7 +354,7 @@ update (TfItemView *self)
 
   set_label (self->subject_label, tf_item_get_subject (item));
   if (tf_item_get_subject (item) == NULL || *tf_item_get_subject (item) == '\0')
-    gtk_label_set_text (self->subject_label, _("(no subject)"));
+    gtk_label_set_text (self->subject_label, _ ("(no subject)"));
   set_label (self->from_label, tf_item_get_from (item));
   set_label (self->kind_label, tf_labels_item_kind (item));
   set_label (self->format_label, tf_format_get_label (tf_item_get_format (item)));
@@ -369,7 +369,7 @@ update (TfItemView *self)
 
   n_findings = tf_item_get_n_findings (item);
   if (n_findings == 0)
-    heading = g_strdup (_("No findings"));
+    heading = g_strdup (_ ("No findings"));
   else
     /* Translators: heading above the list of findings */
     heading = g_strdup_printf (ngettext ("%u Finding", "%u Findings", n_findings), n_findings);
@@ -388,16 +388,16 @@ setup_columns (TfItemView *self)
 {
   GtkColumnView *view = self->recipients_view;
 
-  tf_column_view_add_text_column (view, "recipient", _("Recipient"),
+  tf_column_view_add_text_column (view, "recipient", _ ("Recipient"),
                                   recipient_text, recipient_text, NULL, NULL, TRUE, 20, self);
-  tf_column_view_add_text_column (view, "type", _("Role"),
+  tf_column_view_add_text_column (view, "type", _ ("Role"),
                                   recipient_role_text, NULL, NULL, NULL, FALSE, 8, self);
-  tf_column_view_add_text_column (view, "response", _("Response"),
+  tf_column_view_add_text_column (view, "response", _ ("Response"),
                                   recipient_response_text, NULL, NULL, NULL, FALSE, 10, self);
-  tf_column_view_add_text_column (view, "track-time", _("Track-Status Time"),
+  tf_column_view_add_text_column (view, "track-time", _ ("Track-Status Time"),
                                   recipient_time_text, recipient_time_tooltip,
                                   recipient_time_icon, NULL, TRUE, 24, self);
-  tf_column_view_add_text_column (view, "source", _("Source"),
+  tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 8, self);
 }
 
@@ -422,9 +422,9 @@ tf_item_view_dispose (GObject *object)
 }
 
 static void
-tf_item_view_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
+tf_item_view_get_property (GObject *object,
+                           guint prop_id,
+                           GValue *value,
                            GParamSpec *pspec)
 {
   TfItemView *self = TF_ITEM_VIEW (object);
@@ -443,10 +443,10 @@ tf_item_view_get_property (GObject    *object,
 }
 
 static void
-tf_item_view_set_property (GObject      *object,
-                           guint         prop_id,
+tf_item_view_set_property (GObject *object,
+                           guint prop_id,
                            const GValue *value,
-                           GParamSpec   *pspec)
+                           GParamSpec *pspec)
 {
   TfItemView *self = TF_ITEM_VIEW (object);
 
@@ -473,12 +473,10 @@ tf_item_view_class_init (TfItemViewClass *klass)
   object_class->get_property = tf_item_view_get_property;
   object_class->set_property = tf_item_view_set_property;
 
-  properties[PROP_ITEM] =
-    g_param_spec_object ("item", NULL, NULL, TF_TYPE_ITEM,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOCAL_TIME] =
-    g_param_spec_boolean ("local-time", NULL, NULL, FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ITEM] = g_param_spec_object ("item", NULL, NULL, TF_TYPE_ITEM,
+                                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOCAL_TIME] = g_param_spec_boolean ("local-time", NULL, NULL, FALSE,
+                                                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/tf-item-view.ui");
@@ -525,7 +523,7 @@ tf_item_view_get_item (TfItemView *self)
 
 void
 tf_item_view_set_item (TfItemView *self,
-                       TfItem     *item)
+                       TfItem *item)
 {
   g_return_if_fail (TF_IS_ITEM_VIEW (self));
   g_return_if_fail (!item || TF_IS_ITEM (item));
@@ -546,7 +544,7 @@ tf_item_view_get_local_time (TfItemView *self)
 
 void
 tf_item_view_set_local_time (TfItemView *self,
-                             gboolean    local_time)
+                             gboolean local_time)
 {
   g_return_if_fail (TF_IS_ITEM_VIEW (self));
 

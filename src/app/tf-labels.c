@@ -19,7 +19,7 @@ tf_labels_item_kind (TfItem *item)
 {
   if (tf_item_get_kind (item) == TF_KIND_REQUEST && tf_item_get_is_update (item))
     /* Translators: item kind: a meeting request that updates an earlier one */
-    return C_("kind", "Update");
+    return C_ ("kind", "Update");
 
   return tf_kind_get_label (tf_item_get_kind (item));
 }
@@ -39,19 +39,19 @@ tf_labels_finding_reason (TfFindingCode code)
   switch (code)
     {
     case TF_FINDING_TRACK_TIME_1601:
-      return _("Exchange 2003 cannot convert this update (KB 938650)");
+      return _ ("Exchange 2003 cannot convert this update (KB 938650)");
     case TF_FINDING_TRACK_TIME_PRE_1900:
-      return _("Exchange 2003 may fail to convert this update (KB 938650)");
+      return _ ("Exchange 2003 may fail to convert this update (KB 938650)");
     case TF_FINDING_TRACK_TIME_MISSING:
-      return _("Response recorded without a time");
+      return _ ("Response recorded without a time");
     case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
-      return _("Time lies after the year 9999");
+      return _ ("Time lies after the year 9999");
     case TF_FINDING_CRITICAL_CHANGE_1601:
-      return _("Critical-change time is 1601 (KB 938650)");
+      return _ ("Critical-change time is 1601 (KB 938650)");
     case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
-      return _("Reply lacks the critical-change time");
+      return _ ("Reply lacks the critical-change time");
     case TF_FINDING_NDR_EXPIRED_4_4_7:
-      return _("Delivery expired in the retry queue (4.4.7)");
+      return _ ("Delivery expired in the retry queue (4.4.7)");
     case TF_FINDING_TNEF_CHECKSUM:
     case TF_FINDING_PARSE_ERROR:
     case TF_N_FINDING_CODES:
@@ -90,18 +90,17 @@ tf_labels_severity_class (TfSeverity severity)
 }
 
 char *
-tf_labels_format_unix (gint64   unix_seconds,
+tf_labels_format_unix (gint64 unix_seconds,
                        gboolean local)
 {
-  if (unix_seconds == G_MININT64 || unix_seconds == G_MAXINT64 ||
-      unix_seconds < -TF_FILETIME_UNIX_OFFSET_SEC)
+  if (unix_seconds == G_MININT64 || unix_seconds == G_MAXINT64 || unix_seconds < -TF_FILETIME_UNIX_OFFSET_SEC)
     return g_strdup ("—");
 
   return tf_filetime_format_display (tf_filetime_from_unix (unix_seconds), local);
 }
 
 TfFinding *
-tf_labels_worst_finding_for (TfItem     *item,
+tf_labels_worst_finding_for (TfItem *item,
                              const char *address)
 {
   g_autoptr (GPtrArray) findings = NULL;

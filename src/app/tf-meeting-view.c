@@ -18,21 +18,21 @@
 
 struct _TfMeetingView
 {
-  GtkWidget      parent_instance;
+  GtkWidget parent_instance;
 
   /* Template Widgets */
   GtkScrolledWindow *attendees_scroller;
   GtkColumnView *attendees_view;
-  GtkLabel      *counts_label;
-  GtkLabel      *key_label;
-  GtkLabel      *organizer_label;
-  GtkLabel      *subject_label;
+  GtkLabel *counts_label;
+  GtkLabel *key_label;
+  GtkLabel *organizer_label;
+  GtkLabel *subject_label;
 
   /* Owned References */
-  TfMeeting     *meeting;
-  GListModel    *attendees;
+  TfMeeting *meeting;
+  GListModel *attendees;
 
-  guint          local_time : 1;
+  guint local_time : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TfMeetingView, tf_meeting_view, GTK_TYPE_WIDGET)
@@ -66,7 +66,7 @@ reply_time_text (gpointer item,
   TfMeetingView *self = user_data;
 
   if (!tf_meeting_attendee_get_has_reply (item))
-    return g_strdup (_("No reply"));
+    return g_strdup (_ ("No reply"));
 
   return tf_labels_format_unix (tf_meeting_attendee_get_reply_time (item), self->local_time);
 }
@@ -78,17 +78,16 @@ critical_change_text (gpointer item,
   if (!tf_meeting_attendee_get_has_reply (item))
     return g_strdup ("—");
 
-  return g_strdup (tf_meeting_attendee_get_reply_has_critical_change (item) ? _("Yes") : _("No"));
+  return g_strdup (tf_meeting_attendee_get_reply_has_critical_change (item) ? _ ("Yes") : _ ("No"));
 }
 
 static const char *
-critical_change_icon (gpointer     item,
-                      gpointer     user_data,
-                      char       **tooltip,
+critical_change_icon (gpointer item,
+                      gpointer user_data,
+                      char **tooltip,
                       const char **css_class)
 {
-  if (!tf_meeting_attendee_get_has_reply (item) ||
-      tf_meeting_attendee_get_reply_has_critical_change (item))
+  if (!tf_meeting_attendee_get_has_reply (item) || tf_meeting_attendee_get_reply_has_critical_change (item))
     return NULL;
 
   *tooltip = g_strdup (tf_labels_finding_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
@@ -131,9 +130,9 @@ track_time_tooltip (gpointer item,
 }
 
 static const char *
-track_time_icon (gpointer     item,
-                 gpointer     user_data,
-                 char       **tooltip,
+track_time_icon (gpointer item,
+                 gpointer user_data,
+                 char **tooltip,
                  const char **css_class)
 {
   TfTimeClass klass;
@@ -161,15 +160,15 @@ ndr_text (gpointer item,
 }
 
 static const char *
-ndr_icon (gpointer     item,
-          gpointer     user_data,
-          char       **tooltip,
+ndr_icon (gpointer item,
+          gpointer user_data,
+          char **tooltip,
           const char **css_class)
 {
   if (tf_meeting_attendee_get_ndr_status (item) == NULL)
     return NULL;
 
-  *tooltip = g_strdup (_("A delivery status notification reports this attendee"));
+  *tooltip = g_strdup (_ ("A delivery status notification reports this attendee"));
   *css_class = "warning";
 
   return "mail-mark-junk-symbolic";
@@ -194,7 +193,7 @@ update (TfMeetingView *self)
     }
 
   subject = tf_meeting_get_subject (self->meeting);
-  gtk_label_set_text (self->subject_label, subject != NULL && *subject != '\0' ? subject : _("(no subject)"));
+  gtk_label_set_text (self->subject_label, subject != NULL && *subject != '\0' ? subject : _ ("(no subject)"));
   gtk_label_set_text (self->organizer_label, tf_meeting_get_organizer (self->meeting) ?: "—");
   gtk_label_set_text (self->key_label, tf_meeting_get_key (self->meeting));
 
@@ -205,7 +204,7 @@ update (TfMeetingView *self)
   stuck = g_strdup_printf (ngettext ("%u stuck update", "%u stuck updates", tf_meeting_get_n_stuck (self->meeting)),
                            tf_meeting_get_n_stuck (self->meeting));
   /* Translators: "3 copies · 2 replies · 1 stuck update" */
-  counts = g_strdup_printf (_("%s · %s · %s"), copies, replies, stuck);
+  counts = g_strdup_printf (_ ("%s · %s · %s"), copies, replies, stuck);
   gtk_label_set_text (self->counts_label, counts);
 
   self->attendees = tf_meeting_dup_attendees (self->meeting);
@@ -261,20 +260,20 @@ tf_meeting_view_init (TfMeetingView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   view = self->attendees_view;
-  tf_column_view_add_text_column (view, "attendee", _("Attendee"),
+  tf_column_view_add_text_column (view, "attendee", _ ("Attendee"),
                                   attendee_text, attendee_text, NULL, NULL, TRUE, 20, self);
-  tf_column_view_add_text_column (view, "response", _("Latest Response"),
+  tf_column_view_add_text_column (view, "response", _ ("Latest Response"),
                                   response_text, NULL, NULL, NULL, FALSE, 10, self);
-  tf_column_view_add_text_column (view, "reply-time", _("Reply Time"),
+  tf_column_view_add_text_column (view, "reply-time", _ ("Reply Time"),
                                   reply_time_text, NULL, NULL, NULL, FALSE, 19, self);
   /* Translators: column: did the reply carry X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
-  tf_column_view_add_text_column (view, "critical-change", _("Critical Change"),
+  tf_column_view_add_text_column (view, "critical-change", _ ("Critical Change"),
                                   critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
-  tf_column_view_add_text_column (view, "track-time", _("Organizer Track-Status Time"),
+  tf_column_view_add_text_column (view, "track-time", _ ("Organizer Track-Status Time"),
                                   track_time_text, track_time_tooltip, track_time_icon,
                                   NULL, TRUE, 24, self);
   /* Translators: column: non-delivery report status for the attendee */
-  tf_column_view_add_text_column (view, "ndr", _("NDR"),
+  tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);
 }
 
@@ -287,7 +286,7 @@ tf_meeting_view_get_meeting (TfMeetingView *self)
 
 void
 tf_meeting_view_set_meeting (TfMeetingView *self,
-                             TfMeeting     *meeting)
+                             TfMeeting *meeting)
 {
   g_return_if_fail (TF_IS_MEETING_VIEW (self));
   g_return_if_fail (!meeting || TF_IS_MEETING (meeting));
@@ -298,7 +297,7 @@ tf_meeting_view_set_meeting (TfMeetingView *self,
 
 void
 tf_meeting_view_set_local_time (TfMeetingView *self,
-                                gboolean       local_time)
+                                gboolean local_time)
 {
   g_return_if_fail (TF_IS_MEETING_VIEW (self));
 

@@ -17,12 +17,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TfMeetingView, tf_meeting_view, TF, MEETING_VIEW, GtkWidget)
 
-TfMeeting     *tf_meeting_view_get_meeting        (TfMeetingView *self);
-void           tf_meeting_view_set_meeting        (TfMeetingView *self,
-                                                   TfMeeting     *meeting);
-void           tf_meeting_view_set_local_time     (TfMeetingView *self,
-                                                   gboolean       local_time);
+TfMeeting *tf_meeting_view_get_meeting (TfMeetingView *self);
+void tf_meeting_view_set_meeting (TfMeetingView *self,
+                                  TfMeeting *meeting);
+void tf_meeting_view_set_local_time (TfMeetingView *self,
+                                     gboolean local_time);
 /* (element-type TfMeetingAttendee): what the table shows */
-GListModel    *tf_meeting_view_get_attendees      (TfMeetingView *self);
+GListModel *tf_meeting_view_get_attendees (TfMeetingView *self);
 
 G_END_DECLS

@@ -20,28 +20,28 @@
 
 struct _TfScanSource
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
   /* Owned References */
-  GFile        *file;
-  char         *title;
-  char         *subtitle;
-  GListStore   *items;
-  TfScanner    *scanner;
+  GFile *file;
+  char *title;
+  char *subtitle;
+  GListStore *items;
+  TfScanner *scanner;
   GCancellable *cancellable;
   GFileMonitor *monitor;
-  GPtrArray    *pending;     /* rescan: items collected until finished */
-  GError       *error;
+  GPtrArray *pending; /* rescan: items collected until finished */
+  GError *error;
 
-  guint         rescan_source;
-  guint         n_items;
-  guint         n_problems;
-  guint64       total_size;
-  gint64        oldest;
-  guint         n_files_done;
-  guint         n_files_total;
-  guint         scanning : 1;
-  guint         replacing : 1;
+  guint rescan_source;
+  guint n_items;
+  guint n_problems;
+  guint64 total_size;
+  gint64 oldest;
+  guint n_files_done;
+  guint n_files_total;
+  guint scanning : 1;
+  guint replacing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
@@ -71,7 +71,7 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  TfScanSource *self;  /* weak: cleared when the source goes away */
+  TfScanSource *self; /* weak: cleared when the source goes away */
   GCancellable *cancellable;
 } ScanData;
 
@@ -96,8 +96,8 @@ reset_counts (TfScanSource *self)
 
 static void
 count_items (TfScanSource *self,
-             gpointer     *items,
-             guint         n)
+             gpointer *items,
+             guint n)
 {
   for (guint i = 0; i < n; i++)
     {
@@ -115,7 +115,7 @@ count_items (TfScanSource *self,
 
 static void
 set_scanning (TfScanSource *self,
-              gboolean      scanning)
+              gboolean scanning)
 {
   if (self->scanning != !!scanning)
     {
@@ -137,9 +137,9 @@ notify_counts (TfScanSource *self)
 
 static void
 scan_items_cb (GPtrArray *items,
-               guint      n_files_done,
-               guint      n_files_total,
-               gpointer   user_data)
+               guint n_files_done,
+               guint n_files_total,
+               gpointer user_data)
 {
   ScanData *scan = user_data;
   TfScanSource *self = scan->self;
@@ -167,9 +167,9 @@ scan_items_cb (GPtrArray *items,
 }
 
 static void
-scan_finished_cb (GObject      *object,
+scan_finished_cb (GObject *object,
                   GAsyncResult *result,
-                  gpointer      user_data)
+                  gpointer user_data)
 {
   ScanData *scan = user_data;
   TfScanSource *self = scan->self;
@@ -222,11 +222,11 @@ rescan_timeout_cb (gpointer user_data)
 }
 
 static void
-on_monitor_changed_cb (TfScanSource      *self,
-                       GFile             *file,
-                       GFile             *other_file,
-                       GFileMonitorEvent  event,
-                       GFileMonitor      *monitor)
+on_monitor_changed_cb (TfScanSource *self,
+                       GFile *file,
+                       GFile *other_file,
+                       GFileMonitorEvent event,
+                       GFileMonitor *monitor)
 {
   switch (event)
     {
@@ -283,9 +283,9 @@ tf_scan_source_finalize (GObject *object)
 }
 
 static void
-tf_scan_source_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
+tf_scan_source_get_property (GObject *object,
+                             guint prop_id,
+                             GValue *value,
                              GParamSpec *pspec)
 {
   TfScanSource *self = TF_SCAN_SOURCE (object);
@@ -330,38 +330,29 @@ tf_scan_source_class_init (TfScanSourceClass *klass)
   object_class->finalize = tf_scan_source_finalize;
   object_class->get_property = tf_scan_source_get_property;
 
-  properties[PROP_FILE] =
-    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SUBTITLE] =
-    g_param_spec_string ("subtitle", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_ITEMS] =
-    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_PROBLEMS] =
-    g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SCANNING] =
-    g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_FILES_DONE] =
-    g_param_spec_uint ("n-files-done", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_FILES_TOTAL] =
-    g_param_spec_uint ("n-files-total", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUBTITLE] = g_param_spec_string ("subtitle", NULL, NULL, NULL,
+                                                   (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_PROBLEMS] = g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SCANNING] = g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
+                                                    (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_FILES_DONE] = g_param_spec_uint ("n-files-done", NULL, NULL, 0, G_MAXUINT, 0,
+                                                     (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_FILES_TOTAL] = g_param_spec_uint ("n-files-total", NULL, NULL, 0, G_MAXUINT, 0,
+                                                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SCAN_FINISHED] =
-    g_signal_new ("scan-finished",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SCAN_FINISHED] = g_signal_new ("scan-finished",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 }
 
 static void
@@ -396,7 +387,7 @@ tf_scan_source_new (GFile *file)
     }
   else
     {
-      self->title = g_strdup (_("All Sources"));
+      self->title = g_strdup (_ ("All Sources"));
       self->subtitle = NULL;
     }
 
@@ -545,7 +536,7 @@ tf_scan_source_cancel (TfScanSource *self)
 
 void
 tf_scan_source_set_watch (TfScanSource *self,
-                          gboolean      watch)
+                          gboolean watch)
 {
   g_autoptr (GError) error = NULL;
 
@@ -582,9 +573,9 @@ tf_scan_source_set_watch (TfScanSource *self,
 
 void
 tf_scan_source_set_totals (TfScanSource *self,
-                           guint         n_items,
-                           guint         n_problems,
-                           gboolean      scanning)
+                           guint n_items,
+                           guint n_problems,
+                           gboolean scanning)
 {
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
 

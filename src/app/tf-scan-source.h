@@ -19,35 +19,35 @@ G_DECLARE_FINAL_TYPE (TfScanSource, tf_scan_source, TF, SCAN_SOURCE, GObject)
 
 /* @file NULL makes the "All sources" aggregate row of the sidebar; its
  * counts are set with tf_scan_source_set_totals(). */
-TfScanSource *tf_scan_source_new           (GFile        *file);
-GFile        *tf_scan_source_get_file      (TfScanSource *self);
-const char   *tf_scan_source_get_title     (TfScanSource *self);
-const char   *tf_scan_source_get_subtitle  (TfScanSource *self);
+TfScanSource *tf_scan_source_new (GFile *file);
+GFile *tf_scan_source_get_file (TfScanSource *self);
+const char *tf_scan_source_get_title (TfScanSource *self);
+const char *tf_scan_source_get_subtitle (TfScanSource *self);
 /* (element-type TfItem) */
-GListModel   *tf_scan_source_get_items     (TfScanSource *self);
-guint         tf_scan_source_get_n_items   (TfScanSource *self);
+GListModel *tf_scan_source_get_items (TfScanSource *self);
+guint tf_scan_source_get_n_items (TfScanSource *self);
 /* Items with at least one warning or error */
-guint         tf_scan_source_get_n_problems (TfScanSource *self);
-guint64       tf_scan_source_get_total_size (TfScanSource *self);
+guint tf_scan_source_get_n_problems (TfScanSource *self);
+guint64 tf_scan_source_get_total_size (TfScanSource *self);
 /* Oldest sent time (unix seconds) or G_MAXINT64 */
-gint64        tf_scan_source_get_oldest    (TfScanSource *self);
-gboolean      tf_scan_source_get_scanning  (TfScanSource *self);
-guint         tf_scan_source_get_n_files_done  (TfScanSource *self);
-guint         tf_scan_source_get_n_files_total (TfScanSource *self);
+gint64 tf_scan_source_get_oldest (TfScanSource *self);
+gboolean tf_scan_source_get_scanning (TfScanSource *self);
+guint tf_scan_source_get_n_files_done (TfScanSource *self);
+guint tf_scan_source_get_n_files_total (TfScanSource *self);
 /* The error of the last scan, or NULL */
-const GError *tf_scan_source_get_error     (TfScanSource *self);
+const GError *tf_scan_source_get_error (TfScanSource *self);
 
 /* Starts a scan (cancelling a running one). The first scan appends items
  * as they arrive; a rescan swaps the whole list in when it completes so
  * the view does not flicker. Emits "scan-finished" at the end. */
-void          tf_scan_source_scan          (TfScanSource *self);
-void          tf_scan_source_cancel        (TfScanSource *self);
+void tf_scan_source_scan (TfScanSource *self);
+void tf_scan_source_cancel (TfScanSource *self);
 /* Watch the folder/file and rescan (debounced) when it changes */
-void          tf_scan_source_set_watch     (TfScanSource *self,
-                                            gboolean      watch);
-void          tf_scan_source_set_totals    (TfScanSource *self,
-                                            guint         n_items,
-                                            guint         n_problems,
-                                            gboolean      scanning);
+void tf_scan_source_set_watch (TfScanSource *self,
+                               gboolean watch);
+void tf_scan_source_set_totals (TfScanSource *self,
+                                guint n_items,
+                                guint n_problems,
+                                gboolean scanning);
 
 G_END_DECLS

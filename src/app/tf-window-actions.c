@@ -18,8 +18,8 @@
 
 static void
 on_open_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     TfWindow        *self)
+                     int response,
+                     TfWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -43,7 +43,7 @@ add_filters (GtkFileChooser *chooser)
   g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
   g_autoptr (GtkFileFilter) any = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (all, _("Mail and Calendar Files"));
+  gtk_file_filter_set_name (all, _ ("Mail and Calendar Files"));
   gtk_file_filter_add_suffix (all, "eml");
   gtk_file_filter_add_suffix (all, "msg");
   gtk_file_filter_add_suffix (all, "dat");
@@ -59,22 +59,22 @@ add_filters (GtkFileChooser *chooser)
   gtk_file_chooser_add_filter (chooser, all);
 
   /* Queue files often have no extension at all */
-  gtk_file_filter_set_name (any, _("All Files"));
+  gtk_file_filter_set_name (any, _ ("All Files"));
   gtk_file_filter_add_pattern (any, "*");
   gtk_file_chooser_add_filter (chooser, any);
 }
 
 static void
-open_folder_action (GtkWidget  *widget,
+open_folder_action (GtkWidget *widget,
                     const char *action_name,
-                    GVariant   *param)
+                    GVariant *param)
 {
   TfWindow *self = TF_WINDOW (widget);
   GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (_("Open Queue Folder"), GTK_WINDOW (self),
+  native = gtk_file_chooser_native_new (_ ("Open Queue Folder"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                        _("_Open"), _("_Cancel"));
+                                        _ ("_Open"), _ ("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_object (native, "response", G_CALLBACK (on_open_response_cb), self, 0);
@@ -82,16 +82,16 @@ open_folder_action (GtkWidget  *widget,
 }
 
 static void
-open_files_action (GtkWidget  *widget,
+open_files_action (GtkWidget *widget,
                    const char *action_name,
-                   GVariant   *param)
+                   GVariant *param)
 {
   TfWindow *self = TF_WINDOW (widget);
   GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (_("Open Files"), GTK_WINDOW (self),
+  native = gtk_file_chooser_native_new (_ ("Open Files"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
+                                        _ ("_Open"), _ ("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
   add_filters (GTK_FILE_CHOOSER (native));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
@@ -100,16 +100,16 @@ open_files_action (GtkWidget  *widget,
 }
 
 static void
-open_demo_action (GtkWidget  *widget,
+open_demo_action (GtkWidget *widget,
                   const char *action_name,
-                  GVariant   *param)
+                  GVariant *param)
 {
   TfWindow *self = TF_WINDOW (widget);
   g_autoptr (GFile) demo = tf_window_dup_demo_folder ();
 
   if (!g_file_query_exists (demo, NULL))
     {
-      _tf_window_add_toast (self, adw_toast_new (_("The demo data is not installed")));
+      _tf_window_add_toast (self, adw_toast_new (_ ("The demo data is not installed")));
       return;
     }
 
@@ -117,9 +117,9 @@ open_demo_action (GtkWidget  *widget,
 }
 
 static void
-open_recent_action (GtkWidget  *widget,
+open_recent_action (GtkWidget *widget,
                     const char *action_name,
-                    GVariant   *param)
+                    GVariant *param)
 {
   TfWindow *self = TF_WINDOW (widget);
   g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
@@ -131,8 +131,8 @@ open_recent_action (GtkWidget  *widget,
 
 typedef struct
 {
-  GFile        *file;
-  GListModel   *items;
+  GFile *file;
+  GListModel *items;
   TfExportFlags flags;
 } ExportData;
 
@@ -147,9 +147,9 @@ export_data_free (gpointer data)
 }
 
 static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
+export_thread (GTask *task,
+               gpointer source_object,
+               gpointer task_data,
                GCancellable *cancellable)
 {
   ExportData *export = task_data;
@@ -158,9 +158,7 @@ export_thread (GTask        *task,
 
   stream = g_file_replace (export->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
                            cancellable, &error);
-  if (stream == NULL ||
-      !tf_export_csv (G_OUTPUT_STREAM (stream), export->items, export->flags, NULL, cancellable, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+  if (stream == NULL || !tf_export_csv (G_OUTPUT_STREAM (stream), export->items, export->flags, NULL, cancellable, &error) || !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -170,9 +168,9 @@ export_thread (GTask        *task,
 }
 
 static void
-export_done_cb (GObject      *object,
+export_done_cb (GObject *object,
                 GAsyncResult *result,
-                gpointer      user_data)
+                gpointer user_data)
 {
   TfWindow *self = TF_WINDOW (object);
   ExportData *export = g_task_get_task_data (G_TASK (result));
@@ -183,7 +181,7 @@ export_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     /* Translators: toast; %s is the file name, then the reason */
-    message = g_strdup_printf (_("Cannot export to “%s”: %s"), name, error->message);
+    message = g_strdup_printf (_ ("Cannot export to “%s”: %s"), name, error->message);
   else
     /* Translators: toast; %u items, %s is the file name */
     message = g_strdup_printf (ngettext ("Exported %u item to “%s”", "Exported %u items to “%s”", n), n, name);
@@ -193,8 +191,8 @@ export_done_cb (GObject      *object,
 
 static void
 on_export_response_cb (GtkNativeDialog *dialog,
-                       int              response,
-                       TfWindow        *self)
+                       int response,
+                       TfWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -216,25 +214,25 @@ on_export_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-export_action (GtkWidget  *widget,
+export_action (GtkWidget *widget,
                const char *action_name,
-               GVariant   *param)
+               GVariant *param)
 {
   TfWindow *self = TF_WINDOW (widget);
   GtkFileChooserNative *native;
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
 
-  native = gtk_file_chooser_native_new (_("Export as CSV"), GTK_WINDOW (self),
+  native = gtk_file_chooser_native_new (_ ("Export as CSV"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
+                                        _ ("_Export"), _ ("_Cancel"));
   /* Translators: default file name of the CSV export */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("trackfix-findings.csv"));
-  gtk_file_filter_set_name (filter, _("CSV Files"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _ ("trackfix-findings.csv"));
+  gtk_file_filter_set_name (filter, _ ("CSV Files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_suffix (filter, "csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "redact",
-                               _("Redact addresses and subjects (hashed)"), NULL, NULL);
+                               _ ("Redact addresses and subjects (hashed)"), NULL, NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_object (native, "response", G_CALLBACK (on_export_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
@@ -243,33 +241,33 @@ export_action (GtkWidget  *widget,
 /* Others ------------------------------------------------------------------------- */
 
 static void
-cancel_scan_action (GtkWidget  *widget,
+cancel_scan_action (GtkWidget *widget,
                     const char *action_name,
-                    GVariant   *param)
+                    GVariant *param)
 {
   _tf_window_cancel_scans (TF_WINDOW (widget));
 }
 
 static void
-rescan_action (GtkWidget  *widget,
+rescan_action (GtkWidget *widget,
                const char *action_name,
-               GVariant   *param)
+               GVariant *param)
 {
   _tf_window_rescan (TF_WINDOW (widget));
 }
 
 static void
-search_action (GtkWidget  *widget,
+search_action (GtkWidget *widget,
                const char *action_name,
-               GVariant   *param)
+               GVariant *param)
 {
   _tf_window_focus_search (TF_WINDOW (widget));
 }
 
 static void
-show_sidebar_action (GtkWidget  *widget,
+show_sidebar_action (GtkWidget *widget,
                      const char *action_name,
-                     GVariant   *param)
+                     GVariant *param)
 {
   _tf_window_show_sidebar (TF_WINDOW (widget));
 }

@@ -21,7 +21,7 @@ typedef enum
   TF_WINDOW_VIEW_CALENDAR,
   TF_WINDOW_VIEW_MEETINGS,
   TF_WINDOW_VIEW_PROBLEMS,
-  TF_WINDOW_VIEW_PAGE,      /* a page added with _tf_window_add_page() */
+  TF_WINDOW_VIEW_PAGE, /* a page added with _tf_window_add_page() */
 } TfWindowView;
 
 struct _TfWindow
@@ -29,76 +29,76 @@ struct _TfWindow
   AdwApplicationWindow parent_instance;
 
   /* Template Widgets */
-  GtkStack            *detail_stack;
-  TfItemView          *item_view;
-  GtkColumnView       *items_view;
-  AdwLeaflet          *leaflet;
-  GtkStack            *list_stack;
-  AdwViewStack        *main_stack;
-  TfMeetingView       *meeting_view;
-  GtkColumnView       *meetings_view;
-  GMenu               *recent_section;
-  GtkLabel            *progress_label;
-  GtkProgressBar      *progress_bar;
-  GtkRevealer         *progress_revealer;
-  GtkSearchBar        *search_bar;
-  GtkSearchEntry      *search_entry;
-  GtkListBox          *sources_list;
-  GtkLabel            *summary_label;
-  AdwToastOverlay     *toast_overlay;
-  GtkListBox          *views_list;
-  AdwWindowTitle      *window_title;
+  GtkStack *detail_stack;
+  TfItemView *item_view;
+  GtkColumnView *items_view;
+  AdwLeaflet *leaflet;
+  GtkStack *list_stack;
+  AdwViewStack *main_stack;
+  TfMeetingView *meeting_view;
+  GtkColumnView *meetings_view;
+  GMenu *recent_section;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkRevealer *progress_revealer;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkListBox *sources_list;
+  GtkLabel *summary_label;
+  AdwToastOverlay *toast_overlay;
+  GtkListBox *views_list;
+  AdwWindowTitle *window_title;
 
   /* Owned References */
-  GSettings           *settings;
-  GListStore          *sources;          /* TfScanSource, user-opened */
-  TfScanSource        *all_source;       /* aggregate row "All Sources" */
-  GtkFlattenListModel *sidebar_model;    /* [all_source] + sources */
-  GListStore          *source_models;    /* each source's item store */
+  GSettings *settings;
+  GListStore *sources;                /* TfScanSource, user-opened */
+  TfScanSource *all_source;           /* aggregate row "All Sources" */
+  GtkFlattenListModel *sidebar_model; /* [all_source] + sources */
+  GListStore *source_models;          /* each source's item store */
   GtkFlattenListModel *all_items;
-  GtkSortListModel    *sort_model;       /* base → sorted by column */
-  GtkCustomFilter     *filter;
-  GtkFilterListModel  *filter_model;     /* sorted → view + search */
-  GtkSingleSelection  *selection;
-  GListStore          *meetings;         /* TfMeeting */
-  GtkCustomFilter     *meeting_filter;
-  GtkFilterListModel  *meeting_filter_model;
-  GtkSortListModel    *meeting_sort_model;
-  GtkSingleSelection  *meeting_selection;
-  char               **search_words;     /* lower-case, NULL when no search */
+  GtkSortListModel *sort_model; /* base → sorted by column */
+  GtkCustomFilter *filter;
+  GtkFilterListModel *filter_model; /* sorted → view + search */
+  GtkSingleSelection *selection;
+  GListStore *meetings; /* TfMeeting */
+  GtkCustomFilter *meeting_filter;
+  GtkFilterListModel *meeting_filter_model;
+  GtkSortListModel *meeting_sort_model;
+  GtkSingleSelection *meeting_selection;
+  char **search_words; /* lower-case, NULL when no search */
 
   /* Borrowed References */
-  TfScanSource        *current_source;   /* NULL: all sources */
+  TfScanSource *current_source; /* NULL: all sources */
 
-  TfWindowView         view;
-  guint                summary_source;
-  guint                meetings_source;
-  guint                meetings_dirty : 1;
+  TfWindowView view;
+  guint summary_source;
+  guint meetings_source;
+  guint meetings_dirty : 1;
 };
 
 /* tf-window-actions.c */
-void      _tf_window_class_actions_init (GtkWidgetClass *widget_class);
-void      _tf_window_actions_init       (TfWindow       *self);
-void      _tf_window_actions_update     (TfWindow       *self);
+void _tf_window_class_actions_init (GtkWidgetClass *widget_class);
+void _tf_window_actions_init (TfWindow *self);
+void _tf_window_actions_update (TfWindow *self);
 
 /* tf-window.c: the extension points (see the comment atop tf-window.c) */
-void      _tf_window_add_page           (TfWindow       *self,
-                                         const char     *name,
-                                         const char     *title,
-                                         const char     *icon_name,
-                                         GtkWidget      *page);
-void      _tf_window_add_toast          (TfWindow       *self,
-                                         AdwToast       *toast);
-TfItem   *_tf_window_get_selected_item  (TfWindow       *self);
-void      _tf_window_item_changed       (TfWindow       *self,
-                                         TfItem         *item);
-gboolean  _tf_window_is_scanning        (TfWindow       *self);
-void      _tf_window_cancel_scans       (TfWindow       *self);
-void      _tf_window_rescan             (TfWindow       *self);
-void      _tf_window_focus_search       (TfWindow       *self);
-void      _tf_window_show_sidebar       (TfWindow       *self);
-void      _tf_window_update_recent_menu (TfWindow       *self);
+void _tf_window_add_page (TfWindow *self,
+                          const char *name,
+                          const char *title,
+                          const char *icon_name,
+                          GtkWidget *page);
+void _tf_window_add_toast (TfWindow *self,
+                           AdwToast *toast);
+TfItem *_tf_window_get_selected_item (TfWindow *self);
+void _tf_window_item_changed (TfWindow *self,
+                              TfItem *item);
+gboolean _tf_window_is_scanning (TfWindow *self);
+void _tf_window_cancel_scans (TfWindow *self);
+void _tf_window_rescan (TfWindow *self);
+void _tf_window_focus_search (TfWindow *self);
+void _tf_window_show_sidebar (TfWindow *self);
+void _tf_window_update_recent_menu (TfWindow *self);
 /* (transfer full): the items the list shows, in order */
-GListStore *_tf_window_dup_visible_items (TfWindow      *self);
+GListStore *_tf_window_dup_visible_items (TfWindow *self);
 
 G_END_DECLS

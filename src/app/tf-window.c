@@ -61,7 +61,7 @@
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void schedule_summary  (TfWindow *self);
+static void schedule_summary (TfWindow *self);
 static void schedule_meetings (TfWindow *self);
 
 /* Item columns ------------------------------------------------------------ */
@@ -157,9 +157,9 @@ item_status_text (gpointer item,
 }
 
 static const char *
-item_status_icon (gpointer     item,
-                  gpointer     user_data,
-                  char       **tooltip,
+item_status_icon (gpointer item,
+                  gpointer user_data,
+                  char **tooltip,
                   const char **css_class)
 {
   TfSeverity severity;
@@ -176,59 +176,66 @@ item_status_icon (gpointer     item,
 
 /* Getters for the sorters (GtkCClosureExpression: instance first) */
 static char *
-sort_subject (TfItem  *item,
+sort_subject (TfItem *item,
               gpointer data)
 {
   return g_strdup (tf_item_get_subject (item));
 }
 
 static char *
-sort_from (TfItem  *item,
+sort_from (TfItem *item,
            gpointer data)
 {
   return g_strdup (tf_item_get_from (item));
 }
 
 static char *
-sort_kind (TfItem  *item,
+sort_kind (TfItem *item,
            gpointer data)
 {
   return g_strdup (tf_labels_item_kind (item));
 }
 
 static char *
-sort_path (TfItem  *item,
+sort_path (TfItem *item,
            gpointer data)
 {
   return g_strdup (tf_item_get_path (item));
 }
 
 static gint64
-sort_sent (TfItem  *item,
+sort_sent (TfItem *item,
            gpointer data)
 {
   return tf_item_get_sent (item);
 }
 
 static guint
-sort_n_recipients (TfItem  *item,
+sort_n_recipients (TfItem *item,
                    gpointer data)
 {
   return tf_item_get_n_recipients (item);
 }
 
 static guint
-sort_n_problems (TfItem  *item,
+sort_n_problems (TfItem *item,
                  gpointer data)
 {
   return tf_item_get_n_problems (item);
 }
 
+/* Status column order: the KB 938650 cases first (what users come for),
+ * then other errors, then warnings, then clean items. */
 static guint
-sort_severity (TfItem  *item,
+sort_severity (TfItem *item,
                gpointer data)
 {
-  return tf_item_get_n_problems (item) > 0 ? 1 + (guint) tf_item_get_max_severity (item) : 0;
+  if (tf_item_get_n_problems (item) == 0)
+    return 0;
+  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
+    return 4;
+
+  return 1 + (guint) tf_item_get_max_severity (item);
 }
 
 static void
@@ -245,25 +252,25 @@ setup_item_columns (TfWindow *self)
   gtk_column_view_column_set_resizable (column, FALSE);
   /* Problems first, so the stuck updates are at the top */
   gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
-  tf_column_view_add_text_column (view, "subject", _("Subject"), item_subject_text, item_subject_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 16, self);
-  tf_column_view_add_text_column (view, "from", _("From / Organizer"), item_from_text, item_from_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_from)), TRUE, 14, self);
-  tf_column_view_add_text_column (view, "kind", _("Kind"), item_kind_text, NULL,
+  tf_column_view_add_text_column (view, "subject", _ ("Subject"), item_subject_text, item_subject_text,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 14, self);
+  tf_column_view_add_text_column (view, "from", _ ("From / Organizer"), item_from_text, item_from_text,
+                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_from)), TRUE, 10, self);
+  tf_column_view_add_text_column (view, "kind", _ ("Kind"), item_kind_text, NULL,
                                   NULL, tf_string_sorter_new (G_CALLBACK (sort_kind)), FALSE, 8, self);
-  tf_column_view_add_text_column (view, "sent", _("Sent"), item_sent_text, NULL, NULL,
+  tf_column_view_add_text_column (view, "sent", _ ("Sent"), item_sent_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),
                                   FALSE, 19, self);
   /* Translators: column header, number of recipients */
-  tf_column_view_add_text_column (view, "recipients", C_("column", "Recipients"), item_recipients_text, NULL, NULL,
+  tf_column_view_add_text_column (view, "recipients", C_ ("column", "Recipients"), item_recipients_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_recipients)),
                                   FALSE, 3, self);
   /* Translators: column header, number of problems */
-  tf_column_view_add_text_column (view, "problems", C_("column", "Problems"), item_problems_text,
+  tf_column_view_add_text_column (view, "problems", C_ ("column", "Problems"), item_problems_text,
                                   item_problems_tooltip, NULL,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_problems)),
                                   FALSE, 3, self);
-  tf_column_view_add_text_column (view, "file", _("File"), item_file_text, item_file_text, NULL,
+  tf_column_view_add_text_column (view, "file", _ ("File"), item_file_text, item_file_text, NULL,
                                   tf_string_sorter_new (G_CALLBACK (sort_path)), TRUE, 12, self);
 }
 
@@ -307,9 +314,9 @@ meeting_stuck_text (gpointer item,
 }
 
 static const char *
-meeting_stuck_icon (gpointer     item,
-                    gpointer     user_data,
-                    char       **tooltip,
+meeting_stuck_icon (gpointer item,
+                    gpointer user_data,
+                    char **tooltip,
                     const char **css_class)
 {
   guint n = tf_meeting_get_n_stuck (item);
@@ -336,42 +343,42 @@ meeting_last_text (gpointer item,
 
 static char *
 sort_meeting_subject (TfMeeting *meeting,
-                      gpointer   data)
+                      gpointer data)
 {
   return g_strdup (tf_meeting_get_subject (meeting));
 }
 
 static char *
 sort_meeting_organizer (TfMeeting *meeting,
-                        gpointer   data)
+                        gpointer data)
 {
   return g_strdup (tf_meeting_get_organizer (meeting));
 }
 
 static guint
 sort_meeting_copies (TfMeeting *meeting,
-                     gpointer   data)
+                     gpointer data)
 {
   return tf_meeting_get_n_copies (meeting);
 }
 
 static guint
 sort_meeting_replies (TfMeeting *meeting,
-                      gpointer   data)
+                      gpointer data)
 {
   return tf_meeting_get_n_replies (meeting);
 }
 
 static guint
 sort_meeting_stuck (TfMeeting *meeting,
-                    gpointer   data)
+                    gpointer data)
 {
   return tf_meeting_get_n_stuck (meeting);
 }
 
 static gint64
 sort_meeting_last (TfMeeting *meeting,
-                   gpointer   data)
+                   gpointer data)
 {
   return tf_meeting_get_last_sent (meeting);
 }
@@ -381,23 +388,23 @@ setup_meeting_columns (TfWindow *self)
 {
   GtkColumnView *view = self->meetings_view;
 
-  tf_column_view_add_text_column (view, "subject", _("Meeting"), meeting_subject_text, meeting_subject_text,
+  tf_column_view_add_text_column (view, "subject", _ ("Meeting"), meeting_subject_text, meeting_subject_text,
                                   NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 16, self);
-  tf_column_view_add_text_column (view, "organizer", _("Organizer"), meeting_organizer_text,
+  tf_column_view_add_text_column (view, "organizer", _ ("Organizer"), meeting_organizer_text,
                                   meeting_organizer_text, NULL,
                                   tf_string_sorter_new (G_CALLBACK (sort_meeting_organizer)), TRUE, 14, self);
   /* Translators: column header: number of organizer-side copies of a meeting */
-  tf_column_view_add_text_column (view, "copies", _("Copies"), meeting_copies_text, NULL, NULL,
+  tf_column_view_add_text_column (view, "copies", _ ("Copies"), meeting_copies_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_copies)),
                                   FALSE, 3, self);
-  tf_column_view_add_text_column (view, "replies", _("Replies"), meeting_replies_text, NULL, NULL,
+  tf_column_view_add_text_column (view, "replies", _ ("Replies"), meeting_replies_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_replies)),
                                   FALSE, 3, self);
   /* Translators: column header: updates stuck because of a 1601 time */
-  tf_column_view_add_text_column (view, "stuck", _("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
+  tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
                                   FALSE, 4, self);
-  tf_column_view_add_text_column (view, "last", _("Last Sent"), meeting_last_text, NULL, NULL,
+  tf_column_view_add_text_column (view, "last", _ ("Last Sent"), meeting_last_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
                                   FALSE, 19, self);
 }
@@ -405,7 +412,7 @@ setup_meeting_columns (TfWindow *self)
 /* Filtering ----------------------------------------------------------------- */
 
 static gboolean
-matches_search (TfWindow   *self,
+matches_search (TfWindow *self,
                 const char *haystack)
 {
   if (self->search_words == NULL)
@@ -555,13 +562,13 @@ update_summary (TfWindow *self)
       g_autofree char *when = tf_labels_format_unix (oldest, g_settings_get_boolean (self->settings, "use-local-time"));
 
       /* Translators: queue summary; %s is the oldest item's sent time */
-      oldest_text = g_strdup_printf (_("oldest %s"), when);
+      oldest_text = g_strdup_printf (_ ("oldest %s"), when);
       /* Translators: queue summary: "12 items · 1.2 MB · oldest 2026-… · 3 with problems" */
-      text = g_strdup_printf (_("%s · %s · %s · %s"), items_text, size_text, oldest_text, problems_text);
+      text = g_strdup_printf (_ ("%s · %s · %s · %s"), items_text, size_text, oldest_text, problems_text);
     }
   else
     /* Translators: queue summary: "12 items · 1.2 MB · 3 with problems" */
-    text = g_strdup_printf (_("%s · %s · %s"), items_text, size_text, problems_text);
+    text = g_strdup_printf (_ ("%s · %s · %s"), items_text, size_text, problems_text);
 
   gtk_label_set_text (self->summary_label, text);
 }
@@ -663,7 +670,7 @@ update_progress (TfWindow *self)
       files = g_strdup_printf (ngettext ("%u of %u file", "%u of %u files", total), done, total);
       items = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
       /* Translators: progress: "Scanning… 120 of 4000 files · 118 items" */
-      label = g_strdup_printf (_("Scanning… %s · %s"), files, items);
+      label = g_strdup_printf (_ ("Scanning… %s · %s"), files, items);
       gtk_label_set_text (self->progress_label, label);
     }
 
@@ -701,7 +708,7 @@ update_source_row (GtkWidget *row)
   gtk_label_set_text (count, count_text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (count),
                                /* Translators: tooltip of the item count in the sidebar */
-                               _("Items read"));
+                               _ ("Items read"));
   gtk_label_set_text (badge, badge_text);
   gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
   badge_tooltip = g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems),
@@ -714,8 +721,8 @@ update_source_row (GtkWidget *row)
 }
 
 static void
-on_source_row_notify_cb (GtkWidget    *row,
-                         GParamSpec   *pspec,
+on_source_row_notify_cb (GtkWidget *row,
+                         GParamSpec *pspec,
                          TfScanSource *source)
 {
   update_source_row (row);
@@ -757,7 +764,7 @@ create_source_row_cb (gpointer item,
   gtk_widget_set_tooltip_text (row, tf_scan_source_get_subtitle (source));
 
   spinner = gtk_image_new_from_icon_name ("content-loading-symbolic");
-  gtk_widget_set_tooltip_text (spinner, _("Scanning…"));
+  gtk_widget_set_tooltip_text (spinner, _ ("Scanning…"));
   gtk_box_append (GTK_BOX (box), spinner);
   count = gtk_label_new (NULL);
   gtk_widget_add_css_class (count, "dim-label");
@@ -785,15 +792,15 @@ create_source_row_cb (gpointer item,
 /* Callbacks ------------------------------------------------------------------ */
 
 static void
-on_source_changed_cb (TfWindow     *self,
-                      GParamSpec   *pspec,
+on_source_changed_cb (TfWindow *self,
+                      GParamSpec *pspec,
                       TfScanSource *source)
 {
   update_progress (self);
 }
 
 static void
-on_source_scan_finished_cb (TfWindow     *self,
+on_source_scan_finished_cb (TfWindow *self,
                             TfScanSource *source)
 {
   const GError *error = tf_scan_source_get_error (source);
@@ -803,7 +810,7 @@ on_source_scan_finished_cb (TfWindow     *self,
       g_autofree char *message = NULL;
 
       /* Translators: toast; %s is the folder or file name, then the reason */
-      message = g_strdup_printf (_("Cannot scan “%s”: %s"), tf_scan_source_get_title (source), error->message);
+      message = g_strdup_printf (_ ("Cannot scan “%s”: %s"), tf_scan_source_get_title (source), error->message);
       _tf_window_add_toast (self, adw_toast_new (message));
     }
 
@@ -812,10 +819,10 @@ on_source_scan_finished_cb (TfWindow     *self,
 }
 
 static void
-on_items_changed_cb (TfWindow   *self,
-                     guint       position,
-                     guint       removed,
-                     guint       added,
+on_items_changed_cb (TfWindow *self,
+                     guint position,
+                     guint removed,
+                     guint added,
                      GListModel *model)
 {
   schedule_summary (self);
@@ -823,18 +830,18 @@ on_items_changed_cb (TfWindow   *self,
 }
 
 static void
-on_filter_items_changed_cb (TfWindow   *self,
-                            guint       position,
-                            guint       removed,
-                            guint       added,
+on_filter_items_changed_cb (TfWindow *self,
+                            guint position,
+                            guint removed,
+                            guint added,
                             GListModel *model)
 {
   schedule_summary (self);
 }
 
 static void
-on_selection_changed_cb (TfWindow           *self,
-                         GParamSpec         *pspec,
+on_selection_changed_cb (TfWindow *self,
+                         GParamSpec *pspec,
                          GtkSingleSelection *selection)
 {
   TfItem *item = gtk_single_selection_get_selected_item (selection);
@@ -846,8 +853,8 @@ on_selection_changed_cb (TfWindow           *self,
 }
 
 static void
-on_meeting_selection_changed_cb (TfWindow           *self,
-                                 GParamSpec         *pspec,
+on_meeting_selection_changed_cb (TfWindow *self,
+                                 GParamSpec *pspec,
                                  GtkSingleSelection *selection)
 {
   TfMeeting *meeting = gtk_single_selection_get_selected_item (selection);
@@ -858,7 +865,7 @@ on_meeting_selection_changed_cb (TfWindow           *self,
 }
 
 static void
-on_search_entry_changed_cb (TfWindow       *self,
+on_search_entry_changed_cb (TfWindow *self,
                             GtkSearchEntry *entry)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
@@ -901,7 +908,7 @@ on_search_entry_changed_cb (TfWindow       *self,
 }
 
 static void
-on_search_entry_stop_cb (TfWindow       *self,
+on_search_entry_stop_cb (TfWindow *self,
                          GtkSearchEntry *entry)
 {
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
@@ -909,9 +916,9 @@ on_search_entry_stop_cb (TfWindow       *self,
 }
 
 static void
-set_view (TfWindow     *self,
-          TfWindowView  view,
-          const char   *page_name)
+set_view (TfWindow *self,
+          TfWindowView view,
+          const char *page_name)
 {
   TfWindowView old = self->view;
 
@@ -949,9 +956,9 @@ set_view (TfWindow     *self,
 }
 
 static void
-on_views_list_row_selected_cb (TfWindow      *self,
+on_views_list_row_selected_cb (TfWindow *self,
                                GtkListBoxRow *row,
-                               GtkListBox    *list)
+                               GtkListBox *list)
 {
   const char *name;
 
@@ -977,9 +984,9 @@ on_views_list_row_selected_cb (TfWindow      *self,
 }
 
 static void
-on_sources_list_row_selected_cb (TfWindow      *self,
+on_sources_list_row_selected_cb (TfWindow *self,
                                  GtkListBoxRow *row,
-                                 GtkListBox    *list)
+                                 GtkListBox *list)
 {
   TfScanSource *source = row != NULL ? g_object_get_data (G_OBJECT (row), "tf-source") : NULL;
 
@@ -996,10 +1003,10 @@ on_sources_list_row_selected_cb (TfWindow      *self,
 }
 
 static gboolean
-on_drop_cb (TfWindow      *self,
-            const GValue  *value,
-            double         x,
-            double         y,
+on_drop_cb (TfWindow *self,
+            const GValue *value,
+            double x,
+            double y,
             GtkDropTarget *target)
 {
   GSList *list;
@@ -1022,9 +1029,9 @@ on_drop_cb (TfWindow      *self,
 }
 
 static void
-on_local_time_changed_cb (TfWindow   *self,
+on_local_time_changed_cb (TfWindow *self,
                           const char *key,
-                          GSettings  *settings)
+                          GSettings *settings)
 {
   gboolean local = g_settings_get_boolean (settings, "use-local-time");
 
@@ -1221,7 +1228,7 @@ tf_window_init (TfWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
-  _tf_window_add_page (self, "server-fix", _("Server Fix"), "emblem-system-symbolic", tf_server_fix_page_new ());
+  _tf_window_add_page (self, "server-fix", _ ("Server Fix"), "emblem-system-symbolic", tf_server_fix_page_new ());
   gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
 
   _tf_window_actions_init (self);
@@ -1254,7 +1261,7 @@ tf_window_dup_demo_folder (void)
 
 static void
 add_recent (TfWindow *self,
-            GFile    *file)
+            GFile *file)
 {
   g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-sources");
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
@@ -1278,8 +1285,8 @@ add_recent (TfWindow *self,
 
 void
 tf_window_open_files (TfWindow *self,
-                      GFile   **files,
-                      guint     n_files)
+                      GFile **files,
+                      guint n_files)
 {
   guint n_sources;
 
@@ -1326,11 +1333,11 @@ tf_window_open_files (TfWindow *self,
 }
 
 void
-_tf_window_add_page (TfWindow   *self,
+_tf_window_add_page (TfWindow *self,
                      const char *name,
                      const char *title,
                      const char *icon_name,
-                     GtkWidget  *page)
+                     GtkWidget *page)
 {
   GtkWidget *row;
   GtkWidget *box;
@@ -1370,7 +1377,7 @@ _tf_window_get_selected_item (TfWindow *self)
 
 void
 _tf_window_item_changed (TfWindow *self,
-                         TfItem   *item)
+                         TfItem *item)
 {
   guint n;
 

@@ -15,8 +15,19 @@
 
 /* Column names are a stable, untranslated interface for scripts. */
 static const char *const columns[] = {
-  "file", "format", "kind", "subject", "from", "sent", "uid", "recipients",
-  "problems", "finding", "severity", "finding_recipient", "detail",
+  "file",
+  "format",
+  "kind",
+  "subject",
+  "from",
+  "sent",
+  "uid",
+  "recipients",
+  "problems",
+  "finding",
+  "severity",
+  "finding_recipient",
+  "detail",
 };
 
 char *
@@ -40,9 +51,9 @@ tf_export_redact (const char *value,
 }
 
 static void
-append_cell (GString    *row,
+append_cell (GString *row,
              const char *value,
-             gboolean    first)
+             gboolean first)
 {
   gboolean quote;
 
@@ -73,13 +84,13 @@ append_cell (GString    *row,
 
 typedef struct
 {
-  gboolean    redact;
+  gboolean redact;
   const char *salt;
-  GHashTable *cache;  /* value → token */
+  GHashTable *cache; /* value → token */
 } Redactor;
 
 static const char *
-redact (Redactor   *r,
+redact (Redactor *r,
         const char *value)
 {
   char *token;
@@ -101,8 +112,8 @@ redact (Redactor   *r,
  * with its token, so finding details do not leak what the address column
  * hides. */
 static char *
-redact_text (Redactor   *r,
-             TfItem     *item,
+redact_text (Redactor *r,
+             TfItem *item,
              const char *text)
 {
   g_autoptr (GString) out = NULL;
@@ -131,9 +142,9 @@ redact_text (Redactor   *r,
 }
 
 static void
-append_item_cells (GString  *row,
+append_item_cells (GString *row,
                    Redactor *r,
-                   TfItem   *item)
+                   TfItem *item)
 {
   g_autofree char *sent = NULL;
   g_autofree char *n_recipients = NULL;
@@ -161,12 +172,12 @@ append_item_cells (GString  *row,
 }
 
 gboolean
-tf_export_csv (GOutputStream  *out,
-               GListModel     *items,
-               TfExportFlags   flags,
-               const char     *salt,
-               GCancellable   *cancellable,
-               GError        **error)
+tf_export_csv (GOutputStream *out,
+               GListModel *items,
+               TfExportFlags flags,
+               const char *salt,
+               GCancellable *cancellable,
+               GError **error)
 {
   g_autoptr (GHashTable) cache = NULL;
   g_autoptr (GString) row = NULL;
@@ -235,8 +246,7 @@ tf_export_csv (GOutputStream  *out,
         }
     }
 
-  if (row->len > 0 &&
-      !g_output_stream_write_all (out, row->str, row->len, NULL, cancellable, error))
+  if (row->len > 0 && !g_output_stream_write_all (out, row->str, row->len, NULL, cancellable, error))
     return FALSE;
 
   return g_output_stream_flush (out, cancellable, error);

@@ -24,8 +24,8 @@ typedef enum
 
 /* "a1b2c3d4e5f6" style token for @value (12 hex digits of
  * SHA-256(salt || value)); addresses are lower-cased first. */
-char     *tf_export_redact       (const char     *value,
-                                  const char     *salt);
+char *tf_export_redact (const char *value,
+                        const char *salt);
 
 /**
  * tf_export_csv:
@@ -37,11 +37,11 @@ char     *tf_export_redact       (const char     *value,
  * without findings). Cells that a spreadsheet would run as a formula are
  * prefixed with an apostrophe.
  */
-gboolean  tf_export_csv          (GOutputStream  *out,
-                                  GListModel     *items,
-                                  TfExportFlags   flags,
-                                  const char     *salt,
-                                  GCancellable   *cancellable,
-                                  GError        **error);
+gboolean tf_export_csv (GOutputStream *out,
+                        GListModel *items,
+                        TfExportFlags flags,
+                        const char *salt,
+                        GCancellable *cancellable,
+                        GError **error);
 
 G_END_DECLS

@@ -20,18 +20,18 @@ struct _TfMeetingAttendee
 {
   GObject parent_instance;
 
-  char    *address;
-  char    *name;
-  int      response;
-  gint64   response_when;   /* time the response was recorded, for "latest" */
+  char *address;
+  char *name;
+  int response;
+  gint64 response_when; /* time the response was recorded, for "latest" */
   gboolean has_reply;
-  gint64   reply_time;
+  gint64 reply_time;
   gboolean reply_has_cc;
   gboolean has_track_time;
-  guint64  track_time;
-  gint64   track_time_when; /* sent time of the copy it came from */
-  char    *ndr_status;
-  int      max_severity;
+  guint64 track_time;
+  gint64 track_time_when; /* sent time of the copy it came from */
+  char *ndr_status;
+  int max_severity;
 };
 
 G_DEFINE_FINAL_TYPE (TfMeetingAttendee, tf_meeting_attendee, G_TYPE_OBJECT)
@@ -140,16 +140,16 @@ tf_meeting_attendee_get_max_severity (TfMeetingAttendee *self)
 
 struct _TfMeeting
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
-  char       *key;
+  char *key;
   GListStore *items;
-  TfItem     *newest_request;   /* borrowed from @items */
-  guint       n_copies;
-  guint       n_replies;
-  guint       n_ndrs;
-  guint       n_stuck;
-  gint64      last_sent;
+  TfItem *newest_request; /* borrowed from @items */
+  guint n_copies;
+  guint n_replies;
+  guint n_ndrs;
+  guint n_stuck;
+  gint64 last_sent;
 };
 
 G_DEFINE_FINAL_TYPE (TfMeeting, tf_meeting, G_TYPE_OBJECT)
@@ -193,9 +193,7 @@ kind_is_reply (TfKind kind)
 static gboolean
 item_is_stuck (TfItem *item)
 {
-  return tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) ||
-         tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) ||
-         tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601);
+  return tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601);
 }
 
 /**
@@ -260,7 +258,7 @@ tf_meeting_get_organizer (TfMeeting *self)
 
 void
 tf_meeting_add_item (TfMeeting *self,
-                     TfItem    *item)
+                     TfItem *item)
 {
   TfKind kind;
   gint64 sent;
@@ -278,8 +276,7 @@ tf_meeting_add_item (TfMeeting *self,
       self->n_copies++;
       if (item_is_stuck (item))
         self->n_stuck++;
-      if (kind != TF_KIND_CANCEL &&
-          (self->newest_request == NULL || sent >= tf_item_get_sent (self->newest_request)))
+      if (kind != TF_KIND_CANCEL && (self->newest_request == NULL || sent >= tf_item_get_sent (self->newest_request)))
         self->newest_request = item;
     }
   else if (kind_is_reply (kind))
@@ -419,7 +416,7 @@ lookup_attendee (GHashTable *table,
 
 static void
 note_severity (TfMeetingAttendee *attendee,
-               TfItem            *item)
+               TfItem *item)
 {
   g_autoptr (GPtrArray) findings = tf_item_dup_findings_for (item, attendee->address);
 
@@ -447,7 +444,7 @@ reply_time_of (TfItem *item)
 
 static void
 consolidate_copy (GHashTable *table,
-                  TfItem     *item,
+                  TfItem *item,
                   const char *organizer)
 {
   gint64 sent = tf_item_get_sent (item);
@@ -460,9 +457,7 @@ consolidate_copy (GHashTable *table,
       const char *address = tf_recipient_get_address (recipient);
       TfSource source = tf_recipient_get_source (recipient);
 
-      if (tf_recipient_get_is_organizer (recipient) ||
-          tf_recipient_get_recipient_type (recipient) == TF_RECIPIENT_TYPE_ORGANIZER ||
-          (organizer != NULL && address != NULL && g_ascii_strcasecmp (address, organizer) == 0))
+      if (tf_recipient_get_is_organizer (recipient) || tf_recipient_get_recipient_type (recipient) == TF_RECIPIENT_TYPE_ORGANIZER || (organizer != NULL && address != NULL && g_ascii_strcasecmp (address, organizer) == 0))
         continue;
 
       if (source == TF_SOURCE_DSN)
@@ -474,8 +469,7 @@ consolidate_copy (GHashTable *table,
 
       note_severity (attendee, item);
 
-      if ((source == TF_SOURCE_TNEF || source == TF_SOURCE_MSG) &&
-          (attendee->track_time_when == G_MININT64 || sent >= attendee->track_time_when))
+      if ((source == TF_SOURCE_TNEF || source == TF_SOURCE_MSG) && (attendee->track_time_when == G_MININT64 || sent >= attendee->track_time_when))
         {
           int status = tf_recipient_get_track_status (recipient);
 
@@ -487,8 +481,7 @@ consolidate_copy (GHashTable *table,
             }
 
           /* The organizer-side status counts until a newer reply says otherwise */
-          if (status != TF_TRACK_STATUS_ABSENT && !attendee->has_reply &&
-              (attendee->response_when == G_MININT64 || sent >= attendee->response_when))
+          if (status != TF_TRACK_STATUS_ABSENT && !attendee->has_reply && (attendee->response_when == G_MININT64 || sent >= attendee->response_when))
             {
               attendee->response = status;
               attendee->response_when = sent;
@@ -499,7 +492,7 @@ consolidate_copy (GHashTable *table,
 
 static void
 consolidate_reply (GHashTable *table,
-                   TfItem     *item)
+                   TfItem *item)
 {
   gint64 when = reply_time_of (item);
   gboolean has_cc = tf_item_find_stamp (item, TF_STAMP_ATTENDEE_CRITICAL_CHANGE) != NULL;
@@ -512,9 +505,7 @@ consolidate_reply (GHashTable *table,
       TfMeetingAttendee *attendee;
       int status;
 
-      if (tf_recipient_get_source (recipient) != TF_SOURCE_ICAL ||
-          tf_recipient_get_is_organizer (recipient) ||
-          tf_recipient_get_recipient_type (recipient) == TF_RECIPIENT_TYPE_ORGANIZER)
+      if (tf_recipient_get_source (recipient) != TF_SOURCE_ICAL || tf_recipient_get_is_organizer (recipient) || tf_recipient_get_recipient_type (recipient) == TF_RECIPIENT_TYPE_ORGANIZER)
         continue;
 
       attendee = lookup_attendee (table,
@@ -567,7 +558,7 @@ consolidate_reply (GHashTable *table,
 
 static void
 consolidate_ndr (GHashTable *table,
-                 TfItem     *item)
+                 TfItem *item)
 {
   guint n = tf_item_get_n_recipients (item);
 
@@ -615,7 +606,8 @@ compare_items_by_sent (gconstpointer a,
   gint64 sa = tf_item_get_sent (*(TfItem **) a);
   gint64 sb = tf_item_get_sent (*(TfItem **) b);
 
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+  return sa < sb ? -1 : sa > sb ? 1
+                                : 0;
 }
 
 GListModel *
@@ -680,11 +672,28 @@ tf_meeting_dup_attendees (TfMeeting *self)
 /* Reply / forward / NDR prefixes in the languages Exchange and Outlook
  * commonly use; compared case-insensitively. */
 static const char *const subject_prefixes[] = {
-  "undeliverable:", "unzustellbar:", "non remis:", "niedostarczalne:",
-  "delivery status notification (failure):", "returned mail:",
-  "updated:", "aktualisiert:", "mis à jour:", "zaktualizowano:",
-  "canceled:", "cancelled:", "abgesagt:", "annulé:", "anulowano:",
-  "accepted:", "tentative:", "declined:", "re:", "aw:", "fw:", "wg:",
+  "undeliverable:",
+  "unzustellbar:",
+  "non remis:",
+  "niedostarczalne:",
+  "delivery status notification (failure):",
+  "returned mail:",
+  "updated:",
+  "aktualisiert:",
+  "mis à jour:",
+  "zaktualizowano:",
+  "canceled:",
+  "cancelled:",
+  "abgesagt:",
+  "annulé:",
+  "anulowano:",
+  "accepted:",
+  "tentative:",
+  "declined:",
+  "re:",
+  "aw:",
+  "fw:",
+  "wg:",
 };
 
 static char *
@@ -723,6 +732,58 @@ normalize_subject (const char *subject)
   return g_strstrip (g_strdup (p));
 }
 
+/* The GlobalObjectId class id ([MS-OXOCAL] 2.2.1.27) as hex */
+#define GOID_PREFIX_HEX "040000008200E00074C5B7101A82E008"
+#define GOID_HEADER_LEN 40 /* class id, instance date, creation time, zeros, size */
+
+/* One key per meeting whatever form a copy carries it in:
+ * - a GlobalObjectId (hex) gets its instance date (bytes 16–19) zeroed,
+ *   as in PidLidCleanGlobalObjectId;
+ * - a GOID that wraps an iCalendar UID ("vCal-Uid", 1, UID, NUL — how
+ *   Outlook stores meetings that came in as iCalendar) becomes that UID,
+ *   which may itself be a GOID in hex (Exchange writes those into UID).
+ * Anything else is used as it is. */
+static char *
+canonical_key (const char *key,
+               guint depth)
+{
+  g_autofree guint8 *bytes = NULL;
+  gsize len = strlen (key);
+  GString *hex;
+
+  if (depth > 2 || len < GOID_HEADER_LEN * 2 || len % 2 != 0 || g_ascii_strncasecmp (key, GOID_PREFIX_HEX, strlen (GOID_PREFIX_HEX)) != 0)
+    return g_strdup (key);
+
+  bytes = g_malloc (len / 2);
+  for (gsize i = 0; i < len / 2; i++)
+    {
+      int hi = g_ascii_xdigit_value (key[2 * i]);
+      int lo = g_ascii_xdigit_value (key[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        return g_strdup (key);
+      bytes[i] = (guint8) (hi << 4 | lo);
+    }
+  len /= 2;
+
+  if (len > GOID_HEADER_LEN + 12 && memcmp (bytes + GOID_HEADER_LEN, "vCal-Uid", 8) == 0 && bytes[GOID_HEADER_LEN + 8] == 1 && bytes[GOID_HEADER_LEN + 9] == 0 && bytes[GOID_HEADER_LEN + 10] == 0 && bytes[GOID_HEADER_LEN + 11] == 0)
+    {
+      const char *uid = (const char *) bytes + GOID_HEADER_LEN + 12;
+      gsize uid_len = strnlen (uid, len - GOID_HEADER_LEN - 12);
+      g_autofree char *inner = g_strndup (uid, uid_len);
+
+      if (uid_len > 0 && g_utf8_validate (inner, -1, NULL))
+        return canonical_key (inner, depth + 1);
+    }
+
+  memset (bytes + 16, 0, 4);
+  hex = g_string_sized_new (len * 2);
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02X", bytes[i]);
+
+  return g_string_free (hex, FALSE);
+}
+
 static int
 compare_meetings (gconstpointer a,
                   gconstpointer b)
@@ -749,28 +810,33 @@ tf_meetings_group (GListModel *items)
 
   g_return_val_if_fail (G_IS_LIST_MODEL (items), NULL);
 
-  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   orphan_ndrs = g_ptr_array_new_with_free_func (g_object_unref);
 
   n = g_list_model_get_n_items (items);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (TfItem) item = g_list_model_get_item (items, i);
-      const char *key = tf_item_get_meeting_key (item);
+      const char *raw_key = tf_item_get_meeting_key (item);
+      g_autofree char *key = NULL;
       TfMeeting *meeting;
 
-      if (key == NULL || *key == '\0')
+      if (raw_key == NULL || *raw_key == '\0')
+        raw_key = tf_item_get_uid (item);
+
+      if (raw_key == NULL || *raw_key == '\0')
         {
           if (tf_item_get_kind (item) == TF_KIND_NDR)
             g_ptr_array_add (orphan_ndrs, g_steal_pointer (&item));
           continue;
         }
 
+      key = canonical_key (raw_key, 0);
       meeting = g_hash_table_lookup (by_key, key);
       if (meeting == NULL)
         {
           meeting = tf_meeting_new (key);
-          g_hash_table_insert (by_key, meeting->key, meeting);
+          g_hash_table_insert (by_key, g_steal_pointer (&key), meeting);
         }
       tf_meeting_add_item (meeting, item);
     }

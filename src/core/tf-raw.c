@@ -18,11 +18,11 @@
 
 /* Keep the page readable and bounded whatever the file holds. */
 #define MAX_HEADER_BYTES (64 * 1024)
-#define MAX_ICAL_BYTES   (256 * 1024)
-#define MAX_ICAL_PARTS   16
+#define MAX_ICAL_BYTES (256 * 1024)
+#define MAX_ICAL_PARTS 16
 
 static void
-append_section (GString    *out,
+append_section (GString *out,
                 const char *title)
 {
   if (out->len > 0)
@@ -31,9 +31,9 @@ append_section (GString    *out,
 }
 
 static void
-append_prop (GString      *out,
+append_prop (GString *out,
              const TfProp *prop,
-             const char   *indent)
+             const char *indent)
 {
   g_autofree char *type = tf_mapi_type_to_string (TF_PROP_TYPE (prop->tag));
   const char *name = NULL;
@@ -72,8 +72,8 @@ append_prop (GString      *out,
 }
 
 static void
-append_props (GString    *out,
-              GPtrArray  *props,
+append_props (GString *out,
+              GPtrArray *props,
               const char *indent)
 {
   for (guint i = 0; props != NULL && i < props->len; i++)
@@ -82,7 +82,7 @@ append_props (GString    *out,
 
 static void
 append_mime (GString *out,
-             GBytes  *bytes)
+             GBytes *bytes)
 {
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;
@@ -100,7 +100,7 @@ append_mime (GString *out,
     end = g_strstr_len (data, MIN (len, MAX_HEADER_BYTES), "\n\n");
   header_len = end != NULL ? (gsize) (end - data) : MIN (len, MAX_HEADER_BYTES);
 
-  append_section (out, _("Headers"));
+  append_section (out, _ ("Headers"));
   {
     g_autofree char *valid = g_utf8_make_valid (data, header_len);
     g_string_append (out, valid);
@@ -138,19 +138,19 @@ append_mime (GString *out,
       array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
 
       /* Translators: %d is the number of the iCalendar part in the message */
-      title = g_strdup_printf (_("iCalendar part %d"), ++n_ical);
+      title = g_strdup_printf (_ ("iCalendar part %d"), ++n_ical);
       append_section (out, title);
       text = g_utf8_make_valid ((const char *) array->data, MIN (array->len, MAX_ICAL_BYTES));
       g_string_append (out, text);
       if (array->len > MAX_ICAL_BYTES)
-        g_string_append (out, _("\n[truncated]\n"));
+        g_string_append (out, _ ("\n[truncated]\n"));
     }
   while (n_ical < MAX_ICAL_PARTS && g_mime_part_iter_next (iter));
   g_mime_part_iter_free (iter);
 }
 
 static GBytes *
-read_range (TfItem  *item,
+read_range (TfItem *item,
             GError **error)
 {
   g_autoptr (GMappedFile) mapped = NULL;
@@ -174,7 +174,7 @@ read_range (TfItem  *item,
 }
 
 char *
-tf_item_describe_raw (TfItem  *item,
+tf_item_describe_raw (TfItem *item,
                       GError **error)
 {
   g_autoptr (GPtrArray) items = NULL;
@@ -215,7 +215,7 @@ tf_item_describe_raw (TfItem  *item,
           const char *data = g_bytes_get_data (bytes, &len);
           g_autofree char *text = g_utf8_make_valid (data, MIN (len, MAX_ICAL_BYTES));
 
-          append_section (out, _("iCalendar"));
+          append_section (out, _ ("iCalendar"));
           g_string_append (out, text);
         }
       else
@@ -229,7 +229,7 @@ tf_item_describe_raw (TfItem  *item,
 
       if (props != NULL && props->len > 0)
         {
-          append_section (out, _("MAPI message properties"));
+          append_section (out, _ ("MAPI message properties"));
           append_props (out, props, "  ");
         }
 
@@ -245,7 +245,7 @@ tf_item_describe_raw (TfItem  *item,
 
           display = tf_recipient_dup_display (recipient);
           /* Translators: %d is the row number in the recipient table, %s the recipient */
-          title = g_strdup_printf (_("MAPI recipient row %d: %s"),
+          title = g_strdup_printf (_ ("MAPI recipient row %d: %s"),
                                    tf_recipient_get_row (recipient), display != NULL ? display : "");
           append_section (out, title);
           append_props (out, rprops, "  ");
@@ -253,7 +253,7 @@ tf_item_describe_raw (TfItem  *item,
     }
 
   if (out->len == 0)
-    g_string_append (out, _("This item has no headers, iCalendar text or MAPI properties to show."));
+    g_string_append (out, _ ("This item has no headers, iCalendar text or MAPI properties to show."));
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

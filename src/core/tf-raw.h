@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * Returns: (transfer full) (nullable): the text, or NULL with @error set
  *   when the file can no longer be read.
  */
-char *tf_item_describe_raw (TfItem  *item,
+char *tf_item_describe_raw (TfItem *item,
                             GError **error);
 
 G_END_DECLS

@@ -24,7 +24,7 @@ static TfApplication *app;
 static void
 spin_until (gboolean (*done) (gpointer),
             gpointer data,
-            guint    timeout_ms)
+            guint timeout_ms)
 {
   gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
@@ -58,10 +58,7 @@ scan_done (gpointer data)
                     self->summary_source,
                     g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
 
-  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 &&
-         !_tf_window_is_scanning (self) &&
-         gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
-         self->summary_source == 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
 }
 
 static gboolean
@@ -277,8 +274,10 @@ test_window_meetings (void)
 
   meetings = G_LIST_MODEL (window->meeting_selection);
   n = g_list_model_get_n_items (meetings);
-  /* One row per distinct meeting key */
-  g_assert_cmpuint (n, ==, g_hash_table_size (keys));
+  /* At most one row per distinct key: the core also merges a GOID that
+   * wraps a UID with that UID (see test-meetings) */
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <=, g_hash_table_size (keys));
 
   for (guint i = 0; i < n; i++)
     {
@@ -286,9 +285,22 @@ test_window_meetings (void)
       guint n_items = tf_meeting_get_n_items (meeting);
 
       n_grouped_items += n_items;
-      if (n_items > 1 && !found_multi)
+      if (n_items > 1 && tf_meeting_get_n_copies (meeting) > 1 && !found_multi)
         {
           GListModel *attendees;
+          gboolean has_msg = FALSE;
+          gboolean has_eml = FALSE;
+
+          /* Copies from different files (the organizer's .msg and the
+           * queue message) are one row */
+          for (guint j = 0; j < n_items; j++)
+            {
+              g_autoptr (TfItem) item = g_list_model_get_item (tf_meeting_get_items (meeting), j);
+
+              has_msg |= tf_item_get_format (item) == TF_FORMAT_MSG;
+              has_eml |= tf_item_get_format (item) == TF_FORMAT_EML;
+            }
+          g_assert_true (has_msg && has_eml);
 
           found_multi = TRUE;
           gtk_single_selection_set_selected (window->meeting_selection, i);
@@ -308,7 +320,7 @@ test_window_meetings (void)
 }
 
 static void
-save_snapshot (GtkWidget  *widget,
+save_snapshot (GtkWidget *widget,
                const char *name)
 {
   g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
@@ -362,7 +374,7 @@ test_window_render_png (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_autofree char *tmp = NULL;

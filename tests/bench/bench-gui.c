@@ -50,9 +50,7 @@ peak_rss_mb (void)
 static gboolean
 settled (TfWindow *window)
 {
-  return !_tf_window_is_scanning (window) &&
-         gtk_filter_list_model_get_pending (window->filter_model) == 0 &&
-         gtk_sort_list_model_get_pending (window->sort_model) == 0;
+  return !_tf_window_is_scanning (window) && gtk_filter_list_model_get_pending (window->filter_model) == 0 && gtk_sort_list_model_get_pending (window->sort_model) == 0;
 }
 
 static void
@@ -63,7 +61,7 @@ wait_settled (TfWindow *window)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_autoptr (TfApplication) app = NULL;
