@@ -35,11 +35,17 @@
 #define TYPE_STREAM 2
 #define TYPE_ROOT 5
 
-/* libgsf walks the directory tree recursively: refuse trees deep enough to
- * threaten a worker thread's stack. A balanced tree of 10^6 entries is 40
- * deep; only degenerate (list-shaped) trees come near this. */
-#define MAX_TREE_DEPTH 1024
+/* libgsf walks the directory tree recursively (about 200 bytes of stack a
+ * level): refuse trees deep enough to threaten a worker thread's stack. A
+ * balanced tree of 10^6 entries is 40 deep, but libgsf's own writer links
+ * siblings as a list, so a file it wrote with N children in one storage is
+ * N deep: 4096 levels (under 1 MB of stack) still reads those. */
+#define MAX_TREE_DEPTH 4096
 #define MAX_NESTING 64
+/* libgsf sorts each storage's children by insertion (quadratic): cap them.
+ * Outlook writes one storage per recipient and attachment, and Exchange
+ * caps a message at 5000 recipients by default. */
+#define MAX_CHILDREN 16384
 
 /* Sector owners, to catch loops and cross-linked chains */
 enum
@@ -62,6 +68,7 @@ typedef struct
   guint32 start;
   guint64 size;
   guint32 parent;
+  guint32 n_children;
   gboolean reachable;
 } Entry;
 
@@ -268,8 +275,11 @@ load_header_and_fat (TfCfb *self,
   guint32 n_listed = 0;
 
   if (self->len < HEADER_SIZE)
-    return parse_error (error, _ ("CFB: the file is shorter than the 512-byte header (%" G_GSIZE_FORMAT " bytes)"),
-                        self->len);
+    return parse_error (error, /* Translators: %lu is the file size in bytes */
+                        ngettext ("CFB: the file is shorter than the 512-byte header (%lu byte)",
+                                  "CFB: the file is shorter than the 512-byte header (%lu bytes)",
+                                  (gulong) self->len),
+                        (gulong) self->len);
   if (memcmp (h, signature, sizeof signature) != 0)
     return parse_error (error, _ ("CFB: no compound file signature"));
 
@@ -457,8 +467,11 @@ check_tree (TfCfb *self,
       if (e->type == TYPE_STREAM && e->child != TF_CFB_NO_ENTRY)
         return parse_error (error, _ ("CFB: stream entry %u has children"), f.entry);
       if (e->type == TYPE_STREAM && e->size > self->len)
-        return parse_error (error, _ ("CFB: stream “%s” claims %" G_GUINT64_FORMAT " bytes, more than the file"),
-                            e->name, e->size);
+        return parse_error (error, /* Translators: %s is a stream name, %llu a size in bytes */
+                            ngettext ("CFB: stream “%s” claims %llu byte, more than the file",
+                                      "CFB: stream “%s” claims %llu bytes, more than the file",
+                                      (gulong) e->size),
+                            e->name, (unsigned long long) e->size);
       e->reachable = TRUE;
       e->parent = f.parent;
 
@@ -471,6 +484,8 @@ check_tree (TfCfb *self,
         if (!g_hash_table_add (names, key))
           return parse_error (error, _ ("CFB: two directory entries are named “%s” in one storage"), e->name);
       }
+      if (f.parent < self->n_entries && ++self->entries[f.parent].n_children > MAX_CHILDREN)
+        return parse_error (error, _ ("CFB: a storage holds more than %u entries"), MAX_CHILDREN);
 
       if (e->left != TF_CFB_NO_ENTRY)
         g_array_append_val (stack, ((Frame){ e->left, f.parent, f.depth + 1, f.nesting }));
@@ -547,8 +562,11 @@ check_streams (TfCfb *self,
       if (!walk_chain (self, mini, e->start, OWNER_FIRST_ENTRY + i, NULL, &n_chain, error))
         return FALSE;
       if ((guint64) n_chain * unit < e->size)
-        return parse_error (error, _ ("CFB: stream “%s” has %u sectors, too few for its %" G_GUINT64_FORMAT " bytes"),
-                            e->name, n_chain, e->size);
+        return parse_error (error, /* Translators: %s is a stream name, %u a number of sectors, %llu a size in bytes */
+                            ngettext ("CFB: stream “%s” has %u sectors, too few for its %llu byte",
+                                      "CFB: stream “%s” has %u sectors, too few for its %llu bytes",
+                                      (gulong) e->size),
+                            e->name, n_chain, (unsigned long long) e->size);
     }
   return TRUE;
 }
@@ -653,6 +671,49 @@ tf_cfb_lookup_child (TfCfb *self,
   return TF_CFB_NO_ENTRY;
 }
 
+/**
+ * tf_cfb_list_children:
+ *
+ * Returns: (transfer full) (element-type guint32): the entries directly
+ *   below @parent (empty for streams and bad indices)
+ */
+GArray *
+tf_cfb_list_children (TfCfb *self,
+                      guint32 parent)
+{
+  g_autoptr (GArray) stack = NULL;
+  GArray *children;
+  const Entry *p;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  children = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (parent >= self->n_entries)
+    return children;
+  p = &self->entries[parent];
+  if (!p->reachable || p->type == TYPE_STREAM || p->child == TF_CFB_NO_ENTRY)
+    return children;
+
+  /* In-order walk of the (validated, acyclic) sibling tree */
+  stack = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint32 cur = p->child;;)
+    {
+      if (cur != TF_CFB_NO_ENTRY && cur < self->n_entries)
+        {
+          g_array_append_val (stack, cur);
+          cur = self->entries[cur].left;
+          continue;
+        }
+      if (stack->len == 0)
+        break;
+      cur = g_array_index (stack, guint32, stack->len - 1);
+      g_array_set_size (stack, stack->len - 1);
+      g_array_append_val (children, cur);
+      cur = self->entries[cur].right;
+    }
+  return children;
+}
+
 guint32
 tf_cfb_lookup (TfCfb *self,
                const char *path)
@@ -723,8 +784,11 @@ tf_cfb_entry_offset_to_file_offset (TfCfb *self,
     return parse_error (error, _ ("CFB: directory entry %u is not a stream"), entry);
   e = &self->entries[entry];
   if (stream_offset >= e->size)
-    return parse_error (error, _ ("CFB: offset %" G_GUINT64_FORMAT " lies past the end of stream “%s” (%" G_GUINT64_FORMAT " bytes)"),
-                        stream_offset, e->name, e->size);
+    return parse_error (error, /* Translators: %llu is an offset, %s a stream name, the last %llu its size in bytes */
+                        ngettext ("CFB: offset %llu lies past the end of stream “%s” (%llu byte)",
+                                  "CFB: offset %llu lies past the end of stream “%s” (%llu bytes)",
+                                  (gulong) e->size),
+                        (unsigned long long) stream_offset, e->name, (unsigned long long) e->size);
 
   mini = entry_uses_mini (self, e);
   shift = mini ? self->mini_shift : self->shift;
@@ -908,8 +972,11 @@ tf_cfb_patch (guint8 *data,
     }
   if (stream_offset > tf_cfb_entry_get_size (cfb, entry) || n > tf_cfb_entry_get_size (cfb, entry) - stream_offset)
     {
-      parse_error (error, _ ("CFB: cannot write %" G_GSIZE_FORMAT " bytes at offset %" G_GUINT64_FORMAT " of “%s”: the stream is shorter"),
-                   n, stream_offset, stream_path);
+      parse_error (error, /* Translators: %lu is a number of bytes, %llu an offset, %s a stream name */
+                   ngettext ("CFB: cannot write %lu byte at offset %llu of “%s”: the stream is shorter",
+                             "CFB: cannot write %lu bytes at offset %llu of “%s”: the stream is shorter",
+                             (gulong) n),
+                   (gulong) n, (unsigned long long) stream_offset, stream_path);
       tf_cfb_free (cfb);
       return FALSE;
     }

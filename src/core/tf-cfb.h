@@ -54,6 +54,10 @@ guint32   tf_cfb_lookup                       (TfCfb         *self,
 guint32   tf_cfb_lookup_child                 (TfCfb         *self,
                                                guint32        parent,
                                                const char    *name);
+/* Entries directly below storage @parent, in directory order.
+ * (transfer full) (element-type guint32) */
+GArray   *tf_cfb_list_children                (TfCfb         *self,
+                                               guint32        parent);
 /* Stream size of @entry, or 0 for storages and bad indices */
 guint64   tf_cfb_entry_get_size               (TfCfb         *self,
                                                guint32        entry);

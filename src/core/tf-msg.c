@@ -34,7 +34,7 @@
 #define MAX_STRING_STREAM (1024 * 1024)
 #define MAX_BINARY_STREAM (64 * 1024)
 #define MAX_RENDER_BINARY 256
-#define MAX_RECIPIENTS 32768
+#define MAX_RECIPIENTS 16384
 #define MAX_ATTACHMENTS 2048
 #define MAX_NAMED 65536
 
@@ -487,7 +487,7 @@ make_prop (Ctx *ctx,
       else
         /* Translators: value of a property whose data could not be shown;
          * %u is its size in bytes */
-        value = g_strdup_printf (_ ("(%u bytes)"), get_u32 (pe->value));
+        value = g_strdup_printf (ngettext ("(%u byte)", "(%u bytes)", get_u32 (pe->value)), get_u32 (pe->value));
       prop = tf_prop_new (pe->tag, value, -1);
     }
 
@@ -866,21 +866,23 @@ numbered_compare (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* Children of @storage named PREFIX + 8 hex digits, sorted by number */
+/* Children of @storage named PREFIX + 8 hex digits, sorted by number.
+ * Listed from our locator: libgsf's name_by_index walks a list each call. */
 static GArray *
-list_numbered (const Storage *storage,
+list_numbered (Ctx *ctx,
+               const Storage *storage,
                const char *prefix,
                guint cap,
                gboolean *capped)
 {
   GArray *list = g_array_new (FALSE, FALSE, sizeof (Numbered));
-  int n = gsf_infile_num_children (storage->gsf);
+  g_autoptr (GArray) children = tf_cfb_list_children (ctx->cfb, storage->entry);
 
   g_array_set_clear_func (list, numbered_clear);
   *capped = FALSE;
-  for (int i = 0; i < n; i++)
+  for (guint i = 0; i < children->len; i++)
     {
-      const char *name = gsf_infile_name_by_index (storage->gsf, i);
+      const char *name = tf_cfb_entry_get_name (ctx->cfb, g_array_index (children, guint32, i));
       Numbered entry;
 
       if (name == NULL || !parse_storage_number (name, prefix, &entry.number))
@@ -904,7 +906,7 @@ read_recipients (Ctx *ctx,
                  gboolean only_with_track_time)
 {
   gboolean capped = FALSE;
-  g_autoptr (GArray) list = list_numbered (message, RECIP_PREFIX, MAX_RECIPIENTS, &capped);
+  g_autoptr (GArray) list = list_numbered (ctx, message, RECIP_PREFIX, MAX_RECIPIENTS, &capped);
 
   if (capped)
     {
@@ -937,7 +939,7 @@ read_embedded_exceptions (Ctx *ctx,
                           const Storage *root)
 {
   gboolean capped = FALSE;
-  g_autoptr (GArray) list = list_numbered (root, ATTACH_PREFIX, MAX_ATTACHMENTS, &capped);
+  g_autoptr (GArray) list = list_numbered (ctx, root, ATTACH_PREFIX, MAX_ATTACHMENTS, &capped);
 
   for (guint i = 0; i < list->len; i++)
     {

@@ -599,6 +599,19 @@ test_big_stream (void)
       entry = tf_cfb_lookup (cfb, "__recip_version1.0_#00000000/__properties_version1.0");
       g_assert_cmpuint (entry, !=, TF_CFB_NO_ENTRY);
       g_assert_cmpuint (tf_cfb_entry_get_size (cfb, entry), >, 4096);
+      {
+        g_autoptr (GArray) children = tf_cfb_list_children (cfb, 0);
+        g_autoptr (GArray) none = tf_cfb_list_children (cfb, entry);
+        gboolean seen_recip = FALSE;
+
+        g_assert_cmpuint (children->len, ==, 3);
+        for (guint i = 0; i < children->len; i++)
+          seen_recip |= g_strcmp0 (tf_cfb_entry_get_name (cfb, g_array_index (children, guint32, i)),
+                                   "__recip_version1.0_#00000000")
+                        == 0;
+        g_assert_true (seen_recip);
+        g_assert_cmpuint (none->len, ==, 0);
+      }
       /* Case-insensitive, as CFB names are */
       g_assert_cmpuint (tf_cfb_lookup (cfb, "__RECIP_VERSION1.0_#00000000/__PROPERTIES_VERSION1.0"), ==, entry);
       g_assert_cmpuint (tf_cfb_lookup (cfb, "__recip_version1.0_#00000001/__properties_version1.0"), ==, TF_CFB_NO_ENTRY);
