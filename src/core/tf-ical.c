@@ -17,13 +17,16 @@
 /*
  * Thread safety: the scanner calls tf_ical_read() from several worker
  * threads at once. libical 3.0 built with pthreads (as Debian's is) keeps
- * icalerrno and its temporary-string ring buffer per thread, and only
- * global *settings* (icalerror_set_errors_are_fatal(), unknown-token
- * handling, the built-in time-zone cache) are shared. We set those once
- * (ensure_libical) before any parsing and never touch time zones: values
- * are read as text, never converted between zones. So parsing needs no
- * lock of ours.
+ * icalerrno and its temporary-string ring buffer per thread; shared are
+ * the global settings (icalerror_set_errors_are_fatal(), unknown-token
+ * handling), which are set once before any parsing (ensure_libical(),
+ * tf_core_init()), the built-in time-zone cache, which we never touch
+ * (values are read as text, never converted between zones), and the
+ * per-error "error state" table, which icalparser_parse() itself writes
+ * on every call; that is why parsing (only) runs under parse_lock.
  */
+
+static GMutex parse_lock;
 
 #define GOID_PREFIX_HEX "040000008200E00074C5B7101A82E008"
 /* Hex digits of GlobalObjectId bytes 16..19 (year, month, day): zero in
@@ -600,29 +603,49 @@ read_calendar (IcalContext *ctx,
     }
 }
 
-/* Deepest BEGIN:…/END:… nesting in @text, counting no further than
- * @limit + 1. */
+/* TRUE when the content line at @line is a BEGIN / END marker (name up to
+ * ':' or ';', as libical's parser reads it). */
+static gboolean
+line_is_marker (const char *line,
+                const char *name)
+{
+  gsize len = strlen (name);
+
+  return g_ascii_strncasecmp (line, name, len) == 0 && (line[len] == ':' || line[len] == ';');
+}
+
+/*
+ * Checks @text before libical sees it, in place:
+ * - returns the deepest BEGIN/END nesting, counting no further than
+ *   @limit + 1;
+ * - turns an END line that closes nothing into an ignored X- line:
+ *   libical prints "Encountered END before BEGIN" to stderr for it (its
+ *   icalerror_warn() cannot be silenced).
+ */
 static guint
-component_depth (const char *text,
-                 guint limit)
+prepare_components (char *text,
+                    guint limit)
 {
   guint depth = 0;
   guint max_depth = 0;
 
-  for (const char *line = text; line != NULL && *line != '\0';)
+  for (char *line = text; line != NULL && *line != '\0';)
     {
-      const char *next = strpbrk (line, "\r\n");
+      char *next = strpbrk (line, "\r\n");
 
-      if (g_ascii_strncasecmp (line, "BEGIN:", 6) == 0)
+      if (line_is_marker (line, "BEGIN"))
         {
           depth++;
           max_depth = MAX (max_depth, depth);
           if (max_depth > limit)
             break;
         }
-      else if (g_ascii_strncasecmp (line, "END:", 4) == 0 && depth > 0)
+      else if (line_is_marker (line, "END"))
         {
-          depth--;
+          if (depth > 0)
+            depth--;
+          else
+            memcpy (line, "X-E", 3);
         }
 
       if (next == NULL)
@@ -669,6 +692,7 @@ tf_ical_read (const char *text,
   g_autofree char *copy = NULL;
   g_autofree char *where = NULL;
   IcalContext ctx = { item, part_index, flags, NULL, 0, 0, FALSE };
+  icalerrorenum error_code;
   icalcomponent *calendar;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
@@ -699,7 +723,7 @@ tf_ical_read (const char *text,
       return FALSE;
     }
 
-  if (component_depth (copy, MAX_COMPONENT_DEPTH) > MAX_COMPONENT_DEPTH)
+  if (prepare_components (copy, MAX_COMPONENT_DEPTH) > MAX_COMPONENT_DEPTH)
     {
       g_autofree char *what = NULL;
 
@@ -710,17 +734,24 @@ tf_ical_read (const char *text,
       return FALSE;
     }
 
+  /* icalparser_parse() saves, changes and restores libical's global
+   * error state for ICAL_MALFORMEDDATA_ERROR on every call: serialize
+   * parsing so concurrent calls cannot interleave those writes. Reading
+   * the parsed tree needs no lock. */
+  g_mutex_lock (&parse_lock);
   icalerror_clear_errno ();
   root = icalparser_parse_string (copy);
+  error_code = icalerrno;
+  g_mutex_unlock (&parse_lock);
   calendar = root != NULL ? pick_calendar (root) : NULL;
   if (calendar == NULL)
     {
       g_autofree char *what = NULL;
 
-      if (icalerrno != ICAL_NO_ERROR)
+      if (error_code != ICAL_NO_ERROR)
         /* Translators: %s is libical's error message */
         what = g_strdup_printf (_("No VCALENDAR object could be read (libical: %s)."),
-                                icalerror_strerror (icalerrno));
+                                icalerror_strerror (error_code));
       else
         what = g_strdup (_("No VCALENDAR object could be read."));
 

@@ -420,6 +420,38 @@ test_bad_values (void)
 }
 
 static void
+test_stray_end (void)
+{
+  const char *text = "END:VEVENT\r\n"
+                     "BEGIN:VCALENDAR\r\n"
+                     "METHOD:REPLY\r\n"
+                     "BEGIN:VEVENT\r\n"
+                     "UID:stray\r\n"
+                     "ATTENDEE;PARTSTAT=DECLINED:mailto:a@example.com\r\n"
+                     "END:VEVENT\r\n"
+                     "END:VCALENDAR\r\n"
+                     "end;x=1:VCALENDAR\r\n";
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr (TfItem) item = NULL;
+      gboolean ok;
+
+      item = read_text (text, strlen (text), TF_READ_NONE, &ok);
+      g_assert_true (ok);
+      g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REPLY");
+      g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 1);
+      return;
+    }
+
+  /* END lines that close nothing are read past, and libical does not get
+   * to print its warning about them */
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*END before BEGIN*");
+}
+
+static void
 test_length_respected (void)
 {
   /* Only the first @len bytes count; the rest is another calendar. */
@@ -709,6 +741,7 @@ main (int argc,
   g_test_add_func ("/ical/bad-values", test_bad_values);
   g_test_add_func ("/ical/hostile", test_hostile);
   g_test_add_func ("/ical/length", test_length_respected);
+  g_test_add_func ("/ical/stray-end", test_stray_end);
   g_test_add_func ("/ical/threads", test_threads);
   g_test_add_func ("/ical/corpus/all", test_corpus_all);
   g_test_add_func ("/ical/corpus/facts", test_corpus_facts);
