@@ -106,7 +106,9 @@ gint64         tf_item_get_sent             (TfItem        *self);
 void           tf_item_set_sent             (TfItem        *self,
                                              gint64         unix_seconds);
 
-/* Recipients and findings keep insertion order. */
+/* Recipients and findings keep insertion order. tf_item_add_recipient()
+ * takes its own reference; tf_item_add_finding() takes ownership of the
+ * new finding (findings are created for exactly one item). */
 GListModel    *tf_item_get_recipients       (TfItem        *self);
 guint          tf_item_get_n_recipients     (TfItem        *self);
 TfRecipient   *tf_item_get_recipient        (TfItem        *self,
