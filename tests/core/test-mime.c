@@ -354,12 +354,24 @@ test_mbox_from_line (void)
                                            (int) g_bytes_get_size (eml), (const char *) g_bytes_get_data (eml, NULL));
   g_autoptr (GBytes) data = g_bytes_new (text, strlen (text));
   g_autoptr (TfItem) item = NULL;
+  g_autoptr (GMimeMessage) message = NULL;
+  GMimeStream *stream;
+  GMimeObject *part;
   gboolean ok;
 
   item = read_mime (data, &ok);
   g_assert_true (ok);
   g_assert_cmpstr (tf_item_get_subject (item), ==, "Accepted");
   g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REPLY");
+
+  /* offsets stay relative to the data given, "From " line included: the
+   * 8bit calendar part's content is the generated text, byte for byte */
+  message = tf_mime_parse_bytes (data, NULL);
+  part = tf_mime_find_part (message, 2);
+  g_assert_true (GMIME_IS_PART (part));
+  stream = g_mime_data_wrapper_get_stream (g_mime_part_get_content (GMIME_PART (part)));
+  g_assert_cmpmem (text + stream->bound_start, g_bytes_get_size (ics),
+                   g_bytes_get_data (ics, NULL), g_bytes_get_size (ics));
 }
 
 static void
