@@ -634,6 +634,19 @@ read_part_cb (GMimeObject *object,
         }
 
       tf_ical_read (text, len, ctx->item, index, ctx->flags);
+
+      /* RFC 6047: the part's method parameter matches the body's METHOD;
+       * use it when the body has none. */
+      if (tf_item_get_ical_method (ctx->item) == NULL)
+        {
+          const char *method = g_mime_object_get_content_type_parameter (object, "method");
+
+          if (method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
+            {
+              g_autofree char *upper = g_ascii_strup (method, -1);
+              tf_item_set_ical_method (ctx->item, g_strstrip (upper));
+            }
+        }
     }
   else if (is_delivery_status_part (part))
     {

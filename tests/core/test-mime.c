@@ -613,6 +613,32 @@ count_attendees (TfItem *item,
 }
 
 static void
+test_method_parameter (void)
+{
+  const char *text = "From: boss@corp.example\r\n"
+                     "Subject: Canceled: Quarterly review\r\n"
+                     "MIME-Version: 1.0\r\n"
+                     "Content-Type: text/calendar; method=cancel; charset=us-ascii\r\n"
+                     "\r\n"
+                     "BEGIN:VCALENDAR\r\n"
+                     "BEGIN:VEVENT\r\n"
+                     "UID:method-param\r\n"
+                     "ORGANIZER:mailto:boss@corp.example\r\n"
+                     "ATTENDEE:mailto:user@other.example\r\n"
+                     "END:VEVENT\r\n"
+                     "END:VCALENDAR\r\n";
+  g_autoptr (GBytes) data = g_bytes_new_static (text, strlen (text));
+  g_autoptr (TfItem) item = NULL;
+  gboolean ok;
+
+  /* no METHOD in the body: the part's method parameter (RFC 6047) */
+  item = read_mime (data, &ok);
+  g_assert_true (ok);
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "CANCEL");
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_CANCEL);
+}
+
+static void
 test_corpus_facts (void)
 {
   g_autoptr (TfItem) item = read_corpus ("eml/aspose-TestAppointment.eml");
@@ -683,6 +709,7 @@ main (int argc,
   g_test_add_func ("/mime/numbering/nested-rfc822", test_nested_rfc822);
   g_test_add_func ("/mime/headers-and-envelope", test_headers_and_envelope);
   g_test_add_func ("/mime/mbox-from-line", test_mbox_from_line);
+  g_test_add_func ("/mime/method-parameter", test_method_parameter);
   g_test_add_func ("/mime/damaged/unreadable", test_damaged);
   g_test_add_func ("/mime/damaged/cut-off", test_cut_off);
   g_test_add_func ("/mime/damaged/deep-nesting", test_deep_nesting);
