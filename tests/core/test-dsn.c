@@ -248,6 +248,35 @@ test_generated_4_4_7 (void)
 }
 
 static void
+test_base64_status_part (void)
+{
+  const char *fields = "Reporting-MTA: dns; mx.example.com\r\n\r\n"
+                       "Final-Recipient: rfc822; late@example.com\r\n"
+                       "Action: failed\r\n"
+                       "Status: 4.4.7\r\n";
+  g_autofree char *encoded = g_base64_encode ((const guchar *) fields, strlen (fields));
+  g_autofree char *text = g_strdup_printf ("From: postmaster@example.com\r\n"
+                                           "Subject: Undeliverable\r\n"
+                                           "MIME-Version: 1.0\r\n"
+                                           "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n"
+                                           "\r\n"
+                                           "--b\r\n"
+                                           "Content-Type: message/delivery-status\r\n"
+                                           "Content-Transfer-Encoding: base64\r\n"
+                                           "\r\n"
+                                           "%s\r\n"
+                                           "--b--\r\n",
+                                           encoded);
+  g_autoptr (GBytes) data = g_bytes_new (text, strlen (text));
+  g_autoptr (TfItem) item = read_mime (data);
+  TfRecipient *r = dsn_recipient (item, "late@example.com");
+
+  /* the part's transfer encoding is removed before the fields are read */
+  g_assert_cmpstr (tf_recipient_get_dsn_status (r), ==, "4.4.7");
+  g_assert_cmpuint (count_code (item, TF_FINDING_NDR_EXPIRED_4_4_7), ==, 1);
+}
+
+static void
 test_corpus_all (void)
 {
   const char *dir_path = g_getenv ("TRACKFIX_CORPUS_DIR");
@@ -391,6 +420,7 @@ main (int argc,
   g_test_add_func ("/dsn/text/kb938650", test_text_kb938650);
   g_test_add_func ("/dsn/text/not-ndr", test_text_not_ndr);
   g_test_add_func ("/dsn/generated/4.4.7", test_generated_4_4_7);
+  g_test_add_func ("/dsn/base64-status-part", test_base64_status_part);
   g_test_add_func ("/dsn/corpus/all", test_corpus_all);
   g_test_add_func ("/dsn/corpus/facts", test_corpus_facts);
   g_test_add_func ("/dsn/corpus/not-reports", test_corpus_not_reports);
