@@ -26,6 +26,8 @@ typedef struct
 static const Command commands[] = {
   { "scan", tf_cli_scan, N_ ("Read files and folders, list meeting recipients and their problems") },
   { "show", tf_cli_show, N_ ("Show one file in full: every recipient with every property read") },
+  { "repair", tf_cli_repair, N_ ("Repair bad track-status times in place, with a backup and an undo journal") },
+  { "undo", tf_cli_undo, N_ ("Restore originals from the journal of an earlier repair") },
   { "flag", tf_cli_flag, N_ ("Check or set FixRecipientTrackStatusTime in a SYSTEM hive or a .reg file") },
 };
 

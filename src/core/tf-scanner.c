@@ -592,7 +592,7 @@ walk_thread (gpointer data)
     {
       Walk walk = { state, NULL, NULL, NULL };
 
-      walk.pool = g_thread_pool_new (read_job, state, (gint) state->n_workers, FALSE, &error);
+      walk.pool = g_thread_pool_new (read_job, state, (gint) state->n_workers, TRUE, &error);
       if (walk.pool != NULL)
         {
           for (guint i = 0; i < paths->len && !scan_cancelled (state); i++)

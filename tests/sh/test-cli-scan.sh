@@ -221,6 +221,9 @@ contains "--version prints the version" "$T/version.txt" "trackfix-cli "
 expect_status "--help" 0 $?
 contains "--help lists scan" "$T/help.txt" "  scan "
 contains "--help lists show" "$T/help.txt" "  show "
+for command in repair undo flag; do
+  contains "--help lists $command" "$T/help.txt" "  $command "
+done
 "$CLI" scan --help > "$T/scan-help.txt"
 expect_status "scan --help" 0 $?
 contains "scan --help documents --json" "$T/scan-help.txt" "--json"
