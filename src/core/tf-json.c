@@ -24,10 +24,22 @@ add_string_or_null (JsonBuilder *builder,
                     const char *value)
 {
   json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
+  if (value == NULL)
+    {
+      json_builder_add_null_value (builder);
+    }
+  else if (g_utf8_validate (value, -1, NULL))
+    {
+      json_builder_add_string_value (builder, value);
+    }
   else
-    json_builder_add_null_value (builder);
+    {
+      /* File names are bytes and damaged files carry anything; JSON must
+       * stay valid UTF-8, so invalid sequences become U+FFFD. */
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      json_builder_add_string_value (builder, valid);
+    }
 }
 
 static void

@@ -179,6 +179,18 @@ assert items[1]["subject"] == "Minutes"
 assert doc["summary"]["files"] == 1 and doc["summary"]["items"] == 3
 ' "$T/mbox.json" "$T/Sent Items.mbox"
 
+# --- A file name that is not UTF-8: the JSON stays valid
+B="$T/bytes"
+mkdir -p "$B"
+gen eml-tnef-1601 "$B/$(printf 'caf\351.EML')"
+"$CLI" scan --json "$B" > "$T/bytes.json"
+expect_status "scan of a folder with a Latin-1 file name" 1 $?
+py "JSON is valid UTF-8 with the name repaired" '
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+assert [i["path"].rsplit("/", 1)[1] for i in doc["items"]] == ["caf\ufffd.EML"], doc["items"][0]["path"]
+' "$T/bytes.json"
+
 # --- A file that cannot be read: the scan goes on
 U="$T/unreadable"
 mkdir -p "$U"
