@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "show", tf_cli_show, N_ ("Show one file in full: every recipient with every property read") },
   { "repair", tf_cli_repair, N_ ("Repair bad track-status times in place, with a backup and an undo journal") },
   { "undo", tf_cli_undo, N_ ("Restore originals from the journal of an earlier repair") },
+  { "queue", tf_cli_queue, N_ ("Hold queue files or resubmit repaired ones to a Pickup / Replay folder") },
   { "flag", tf_cli_flag, N_ ("Check or set FixRecipientTrackStatusTime in a SYSTEM hive or a .reg file") },
 };
 

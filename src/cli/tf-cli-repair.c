@@ -346,10 +346,16 @@ tf_cli_repair (int argc,
              tf_repair_plan_get_n_repairable (plan), tf_repair_plan_get_n_unrepairable (plan));
   else
     {
-      g_print (ngettext ("Repaired %u of %u file; %u finding not repairable.\n",
-                         "Repaired %u of %u files; %u findings not repairable.\n",
-                         results->len),
-               n_done, results->len, tf_repair_plan_get_n_unrepairable (plan));
+      guint n_unrepairable = tf_repair_plan_get_n_unrepairable (plan);
+      g_autofree char *repaired = g_strdup_printf (ngettext ("Repaired %u of %u file",
+                                                             "Repaired %u of %u files", results->len),
+                                                   n_done, results->len);
+      g_autofree char *unrepairable = g_strdup_printf (ngettext ("%u finding not repairable",
+                                                                 "%u findings not repairable", n_unrepairable),
+                                                       n_unrepairable);
+
+      /* Translators: "Repaired 3 of 4 files; 1 finding not repairable." */
+      g_print (_ ("%s; %s.\n"), repaired, unrepairable);
       if (n_done > 0)
         /* Translators: %1$s is a run id, %2$s the journal path; keep the command untranslated */
         g_print (_ ("Undo with: trackfix-cli undo --journal %2$s --run %1$s\n"), run_id, journal);

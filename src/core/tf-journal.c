@@ -313,6 +313,18 @@ tf_journal_append (const char *journal_path,
                    TfJournalEntry *entry,
                    GError **error)
 {
+  g_return_val_if_fail (journal_path != NULL, FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  return tf_journal_append_many (journal_path, &entry, 1, error);
+}
+
+gboolean
+tf_journal_append_many (const char *journal_path,
+                        TfJournalEntry *const *entries,
+                        guint n_entries,
+                        GError **error)
+{
   g_autofree char *dir = NULL;
   g_autoptr (GString) line = NULL;
   struct stat st;
@@ -323,8 +335,11 @@ tf_journal_append (const char *journal_path,
   int fd;
 
   g_return_val_if_fail (journal_path != NULL, FALSE);
-  g_return_val_if_fail (entry != NULL, FALSE);
+  g_return_val_if_fail (entries != NULL || n_entries == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_entries == 0)
+    return TRUE;
 
   dir = g_path_get_dirname (journal_path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -357,11 +372,14 @@ tf_journal_append (const char *journal_path,
       goto out;
     }
 
+  /* All lines in one write(): a batch lands whole or (after a crash in
+   * the middle of it) as a torn tail that the next append cuts off. */
   line = g_string_new (NULL);
-  {
-    g_autofree char *json = entry_to_line (entry);
-    g_string_append (line, json);
-  }
+  for (guint i = 0; i < n_entries; i++)
+    {
+      g_autofree char *json = entry_to_line (entries[i]);
+      g_string_append (line, json);
+    }
   if (!repair_tail (fd, journal_path, line, error))
     goto out;
 

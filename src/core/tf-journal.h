@@ -55,6 +55,11 @@ char           *tf_journal_default_backup_dir (void);
 gboolean        tf_journal_append      (const char      *journal_path,
                                         TfJournalEntry  *entry,
                                         GError         **error);
+/* Appends several entries with one write and one fsync (additive). */
+gboolean        tf_journal_append_many (const char            *journal_path,
+                                        TfJournalEntry *const *entries,
+                                        guint                  n_entries,
+                                        GError               **error);
 /* (element-type TfJournalEntry) (transfer full); an unparsable line fails
  * with its line number. */
 GPtrArray      *tf_journal_read        (const char      *journal_path,

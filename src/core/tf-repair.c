@@ -2174,36 +2174,58 @@ describe_changes (GPtrArray *changes)
   return (char **) g_ptr_array_free (strv, FALSE);
 }
 
-/* Returns FALSE only when the run must stop (journal not writable). */
-static gboolean
-repair_file (FileJob *job,
-             const char *backup_dir,
-             const char *journal_path,
-             const char *run_id,
-             gboolean dry_run,
-             TfRepairResult *result,
-             GError **fatal)
+/* One file between reading and replacing: its stamp, the repaired bytes
+ * (verified in memory) and what the verification of the written temp file
+ * compares against. */
+typedef struct
+{
+  FileJob *job;
+  TfRepairResult *result;
+  GBytes *repaired;
+  TfFileStamp stamp;
+  VerifyContext ctx;
+  GPtrArray *before;
+  TfSafeStaged *staged;
+  TfJournalEntry *entry;
+} Prepared;
+
+static void
+prepared_free (Prepared *p)
+{
+  g_clear_pointer (&p->repaired, g_bytes_unref);
+  g_clear_pointer (&p->before, g_ptr_array_unref);
+  g_clear_pointer (&p->ctx.after, g_ptr_array_unref);
+  g_clear_pointer (&p->staged, tf_safe_staged_free);
+  g_clear_pointer (&p->entry, tf_journal_entry_free);
+  g_free (p);
+}
+
+/* Reads the file, checks it is the one scanned, applies the changes in
+ * memory and verifies them. Returns NULL (with @result set) when the file
+ * cannot be repaired. */
+static Prepared *
+prepare_file (FileJob *job,
+              TfRepairResult *result)
 {
   g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GBytes) repaired = NULL;
-  g_autoptr (GPtrArray) before = NULL;
   g_autoptr (GArray) edits = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (TfJournalEntry) entry = NULL;
-  g_autofree char *backup = NULL;
-  VerifyContext ctx = { job->file_path, NULL, job->changes, NULL };
-  TfFileStamp stamp;
+  Prepared *p;
 
   for (guint i = 0; i < job->changes->len; i++)
     g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, i)));
 
-  bytes = tf_safe_read (job->file_path, &stamp, &error);
+  p = g_new0 (Prepared, 1);
+  p->job = job;
+  p->result = result;
+
+  bytes = tf_safe_read (job->file_path, &p->stamp, &error);
   if (bytes == NULL)
     {
       result_set_error (result, error);
-      return TRUE;
+      goto fail;
     }
-  result->sha256_before = g_strdup (stamp.sha256);
+  result->sha256_before = g_strdup (p->stamp.sha256);
 
   /* The scan recorded size and time; a file that differs is not the file
    * the plan was made for. */
@@ -2211,17 +2233,17 @@ repair_file (FileJob *job,
     {
       TfItem *item = g_ptr_array_index (job->items, i);
 
-      if (tf_item_get_file_size (item) != stamp.size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != stamp.mtime_usec))
+      if (tf_item_get_file_size (item) != p->stamp.size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != p->stamp.mtime_usec))
         {
           g_autofree char *display = g_filename_display_name (job->file_path);
           g_autofree char *msg = g_strdup_printf (_ ("“%s” changed since it was scanned; scan it again before repairing"), display);
 
           result_set (result, TF_REPAIR_STATUS_REFUSED, msg);
-          return TRUE;
+          goto fail;
         }
     }
 
-  before = read_items (bytes, job->file_path);
+  p->before = read_items (bytes, job->file_path);
   edits = g_array_new (FALSE, FALSE, sizeof (Edit));
   g_array_set_clear_func (edits, edit_clear);
 
@@ -2231,10 +2253,10 @@ repair_file (FileJob *job,
       guint pos = item_position (item);
       g_autoptr (GPtrArray) item_changes = g_ptr_array_new ();
 
-      if (pos >= before->len)
+      if (pos >= p->before->len)
         {
           result_set (result, TF_REPAIR_STATUS_REFUSED, _ ("The file no longer holds the scanned message"));
-          return TRUE;
+          goto fail;
         }
       for (guint k = 0; k < job->changes->len; k++)
         {
@@ -2242,79 +2264,199 @@ repair_file (FileJob *job,
           if (change->item == item)
             g_ptr_array_add (item_changes, change);
         }
-      if (!edits_for_item (bytes, g_ptr_array_index (before, pos), item_changes, edits, &error))
+      if (!edits_for_item (bytes, g_ptr_array_index (p->before, pos), item_changes, edits, &error))
         {
           result_set_error (result, error);
-          return TRUE;
+          goto fail;
         }
     }
 
-  repaired = apply_edits (bytes, edits, &error);
-  if (repaired == NULL)
+  p->repaired = apply_edits (bytes, edits, &error);
+  if (p->repaired == NULL)
     {
       result_set_error (result, error);
-      return TRUE;
+      goto fail;
     }
-  result->sha256_after = tf_sha256_bytes (repaired);
+  result->sha256_after = tf_sha256_bytes (p->repaired);
 
   /* Check in memory first, so that nothing is backed up or journaled for a
    * change that cannot pass. */
-  ctx.before = before;
-  if (!verify_bytes (&ctx, repaired, &error))
+  p->ctx.file_path = job->file_path;
+  p->ctx.before = p->before;
+  p->ctx.changes = job->changes;
+  if (!verify_bytes (&p->ctx, p->repaired, &error))
     {
       result_set_error (result, error);
-      g_clear_pointer (&ctx.after, g_ptr_array_unref);
-      return TRUE;
+      goto fail;
     }
+  return p;
 
-  if (dry_run)
+fail:
+  prepared_free (p);
+  return NULL;
+}
+
+static void
+set_file_info_from_disk (TfRepairResult *result)
+{
+  struct stat st;
+
+  /* What a new scan would record, so the next repair accepts it. */
+  if (result->items != NULL && g_lstat (result->file_path, &st) == 0)
+    for (guint i = 0; i < result->items->len; i++)
+      tf_item_set_file_info (g_ptr_array_index (result->items, i), (guint64) st.st_size,
+                             (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+}
+
+/* Flushes every file system that holds one of @paths (usually one). */
+static gboolean
+sync_file_systems (GPtrArray *paths,
+                   GError **error)
+{
+  g_autoptr (GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
+
+  for (guint i = 0; i < paths->len; i++)
     {
-      result->items = g_steal_pointer (&ctx.after);
-      result_set (result, TF_REPAIR_STATUS_DONE, NULL);
-      return TRUE;
+      const char *path = g_ptr_array_index (paths, i);
+      gboolean seen = FALSE;
+      struct stat st;
+
+      if (stat (path, &st) != 0)
+        continue;
+      for (guint k = 0; k < devices->len; k++)
+        if (g_array_index (devices, dev_t, k) == st.st_dev)
+          seen = TRUE;
+      if (seen)
+        continue;
+      g_array_append_val (devices, st.st_dev);
+      if (!tf_safe_sync_fs (path, error))
+        return FALSE;
     }
-  g_clear_pointer (&ctx.after, g_ptr_array_unref);
+  return TRUE;
+}
 
-  backup = tf_safe_backup (job->file_path, backup_dir, stamp.sha256, &error);
-  if (backup == NULL)
+/* Files repaired together: their backups, journal entries and temp files
+ * are each flushed with one syncfs() / fsync for the whole batch, in the
+ * same write-ahead order a single file follows:
+ *   1. backups written, then flushed;
+ *   2. journal entries appended in one write, then fsynced;
+ *   3. temp files written next to the originals, then flushed;
+ *   4. each temp file re-read and verified, the original checked against
+ *      its stamp once more, then renamed over it;
+ *   5. the renames flushed.
+ * A crash anywhere leaves every file either original or repaired, and
+ * every repaired file has its journal entry and backup on disk. */
+#define BATCH_FILES 64
+#define BATCH_BYTES (32 * 1024 * 1024)
+
+/* Returns FALSE when the run must stop (journal not writable). */
+static gboolean
+repair_batch (GPtrArray *batch,
+              const char *backup_dir,
+              const char *journal_path,
+              const char *run_id,
+              GError **fatal)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sync_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  /* 1. Backups */
+  for (guint i = 0; i < batch->len; i++)
     {
-      result_set_error (result, error);
-      return TRUE;
+      Prepared *p = g_ptr_array_index (batch, i);
+      char *backup = tf_safe_backup_full (p->job->file_path, backup_dir, p->stamp.sha256,
+                                          TF_SAFE_NO_SYNC | TF_SAFE_LINK_BACKUP, &error);
+
+      if (backup == NULL)
+        {
+          result_set_error (p->result, error);
+          g_clear_error (&error);
+          /* The batch owns its entries: this frees @p. */
+          g_ptr_array_remove_index (batch, i--);
+          continue;
+        }
+      p->result->backup = backup;
     }
-  result->backup = g_strdup (backup);
+  if (batch->len == 0)
+    return TRUE;
+  g_ptr_array_add (sync_paths, g_strdup (((Prepared *) g_ptr_array_index (batch, 0))->result->backup));
+  if (!sync_file_systems (sync_paths, &error))
+    goto fail_all;
 
-  /* Write-ahead: the entry is on disk before the file changes. */
-  entry = tf_journal_entry_new (run_id, "repair", job->file_path);
-  entry->sha256_before = g_strdup (stamp.sha256);
-  entry->sha256_after = g_strdup (result->sha256_after);
-  entry->backup = g_strdup (backup);
-  g_strfreev (entry->changes);
-  entry->changes = describe_changes (job->changes);
-  if (!tf_journal_append (journal_path, entry, &error))
+  /* 2. Journal */
+  for (guint i = 0; i < batch->len; i++)
     {
-      result_set_error (result, error);
+      Prepared *p = g_ptr_array_index (batch, i);
+
+      p->entry = tf_journal_entry_new (run_id, "repair", p->job->file_path);
+      p->entry->sha256_before = g_strdup (p->stamp.sha256);
+      p->entry->sha256_after = g_strdup (p->result->sha256_after);
+      p->entry->backup = g_strdup (p->result->backup);
+      g_strfreev (p->entry->changes);
+      p->entry->changes = describe_changes (p->job->changes);
+      g_ptr_array_add (entries, p->entry);
+    }
+  if (!tf_journal_append_many (journal_path, (TfJournalEntry *const *) entries->pdata, entries->len, &error))
+    {
+      for (guint i = 0; i < batch->len; i++)
+        result_set_error (((Prepared *) g_ptr_array_index (batch, i))->result, error);
       g_propagate_error (fatal, g_steal_pointer (&error));
       return FALSE;
     }
 
-  if (!tf_safe_replace (job->file_path, &stamp, repaired, verify_written_cb, &ctx, &error))
+  /* 3. Temp files */
+  g_ptr_array_set_size (sync_paths, 0);
+  for (guint i = 0; i < batch->len; i++)
     {
-      result_set_error (result, error);
-      g_clear_pointer (&ctx.after, g_ptr_array_unref);
-      return TRUE;
+      Prepared *p = g_ptr_array_index (batch, i);
+
+      p->staged = tf_safe_stage (p->job->file_path, &p->stamp, p->repaired, TF_SAFE_NO_SYNC, &error);
+      if (p->staged == NULL)
+        {
+          result_set_error (p->result, error);
+          g_clear_error (&error);
+          continue;
+        }
+      g_ptr_array_add (sync_paths, g_strdup (p->job->file_path));
+    }
+  if (!sync_file_systems (sync_paths, &error))
+    goto fail_all;
+
+  /* 4. Verify and rename */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Prepared *p = g_ptr_array_index (batch, i);
+
+      if (p->staged == NULL)
+        continue;
+      if (!tf_safe_staged_commit (p->staged, verify_written_cb, &p->ctx, TF_SAFE_NO_SYNC, &error))
+        {
+          result_set_error (p->result, error);
+          g_clear_error (&error);
+          continue;
+        }
+      p->result->items = g_steal_pointer (&p->ctx.after);
+      set_file_info_from_disk (p->result);
+      result_set (p->result, TF_REPAIR_STATUS_DONE, NULL);
     }
 
-  result->items = g_steal_pointer (&ctx.after);
-  {
-    struct stat st;
+  /* 5. The renames */
+  if (!sync_file_systems (sync_paths, &error))
+    {
+      for (guint i = 0; i < batch->len; i++)
+        {
+          Prepared *p = g_ptr_array_index (batch, i);
+          /* Written and verified, but not known to be on disk yet. */
+          if (p->result->status == TF_REPAIR_STATUS_DONE)
+            result_set_error (p->result, error);
+        }
+    }
+  return TRUE;
 
-    /* What a new scan would record, so the next repair accepts it. */
-    if (g_lstat (job->file_path, &st) == 0)
-      for (guint i = 0; i < result->items->len; i++)
-        tf_item_set_file_info (g_ptr_array_index (result->items, i), (guint64) st.st_size,
-                               (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
-  }
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+fail_all:
+  for (guint i = 0; i < batch->len; i++)
+    result_set_error (((Prepared *) g_ptr_array_index (batch, i))->result, error);
   return TRUE;
 }
 
@@ -2364,40 +2506,73 @@ execute_internal (TfRepairPlan *self,
                   gpointer progress_data)
 {
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) prepared_free);
   g_autoptr (GError) fatal = NULL;
   g_autofree char *own_run_id = NULL;
+  guint n_done = 0;
+  gsize batch_bytes = 0;
 
   if (run_id == NULL)
     run_id = own_run_id = tf_journal_new_run_id ();
 
-  for (guint i = 0; i < self->jobs->len; i++)
+  for (guint i = 0; i <= self->jobs->len; i++)
     {
-      FileJob *job = g_ptr_array_index (self->jobs, i);
-      TfRepairResult *result = result_new (job->file_path, "repair", run_id);
+      FileJob *job = i < self->jobs->len ? g_ptr_array_index (self->jobs, i) : NULL;
+      TfRepairResult *result = NULL;
+      Prepared *p = NULL;
 
-      g_ptr_array_add (results, result);
-
-      if (fatal != NULL)
+      if (job != NULL)
         {
-          /* Translators: %s is an error message */
-          g_autofree char *msg = g_strdup_printf (_ ("Not attempted: %s"), fatal->message);
-          for (guint k = 0; k < job->changes->len; k++)
-            g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
-          result_set (result, TF_REPAIR_STATUS_FAILED, msg);
-          continue;
+          result = result_new (job->file_path, "repair", run_id);
+          g_ptr_array_add (results, result);
+
+          if (fatal != NULL)
+            {
+              /* Translators: %s is an error message */
+              g_autofree char *msg = g_strdup_printf (_ ("Not attempted: %s"), fatal->message);
+              for (guint k = 0; k < job->changes->len; k++)
+                g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
+              result_set (result, TF_REPAIR_STATUS_FAILED, msg);
+            }
+          else if (g_cancellable_is_cancelled (cancellable))
+            {
+              for (guint k = 0; k < job->changes->len; k++)
+                g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
+              result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this file"));
+            }
+          else
+            p = prepare_file (job, result);
         }
-      if (g_cancellable_is_cancelled (cancellable))
+
+      if (p != NULL && dry_run)
         {
-          for (guint k = 0; k < job->changes->len; k++)
-            g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
-          result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this file"));
-          continue;
+          result->items = g_steal_pointer (&p->ctx.after);
+          result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+          prepared_free (p);
+          p = NULL;
         }
+      if (p != NULL)
+        {
+          g_ptr_array_add (batch, p);
+          batch_bytes += g_bytes_get_size (p->repaired);
+        }
+      if (p == NULL && job != NULL && batch->len == 0 && progress != NULL)
+        progress (++n_done, self->jobs->len, job->file_path, progress_data);
+      else if (p == NULL && job != NULL)
+        n_done++;
 
-      repair_file (job, backup_dir, journal_path, run_id, dry_run, result, &fatal);
+      /* Flush a full batch, or what is left at the end. */
+      if (batch->len > 0 && (job == NULL || batch->len >= BATCH_FILES || batch_bytes >= BATCH_BYTES || g_cancellable_is_cancelled (cancellable)))
+        {
+          guint n = batch->len;
 
-      if (progress != NULL)
-        progress (i + 1, self->jobs->len, job->file_path, progress_data);
+          repair_batch (batch, backup_dir, journal_path, run_id, &fatal);
+          g_ptr_array_set_size (batch, 0);
+          batch_bytes = 0;
+          n_done += n;
+          if (progress != NULL)
+            progress (n_done, self->jobs->len, job ? job->file_path : NULL, progress_data);
+        }
     }
 
   return g_steal_pointer (&results);

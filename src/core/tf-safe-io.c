@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -357,7 +358,8 @@ create_temp_at (int dirfd,
   return -1;
 }
 
-/* Writes @contents into a new temp file in @dirfd, fsyncs and closes it. */
+/* Writes @contents into a new temp file in @dirfd, fsyncs (unless the
+ * caller flushes the whole file system later) and closes it. */
 static char *
 write_temp_at (int dirfd,
                const char *dir,
@@ -367,6 +369,7 @@ write_temp_at (int dirfd,
                uid_t uid,
                gid_t gid,
                gboolean set_owner,
+               gboolean sync,
                GError **error)
 {
   g_autofree char *name = NULL;
@@ -385,7 +388,7 @@ write_temp_at (int dirfd,
   if (set_owner && (fchown (fd, uid, gid) != 0) && errno != EPERM)
     g_debug ("fchown %s: %s", tmp_path, g_strerror (errno));
 
-  if (fchmod (fd, mode & 07777) != 0 || !write_all (fd, data, len, tmp_path, error) || fsync (fd) != 0)
+  if (fchmod (fd, mode & 07777) != 0 || !write_all (fd, data, len, tmp_path, error) || (sync && fsync (fd) != 0))
     {
       if (error && *error == NULL)
         set_errno_error (error, errno, _ ("Cannot write “%s”"), tmp_path);
@@ -497,6 +500,113 @@ tf_safe_check_unchanged (const char *path,
   return ok;
 }
 
+struct _TfSafeStaged
+{
+  char *path;
+  char *dir;
+  char *base;
+  char *tmp_name;
+  char *tmp_path;
+  GBytes *contents;
+  TfFileStamp stamp;
+  int dirfd;
+};
+
+void
+tf_safe_staged_free (TfSafeStaged *staged)
+{
+  if (staged == NULL)
+    return;
+  if (staged->tmp_name != NULL)
+    unlinkat (staged->dirfd, staged->tmp_name, 0);
+  if (staged->dirfd >= 0)
+    close (staged->dirfd);
+  g_free (staged->path);
+  g_free (staged->dir);
+  g_free (staged->base);
+  g_free (staged->tmp_name);
+  g_free (staged->tmp_path);
+  g_clear_pointer (&staged->contents, g_bytes_unref);
+  g_free (staged);
+}
+
+TfSafeStaged *
+tf_safe_stage (const char *path,
+               const TfFileStamp *stamp,
+               GBytes *contents,
+               TfSafeFlags flags,
+               GError **error)
+{
+  g_autoptr (TfSafeStaged) staged = NULL;
+  struct stat st;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (stamp != NULL, NULL);
+  g_return_val_if_fail (contents != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  staged = g_new0 (TfSafeStaged, 1);
+  staged->dirfd = open_parent (path, &staged->dir, &staged->base, error);
+  if (staged->dirfd < 0)
+    return NULL;
+  staged->path = g_strdup (path);
+  staged->stamp = *stamp;
+  staged->contents = g_bytes_ref (contents);
+
+  /* The original decides mode and owner, and must still be what was read. */
+  fd = open_regular_at (staged->dirfd, staged->base, path, &st, error);
+  if (fd < 0)
+    return NULL;
+  close (fd);
+  if (!check_unchanged_at (staged->dirfd, staged->base, path, stamp, error))
+    return NULL;
+
+  staged->tmp_name = write_temp_at (staged->dirfd, staged->dir, staged->base, contents, st.st_mode,
+                                    st.st_uid, st.st_gid, geteuid () == 0,
+                                    (flags & TF_SAFE_NO_SYNC) == 0, error);
+  if (staged->tmp_name == NULL)
+    return NULL;
+  staged->tmp_path = g_build_filename (staged->dir, staged->tmp_name, NULL);
+
+  return g_steal_pointer (&staged);
+}
+
+gboolean
+tf_safe_staged_commit (TfSafeStaged *staged,
+                       TfVerifyFunc verify,
+                       gpointer verify_data,
+                       TfSafeFlags flags,
+                       GError **error)
+{
+  g_autoptr (GBytes) back = NULL;
+
+  g_return_val_if_fail (staged != NULL, FALSE);
+  g_return_val_if_fail (staged->tmp_name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  back = reread_and_compare (staged->dirfd, staged->tmp_name, staged->tmp_path, staged->contents, error);
+  if (back == NULL)
+    return FALSE;
+  if (verify != NULL && !verify (staged->tmp_path, back, verify_data, error))
+    return FALSE;
+
+  /* Last look at the original right before the swap. */
+  if (!check_unchanged_at (staged->dirfd, staged->base, staged->path, &staged->stamp, error))
+    return FALSE;
+
+  if (renameat (staged->dirfd, staged->tmp_name, staged->dirfd, staged->base) != 0)
+    {
+      set_errno_error (error, errno, _ ("Cannot replace “%s”"), staged->path);
+      return FALSE;
+    }
+  g_clear_pointer (&staged->tmp_name, g_free);
+
+  if ((flags & TF_SAFE_NO_SYNC) == 0)
+    return fsync_dir (staged->dirfd, staged->dir, error);
+  return TRUE;
+}
+
 gboolean
 tf_safe_replace (const char *path,
                  const TfFileStamp *stamp,
@@ -505,65 +615,45 @@ tf_safe_replace (const char *path,
                  gpointer verify_data,
                  GError **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_name = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autoptr (GBytes) back = NULL;
-  struct stat st;
-  gboolean ok = FALSE;
-  int dirfd;
-  int fd;
+  g_autoptr (TfSafeStaged) staged = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (stamp != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  dirfd = open_parent (path, &dir, &base, error);
-  if (dirfd < 0)
+  staged = tf_safe_stage (path, stamp, contents, TF_SAFE_FLAGS_NONE, error);
+  if (staged == NULL)
     return FALSE;
+  return tf_safe_staged_commit (staged, verify, verify_data, TF_SAFE_FLAGS_NONE, error);
+}
 
-  /* The original decides mode and owner, and must still be what was read. */
-  fd = open_regular_at (dirfd, base, path, &st, error);
+gboolean
+tf_safe_sync_fs (const char *path,
+                 GError **error)
+{
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
-    goto out;
-  close (fd);
-  if (!check_unchanged_at (dirfd, base, path, stamp, error))
-    goto out;
-
-  tmp_name = write_temp_at (dirfd, dir, base, contents, st.st_mode,
-                            st.st_uid, st.st_gid, geteuid () == 0, error);
-  if (tmp_name == NULL)
-    goto out;
-  tmp_path = g_build_filename (dir, tmp_name, NULL);
-
-  back = reread_and_compare (dirfd, tmp_name, tmp_path, contents, error);
-  if (back == NULL)
-    goto out_unlink;
-  if (verify != NULL && !verify (tmp_path, back, verify_data, error))
-    goto out_unlink;
-
-  /* Last look at the original right before the swap. */
-  if (!check_unchanged_at (dirfd, base, path, stamp, error))
-    goto out_unlink;
-
-  if (renameat (dirfd, tmp_name, dirfd, base) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot replace “%s”"), path);
-      goto out_unlink;
+      set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
+      return FALSE;
     }
-  g_clear_pointer (&tmp_name, g_free);
-
-  ok = fsync_dir (dirfd, dir, error);
-  goto out;
-
-out_unlink:
-  if (tmp_name != NULL)
-    unlinkat (dirfd, tmp_name, 0);
-out:
-  close (dirfd);
-  return ok;
+  /* syncfs() flushes every file and folder entry of that file system and
+   * waits for it: one call instead of an fsync per file and per folder. */
+  /* Through syscall(): glibc declares syncfs() only with _GNU_SOURCE. */
+  if (syscall (SYS_syncfs, fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      set_errno_error (error, saved, _ ("Cannot flush the file system of “%s”"), path);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
 }
 
 static char *
@@ -606,6 +696,17 @@ tf_safe_backup (const char *path,
                 const char *sha256,
                 GError **error)
 {
+  return tf_safe_backup_full (path, backup_dir, sha256, TF_SAFE_FLAGS_NONE, error);
+}
+
+char *
+tf_safe_backup_full (const char *path,
+                     const char *backup_dir,
+                     const char *sha256,
+                     TfSafeFlags flags,
+                     GError **error)
+{
+  gboolean sync = (flags & TF_SAFE_NO_SYNC) == 0;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) back = NULL;
   g_autoptr (GDateTime) now = NULL;
@@ -647,7 +748,34 @@ tf_safe_backup (const char *path,
   now = g_date_time_new_now_utc ();
   stamp_str = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
 
-  tmp_name = write_temp_at (dirfd, abs_dir, base, bytes, 0600, 0, 0, FALSE, error);
+  if ((flags & TF_SAFE_LINK_BACKUP) != 0)
+    {
+      /* The original inode itself becomes the backup: repairs never write
+       * into a file, they rename a new one over it, so the linked inode
+       * keeps the original bytes. The hash check below proves it. */
+      g_autofree char *src_dir = g_path_get_dirname (path);
+      int src_fd = open (src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      for (guint attempt = 0; src_fd >= 0 && attempt < MAX_TEMP_ATTEMPTS; attempt++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%08x-%s", stamp_str, g_random_int (), base);
+
+          if (linkat (src_fd, base, dirfd, name, 0) == 0)
+            {
+              final_path = g_build_filename (abs_dir, name, NULL);
+              break;
+            }
+          if (errno != EEXIST)
+            break; /* EXDEV, no hard links here: copy instead */
+        }
+      if (src_fd >= 0)
+        close (src_fd);
+    }
+
+  if (final_path != NULL)
+    goto linked;
+
+  tmp_name = write_temp_at (dirfd, abs_dir, base, bytes, 0600, 0, 0, FALSE, sync, error);
   if (tmp_name == NULL)
     goto fail;
 
@@ -692,7 +820,8 @@ tf_safe_backup (const char *path,
       unlinkat (dirfd, tmp_name, 0);
       g_clear_pointer (&tmp_name, g_free);
     }
-  if (!fsync_dir (dirfd, abs_dir, error))
+linked:
+  if (sync && !fsync_dir (dirfd, abs_dir, error))
     goto fail;
 
   /* Verify the backup as it is on disk. */
@@ -705,6 +834,7 @@ tf_safe_backup (const char *path,
       g_autofree char *display = g_filename_display_name (final_path);
       g_set_error (error, TF_ERROR, TF_ERROR_IO,
                    _ ("The backup “%s” does not match the original"), display);
+      g_unlink (final_path);
       goto fail;
     }
 
@@ -748,7 +878,7 @@ tf_safe_write_new (const char *path,
       goto out;
     }
 
-  tmp_name = write_temp_at (dirfd, dir, base, contents, mode, 0, 0, FALSE, error);
+  tmp_name = write_temp_at (dirfd, dir, base, contents, mode, 0, 0, FALSE, TRUE, error);
   if (tmp_name == NULL)
     goto out;
   tmp_path = g_build_filename (dir, tmp_name, NULL);

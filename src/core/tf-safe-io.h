@@ -95,4 +95,47 @@ gboolean  tf_safe_move          (const char        *path,
                                  const char        *target,
                                  GError           **error);
 
+/* Batched writes (additive): the same steps as tf_safe_replace() and
+ * tf_safe_backup(), but the caller flushes many files at once with one
+ * tf_safe_sync_fs() instead of an fsync per file and folder. */
+typedef enum
+{
+  TF_SAFE_FLAGS_NONE = 0,
+  TF_SAFE_NO_SYNC = 1 << 0, /* the caller calls tf_safe_sync_fs() before relying on it */
+  /* tf_safe_backup_full(): make the backup a hard link to the original
+   * inode when the backup folder is on the same file system (falls back to
+   * a copy). Only for files that are then replaced by rename, never
+   * written in place. */
+  TF_SAFE_LINK_BACKUP = 1 << 1,
+} TfSafeFlags;
+
+char     *tf_safe_backup_full   (const char        *path,
+                                 const char        *backup_dir,
+                                 const char        *sha256,
+                                 TfSafeFlags        flags,
+                                 GError           **error);
+
+/* A temp file written next to @path (checked against @stamp), not yet
+ * renamed; freeing an uncommitted one removes the temp file. */
+typedef struct _TfSafeStaged TfSafeStaged;
+
+TfSafeStaged *tf_safe_stage     (const char        *path,
+                                 const TfFileStamp *stamp,
+                                 GBytes            *contents,
+                                 TfSafeFlags        flags,
+                                 GError           **error);
+/* Re-reads and verifies the temp file, checks @path against its stamp once
+ * more and renames the temp file over it. */
+gboolean  tf_safe_staged_commit (TfSafeStaged      *staged,
+                                 TfVerifyFunc       verify,
+                                 gpointer           verify_data,
+                                 TfSafeFlags        flags,
+                                 GError           **error);
+void      tf_safe_staged_free   (TfSafeStaged      *staged);
+/* syncfs() on the file system holding @path */
+gboolean  tf_safe_sync_fs       (const char        *path,
+                                 GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfSafeStaged, tf_safe_staged_free)
+
 G_END_DECLS

@@ -258,6 +258,34 @@ test_missing_and_symlink (void)
   rm_rf (dir);
 }
 
+static void
+test_append_many (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
+  g_autoptr (TfJournalEntry) e1 = make_entry ("run-9", "/q/a.eml", "one");
+  g_autoptr (TfJournalEntry) e2 = make_entry ("run-9", "/q/b.eml", "two");
+  g_autoptr (TfJournalEntry) e3 = make_entry ("run-9", "/q/c.eml", "three");
+  TfJournalEntry *batch[] = { e2, e3 };
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tf_journal_append (path, e1, &error));
+  g_assert_no_error (error);
+  g_assert_true (tf_journal_append_many (path, batch, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (tf_journal_append_many (path, batch, 0, &error));
+  g_assert_no_error (error);
+
+  entries = tf_journal_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpstr (((TfJournalEntry *) g_ptr_array_index (entries, 2))->file, ==, "/q/c.eml");
+  g_assert_cmpuint (((TfJournalEntry *) g_ptr_array_index (entries, 2))->index, ==, 3);
+
+  rm_rf (dir);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -271,6 +299,7 @@ main (int argc,
   g_test_add_func ("/journal/absolute", test_relative_file_made_absolute);
   g_test_add_func ("/journal/torn-tail", test_torn_tail);
   g_test_add_func ("/journal/bad-line", test_bad_line);
+  g_test_add_func ("/journal/append-many", test_append_many);
   g_test_add_func ("/journal/missing-and-symlink", test_missing_and_symlink);
 
   return g_test_run ();

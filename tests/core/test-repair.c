@@ -1054,6 +1054,7 @@ typedef struct
   GMainLoop *loop;
   GAsyncResult *result;
   guint n_progress;
+  guint last_done;
 } AsyncData;
 
 static void
@@ -1064,10 +1065,12 @@ async_progress_cb (guint done,
 {
   AsyncData *d = user_data;
 
-  d->n_progress++;
+  /* Files are written in batches: progress may jump, never go back. */
   g_assert_cmpuint (total, ==, 2);
-  g_assert_cmpuint (done, ==, d->n_progress);
-  g_assert_nonnull (file);
+  g_assert_cmpuint (done, >, d->last_done);
+  g_assert_cmpuint (done, <=, total);
+  d->last_done = done;
+  d->n_progress++;
 }
 
 static void
@@ -1099,7 +1102,7 @@ test_async (Fixture *fx,
   g_autoptr (TfRepairPlan) plan = NULL;
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GError) error = NULL;
-  AsyncData d = { g_main_loop_new (NULL, FALSE), NULL, 0 };
+  AsyncData d = { g_main_loop_new (NULL, FALSE), NULL, 0, 0 };
   guint n_changed = 0;
 
   {
@@ -1136,7 +1139,8 @@ test_async (Fixture *fx,
   g_assert_cmpuint (results->len, ==, 2);
   assert_done (g_ptr_array_index (results, 0));
   assert_done (g_ptr_array_index (results, 1));
-  g_assert_cmpuint (d.n_progress, ==, 2);
+  g_assert_cmpuint (d.n_progress, >=, 1);
+  g_assert_cmpuint (d.last_done, ==, 2);
   g_assert_cmpuint (n_changed, ==, 1);
   g_assert_false (tf_item_has_finding (g_ptr_array_index (items, 1), TF_FINDING_TRACK_TIME_1601));
   g_assert_true (g_ptr_array_index (tf_repair_result_get_items (g_ptr_array_index (results, 0)), 0) == g_ptr_array_index (items, 0));

@@ -481,6 +481,74 @@ test_long_name (void)
   rm_rf (dir);
 }
 
+static void
+test_staged_batch (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *a = g_build_filename (dir, "a.eml", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.eml", NULL);
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  g_autofree char *backup = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) ba = NULL;
+  g_autoptr (GBytes) bb = NULL;
+  g_autoptr (GBytes) new_bytes = g_bytes_new_static ("repaired", 8);
+  g_autoptr (TfSafeStaged) sa = NULL;
+  g_autoptr (TfSafeStaged) sb = NULL;
+  g_autoptr (GError) error = NULL;
+  TfFileStamp stamp_a;
+  TfFileStamp stamp_b;
+  VerifyData vd = { 0, TRUE, NULL, NULL };
+  struct stat st_orig;
+  struct stat st_backup;
+
+  write_file (a, "original a", 0644);
+  write_file (b, "original b", 0644);
+  ba = tf_safe_read (a, &stamp_a, &error);
+  g_assert_no_error (error);
+  bb = tf_safe_read (b, &stamp_b, &error);
+  g_assert_no_error (error);
+
+  /* A linked backup is the original inode, and stays the original bytes
+   * once the file is replaced by rename. */
+  g_assert_cmpint (stat (a, &st_orig), ==, 0);
+  backup = tf_safe_backup_full (a, backups, stamp_a.sha256, TF_SAFE_NO_SYNC | TF_SAFE_LINK_BACKUP, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (backup, &st_backup), ==, 0);
+  g_assert_cmpuint (st_backup.st_ino, ==, st_orig.st_ino);
+
+  sa = tf_safe_stage (a, &stamp_a, new_bytes, TF_SAFE_NO_SYNC, &error);
+  g_assert_no_error (error);
+  sb = tf_safe_stage (b, &stamp_b, new_bytes, TF_SAFE_NO_SYNC, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_entries (dir, TF_SAFE_TEMP_PREFIX), ==, 2);
+  g_assert_true (tf_safe_sync_fs (a, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tf_safe_staged_commit (sa, verify_cb, &vd, TF_SAFE_NO_SYNC, &error));
+  g_assert_no_error (error);
+  contents = read_file (a);
+  g_assert_cmpstr (contents, ==, "repaired");
+  g_free (contents);
+  contents = read_file (backup);
+  g_assert_cmpstr (contents, ==, "original a");
+
+  /* b is changed after staging: its commit is refused, and freeing the
+   * staged file removes the temp file. */
+  write_file (b, "someone else", 0644);
+  g_assert_false (tf_safe_staged_commit (sb, NULL, NULL, TF_SAFE_NO_SYNC, &error));
+  g_assert_error (error, TF_ERROR, TF_ERROR_CHANGED);
+  g_clear_pointer (&sb, tf_safe_staged_free);
+  g_clear_pointer (&sa, tf_safe_staged_free);
+  g_assert_cmpuint (count_entries (dir, TF_SAFE_TEMP_PREFIX), ==, 0);
+  g_free (contents);
+  contents = read_file (b);
+  g_assert_cmpstr (contents, ==, "someone else");
+
+  g_free (vd.seen);
+  rm_rf (dir);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -499,6 +567,7 @@ main (int argc,
   g_test_add_func ("/safe-io/write-new", test_write_new);
   g_test_add_func ("/safe-io/move", test_move);
   g_test_add_func ("/safe-io/temp-name", test_temp_name);
+  g_test_add_func ("/safe-io/staged-batch", test_staged_batch);
 
   return g_test_run ();
 }
