@@ -37,12 +37,14 @@
 #define REGF_FILE_TYPE_LOG_NEW 6
 #define LOG_SECTOR 512
 #define MAX_LOG_ENTRIES 65536
+#define MAX_LOG_SIZE (512 * 1024 * 1024)
 
 #define MAX_CONTROL_SET 999
 #define MAX_SETUP_VALUES 4096
 #define MAX_DIGEST_NODES (4u * 1024 * 1024)
 #define MAX_BINARY_DISPLAY 64
 #define MAX_PE_RESOURCE_ENTRIES 4096
+#define MAX_PE_FILE_SIZE (256 * 1024 * 1024)
 
 typedef struct
 {
@@ -268,10 +270,10 @@ read_regf_header (const char *path,
   if ((guint64) REGF_HEADER_SIZE + hdr->bins_size > hdr->file_size)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   /* Translators: %s is a file name; the numbers are byte counts */
-                   _ ("The hive “%s” is truncated: its header declares %" G_GUINT64_FORMAT
-                      " bytes but the file has %" G_GUINT64_FORMAT),
-                   path, (guint64) REGF_HEADER_SIZE + hdr->bins_size, hdr->file_size);
+                   /* Translators: %s is a file name; the two %llu are byte counts */
+                   _ ("The hive “%s” is truncated: its header declares %llu bytes but the file has %llu"),
+                   path, (unsigned long long) REGF_HEADER_SIZE + hdr->bins_size,
+                   (unsigned long long) hdr->file_size);
       return FALSE;
     }
   /* The base block checksum: XOR of the first 127 double words. hivex
@@ -306,6 +308,11 @@ check_log_file (const char *log_path,
   const guint8 *p;
   guint32 type, seq1, seq2;
 
+  GStatBuf st;
+
+  if (g_stat (log_path, &st) == 0 && st.st_size > MAX_LOG_SIZE)
+    /* Translators: %s is a log file name such as SYSTEM.LOG1 */
+    return g_strdup_printf (_ ("The transaction log %s beside the hive is too large to check"), basename);
   if (!g_file_get_contents (log_path, &contents, &len, NULL))
     /* Translators: %s is a log file name such as SYSTEM.LOG1 */
     return g_strdup_printf (_ ("The transaction log %s beside the hive cannot be read"), basename);
@@ -1748,21 +1755,24 @@ tf_pe_read_version_file (const char *path,
                          TfFileVersion *version,
                          GError **error)
 {
-  g_autoptr (GMappedFile) map = NULL;
+  g_autofree char *contents = NULL;
   GError *local_error = NULL;
+  GStatBuf st;
+  gsize len = 0;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (version != NULL, FALSE);
 
-  map = g_mapped_file_new (path, FALSE, &local_error);
-  if (map == NULL)
+  /* Read, not mapped: a file shrinking under a mapping would be a SIGBUS. */
+  if (g_stat (path, &st) == 0 && st.st_size > MAX_PE_FILE_SIZE)
+    return pe_fail (error, _ ("the file is too large for a DLL"));
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
-      g_set_error (error, TF_ERROR, TF_ERROR_IO, "%s", local_error->message);
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_IO, local_error->message);
       g_error_free (local_error);
       return FALSE;
     }
-  return tf_pe_read_version ((const guint8 *) g_mapped_file_get_contents (map),
-                             g_mapped_file_get_length (map), version, error);
+  return tf_pe_read_version ((const guint8 *) contents, len, version, error);
 }
 
 int
