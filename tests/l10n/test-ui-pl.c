@@ -1,0 +1,342 @@
+/* test-ui-pl.c — the window in Polish under Xvfb (suites 'ui' and 'l10n')
+ *
+ * Runs with LC_ALL=C.UTF-8 LANGUAGE=pl and TRACKFIX_LOCALEDIR pointing at
+ * the freshly built catalogs (<build>/po/pl/LC_MESSAGES/trackfix.mo), the
+ * same binding main.c does. Checks Polish texts in the welcome page, the
+ * sidebar, the column headers, an affected recipient row, the summary
+ * plural, the Server Fix page and the About window's translator credits,
+ * and renders each screen to a PNG in the build folder for a human look
+ * (window-pl-*.png).
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tf-application.h"
+#include "tf-core.h"
+#include "tf-item-view.h"
+#include "tf-window-private.h"
+
+static char *demo_dir;
+static TfApplication *app;
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+scan_done (TfWindow *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
+}
+
+static void
+collect_texts (GtkWidget *widget,
+               GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  /* The column views' cells */
+  else if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+/* Whether a shown label of the window reads exactly @text */
+static gboolean
+shows_text (GtkWidget *widget,
+            const char *text)
+{
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_texts (widget, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+
+  if (g_test_verbose ())
+    for (guint i = 0; i < texts->len; i++)
+      g_test_message ("label: %s", (const char *) g_ptr_array_index (texts, i));
+
+  return FALSE;
+}
+
+static void
+save_snapshot (GtkWidget *widget,
+               const char *name)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GdkPaintable *paintable;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_object_unref (paintable);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Rendered to %s", path);
+}
+
+static TfWindow *
+new_window (void)
+{
+  TfWindow *window = tf_window_new (ADW_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  spin_for (200);
+
+  return window;
+}
+
+static TfWindow *
+open_demo_window (void)
+{
+  TfWindow *window = new_window ();
+  g_autoptr (GFile) dir = g_file_new_for_path (demo_dir);
+  gint64 end = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+
+  tf_window_open_files (window, &dir, 1);
+  while (!scan_done (window))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > end)
+        g_error ("The demo scan did not finish in 60 s");
+    }
+  spin_for (200);
+
+  return window;
+}
+
+static void
+close_window (TfWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
+static void
+test_catalog (void)
+{
+  /* Sanity: the test process itself reads the Polish catalog */
+  g_assert_cmpstr (_ ("Meeting request"), ==, "Wezwanie na spotkanie");
+  g_assert_cmpstr (ngettext ("%u item", "%u items", 1), ==, "%u element");
+  g_assert_cmpstr (ngettext ("%u item", "%u items", 3), ==, "%u elementy");
+  g_assert_cmpstr (ngettext ("%u item", "%u items", 12), ==, "%u elementów");
+  g_assert_cmpstr (ngettext ("%u item", "%u items", 22), ==, "%u elementy");
+}
+
+static void
+test_welcome (void)
+{
+  TfWindow *window = new_window ();
+  g_autofree char *placeholder = NULL;
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "welcome");
+  g_assert_true (shows_text (GTK_WIDGET (window), "Znajdź zablokowane aktualizacje spotkań"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Otwórz folder…"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Wszystkie elementy"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Tylko problemy"));
+  g_assert_false (shows_text (GTK_WIDGET (window), "Find Stuck Meeting Updates"));
+  g_assert_false (shows_text (GTK_WIDGET (window), "All Items"));
+
+  g_object_get (window->search_entry, "placeholder-text", &placeholder, NULL);
+  g_assert_cmpstr (placeholder, ==, "Szukaj w tematach, adresach, plikach i kodach problemów");
+
+  save_snapshot (GTK_WIDGET (window), "window-pl-welcome.png");
+  close_window (window);
+}
+
+static void
+test_demo (void)
+{
+  TfWindow *window = open_demo_window ();
+  GListModel *model = G_LIST_MODEL (window->selection);
+  guint n = g_list_model_get_n_items (model);
+  TfItem *affected = NULL;
+  TfRecipient *row_1601 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *items = NULL;
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "browser");
+  g_assert_true (shows_text (GTK_WIDGET (window), "Temat"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Nadawca / organizator"));
+  g_assert_false (shows_text (GTK_WIDGET (window), "Subject"));
+
+  /* The summary line counts items with the Polish plural for n */
+  items = g_strdup_printf (ngettext ("%u item", "%u items", n), n);
+  g_assert_nonnull (strstr (gtk_label_get_text (window->summary_label), items));
+
+  for (guint i = 0; i < n && affected == NULL; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          affected = item;
+          gtk_single_selection_set_selected (window->selection, i);
+        }
+    }
+  g_assert_nonnull (affected);
+  spin_for (300);
+
+  for (guint i = 0; i < tf_item_get_n_recipients (affected); i++)
+    {
+      TfRecipient *recipient = tf_item_get_recipient (affected, i);
+
+      if (tf_recipient_get_has_track_time (recipient) && tf_recipient_get_track_time (recipient) == TF_FILETIME_1601)
+        row_1601 = recipient;
+    }
+  g_assert_nonnull (row_1601);
+
+  /* ISO 8601 time, then the reason in Polish */
+  text = tf_item_view_dup_track_time_text (window->item_view, row_1601);
+  g_assert_cmpstr (text, ==, "1601-01-01 00:00:00 — Exchange 2003 nie może przekonwertować tej aktualizacji (KB 938650)");
+  g_assert_true (shows_text (GTK_WIDGET (window), "Czas stanu śledzenia"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Zaakceptowano"));
+
+  save_snapshot (GTK_WIDGET (window), "window-pl.png");
+
+  /* The Meetings view */
+  gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, TF_WINDOW_VIEW_MEETINGS));
+  spin_for (500);
+  if (g_list_model_get_n_items (G_LIST_MODEL (window->meeting_selection)) > 0)
+    gtk_single_selection_set_selected (window->meeting_selection, 0);
+  spin_for (300);
+  g_assert_true (shows_text (GTK_WIDGET (window), "Spotkanie"));
+  save_snapshot (GTK_WIDGET (window), "window-pl-meetings.png");
+
+  close_window (window);
+}
+
+static void
+test_server_fix (void)
+{
+  TfWindow *window = new_window ();
+  GtkListBoxRow *page_row = NULL;
+
+  for (int i = 0; gtk_list_box_get_row_at_index (window->views_list, i) != NULL; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->views_list, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), "server-fix") == 0)
+        page_row = row;
+    }
+  g_assert_nonnull (page_row);
+  gtk_list_box_select_row (window->views_list, page_row);
+  spin_for (300);
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "server-fix");
+  g_assert_true (shows_text (GTK_WIDGET (window), "Poprawka serwera"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Gałąź rejestru SYSTEM w trybie offline"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Wymagania dotyczące poprawki"));
+
+  save_snapshot (GTK_WIDGET (window), "window-pl-server-fix.png");
+  close_window (window);
+}
+
+static void
+test_about (void)
+{
+  TfWindow *window = new_window ();
+  g_autoptr (GListModel) toplevels = NULL;
+  AdwAboutWindow *about = NULL;
+
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (app));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  spin_for (300);
+
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && about == NULL; i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (toplevel))
+        about = ADW_ABOUT_WINDOW (toplevel);
+    }
+  g_assert_nonnull (about);
+
+  /* The translators are listed, in the language of the catalog */
+  g_assert_cmpstr (adw_about_window_get_translator_credits (about), ==, "Trackfix translators");
+  g_assert_cmpstr (adw_about_window_get_developer_name (about), ==, "Autorzy programu Trackfix");
+  g_assert_true (g_str_has_prefix (adw_about_window_get_comments (about), "Wyszukuje aktualizacje spotkań"));
+
+  save_snapshot (GTK_WIDGET (about), "window-pl-about.png");
+  gtk_window_destroy (GTK_WINDOW (about));
+  close_window (window);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
+  const char *source_root = g_getenv ("TRACKFIX_SOURCE_ROOT");
+  g_autofree char *mo = NULL;
+  int ret;
+
+  /* Bind the catalog the way src/app/main.c does */
+  setlocale (LC_ALL, "");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tf_core_init ();
+
+  mo = g_build_filename (localedir, "pl", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_print ("1..0 # SKIP %s is not built\n", mo);
+      return 0;
+    }
+
+  demo_dir = g_build_filename (source_root ?: ".", "data", "demo", NULL);
+
+  app = tf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/l10n/ui-pl/catalog", test_catalog);
+  g_test_add_func ("/l10n/ui-pl/welcome", test_welcome);
+  if (g_file_test (demo_dir, G_FILE_TEST_IS_DIR))
+    g_test_add_func ("/l10n/ui-pl/demo", test_demo);
+  g_test_add_func ("/l10n/ui-pl/server-fix", test_server_fix);
+  g_test_add_func ("/l10n/ui-pl/about", test_about);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  g_free (demo_dir);
+
+  return ret;
+}
