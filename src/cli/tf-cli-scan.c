@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -29,6 +30,34 @@ typedef struct
   guint n_files;
   GError *error;
 } ScanRun;
+
+/* printf pads by bytes, but translated labels and names are UTF-8: count
+ * character cells instead (East Asian wide characters take two). */
+static int
+text_cells (const char *text)
+{
+  int cells = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return (int) strlen (text);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_iszerowidth (c))
+        cells += g_unichar_iswide (c) ? 2 : 1;
+    }
+
+  return cells;
+}
+
+static char *
+pad (const char *text,
+     int width)
+{
+  return g_strdup_printf ("%s%*s", text, MAX (width - text_cells (text), 0), "");
+}
 
 static GOptionContext *
 new_context (const char *parameter_string,
@@ -95,14 +124,21 @@ static void
 print_findings (TfItem *item)
 {
   guint n = tf_item_get_n_findings (item);
+  int severity_width = 7;
+
+  /* Translated labels can be longer than the English ones */
+  for (guint i = 0; i < n; i++)
+    severity_width = MAX (severity_width,
+                          text_cells (tf_severity_get_label (tf_finding_get_severity (tf_item_get_finding (item, i)))));
 
   for (guint i = 0; i < n; i++)
     {
       TfFinding *finding = tf_item_get_finding (item, i);
+      g_autofree char *severity = pad (tf_severity_get_label (tf_finding_get_severity (finding)), severity_width);
 
       /* The detail names the recipient already. */
-      g_print ("    %-7s  %s  %s\n",
-               tf_severity_get_label (tf_finding_get_severity (finding)),
+      g_print ("    %s  %s  %s\n",
+               severity,
                tf_finding_get_code_name (finding),
                tf_finding_get_detail (finding));
     }
@@ -112,6 +148,18 @@ static void
 print_item_row (TfItem *item)
 {
   guint n = tf_item_get_n_recipients (item);
+  int type_width = 10;
+  int status_width = 14;
+
+  /* Translated labels can be longer than the English ones */
+  for (guint i = 0; i < n; i++)
+    {
+      TfRecipient *recipient = tf_item_get_recipient (item, i);
+      g_autofree char *status_buffer = NULL;
+
+      type_width = MAX (type_width, text_cells (tf_recipient_type_get_label (tf_recipient_get_recipient_type (recipient))));
+      status_width = MAX (status_width, text_cells (track_status_label (recipient, &status_buffer)));
+    }
 
   g_print ("%s  [%s]  %s\n", tf_item_get_path (item), tf_kind_get_label (tf_item_get_kind (item)),
            or_none (tf_item_get_subject (item)));
@@ -122,10 +170,11 @@ print_item_row (TfItem *item)
       g_autofree char *status_buffer = NULL;
       g_autofree char *time = format_track_time (recipient);
       g_autofree char *who = tf_recipient_dup_display (recipient);
+      g_autofree char *type = pad (tf_recipient_type_get_label (tf_recipient_get_recipient_type (recipient)), type_width);
+      g_autofree char *who_padded = pad (or_none (who), 48);
+      g_autofree char *status = pad (track_status_label (recipient, &status_buffer), status_width);
 
-      g_print ("    %-10s  %-48s  %-14s  %s\n",
-               tf_recipient_type_get_label (tf_recipient_get_recipient_type (recipient)),
-               or_none (who), track_status_label (recipient, &status_buffer), time);
+      g_print ("    %s  %s  %s  %s\n", type, who_padded, status, time);
     }
 
   print_findings (item);
@@ -348,6 +397,11 @@ prop_value (const TfProp *prop)
 static void
 print_props (GPtrArray *props)
 {
+  g_autofree char *tag_heading = NULL;
+  g_autofree char *name_heading = NULL;
+  g_autofree char *type_heading = NULL;
+  g_autofree char *offset_heading = NULL;
+
   if (props == NULL || props->len == 0)
     {
       g_print ("    %s\n", _ ("(no MAPI properties)"));
@@ -355,7 +409,11 @@ print_props (GPtrArray *props)
     }
 
   /* Translators: column headings of a MAPI property table; keep them short */
-  g_print ("    %-10s  %-38s  %-12s  %-10s  %s\n", _ ("Tag"), _ ("Name"), _ ("Type"), _ ("Offset"), _ ("Value"));
+  tag_heading = pad (_ ("Tag"), 10);
+  name_heading = pad (_ ("Name"), 38);
+  type_heading = pad (_ ("Type"), 12);
+  offset_heading = pad (_ ("Offset"), 10);
+  g_print ("    %s  %s  %s  %s  %s\n", tag_heading, name_heading, type_heading, offset_heading, _ ("Value"));
 
   for (guint i = 0; i < props->len; i++)
     {
@@ -374,7 +432,9 @@ static void
 print_field (const char *label,
              const char *value)
 {
-  g_print ("  %-22s %s\n", label, or_none (value));
+  g_autofree char *padded = pad (label, 22);
+
+  g_print ("  %s %s\n", padded, or_none (value));
 }
 
 static void
@@ -388,8 +448,8 @@ print_recipient_full (TfRecipient *recipient,
   g_autofree char *row = NULL;
   GPtrArray *props = tf_recipient_get_props (recipient);
 
-  /* Translators: heading, e.g. "Recipient 2 of 5: Jane <jane@example.com>" */
   g_print ("\n");
+  /* Translators: heading, e.g. "Recipient 2 of 5: Jane <jane@example.com>" */
   g_print (_ ("Recipient %u of %u: %s"), index + 1, n, or_none (who));
   g_print ("\n");
 
