@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tf-safe-io.h"
 #include "tf-scanner.h"
 
 /* How a scan runs
@@ -413,8 +414,10 @@ walk_dir (Walk *walk,
           if (maildir && strcmp (name, "tmp") == 0)
             continue;
         }
-      else if (is_metadata_file (name, maildir))
+      else if (is_metadata_file (name, maildir) || tf_safe_is_temp_name (name))
         {
+          /* Also a repair's temp file, about to be renamed over its
+           * original (tf-safe-io): never an item of its own. */
           continue;
         }
 

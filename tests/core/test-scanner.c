@@ -95,6 +95,7 @@ make_tree (void)
   put_sample (dir, "Maildir/tmp/1219232642.M3P1.host", "eml-tnef-1601");
   put_sample (dir, "Maildir/.Calendar/cur/1219232643.M4P1.host:2,S", "eml-tnef-cancel-1601");
   put_sample (dir, "Maildir/dovecot-uidlist", "damaged");
+  put_sample (dir, "queue/.trackfix-tmp-0a1b2c3d-NTFS_01.EML.tmp", "eml-tnef-1601");
   put_sample (dir, ".trackfix-backup-20081020/queue/NTFS_01.EML", "eml-tnef-1601");
   put_sample (dir, "Calendar/Q3 budget review.msg", "msg-1601");
   put_sample (dir, "Calendar/tmp/not-maildir.ics", "ics-cc-1601");
@@ -162,6 +163,9 @@ test_walk_tree (void)
   g_assert_null (find_item (items, PATH ("Maildir/dovecot-uidlist")));
   /* tmp/ outside a Maildir is an ordinary folder */
   g_assert_nonnull (find_item (items, PATH ("Calendar/tmp/not-maildir.ics")));
+
+  /* Neither are a repair's temp files */
+  g_assert_null (find_item (items, PATH ("queue/.trackfix-tmp-0a1b2c3d-NTFS_01.EML.tmp")));
 
   /* Our backups are never scanned */
   for (guint i = 0; i < items->len; i++)
