@@ -636,7 +636,7 @@ dispatch_cb (gpointer data)
 
       while ((job = g_hash_table_lookup (state->done_by_seq, &state->next_seq)) != NULL)
         {
-          g_hash_table_remove (state->done_by_seq, &state->next_seq);
+          g_hash_table_steal (state->done_by_seq, &state->next_seq);
           g_ptr_array_add (jobs, job);
           state->next_seq++;
         }
@@ -644,7 +644,7 @@ dispatch_cb (gpointer data)
   else
     {
       g_ptr_array_extend_and_steal (jobs, g_steal_pointer (&state->done));
-      state->done = g_ptr_array_new ();
+      state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
     }
   state->n_delivered += jobs->len;
   n_read = state->n_read;
@@ -775,8 +775,9 @@ scan_async_internal (TfScanner *self,
   state->items_func = items_func;
   state->items_data = items_data;
   state->items_destroy = items_destroy;
-  state->done_by_seq = g_hash_table_new (g_int64_hash, g_int64_equal);
-  state->done = g_ptr_array_new ();
+  /* Both own the jobs parked in them (the key lives in the job) */
+  state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);
+  state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   state->task = g_object_ref (task);
 
   g_task_set_task_data (task, scan_state_ref (state), scan_state_unref);
