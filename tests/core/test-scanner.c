@@ -236,6 +236,7 @@ typedef struct
   guint last_done;
   guint n_files;
   gboolean destroyed;
+  GCancellable *cancel_after_first; /* cancelled by the first batch */
   GError *error;
 } AsyncRun;
 
@@ -253,6 +254,11 @@ async_items_cb (GPtrArray *items,
   g_assert_cmpuint (n_files_done, >=, run->last_done);
   run->last_done = n_files_done;
   run->n_batches++;
+
+  /* No batch arrives after the scan was cancelled */
+  g_assert_true (run->cancel_after_first == NULL || run->n_batches == 1);
+  if (run->cancel_after_first != NULL)
+    g_cancellable_cancel (run->cancel_after_first);
 
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (run->paths, g_strdup (tf_item_get_path (g_ptr_array_index (items, i))));
@@ -338,6 +344,18 @@ test_many_files (void)
   g_assert_cmpuint (run.paths->len, ==, n);
   for (guint i = 1; i < run.paths->len; i++)
     g_assert_cmpint (strcmp (g_ptr_array_index (run.paths, i - 1), g_ptr_array_index (run.paths, i)), <, 0);
+  g_ptr_array_unref (run.paths);
+
+  /* Cancelled from the first batch: the scan stops early and says so */
+  memset (&run, 0, sizeof run);
+  run.cancel_after_first = g_cancellable_new ();
+  tf_scanner_set_ordered (scanner, FALSE);
+  run_async (scanner, dir, run.cancel_after_first, &run);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (run.n_batches, ==, 1);
+  g_assert_cmpuint (run.paths->len, <, n);
+  g_clear_error (&run.error);
+  g_clear_object (&run.cancel_after_first);
   g_ptr_array_unref (run.paths);
 
   rm_rf (dir);
