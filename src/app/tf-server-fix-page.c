@@ -17,8 +17,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-reader.h"
 #include "tf-regfile.h"
 #include "tf-registry.h"
+#include "tf-repair.h"
 #include "tf-server-fix-page.h"
 
 struct _TfServerFixPage
@@ -277,6 +279,122 @@ reload (TfServerFixPage *self)
   tf_hive_status_read_async (path, self->cancellable, status_read_cb, g_object_ref (self));
 }
 
+/* Undo ------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *journal;
+  char *run_id;
+} UndoData;
+
+static void
+undo_data_free (UndoData *ud)
+{
+  g_free (ud->journal);
+  g_free (ud->run_id);
+  g_free (ud);
+}
+
+/* The shared undo of repairs and flag changes: restores the backup byte
+ * for byte, and refuses when the hive changed since. */
+static void
+undo_thread (GTask *task,
+             gpointer source_object,
+             gpointer task_data,
+             GCancellable *cancellable)
+{
+  UndoData *ud = task_data;
+  GError *error = NULL;
+  GPtrArray *results = tf_repair_undo (ud->journal, 0, ud->run_id, FALSE, cancellable, &error);
+
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+undo_done_cb (GObject *source,
+              GAsyncResult *res,
+              gpointer user_data)
+{
+  TfServerFixPage *self = TF_SERVER_FIX_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) results = g_task_propagate_pointer (G_TASK (res), &error);
+
+  set_busy (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (results == NULL)
+    {
+      show_error (self, _ ("The Change Was Not Undone"), error);
+      reload (self);
+      return;
+    }
+  for (guint i = 0; i < results->len; i++)
+    {
+      TfRepairResult *r = g_ptr_array_index (results, i);
+      TfRepairStatus status = tf_repair_result_get_status (r);
+
+      if (status == TF_REPAIR_STATUS_REFUSED || status == TF_REPAIR_STATUS_FAILED)
+        {
+          g_autoptr (GError) failure = g_error_new_literal (TF_ERROR, TF_ERROR_REFUSED,
+                                                            tf_repair_result_get_message (r));
+          show_error (self, _ ("The Change Was Not Undone"), failure);
+          reload (self);
+          return;
+        }
+    }
+  add_toast (self, _ ("The hive was restored from its backup"));
+  reload (self);
+}
+
+static void
+undo_clicked_cb (AdwToast *toast,
+                 gpointer user_data)
+{
+  TfServerFixPage *self = TF_SERVER_FIX_PAGE (user_data);
+  UndoData *src = g_object_get_data (G_OBJECT (toast), "undo");
+  g_autoptr (GTask) task = NULL;
+  UndoData *ud;
+
+  if (src == NULL)
+    return;
+  ud = g_new0 (UndoData, 1);
+  ud->journal = g_strdup (src->journal);
+  ud->run_id = g_strdup (src->run_id);
+  task = g_task_new (self, self->cancellable, undo_done_cb, NULL);
+  g_task_set_source_tag (task, undo_clicked_cb);
+  g_task_set_task_data (task, ud, (GDestroyNotify) undo_data_free);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, undo_thread);
+}
+
+static void
+add_undo_toast (TfServerFixPage *self,
+                const char *title,
+                const TfFlagResult *result)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  UndoData *ud;
+  AdwToast *toast;
+
+  if (overlay == NULL || result->journal == NULL || result->run_id == NULL)
+    {
+      add_toast (self, title);
+      return;
+    }
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  ud = g_new0 (UndoData, 1);
+  ud->journal = g_strdup (result->journal);
+  ud->run_id = g_strdup (result->run_id);
+  g_object_set_data_full (G_OBJECT (toast), "undo", ud, (GDestroyNotify) undo_data_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
 /* Enable / revert --------------------------------------------------------- */
 
 static void
@@ -307,7 +425,10 @@ flag_done_cb (GObject *source,
     title = g_strdup_printf (_ ("Fix flag set in %s; the original hive was backed up"), result->control_set);
   else
     title = g_strdup_printf (_ ("Fix flag removed from %s; the original hive was backed up"), result->control_set);
-  add_toast (self, title);
+  if (result->written)
+    add_undo_toast (self, title, result);
+  else
+    add_toast (self, title);
   reload (self);
 }
 

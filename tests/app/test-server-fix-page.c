@@ -330,6 +330,70 @@ test_page_refuses (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The toast after a write offers Undo: the hive comes back byte for byte */
+static void
+test_page_undo (void)
+{
+  g_autofree char *template = corpus_template ();
+  g_autofree char *dir = NULL;
+  g_autofree char *hive = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *backups = NULL;
+  g_autofree char *journal = NULL;
+  g_autoptr (GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *overlay;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *undo = NULL;
+  gsize original_len = 0, now_len = 0;
+  gint64 end;
+
+  if (template == NULL)
+    {
+      g_test_skip ("corpus not available");
+      return;
+    }
+  dir = g_dir_make_tmp ("trackfix-page-XXXXXX", NULL);
+  hive = build_system_hive (dir, template);
+  g_assert_true (g_file_get_contents (hive, &original, &original_len, NULL));
+  backups = g_build_filename (dir, "backups", NULL);
+  journal = g_build_filename (dir, "journal.jsonl", NULL);
+
+  window = gtk_window_new ();
+  overlay = adw_toast_overlay_new ();
+  page = tf_server_fix_page_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_server_fix_page_set_storage (TF_SERVER_FIX_PAGE (page), backups, journal);
+  file = g_file_new_for_path (hive);
+  tf_server_fix_page_set_hive (TF_SERVER_FIX_PAGE (page), file);
+  spin_while_busy (TF_SERVER_FIX_PAGE (page));
+
+  g_assert_true (gtk_widget_activate_action (page, "server-fix.enable", NULL));
+  dialog = wait_for_dialog ();
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin_while_busy (TF_SERVER_FIX_PAGE (page));
+  spin_while_busy (TF_SERVER_FIX_PAGE (page));
+  g_assert_cmpstr (subtitle (page, "FixRecipientTrackStatusTime"), ==, "1 (fix on) — REG_DWORD 0x00000001 (1)");
+
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((undo = find_button (overlay, "_Undo")) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  spin_while_busy (TF_SERVER_FIX_PAGE (page));
+  spin_while_busy (TF_SERVER_FIX_PAGE (page));
+
+  g_assert_true (g_file_get_contents (hive, &now, &now_len, NULL));
+  g_assert_cmpmem (now, now_len, original, original_len);
+  g_assert_cmpstr (subtitle (page, "FixRecipientTrackStatusTime"), ==, "absent (fix off)");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -339,6 +403,7 @@ main (int argc,
 
   g_test_add_func ("/server-fix-page/enable-revert", test_page_enable_revert);
   g_test_add_func ("/server-fix-page/refuses", test_page_refuses);
+  g_test_add_func ("/server-fix-page/undo", test_page_undo);
 
   return g_test_run ();
 }
