@@ -2000,6 +2000,8 @@ item_position (TfItem *item)
   return tf_item_get_mbox_index (item) > 0 ? tf_item_get_mbox_index (item) - 1 : 0;
 }
 
+/* The detail (translated at each use) names what differs, e.g. "number of
+ * recipients"; finding codes inside it stay untranslated. */
 #define VERIFY_FAIL(...)                                                                   \
   G_STMT_START                                                                             \
   {                                                                                        \
@@ -2030,11 +2032,11 @@ verify_item (TfItem *b,
   gboolean found_new_stamp = FALSE;
 
   if (tf_item_get_format (a) != tf_item_get_format (b) || tf_item_get_kind (a) != tf_item_get_kind (b))
-    VERIFY_FAIL ("format or kind");
+    VERIFY_FAIL (_ ("format or kind"));
   if (g_strcmp0 (tf_item_get_uid (a), tf_item_get_uid (b)) != 0 || g_strcmp0 (tf_item_get_meeting_key (a), tf_item_get_meeting_key (b)) != 0 || g_strcmp0 (tf_item_get_subject (a), tf_item_get_subject (b)) != 0 || g_strcmp0 (tf_item_get_message_class (a), tf_item_get_message_class (b)) != 0 || g_strcmp0 (tf_item_get_ical_method (a), tf_item_get_ical_method (b)) != 0 || g_strcmp0 (tf_item_get_from (a), tf_item_get_from (b)) != 0 || tf_item_get_sequence (a) != tf_item_get_sequence (b) || tf_item_get_sent (a) != tf_item_get_sent (b))
-    VERIFY_FAIL ("message fields");
+    VERIFY_FAIL (_ ("message fields"));
   if (tf_item_get_n_recipients (a) != tf_item_get_n_recipients (b))
-    VERIFY_FAIL ("number of recipients");
+    VERIFY_FAIL (_ ("number of recipients"));
 
   for (guint i = 0; i < tf_item_get_n_recipients (b); i++)
     {
@@ -2045,9 +2047,9 @@ verify_item (TfItem *b,
       guint64 expected = tf_recipient_get_track_time (rb);
 
       if (g_strcmp0 (tf_recipient_get_address (ra), tf_recipient_get_address (rb)) != 0 || g_strcmp0 (tf_recipient_get_name (ra), tf_recipient_get_name (rb)) != 0 || tf_recipient_get_source (ra) != tf_recipient_get_source (rb) || tf_recipient_get_track_status (ra) != tf_recipient_get_track_status (rb) || tf_recipient_get_has_track_time (ra) != tf_recipient_get_has_track_time (rb) || tf_recipient_get_track_time_type (ra) != tf_recipient_get_track_time_type (rb) || tf_recipient_get_is_organizer (ra) != tf_recipient_get_is_organizer (rb) || tf_recipient_get_flags (ra) != tf_recipient_get_flags (rb) || tf_recipient_get_recipient_type (ra) != tf_recipient_get_recipient_type (rb))
-        VERIFY_FAIL ("recipient %u", i + 1);
+        VERIFY_FAIL (_ ("recipient %u"), i + 1);
       if ((sa == NULL) != (sb == NULL))
-        VERIFY_FAIL ("recipient %u patch site", i + 1);
+        VERIFY_FAIL (_ ("recipient %u patch site"), i + 1);
 
       if (sb != NULL)
         for (guint k = 0; k < changes->len; k++)
@@ -2058,7 +2060,7 @@ verify_item (TfItem *b,
               expected = change->new_value;
           }
       if (tf_recipient_get_track_time (ra) != expected)
-        VERIFY_FAIL ("track-status time of recipient %u", i + 1);
+        VERIFY_FAIL (_ ("track-status time of recipient %u"), i + 1);
     }
 
   for (guint k = 0; k < changes->len; k++)
@@ -2084,13 +2086,13 @@ verify_item (TfItem *b,
           continue;
         }
       if (!has_ical || sa->kind != TF_STAMP_ATTENDEE_CRITICAL_CHANGE || sa->source != TF_SOURCE_ICAL)
-        VERIFY_FAIL ("time stamps");
+        VERIFY_FAIL (_ ("time stamps"));
       if (!found_new_stamp && sa->filetime != ical_value)
-        VERIFY_FAIL ("new critical-change value");
+        VERIFY_FAIL (_ ("new critical-change value"));
       found_new_stamp = TRUE;
     }
   if (ia != tf_item_get_n_stamps (b) || (has_ical && !found_new_stamp))
-    VERIFY_FAIL ("time stamps");
+    VERIFY_FAIL (_ ("time stamps"));
 
   /* Findings: no new ones; the repaired ones are gone. */
   for (guint i = 0; i < tf_item_get_n_findings (a); i++)
@@ -2100,9 +2102,9 @@ verify_item (TfItem *b,
       gboolean was_there = has_finding_for (b, code, tf_finding_get_recipient (fa));
 
       if (!was_there)
-        VERIFY_FAIL ("new finding %s", tf_finding_code_to_string (code));
+        VERIFY_FAIL (_ ("new finding %s"), tf_finding_code_to_string (code));
       if (has_ical && code == TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE)
-        VERIFY_FAIL ("%s still reported", tf_finding_code_to_string (code));
+        VERIFY_FAIL (_ ("%s still reported"), tf_finding_code_to_string (code));
     }
   for (guint i = 0; i < tf_item_get_n_findings (b); i++)
     {
@@ -2114,7 +2116,7 @@ verify_item (TfItem *b,
         if (((TfRepairChange *) g_ptr_array_index (changes, k))->code == code)
           planned = TRUE;
       if (!planned && !has_finding_for (a, code, tf_finding_get_recipient (fb)))
-        VERIFY_FAIL ("finding %s disappeared", tf_finding_code_to_string (code));
+        VERIFY_FAIL (_ ("finding %s disappeared"), tf_finding_code_to_string (code));
     }
 
   return TRUE;
@@ -2128,7 +2130,7 @@ verify_bytes (VerifyContext *ctx,
   g_autoptr (GPtrArray) after = read_items (data, ctx->file_path);
 
   if (after->len != ctx->before->len)
-    VERIFY_FAIL ("number of messages");
+    VERIFY_FAIL (_ ("number of messages"));
 
   for (guint i = 0; i < after->len; i++)
     {
@@ -2790,83 +2792,196 @@ verify_sha_cb (const char *path,
   return TRUE;
 }
 
+/* One file to restore from its backup, checked and ready to be written */
+typedef struct
+{
+  TfJournalEntry *e;
+  TfRepairResult *result;
+  GBytes *original;
+  TfFileStamp stamp;
+  ShaCheck check;
+  TfSafeStaged *staged;
+  TfJournalEntry *undo;
+} Restore;
+
 static void
-undo_restore (const char *journal_path,
-              const char *undo_run_id,
-              TfJournalEntry *e,
-              TfRepairResult *result)
+restore_free (Restore *r)
+{
+  g_clear_pointer (&r->original, g_bytes_unref);
+  g_clear_pointer (&r->staged, tf_safe_staged_free);
+  g_clear_pointer (&r->undo, tf_journal_entry_free);
+  g_free (r);
+}
+
+static TfJournalEntry *
+undo_entry_new (const char *undo_run_id,
+                TfJournalEntry *e,
+                const char *sha_before,
+                const char *sha_after)
+{
+  TfJournalEntry *undo = tf_journal_entry_new (undo_run_id, "undo", e->file);
+
+  undo->sha256_before = g_strdup (sha_before);
+  undo->sha256_after = g_strdup (sha_after);
+  undo->backup = g_strdup (e->backup);
+  undo->target = g_strdup (e->target);
+  g_strfreev (undo->changes);
+  undo->changes = g_new0 (char *, 2);
+  /* Translators: %1$s is a journal action such as "repair", %2$u an entry number, %3$s a run id */
+  undo->changes[0] = g_strdup_printf (_ ("undo of %1$s (journal entry %2$u, run %3$s)"),
+                                      e->action, e->index, e->run_id ? e->run_id : "-");
+  return undo;
+}
+
+/* Checks that @e can be undone by restoring its backup. Returns NULL when
+ * there is nothing to write (@result says why, or the action is done). */
+static Restore *
+undo_restore_prepare (const char *journal_path,
+                      const char *undo_run_id,
+                      TfJournalEntry *e,
+                      TfRepairResult *result)
 {
   g_autoptr (GBytes) current = NULL;
-  g_autoptr (GBytes) original = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *backup_sha = NULL;
-  TfFileStamp stamp;
-  ShaCheck check = { e->sha256_before };
+  Restore *r;
 
-  current = tf_safe_read (e->file, &stamp, &error);
+  r = g_new0 (Restore, 1);
+  r->e = e;
+  r->result = result;
+  r->check.sha256 = e->sha256_before;
+
+  current = tf_safe_read (e->file, &r->stamp, &error);
   if (current == NULL)
     {
       result_set_error (result, error);
-      return;
+      goto none;
     }
-  result->sha256_before = g_strdup (stamp.sha256);
+  result->sha256_before = g_strdup (r->stamp.sha256);
 
-  if (e->sha256_before != NULL && g_strcmp0 (stamp.sha256, e->sha256_before) == 0)
+  if (e->sha256_before != NULL && g_strcmp0 (r->stamp.sha256, e->sha256_before) == 0)
     {
       result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("The file is already the original"));
-      return;
+      goto none;
     }
-  if (g_strcmp0 (stamp.sha256, e->sha256_after) != 0)
+  if (g_strcmp0 (r->stamp.sha256, e->sha256_after) != 0)
     {
       result_set (result, TF_REPAIR_STATUS_REFUSED,
                   _ ("The file changed after it was written (its SHA-256 is not the one in the journal); it is left alone"));
-      return;
+      goto none;
     }
 
   if (e->backup == NULL && e->sha256_before == NULL)
     {
       /* The journaled action created this file: undo removes it. */
-      if (!tf_safe_check_unchanged (e->file, &stamp, &error) || !journal_undo (journal_path, undo_run_id, e, stamp.sha256, NULL, &error))
+      if (!tf_safe_check_unchanged (e->file, &r->stamp, &error) || !journal_undo (journal_path, undo_run_id, e, r->stamp.sha256, NULL, &error))
         {
           result_set_error (result, error);
-          return;
+          goto none;
         }
       if (g_unlink (e->file) != 0)
         {
           int saved = errno;
           result_set (result, TF_REPAIR_STATUS_FAILED, g_strerror (saved));
-          return;
+          goto none;
         }
       result_set (result, TF_REPAIR_STATUS_DONE, NULL);
-      return;
+      goto none;
     }
 
   if (e->backup == NULL)
     {
       result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The journal entry names no backup"));
-      return;
+      goto none;
     }
-  original = tf_safe_read (e->backup, NULL, &error);
-  if (original == NULL)
+  r->original = tf_safe_read (e->backup, NULL, &error);
+  if (r->original == NULL)
     {
       result_set_error (result, error);
-      return;
+      goto none;
     }
-  backup_sha = tf_sha256_bytes (original);
+  backup_sha = tf_sha256_bytes (r->original);
   if (g_strcmp0 (backup_sha, e->sha256_before) != 0)
     {
       result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The backup does not match the original recorded in the journal"));
-      return;
+      goto none;
     }
 
   result->backup = g_strdup (e->backup);
   result->sha256_after = g_strdup (backup_sha);
-  if (!journal_undo (journal_path, undo_run_id, e, stamp.sha256, backup_sha, &error) || !tf_safe_replace (e->file, &stamp, original, verify_sha_cb, &check, &error))
+  r->undo = undo_entry_new (undo_run_id, e, r->stamp.sha256, backup_sha);
+  return r;
+
+none:
+  restore_free (r);
+  return NULL;
+}
+
+/* Restores a batch like repair_batch() writes one: undo entries journaled
+ * first (one write), temp files written and flushed together, each one
+ * verified against the original's SHA-256 and renamed, then flushed. */
+static void
+undo_restore_batch (const char *journal_path,
+                    GPtrArray *batch)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sync_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  if (batch->len == 0)
+    return;
+
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (entries, ((Restore *) g_ptr_array_index (batch, i))->undo);
+  if (!tf_journal_append_many (journal_path, (TfJournalEntry *const *) entries->pdata, entries->len, &error))
     {
-      result_set_error (result, error);
+      for (guint i = 0; i < batch->len; i++)
+        result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
       return;
     }
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Restore *r = g_ptr_array_index (batch, i);
+
+      r->staged = tf_safe_stage (r->e->file, &r->stamp, r->original, TF_SAFE_NO_SYNC, &error);
+      if (r->staged == NULL)
+        {
+          result_set_error (r->result, error);
+          g_clear_error (&error);
+          continue;
+        }
+      g_ptr_array_add (sync_paths, g_strdup (r->e->file));
+    }
+  if (!sync_file_systems (sync_paths, &error))
+    {
+      for (guint i = 0; i < batch->len; i++)
+        result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
+      return;
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Restore *r = g_ptr_array_index (batch, i);
+
+      if (r->staged == NULL)
+        continue;
+      if (!tf_safe_staged_commit (r->staged, verify_sha_cb, &r->check, TF_SAFE_NO_SYNC, &error))
+        {
+          result_set_error (r->result, error);
+          g_clear_error (&error);
+          continue;
+        }
+      result_set (r->result, TF_REPAIR_STATUS_DONE, NULL);
+    }
+
+  if (!sync_file_systems (sync_paths, &error))
+    for (guint i = 0; i < batch->len; i++)
+      {
+        Restore *r = g_ptr_array_index (batch, i);
+        if (r->result->status == TF_REPAIR_STATUS_DONE)
+          result_set_error (r->result, error);
+      }
 }
 
 static void
@@ -2966,6 +3081,8 @@ tf_repair_undo (const char *journal_path,
   g_autoptr (GPtrArray) selected = g_ptr_array_new ();
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *undo_run_id = tf_journal_new_run_id ();
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) restore_free);
+  g_autoptr (GHashTable) batch_files = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_return_val_if_fail (journal_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2997,6 +3114,7 @@ tf_repair_undo (const char *journal_path,
     {
       TfJournalEntry *e = g_ptr_array_index (selected, i);
       TfRepairResult *result = result_new (e->file, "undo", undo_run_id);
+      Restore *r;
 
       g_ptr_array_add (results, result);
       if (g_cancellable_is_cancelled (cancellable))
@@ -3005,15 +3123,28 @@ tf_repair_undo (const char *journal_path,
           continue;
         }
 
+      /* An older entry of a file already in the batch must see the file
+       * as the batch leaves it. */
+      if (g_hash_table_contains (batch_files, e->file) || batch->len >= BATCH_FILES)
+        {
+          undo_restore_batch (journal_path, batch);
+          g_ptr_array_set_size (batch, 0);
+          g_hash_table_remove_all (batch_files);
+        }
+
       if (g_strcmp0 (e->action, "undo") == 0)
         result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("An undo is not undone; repair the file again instead"));
       else if (g_strcmp0 (e->action, "hold") == 0)
         undo_hold (journal_path, undo_run_id, e, result);
       else if (g_strcmp0 (e->action, "resubmit") == 0)
         undo_resubmit (journal_path, undo_run_id, e, result);
-      else
-        undo_restore (journal_path, undo_run_id, e, result);
+      else if ((r = undo_restore_prepare (journal_path, undo_run_id, e, result)) != NULL)
+        {
+          g_ptr_array_add (batch, r);
+          g_hash_table_add (batch_files, e->file);
+        }
     }
+  undo_restore_batch (journal_path, batch);
 
   return g_steal_pointer (&results);
 }

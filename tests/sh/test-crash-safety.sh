@@ -31,20 +31,27 @@ fail () { n=$((n + 1)); echo "not ok $n - $1"; failures=$((failures + 1)); }
 W="$T/work"
 mkdir -p "$W/queue" "$W/calendar" "$W/replies" "$W/attach"
 samples="eml-tnef-1601 eml-tnef-cancel-1601 msg-1601 msg-pre1900 tnef-1601 eml-ics-reply-missing-cc eml-tnef-healthy msg-healthy"
+mkdir -p "$T/samples"
+for s in $samples; do
+  "$GEN" sample "$s" "$T/samples/$s" || { echo "Bail out! trackfix-gen failed"; exit 1; }
+done
+# Each sample is generated once and copied (cheaper than running the
+# generator per file): the list cycles until there are $FILES files.
 i=0
 while [ $i -lt "$FILES" ]; do
   for s in $samples; do
     [ $i -ge "$FILES" ] && break
     case $s in
-      msg-*) f="$W/calendar/item-$i.msg" ;;
-      tnef-*) f="$W/attach/winmail-$i.dat" ;;
-      eml-ics-*) f="$W/replies/reply-$i.eml" ;;
-      *) f="$W/queue/NTFS_$i.EML" ;;
+      msg-*) f="calendar/item-$i.msg" ;;
+      tnef-*) f="attach/winmail-$i.dat" ;;
+      eml-ics-*) f="replies/reply-$i.eml" ;;
+      *) f="queue/NTFS_$i.EML" ;;
     esac
-    "$GEN" sample "$s" "$f" || { echo "Bail out! trackfix-gen failed"; exit 1; }
+    echo "$s $f"
     i=$((i + 1))
   done
-done
+done > "$T/layout"
+while read -r s f; do cat "$T/samples/$s" > "$W/$f"; done < "$T/layout"
 
 sums () { (cd "$1" && find . -type f ! -name '.trackfix-tmp-*' -print0 | sort -z | xargs -0 sha256sum); }
 
@@ -102,7 +109,12 @@ while [ $it -le "$ITERATIONS" ]; do
   wait "$pid" 2>/dev/null
   check_state "kill $it at ${delay_ms} ms"
   if [ -f "$J" ]; then
-    "$CLI" undo --journal "$J" --all > "$T/undo-$it.log" 2>&1
+    # The killed run is the newest in the journal (or it wrote nothing, and
+    # the newest run was already undone: then undo only skips).
+    run=$(tail -n 1 "$J" | sed -n 's/.*"run_id":"\([^"]*\)".*/\1/p')
+    if [ -n "$run" ]; then sel="--run $run"; else sel="--all"; fi
+    # shellcheck disable=SC2086
+    "$CLI" undo --journal "$J" $sel > "$T/undo-$it.log" 2>&1
     st=$?
     sums "$W" | awk '{ print $2, $1 }' | sort > "$T/now.map"
     if [ $st = 0 ] && cmp -s "$T/now.map" "$T/orig.map"; then ok "kill $it: undo restored every original"
