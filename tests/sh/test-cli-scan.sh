@@ -54,6 +54,7 @@ gen msg-healthy "$M/calendar/healthy.msg"
 gen msg-pre1900 "$M/calendar/Vendor kickoff.msg"
 gen tnef-healthy "$M/calendar/renamed.txt"
 gen dsn-447 "$M/ndr/Undeliverable.eml"
+gen ics-cc-1601 "$M/calendar/Board meeting prep.ics"
 
 "$CLI" scan --json "$M" > "$T/mix.json" 2> "$T/mix.err"
 expect_status "scan --json on the mixed folder reports findings" 1 $?
@@ -70,7 +71,8 @@ assert paths == sorted(paths), paths
 expected_files = {"queue/NTFS_A1.EML", "queue/NTFS_A2.EML", "queue/NTFS_A3.EML", "queue/NTFS_A4.EML",
     "queue/NTFS_BAD.EML", "queue/NTFS_EMPTY.EML", "replies/accepted-outlook.eml",
     "replies/accepted-exchange2007.eml", "calendar/Q3 budget review.msg", "calendar/healthy.msg",
-    "calendar/Vendor kickoff.msg", "calendar/renamed.txt", "ndr/Undeliverable.eml"}
+    "calendar/Vendor kickoff.msg", "calendar/renamed.txt", "ndr/Undeliverable.eml",
+    "calendar/Board meeting prep.ics"}
 assert set(paths) == expected_files, set(paths) ^ expected_files
 jane = "jane.doe@fabrikam.example"
 want = {
@@ -82,6 +84,7 @@ want = {
     "ndr/Undeliverable.eml": {("NDR_EXPIRED_4_4_7", jane)},
     "queue/NTFS_BAD.EML": {("PARSE_ERROR", None)},
     "queue/NTFS_EMPTY.EML": {("PARSE_ERROR", None)},
+    "calendar/Board meeting prep.ics": {("CRITICAL_CHANGE_1601", None)},
 }
 formats = {"eml", "msg", "tnef", "ics", "mbox", "unknown"}
 kinds = {"request", "reply", "cancel", "counter", "appointment", "ndr", "message"}
@@ -114,9 +117,10 @@ assert byp["queue/NTFS_A3.EML"]["kind"] == "cancel"
 assert byp["calendar/Q3 budget review.msg"]["format"] == "msg"
 assert byp["calendar/Q3 budget review.msg"]["kind"] == "appointment"
 assert byp["ndr/Undeliverable.eml"]["kind"] == "ndr"
+assert byp["calendar/Board meeting prep.ics"]["format"] == "ics"
 assert byp["queue/NTFS_A1.EML"]["sent"] == "2008-08-20T11:44:00Z", byp["queue/NTFS_A1.EML"]["sent"]
 s = doc["summary"]
-assert s["files"] == 13 and s["items"] == 13, s
+assert s["files"] == 14 and s["items"] == 14, s
 counts = {}
 for item in items:
     for f in item["findings"]:
@@ -134,7 +138,7 @@ expect_status "table scan on the mixed folder" 1 $?
 contains "table: affected row with ISO time and raw FILETIME" "$T/mix.txt" "1601-01-01T00:00:00Z  0x0000000000000000"
 contains "table: finding code" "$T/mix.txt" "TRACK_TIME_1601"
 contains "table: pre-1900 row" "$T/mix.txt" "1899-12-30T00:00:00Z  0x014F35A9A90CC000"
-contains "table: summary line" "$T/mix.txt" "13 files, 13 items: 8 problems in 8 items."
+contains "table: summary line" "$T/mix.txt" "14 files, 14 items: 9 problems in 9 items."
 contains "table: empty file reason" "$T/mix.txt" "empty file"
 
 # --- Healthy only: exit 0
