@@ -284,6 +284,7 @@ _tf_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.rescan", NULL, rescan_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  _tf_window_repair_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-folder", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.open-files", NULL);
@@ -302,6 +303,7 @@ _tf_window_actions_init (TfWindow *self)
   /* A stateful action straight from GSettings: the switch and the menu
    * check item share it (win.use-local-time). */
   g_action_map_add_action (G_ACTION_MAP (self), local_time);
+  _tf_window_repair_init (self);
 }
 
 void
@@ -313,4 +315,5 @@ _tf_window_actions_update (TfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rescan", has_sources);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_sources);
+  _tf_window_repair_update (self);
 }

@@ -81,6 +81,11 @@ void _tf_window_class_actions_init (GtkWidgetClass *widget_class);
 void _tf_window_actions_init (TfWindow *self);
 void _tf_window_actions_update (TfWindow *self);
 
+/* tf-window-repair.c: Repair…, Repair All…, Undo, Undo History */
+void _tf_window_repair_class_init (GtkWidgetClass *widget_class);
+void _tf_window_repair_init (TfWindow *self);
+void _tf_window_repair_update (TfWindow *self);
+
 /* tf-window.c: the extension points (see the comment atop tf-window.c) */
 void _tf_window_add_page (TfWindow *self,
                           const char *name,

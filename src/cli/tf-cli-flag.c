@@ -209,7 +209,10 @@ flag_status (const char *prog,
   if (!parse_options (prog, NULL, _ ("Shows the current control set, whether the Exchange Information Store "
                                      "and the MIME handler key exist, and the state of FixRecipientTrackStatusTime. "
                                      "The hive is opened read-only."),
-                      NULL, entries, &argc, &argv))
+                      _ ("Exit status: 0 when the hive was read, whatever its state (dirty or not a SYSTEM hive "
+                         "included; see \"verdict\" in --json); 2 when the hive, the SOFTWARE hive or "
+                         "Excdo.dll cannot be read (missing, truncated, damaged)."),
+                      entries, &argc, &argv))
     return TF_CLI_EXIT_FAILURE;
   if (hive == NULL || argc > 1)
     {
