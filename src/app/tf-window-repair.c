@@ -1,0 +1,670 @@
+/* tf-window-repair.c — Repair…, Repair All…, Undo and the undo history
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Trackfix"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tf-reader.h"
+#include "tf-repair.h"
+#include "tf-window-private.h"
+
+/* The window side of the repair engine (src/core/tf-repair.c): a preview
+ * dialog listing every planned change and where its value comes from, a
+ * progress dialog with Cancel while files are written on a worker thread,
+ * then a toast with Undo. Everything that reads or writes files is core
+ * code; this file only shows what it plans and did. */
+
+#define MAX_PREVIEW_ROWS 200
+
+typedef struct
+{
+  TfWindow *window;
+  TfRepairPlan *plan;
+  GCancellable *cancellable;
+  AdwMessageDialog *progress_dialog;
+  GtkProgressBar *progress_bar;
+  char *run_id;
+} RepairRun;
+
+static void
+repair_run_free (RepairRun *run)
+{
+  g_clear_object (&run->window);
+  g_clear_object (&run->plan);
+  g_clear_object (&run->cancellable);
+  g_clear_object (&run->progress_dialog);
+  g_clear_object (&run->progress_bar);
+  g_free (run->run_id);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RepairRun, repair_run_free)
+
+/* Every item of every opened source: replies anywhere supply the
+ * attendees' response times. */
+static GPtrArray *
+dup_all_items (TfWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->all_items);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *items = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+  return items;
+}
+
+/* Re-reads @paths and refreshes the window's items from those files (after
+ * an undo put the originals back). */
+static void
+refresh_files (TfWindow *self,
+               GPtrArray *paths)
+{
+  g_autoptr (GPtrArray) all = dup_all_items (self);
+  g_autoptr (GHashTable) fresh_by_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      GPtrArray *fresh = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (g_hash_table_contains (fresh_by_file, path))
+        {
+          g_ptr_array_unref (fresh);
+          continue;
+        }
+      if (!tf_read_file (path, path, TF_READ_NONE, fresh, NULL))
+        g_ptr_array_set_size (fresh, 0);
+      g_hash_table_insert (fresh_by_file, g_strdup (path), fresh);
+    }
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (all, i);
+      GPtrArray *fresh = g_hash_table_lookup (fresh_by_file, tf_item_get_file_path (item));
+      guint pos = tf_item_get_mbox_index (item) > 0 ? tf_item_get_mbox_index (item) - 1 : 0;
+
+      if (fresh == NULL || pos >= fresh->len || g_ptr_array_index (fresh, pos) == NULL)
+        continue;
+      tf_item_update_from (item, g_ptr_array_index (fresh, pos));
+      /* emptied by the update; never use it twice */
+      g_ptr_array_index (fresh, pos) = NULL;
+      _tf_window_item_changed (self, item);
+    }
+}
+
+/* Undo ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *run_id;
+  char *journal;
+} UndoData;
+
+static void
+undo_data_free (UndoData *data)
+{
+  g_free (data->run_id);
+  g_free (data->journal);
+  g_free (data);
+}
+
+static void
+undo_thread (GTask *task,
+             gpointer source_object,
+             gpointer task_data,
+             GCancellable *cancellable)
+{
+  UndoData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *results = tf_repair_undo (data->journal, 0, data->run_id, FALSE, cancellable, &error);
+
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+undo_done_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  TfWindow *self = TF_WINDOW (object);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint n_done = 0;
+  guint n_refused = 0;
+
+  results = g_task_propagate_pointer (G_TASK (result), &error);
+  if (results == NULL)
+    {
+      /* Translators: toast; %s is the reason */
+      message = g_strdup_printf (_ ("Cannot undo: %s"), error->message);
+      _tf_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      TfRepairResult *r = g_ptr_array_index (results, i);
+
+      switch (tf_repair_result_get_status (r))
+        {
+        case TF_REPAIR_STATUS_DONE:
+          n_done++;
+          g_ptr_array_add (paths, (gpointer) tf_repair_result_get_file_path (r));
+          break;
+        case TF_REPAIR_STATUS_REFUSED:
+        case TF_REPAIR_STATUS_FAILED:
+          n_refused++;
+          break;
+        case TF_REPAIR_STATUS_SKIPPED:
+        default:
+          break;
+        }
+    }
+  refresh_files (self, paths);
+
+  if (n_refused > 0)
+    /* Translators: toast after Undo; %u numbers of files */
+    message = g_strdup_printf (ngettext ("Restored %u file; %u changed since and left alone",
+                                         "Restored %u files; %u changed since and left alone", n_done),
+                               n_done, n_refused);
+  else
+    /* Translators: toast after Undo */
+    message = g_strdup_printf (ngettext ("Restored %u original file", "Restored %u original files", n_done), n_done);
+  _tf_window_add_toast (self, adw_toast_new (message));
+}
+
+static void
+undo_run (TfWindow *self,
+          const char *run_id)
+{
+  g_autoptr (GTask) task = NULL;
+  UndoData *data = g_new0 (UndoData, 1);
+
+  data->run_id = g_strdup (run_id);
+  data->journal = tf_journal_default_path ();
+  task = g_task_new (self, NULL, undo_done_cb, NULL);
+  g_task_set_source_tag (task, undo_run);
+  g_task_set_task_data (task, data, (GDestroyNotify) undo_data_free);
+  g_task_run_in_thread (task, undo_thread);
+}
+
+static void
+on_toast_undo_cb (AdwToast *toast,
+                  TfWindow *self)
+{
+  const char *run_id = g_object_get_data (G_OBJECT (toast), "trackfix-run-id");
+
+  if (run_id != NULL)
+    undo_run (self, run_id);
+}
+
+/* Repair ------------------------------------------------------------------------- */
+
+static void
+progress_cb (guint n_done,
+             guint n_total,
+             const char *file_path,
+             gpointer user_data)
+{
+  RepairRun *run = user_data;
+  g_autofree char *text = NULL;
+
+  if (run->progress_bar == NULL || n_total == 0)
+    return;
+  gtk_progress_bar_set_fraction (run->progress_bar, (double) n_done / n_total);
+  /* Translators: progress of a repair; %u of %u files */
+  text = g_strdup_printf (_ ("%u of %u files"), n_done, n_total);
+  gtk_progress_bar_set_text (run->progress_bar, text);
+}
+
+static GtkWidget *
+failure_list (GPtrArray *results)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < results->len; i++)
+    {
+      TfRepairResult *r = g_ptr_array_index (results, i);
+      GtkWidget *row;
+
+      if (tf_repair_result_get_status (r) == TF_REPAIR_STATUS_DONE)
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tf_repair_result_get_file_path (r));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), tf_repair_result_get_message (r));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  return scrolled;
+}
+
+static void
+execute_done_cb (GObject *object,
+                 GAsyncResult *result,
+                 gpointer user_data)
+{
+  g_autoptr (RepairRun) run = user_data;
+  TfWindow *self = run->window;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint n_items = 0;
+  guint n_failed = 0;
+  AdwToast *toast;
+
+  if (run->progress_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (run->progress_dialog));
+
+  results = tf_repair_plan_execute_finish (TF_REPAIR_PLAN (object), result, &error);
+  if (results == NULL)
+    {
+      /* Translators: toast; %s is the reason */
+      message = g_strdup_printf (_ ("Cannot repair: %s"), error->message);
+      _tf_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  /* The engine refreshed the items already; show it everywhere. */
+  for (guint i = 0; i < results->len; i++)
+    {
+      TfRepairResult *r = g_ptr_array_index (results, i);
+      GPtrArray *items = tf_repair_result_get_items (r);
+
+      if (tf_repair_result_get_status (r) != TF_REPAIR_STATUS_DONE)
+        {
+          if (tf_repair_result_get_status (r) != TF_REPAIR_STATUS_SKIPPED)
+            n_failed++;
+          continue;
+        }
+      for (guint k = 0; items != NULL && k < items->len; k++)
+        {
+          _tf_window_item_changed (self, g_ptr_array_index (items, k));
+          n_items++;
+        }
+    }
+
+  if (n_items == 0 && n_failed == 0)
+    {
+      _tf_window_add_toast (self, adw_toast_new (_ ("Repair cancelled; nothing was changed")));
+      return;
+    }
+
+  if (n_failed > 0)
+    {
+      AdwMessageDialog *dialog;
+
+      /* Translators: dialog heading; %u is a number of files */
+      message = g_strdup_printf (ngettext ("%u File Was Not Repaired", "%u Files Were Not Repaired", n_failed), n_failed);
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), message,
+                                                           _ ("These files were left exactly as they were.")));
+      adw_message_dialog_set_extra_child (dialog, failure_list (results));
+      adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_clear_pointer (&message, g_free);
+    }
+
+  if (n_items == 0)
+    return;
+
+  /* Translators: toast after a repair */
+  message = g_strdup_printf (ngettext ("Repaired %u item", "Repaired %u items", n_items), n_items);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_timeout (toast, 10);
+  g_object_set_data_full (G_OBJECT (toast), "trackfix-run-id", g_strdup (run->run_id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_undo_cb), self, 0);
+  _tf_window_add_toast (self, toast);
+}
+
+static void
+on_progress_response_cb (AdwMessageDialog *dialog,
+                         const char *response,
+                         GCancellable *cancellable)
+{
+  /* Stops between files: a file is never left half-done. */
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+start_repair (RepairRun *run)
+{
+  g_autofree char *backups = tf_journal_default_backup_dir ();
+  g_autofree char *journal = tf_journal_default_path ();
+  GtkWidget *bar = gtk_progress_bar_new ();
+  AdwMessageDialog *dialog;
+
+  run->cancellable = g_cancellable_new ();
+  run->run_id = tf_journal_new_run_id ();
+
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (run->window), _ ("Repairing…"),
+                                                       _ ("Each file is backed up, written, read back and "
+                                                          "checked before it replaces the original.")));
+  adw_message_dialog_set_extra_child (dialog, bar);
+  adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_progress_response_cb), run->cancellable, 0);
+  run->progress_dialog = g_object_ref (dialog);
+  run->progress_bar = g_object_ref (GTK_PROGRESS_BAR (bar));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  tf_repair_plan_execute_async (run->plan, backups, journal, run->run_id, run->cancellable,
+                                progress_cb, run, NULL, execute_done_cb, run);
+}
+
+static void
+on_preview_response_cb (AdwMessageDialog *dialog,
+                        const char *response,
+                        RepairRun *run)
+{
+  if (g_strcmp0 (response, "repair") == 0)
+    start_repair (run); /* the run now belongs to the async call */
+  else
+    repair_run_free (run);
+}
+
+static GtkWidget *
+change_row (TfRepairChange *change,
+            gboolean show_path)
+{
+  GtkWidget *row = adw_action_row_new ();
+  TfItem *item = tf_repair_change_get_item (change);
+  const char *who = tf_repair_change_get_address (change);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (show_path)
+    title = g_strdup_printf ("%s — %s", who ? who : tf_item_get_path (item), tf_item_get_path (item));
+  else
+    title = g_strdup (who ? who : tf_item_get_path (item));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  if (tf_repair_change_get_repairable (change))
+    subtitle = tf_repair_change_dup_description (change);
+  else
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("action-unavailable-symbolic");
+
+      /* Translators: %s is why a finding cannot be repaired */
+      subtitle = g_strdup_printf (_ ("Not repairable: %s"), tf_repair_change_get_reason (change));
+      gtk_widget_set_tooltip_text (icon, _ ("Not repairable"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  return row;
+}
+
+static void
+show_preview (TfWindow *self,
+              GPtrArray *items,
+              gboolean single)
+{
+  g_autoptr (GPtrArray) sources = dup_all_items (self);
+  RepairRun *run = g_new0 (RepairRun, 1);
+  GListModel *changes;
+  GtkWidget *list;
+  GtkWidget *scrolled;
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  guint n_repairable;
+  guint n_changes;
+
+  run->window = g_object_ref (self);
+  run->plan = tf_repair_plan_new (items, sources);
+  changes = tf_repair_plan_get_changes (run->plan);
+  n_changes = g_list_model_get_n_items (changes);
+  n_repairable = tf_repair_plan_get_n_repairable (run->plan);
+
+  if (single)
+    heading = g_strdup (_ ("Repair This Item?"));
+  else
+    /* Translators: dialog heading; %u is a number of items */
+    heading = g_strdup_printf (ngettext ("Repair %u Item?", "Repair All %u Items?", tf_repair_plan_get_n_items (run->plan)),
+                               tf_repair_plan_get_n_items (run->plan));
+
+  if (n_changes == 0)
+    body = g_strdup (_ ("Nothing here needs repairing."));
+  else if (n_repairable == 0)
+    body = g_strdup (_ ("None of these findings can be repaired in place; the reasons are listed below."));
+  else
+    /* Translators: %u changes, %u files; the second sentence explains backup and undo */
+    body = g_strdup_printf (ngettext ("%u change in %u file. Only the affected bytes are written; "
+                                      "the original is backed up first and can be restored with Undo.",
+                                      "%u changes in %u files. Only the affected bytes are written; "
+                                      "each original is backed up first and can be restored with Undo.",
+                                      n_repairable),
+                            n_repairable, tf_repair_plan_get_n_files (run->plan));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+
+  if (n_changes > 0)
+    {
+      list = gtk_list_box_new ();
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (list, "boxed-list");
+      for (guint i = 0; i < n_changes && i < MAX_PREVIEW_ROWS; i++)
+        {
+          g_autoptr (TfRepairChange) change = g_list_model_get_item (changes, i);
+          gtk_list_box_append (GTK_LIST_BOX (list), change_row (change, !single));
+        }
+      if (n_changes > MAX_PREVIEW_ROWS)
+        {
+          GtkWidget *more = adw_action_row_new ();
+          g_autofree char *text = NULL;
+
+          /* Translators: last row of a long list; %u is how many are not shown */
+          text = g_strdup_printf (ngettext ("…and %u more", "…and %u more", n_changes - MAX_PREVIEW_ROWS),
+                                  n_changes - MAX_PREVIEW_ROWS);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), text);
+          gtk_list_box_append (GTK_LIST_BOX (list), more);
+        }
+      scrolled = gtk_scrolled_window_new ();
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      adw_message_dialog_set_extra_child (dialog, scrolled);
+    }
+
+  adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
+  if (n_repairable > 0)
+    {
+      adw_message_dialog_add_response (dialog, "repair", _ ("_Repair"));
+      adw_message_dialog_set_response_appearance (dialog, "repair", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "repair");
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_preview_response_cb), run);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+repair_action (GtkWidget *widget,
+               const char *action_name,
+               GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  TfItem *item = _tf_window_get_selected_item (self);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+
+  if (item == NULL)
+    return;
+  g_ptr_array_add (items, item);
+  show_preview (self, items, TRUE);
+}
+
+static void
+repair_all_action (GtkWidget *widget,
+                   const char *action_name,
+                   GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  g_autoptr (GListStore) visible = _tf_window_dup_visible_items (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (visible));
+  g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  /* "All" is what the list shows: the current view, source and search. */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (visible), i));
+  show_preview (self, items, FALSE);
+}
+
+/* Undo history ----------------------------------------------------------------- */
+
+static void
+on_history_undo_clicked_cb (GtkButton *button,
+                            TfWindow *self)
+{
+  const char *run_id = g_object_get_data (G_OBJECT (button), "trackfix-run-id");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  undo_run (self, run_id);
+}
+
+static void
+undo_history_action (GtkWidget *widget,
+                     const char *action_name,
+                     GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  g_autofree char *journal = tf_journal_default_path ();
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  AdwMessageDialog *dialog;
+  GtkWidget *list = NULL;
+  guint n_runs = 0;
+
+  entries = tf_journal_read (journal, &error);
+  if (entries == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Cannot read the journal: %s"), error->message);
+      _tf_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  /* One row per run, newest first */
+  if (entries != NULL)
+    for (guint i = entries->len; i > 0; i--)
+      {
+        TfJournalEntry *e = g_ptr_array_index (entries, i - 1);
+        g_autofree char *title = NULL;
+        g_autofree char *subtitle = NULL;
+        GtkWidget *row;
+        GtkWidget *button;
+        guint n_files = 0;
+
+        if (e->run_id == NULL || g_hash_table_contains (seen, e->run_id) || g_strcmp0 (e->action, "undo") == 0)
+          continue;
+        g_hash_table_add (seen, e->run_id);
+        for (guint k = 0; k < entries->len; k++)
+          if (g_strcmp0 (((TfJournalEntry *) g_ptr_array_index (entries, k))->run_id, e->run_id) == 0)
+            n_files++;
+
+        if (list == NULL)
+          {
+            list = gtk_list_box_new ();
+            gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+            gtk_widget_add_css_class (list, "boxed-list");
+          }
+        /* Translators: a row of the undo history: action, then the time */
+        title = g_strdup_printf (_ ("%s, %s"), e->action, e->time ? e->time : "");
+        /* Translators: %u files; %s the newest file's path */
+        subtitle = g_strdup_printf (ngettext ("%u file, e.g. %s", "%u files, e.g. %s", n_files), n_files, e->file);
+        row = adw_action_row_new ();
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        button = gtk_button_new_with_mnemonic (_ ("_Undo"));
+        gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+        g_object_set_data_full (G_OBJECT (button), "trackfix-run-id", g_strdup (e->run_id), g_free);
+        g_signal_connect_object (button, "clicked", G_CALLBACK (on_history_undo_clicked_cb), self, 0);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        gtk_list_box_append (GTK_LIST_BOX (list), row);
+        if (++n_runs >= 50)
+          break;
+      }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _ ("Undo History"),
+                                                       list ? _ ("Undo restores the originals of a whole run "
+                                                                 "byte for byte. A file changed since is left alone.")
+                                                            : _ ("Nothing has been repaired, held or resubmitted yet.")));
+  if (list != NULL)
+    {
+      GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      adw_message_dialog_set_extra_child (dialog, scrolled);
+    }
+  adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Hooks ------------------------------------------------------------------------------ */
+
+static gboolean
+item_has_repair_target (TfItem *item)
+{
+  return item != NULL && (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_MISSING) || tf_item_has_finding (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+}
+
+void
+_tf_window_repair_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.repair", NULL, repair_action);
+  gtk_widget_class_install_action (widget_class, "win.repair-all", NULL, repair_all_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-history", NULL, undo_history_action);
+}
+
+void
+_tf_window_repair_init (TfWindow *self)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Repair…"));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.repair");
+  gtk_widget_set_tooltip_text (button, _ ("Preview and write the repair of this item"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_prepend (tf_item_view_get_action_box (self->item_view), button);
+}
+
+void
+_tf_window_repair_update (TfWindow *self)
+{
+  gboolean scanning = _tf_window_is_scanning (self);
+  gboolean has_sources = g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair",
+                                 !scanning && item_has_repair_target (_tf_window_get_selected_item (self)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair-all", !scanning && has_sources);
+}
