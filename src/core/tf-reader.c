@@ -28,9 +28,6 @@ static const guint8 cfb_signature[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A
 /* RFC 5322 caps a line at 998 octets; a header field name is shorter. */
 #define MAX_FIELD_NAME_LEN 998
 
-/* Files up to this size are read into memory, bigger ones mapped. */
-#define READ_MAX_SIZE (16 * 1024 * 1024)
-
 G_DEFINE_QUARK (tf - error - quark, tf_error)
 
 void
@@ -408,7 +405,6 @@ tf_read_file (const char *file_path,
               GPtrArray *items,
               GError **error)
 {
-  g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) local_error = NULL;
   struct stat st;
@@ -458,11 +454,13 @@ tf_read_file (const char *file_path,
     {
       bytes = g_bytes_new_static ("", 0);
     }
-  else if (st.st_size <= READ_MAX_SIZE)
+  else
     {
-      /* Queue files are small. read() beats mmap() here: unmapping in a
-       * process with worker threads costs a TLB shootdown on every CPU,
-       * which dominated a 100,000-file scan. */
+      /* Always read(), never mmap(): a mapped file that another process
+       * truncates while we parse it kills the whole scan with SIGBUS
+       * (tests/hostile: /hostile/changing-big). read() is also faster for
+       * queue files: unmapping in a process with worker threads costs a
+       * TLB shootdown on every CPU, which dominated a 100,000-file scan. */
       bytes = read_all (fd, (gsize) st.st_size, &local_error);
       if (bytes == NULL)
         {
@@ -471,18 +469,6 @@ tf_read_file (const char *file_path,
                        _ ("Cannot read the file: %s"), local_error->message);
           return FALSE;
         }
-    }
-  else
-    {
-      mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
-      if (mapped == NULL)
-        {
-          close (fd);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _ ("Cannot read the file: %s"), local_error->message);
-          return FALSE;
-        }
-      bytes = g_mapped_file_get_bytes (mapped);
     }
   close (fd);
 
