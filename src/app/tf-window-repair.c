@@ -66,6 +66,13 @@ dup_all_items (TfWindow *self)
   return items;
 }
 
+static void
+unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 /* Re-reads @paths and refreshes the window's items from those files (after
  * an undo put the originals back). */
 static void
@@ -78,7 +85,7 @@ refresh_files (TfWindow *self,
   for (guint i = 0; i < paths->len; i++)
     {
       const char *path = g_ptr_array_index (paths, i);
-      GPtrArray *fresh = g_ptr_array_new_with_free_func (g_object_unref);
+      GPtrArray *fresh = g_ptr_array_new_with_free_func (unref_item);
 
       if (g_hash_table_contains (fresh_by_file, path))
         {
@@ -98,9 +105,13 @@ refresh_files (TfWindow *self,
 
       if (fresh == NULL || pos >= fresh->len || g_ptr_array_index (fresh, pos) == NULL)
         continue;
-      tf_item_update_from (item, g_ptr_array_index (fresh, pos));
-      /* emptied by the update; never use it twice */
-      g_ptr_array_index (fresh, pos) = NULL;
+      {
+        /* emptied by the update: take it out so it is used once */
+        g_autoptr (TfItem) emptied = g_ptr_array_index (fresh, pos);
+
+        g_ptr_array_index (fresh, pos) = NULL;
+        tf_item_update_from (item, emptied);
+      }
       _tf_window_item_changed (self, item);
     }
 }
@@ -181,10 +192,17 @@ undo_done_cb (GObject *object,
   refresh_files (self, paths);
 
   if (n_refused > 0)
-    /* Translators: toast after Undo; %u numbers of files */
-    message = g_strdup_printf (ngettext ("Restored %u file; %u changed since and left alone",
-                                         "Restored %u files; %u changed since and left alone", n_done),
-                               n_done, n_refused);
+    {
+      /* Translators: toast after Undo, first part */
+      g_autofree char *restored = g_strdup_printf (ngettext ("Restored %u file", "Restored %u files", n_done), n_done);
+      /* Translators: toast after Undo, second part: files changed since the repair */
+      g_autofree char *left = g_strdup_printf (ngettext ("%u changed since and left alone",
+                                                         "%u changed since and left alone", n_refused),
+                                               n_refused);
+
+      /* Translators: toast after Undo: "Restored 3 files; 1 changed since and left alone" */
+      message = g_strdup_printf (C_ ("undo toast", "%s; %s"), restored, left);
+    }
   else
     /* Translators: toast after Undo */
     message = g_strdup_printf (ngettext ("Restored %u original file", "Restored %u original files", n_done), n_done);
@@ -231,7 +249,7 @@ progress_cb (guint n_done,
     return;
   gtk_progress_bar_set_fraction (run->progress_bar, (double) n_done / n_total);
   /* Translators: progress of a repair; %u of %u files */
-  text = g_strdup_printf (_ ("%u of %u files"), n_done, n_total);
+  text = g_strdup_printf (ngettext ("%u of %u file", "%u of %u files", n_total), n_done, n_total);
   gtk_progress_bar_set_text (run->progress_bar, text);
 }
 
@@ -455,13 +473,20 @@ show_preview (TfWindow *self,
   else if (n_repairable == 0)
     body = g_strdup (_ ("None of these findings can be repaired in place; the reasons are listed below."));
   else
-    /* Translators: %u changes, %u files; the second sentence explains backup and undo */
-    body = g_strdup_printf (ngettext ("%u change in %u file. Only the affected bytes are written; "
-                                      "the original is backed up first and can be restored with Undo.",
-                                      "%u changes in %u files. Only the affected bytes are written; "
-                                      "each original is backed up first and can be restored with Undo.",
-                                      n_repairable),
-                            n_repairable, tf_repair_plan_get_n_files (run->plan));
+    {
+      guint n_files = tf_repair_plan_get_n_files (run->plan);
+      /* Translators: the start of "3 changes in 2 files. Only the affected bytes…" */
+      g_autofree char *n_changes_text = g_strdup_printf (ngettext ("%u change", "%u changes", n_repairable), n_repairable);
+
+      /* Translators: %s is "3 changes", %u a number of files; the second
+       * sentence explains backup and undo */
+      body = g_strdup_printf (ngettext ("%s in %u file. Only the affected bytes are written; "
+                                        "the original is backed up first and can be restored with Undo.",
+                                        "%s in %u files. Only the affected bytes are written; "
+                                        "each original is backed up first and can be restored with Undo.",
+                                        n_files),
+                              n_changes_text, n_files);
+    }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
 

@@ -1,0 +1,327 @@
+/* test-repair-ui.c — Repair…, Repair All…, Undo History in the window
+ * (suite 'ui')
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "tf-application.h"
+#include "tf-fixturegen.h"
+#include "tf-item-view.h"
+#include "tf-window-private.h"
+
+static TfApplication *app;
+static char *scratch;
+
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer data,
+            guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out after %u ms", timeout_ms);
+    }
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+scan_done (gpointer data)
+{
+  TfWindow *self = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
+}
+
+static char *
+sha_of (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = tf_safe_read (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return tf_sha256_bytes (bytes);
+}
+
+static void
+write_sample (const char *dir,
+              const char *sample,
+              const char *name)
+{
+  g_autoptr (GBytes) bytes = tf_gen_sample (sample);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (bytes);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+/* The newest AdwMessageDialog on screen, or NULL */
+static AdwMessageDialog *
+find_dialog (const char *heading_prefix)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) && g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading_prefix))
+        found = ADW_MESSAGE_DIALOG (window);
+    }
+  return found;
+}
+
+typedef struct
+{
+  const char *heading;
+  AdwMessageDialog *dialog;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  wait->dialog = find_dialog (wait->heading);
+  return wait->dialog != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return find_dialog (data) == NULL;
+}
+
+static AdwMessageDialog *
+wait_dialog (const char *heading)
+{
+  DialogWait wait = { heading, NULL };
+
+  spin_until (dialog_shown, &wait, 10000);
+  return wait.dialog;
+}
+
+static TfItem *
+select_item_with (TfWindow *window,
+                  TfFindingCode code)
+{
+  GListModel *model = G_LIST_MODEL (window->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, code))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          spin_for (50);
+          return item; /* the model keeps it */
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+item_repaired (gpointer data)
+{
+  return !tf_item_has_finding (data, TF_FINDING_TRACK_TIME_1601);
+}
+
+static gboolean
+item_original_again (gpointer data)
+{
+  return tf_item_has_finding (data, TF_FINDING_TRACK_TIME_1601);
+}
+
+static GtkWidget *
+find_button (GtkWidget *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_repair_one_and_undo (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "one", NULL);
+  g_autofree char *path = g_build_filename (dir, "NTFS_01.EML", NULL);
+  g_autofree char *journal = tf_journal_default_path ();
+  g_autofree char *original_sha = NULL;
+  g_autofree char *repaired_sha = NULL;
+  g_autofree char *restored_sha = NULL;
+  g_autoptr (GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  TfItem *item;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
+  write_sample (dir, "eml-tnef-healthy", "NTFS_02.EML");
+  original_sha = sha_of (path);
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+
+  item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
+
+  /* The preview lists the change and where the value comes from. */
+  dialog = wait_dialog ("Repair This Item");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "repair"));
+  g_assert_nonnull (find_button (GTK_WIDGET (dialog), "_Repair"));
+  adw_message_dialog_response (dialog, "repair");
+
+  spin_until (item_repaired, item, 30000);
+  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  repaired_sha = sha_of (path);
+  g_assert_cmpstr (repaired_sha, !=, original_sha);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_IS_REGULAR));
+  /* The item view shows the refreshed item at once */
+  g_assert_true (tf_item_view_get_item (window->item_view) == item);
+
+  /* Undo from the history */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
+  dialog = wait_dialog ("Undo History");
+  {
+    GtkWidget *undo = find_button (GTK_WIDGET (dialog), "_Undo");
+
+    g_assert_nonnull (undo);
+    g_signal_emit_by_name (undo, "clicked");
+  }
+  spin_until (item_original_again, item, 30000);
+  restored_sha = sha_of (path);
+  g_assert_cmpstr (restored_sha, ==, original_sha);
+  adw_message_dialog_response (dialog, "close");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
+typedef struct
+{
+  TfWindow *window;
+} AllWait;
+
+static gboolean
+nothing_left (gpointer data)
+{
+  TfWindow *window = data;
+  GListModel *model = G_LIST_MODEL (window->all_items);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900))
+        return FALSE;
+    }
+  return find_dialog ("Repairing") == NULL;
+}
+
+static void
+test_repair_all (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "all", NULL);
+  g_autoptr (GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
+  write_sample (dir, "eml-tnef-cancel-1601", "NTFS_02.EML");
+  write_sample (dir, "msg-1601", "organizer.msg");
+  write_sample (dir, "msg-pre1900", "vendor.msg");
+  write_sample (dir, "tnef-healthy", "winmail.dat");
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
+  dialog = wait_dialog ("Repair All 4 Items");
+  adw_message_dialog_response (dialog, "repair");
+  spin_until (nothing_left, window, 60000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  int ret;
+
+  /* Journal and backups go to a scratch XDG_DATA_HOME, set before GLib
+   * caches the user folders. */
+  scratch = g_dir_make_tmp ("trackfix-repair-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_home = g_build_filename (scratch, "data-home", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tf_core_init ();
+
+  app = tf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/repair-ui/one-and-undo", test_repair_one_and_undo);
+  g_test_add_func ("/repair-ui/all", test_repair_all);
+
+  ret = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", scratch);
+    /* Test scratch folder only */
+    (void) !system (cmd);
+  }
+  g_free (scratch);
+  g_clear_object (&app);
+  return ret;
+}
