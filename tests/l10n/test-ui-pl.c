@@ -53,6 +53,7 @@ typedef struct
   const char *prerequisites;
   const char *developer_name;
   const char *comments_start;
+  const char *repair_heading;
 } Expect;
 
 static const Expect expectations[] = {
@@ -76,6 +77,7 @@ static const Expect expectations[] = {
       "Wymagania dotyczące poprawki",
       "Autorzy programu Trackfix",
       "Wyszukuje aktualizacje spotkań",
+      "Naprawić ten element?",
   },
   {
       "de",
@@ -97,6 +99,7 @@ static const Expect expectations[] = {
       "Voraussetzungen für den Hotfix",
       "Die Trackfix-Autoren",
       "Findet Besprechungsaktualisierungen",
+      "Dieses Element reparieren?",
   },
 };
 static const Expect *expect;
@@ -320,6 +323,61 @@ test_demo (void)
   close_window (window);
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+/* The repair preview of an affected item: heading, body and the list of
+ * changes in the catalog's language. Only the preview: nothing is written
+ * (the demo folder is the source tree's). */
+static void
+test_repair_preview (void)
+{
+  TfWindow *window = open_demo_window ();
+  GListModel *model = G_LIST_MODEL (window->selection);
+  AdwMessageDialog *dialog;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          break;
+        }
+    }
+  spin_for (300);
+
+  if (!gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL))
+    {
+      g_test_skip ("The window has no win.repair action");
+      close_window (window);
+      return;
+    }
+  spin_for (1500);
+
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, expect->repair_heading);
+
+  save_snapshot (GTK_WIDGET (dialog), png_name ("repair"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  close_window (window);
+}
+
 static void
 test_server_fix (void)
 {
@@ -424,6 +482,8 @@ main (int argc,
   g_test_add_func ("/l10n/ui/welcome", test_welcome);
   if (g_file_test (demo_dir, G_FILE_TEST_IS_DIR))
     g_test_add_func ("/l10n/ui/demo", test_demo);
+  if (g_file_test (demo_dir, G_FILE_TEST_IS_DIR))
+    g_test_add_func ("/l10n/ui/repair-preview", test_repair_preview);
   g_test_add_func ("/l10n/ui/server-fix", test_server_fix);
   g_test_add_func ("/l10n/ui/about", test_about);
 
