@@ -19,6 +19,9 @@
 #                            place (default ../shared/corpus)
 #   TRACKFIX_FUZZ_JOBS       parallel fuzzing processes per target (default 1)
 #   TRACKFIX_FUZZ_MAX_LEN    largest input libFuzzer makes (default 65536)
+#   TRACKFIX_FUZZ_TIMEOUT    seconds one input may take (default 60; a loaded
+#                            machine makes 25 s report false timeouts)
+#   TRACKFIX_FUZZ_PARALLEL   1: run all targets at the same time
 #
 # Exits non-zero when a target found a crash, leak, hang or timeout; the
 # input is left in WORK/artifacts (reproduce: BUILD_DIR/tests/fuzz/TARGET FILE;
@@ -129,7 +132,7 @@ run_target() {
   mapfile -t seeds < <(seeds_for "$t")
   dict=$(dict_for "$t")
   log=$work/$t.log
-  local args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len="$max_len"
+  local args=(-max_total_time="$seconds" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$max_len"
               -artifact_prefix="$work/artifacts/$t-" -print_final_stats=1 -entropic=0)
   [ -n "$dict" ] && args+=(-dict="$root/$dict")
   if [ "$jobs" -gt 1 ]; then
