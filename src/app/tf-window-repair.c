@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-filetime.h"
 #include "tf-reader.h"
 #include "tf-repair.h"
 #include "tf-window-private.h"
@@ -190,6 +191,7 @@ undo_done_cb (GObject *object,
         }
     }
   refresh_files (self, paths);
+  _tf_window_actions_update (self);
 
   if (n_refused > 0)
     {
@@ -326,6 +328,8 @@ execute_done_cb (GObject *object,
         }
     }
 
+  _tf_window_actions_update (self);
+
   if (n_items == 0 && n_failed == 0)
     {
       _tf_window_add_toast (self, adw_toast_new (_ ("Repair cancelled; nothing was changed")));
@@ -406,6 +410,28 @@ on_preview_response_cb (AdwMessageDialog *dialog,
     repair_run_free (run);
 }
 
+/* "1601-01-01 00:00:00 → 2008-08-20 11:34:00 UTC" and where the value comes
+ * from, on two lines; the property and the address are in the title. */
+static char *
+dup_change_summary (TfRepairChange *change)
+{
+  g_autofree char *new_str = tf_filetime_format_display (tf_repair_change_get_new_value (change), FALSE);
+  g_autofree char *old_str = NULL;
+
+  if (tf_repair_change_get_code (change) == TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE)
+    /* Translators: %1$s is a UTC time, %2$s where it comes from */
+    return g_strdup_printf (_ ("Add X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE: %1$s UTC\n%2$s"),
+                            new_str, tf_repair_change_get_explanation (change));
+
+  if (tf_repair_change_get_has_old_value (change))
+    old_str = tf_filetime_format_display (tf_repair_change_get_old_value (change), FALSE);
+  else
+    old_str = g_strdup (_ ("absent"));
+  /* Translators: %1$s old time, %2$s new time, %3$s where the new one comes from */
+  return g_strdup_printf (_ ("Track-status time %1$s → %2$s UTC\n%3$s"),
+                          old_str, new_str, tf_repair_change_get_explanation (change));
+}
+
 static GtkWidget *
 change_row (TfRepairChange *change,
             gboolean show_path)
@@ -413,29 +439,34 @@ change_row (TfRepairChange *change,
   GtkWidget *row = adw_action_row_new ();
   TfItem *item = tf_repair_change_get_item (change);
   const char *who = tf_repair_change_get_address (change);
+  g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  if (show_path)
-    title = g_strdup_printf ("%s — %s", who ? who : tf_item_get_path (item), tf_item_get_path (item));
+  if (show_path && who != NULL)
+    /* Translators: a row of the repair preview: %1$s an address, %2$s a file name */
+    title = g_strdup_printf (_ ("%1$s in %2$s"), who, base);
   else
-    title = g_strdup (who ? who : tf_item_get_path (item));
+    title = g_strdup (who ? who : base);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_tooltip_text (row, tf_item_get_path (item));
 
   if (tf_repair_change_get_repairable (change))
-    subtitle = tf_repair_change_dup_description (change);
+    subtitle = dup_change_summary (change);
   else
     {
       GtkWidget *icon = gtk_image_new_from_icon_name ("action-unavailable-symbolic");
 
-      /* Translators: %s is why a finding cannot be repaired */
-      subtitle = g_strdup_printf (_ ("Not repairable: %s"), tf_repair_change_get_reason (change));
+      /* Translators: %1$s is a finding title, %2$s why it cannot be repaired */
+      subtitle = g_strdup_printf (_ ("%1$s — not repairable: %2$s"),
+                                  tf_finding_code_get_title (tf_repair_change_get_code (change)),
+                                  tf_repair_change_get_reason (change));
       gtk_widget_set_tooltip_text (icon, _ ("Not repairable"));
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   return row;
 }
 
@@ -516,6 +547,7 @@ show_preview (TfWindow *self,
       gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
       gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
       gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      gtk_widget_set_size_request (scrolled, 520, -1);
       adw_message_dialog_set_extra_child (dialog, scrolled);
     }
 

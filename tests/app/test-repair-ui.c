@@ -56,6 +56,39 @@ scan_done (gpointer data)
   return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
 }
 
+/* With TRACKFIX_UI_SNAPSHOTS set, renders @widget to a PNG in the build
+ * folder, for looking at the dialogs. */
+static void
+maybe_snapshot (GtkWidget *widget,
+                const char *name)
+{
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GdkPaintable *paintable;
+  int width;
+  int height;
+
+  if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
+    return;
+  spin_for (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  snapshot = gtk_snapshot_new ();
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_object_unref (paintable);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("Rendered to %s", path);
+}
+
 static char *
 sha_of (const char *path)
 {
@@ -206,6 +239,7 @@ test_repair_one_and_undo (void)
 
   /* The preview lists the change and where the value comes from. */
   dialog = wait_dialog ("Repair This Item");
+  maybe_snapshot (GTK_WIDGET (dialog), "repair-preview.png");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "repair"));
   g_assert_nonnull (find_button (GTK_WIDGET (dialog), "_Repair"));
   adw_message_dialog_response (dialog, "repair");
@@ -217,10 +251,14 @@ test_repair_one_and_undo (void)
   g_assert_true (g_file_test (journal, G_FILE_TEST_IS_REGULAR));
   /* The item view shows the refreshed item at once */
   g_assert_true (tf_item_view_get_item (window->item_view) == item);
+  maybe_snapshot (GTK_WIDGET (window), "repair-window.png");
+  /* Nothing left to repair on it: the button goes grey */
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->item_view), "_Repair…")));
 
   /* Undo from the history */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
   dialog = wait_dialog ("Undo History");
+  maybe_snapshot (GTK_WIDGET (dialog), "undo-history.png");
   {
     GtkWidget *undo = find_button (GTK_WIDGET (dialog), "_Undo");
 
@@ -281,6 +319,7 @@ test_repair_all (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
   dialog = wait_dialog ("Repair All 4 Items");
+  maybe_snapshot (GTK_WIDGET (dialog), "repair-all-preview.png");
   adw_message_dialog_response (dialog, "repair");
   spin_until (nothing_left, window, 60000);
 
