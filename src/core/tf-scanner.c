@@ -54,7 +54,7 @@ typedef struct
 {
   guint64 seq;
   char *path;      /* display path */
-  char *file_path; /* real path */
+  char *file_path; /* real path, NULL when equal to @path */
   char *error;     /* set: no reading, a PARSE_ERROR item with this reason */
   GPtrArray *items;
 } Job;
@@ -122,7 +122,9 @@ job_new (const char *path,
   Job *job = g_new0 (Job, 1);
 
   job->path = g_strdup (path);
-  job->file_path = g_strdup (file_path);
+  /* Usually the same string: keep one copy (ordered scans hold every
+   * job of an argument while sorting). */
+  job->file_path = g_strcmp0 (path, file_path) != 0 ? g_strdup (file_path) : NULL;
   job->error = error;
 
   return job;
@@ -499,6 +501,7 @@ read_job (gpointer data,
 {
   Job *job = data;
   ScanState *state = user_data;
+  const char *file_path = job->file_path != NULL ? job->file_path : job->path;
 
   if (!scan_cancelled (state))
     {
@@ -507,16 +510,16 @@ read_job (gpointer data,
       if (job->error != NULL)
         {
           g_ptr_array_add (job->items,
-                           tf_item_new_parse_error (job->path, job->file_path,
+                           tf_item_new_parse_error (job->path, file_path,
                                                     TF_FORMAT_UNKNOWN, job->error));
         }
       else
         {
           g_autoptr (GError) error = NULL;
 
-          if (!tf_read_file (job->file_path, job->path, state->flags, job->items, &error))
+          if (!tf_read_file (file_path, job->path, state->flags, job->items, &error))
             g_ptr_array_add (job->items,
-                             tf_item_new_parse_error (job->path, job->file_path,
+                             tf_item_new_parse_error (job->path, file_path,
                                                       TF_FORMAT_UNKNOWN, error->message));
         }
     }
