@@ -606,6 +606,21 @@ on_history_undo_clicked_cb (GtkButton *button,
   undo_run (self, run_id);
 }
 
+static const char *
+action_label (const char *action)
+{
+  if (g_strcmp0 (action, "repair") == 0)
+    /* Translators: a journaled action in the undo history */
+    return _ ("Repair");
+  if (g_strcmp0 (action, "hold") == 0)
+    return _ ("Hold");
+  if (g_strcmp0 (action, "resubmit") == 0)
+    return _ ("Resubmit");
+  if (g_str_has_prefix (action, "flag-"))
+    return _ ("Server fix flag");
+  return action;
+}
+
 static void
 undo_history_action (GtkWidget *widget,
                      const char *action_name,
@@ -653,7 +668,7 @@ undo_history_action (GtkWidget *widget,
             gtk_widget_add_css_class (list, "boxed-list");
           }
         /* Translators: a row of the undo history: action, then the time */
-        title = g_strdup_printf (_ ("%s, %s"), e->action, e->time ? e->time : "");
+        title = g_strdup_printf (_ ("%s, %s"), action_label (e->action), e->time ? e->time : "");
         /* Translators: %u files; %s the newest file's path */
         subtitle = g_strdup_printf (ngettext ("%u file, e.g. %s", "%u files, e.g. %s", n_files), n_files, e->file);
         row = adw_action_row_new ();
@@ -682,6 +697,7 @@ undo_history_action (GtkWidget *widget,
       gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
       gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
       gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      gtk_widget_set_size_request (scrolled, 480, -1);
       adw_message_dialog_set_extra_child (dialog, scrolled);
     }
   adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
