@@ -1332,13 +1332,14 @@ find_ical_inserts (const char *text,
   gboolean event_has_dtstamp = FALSE;
   guint64 event_dtstamp = 0;
   gboolean bad_dtstamp = FALSE;
+  const char *last_eol = "\r\n"; /* RFC 5545 */
   gsize pos = 0;
 
   while (pos < len)
     {
       gsize start = pos;
-      const char *eol = "\n";
-      gsize line_end;
+      /* A last line without its line end takes the file's own */
+      const char *eol = last_eol;
 
       /* Gather one logical line: a physical line plus continuation lines
        * that start with a space or tab. */
@@ -1349,13 +1350,15 @@ find_ical_inserts (const char *text,
           gsize end = nl ? (gsize) (nl - text) : len;
           gsize content_end = end;
 
-          if (content_end > pos && text[content_end - 1] == '\r')
+          if (nl != NULL && content_end > pos && text[content_end - 1] == '\r')
             {
               content_end--;
-              eol = "\r\n";
+              eol = last_eol = "\r\n";
             }
           else if (nl != NULL)
-            eol = "\n";
+            eol = last_eol = "\n";
+          else if (content_end > pos && text[content_end - 1] == '\r')
+            content_end--;
           g_string_append_len (logical, text + pos, content_end - pos);
           pos = nl ? end + 1 : len;
           if (pos < len && (text[pos] == ' ' || text[pos] == '\t'))
@@ -1365,8 +1368,6 @@ find_ical_inserts (const char *text,
             }
           break;
         }
-      line_end = pos;
-      (void) line_end;
 
       if (line_is (logical->str, logical->len, "BEGIN:VCALENDAR"))
         {

@@ -1049,6 +1049,35 @@ test_undo (Fixture *fx,
   g_assert_null (undone);
 }
 
+static void
+test_ics_no_final_newline (Fixture *fx,
+                           gconstpointer data)
+{
+  g_autoptr (GBytes) ics = make_reply ("alice@fabrikam.example", NULL);
+  g_autofree char *text = ical_text_of (ics);
+  g_autoptr (GBytes) cut = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GBytes) repaired = NULL;
+  g_autofree char *after = NULL;
+  gsize len = strlen (text);
+
+  /* "END:VCALENDAR" without its CRLF: the new line still ends in CRLF */
+  g_assert_true (g_str_has_suffix (text, "\r\n"));
+  cut = g_bytes_new (text, len - 2);
+  path = write_fixture (fx, "reply.ics", cut);
+  items = scan (path);
+  plan = tf_repair_plan_new_at (items, NULL, NOW_UNIX);
+  results = execute (fx, plan, FALSE);
+  assert_done (only_result (results));
+  repaired = slurp (path);
+  after = ical_text_of (repaired);
+  g_assert_nonnull (strstr (after, "\r\nX-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080820T113400Z\r\nEND:VEVENT\r\n"));
+  g_assert_true (g_str_has_suffix (after, "END:VCALENDAR"));
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1226,6 +1255,7 @@ main (int argc,
   ADD ("write/tnef-in-mime", test_tnef_in_mime);
   ADD ("write/msg", test_msg);
   ADD ("write/ics-reply", test_ics_reply);
+  ADD ("write/ics-no-final-newline", test_ics_no_final_newline);
   g_test_add ("/repair/write/ical-part/8bit", Fixture, "8bit", fixture_setup, test_ical_part, fixture_teardown);
   g_test_add ("/repair/write/ical-part/base64", Fixture, "base64", fixture_setup, test_ical_part, fixture_teardown);
   g_test_add ("/repair/write/ical-part/quoted-printable", Fixture, "quoted-printable", fixture_setup, test_ical_part, fixture_teardown);
