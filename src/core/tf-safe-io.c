@@ -827,7 +827,12 @@ linked:
   /* Verify the backup as it is on disk. */
   back = tf_safe_read (final_path, NULL, error);
   if (back == NULL)
-    goto fail;
+    {
+      /* e.g. the file was swapped for a symlink that got linked: no
+       * half-made backup stays behind */
+      g_unlink (final_path);
+      goto fail;
+    }
   sha = tf_sha256_bytes (back);
   if (g_strcmp0 (sha, stamp.sha256) != 0)
     {
