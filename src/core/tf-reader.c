@@ -284,6 +284,9 @@ read_mbox (GBytes *data,
       gsize end = i + 1 < messages->len
                       ? (gsize) g_array_index (messages, MboxMessage, i + 1).marker
                       : len;
+      /* A header block that would start past the next separator: an
+       * empty message ("From " lines back to back) */
+      gsize start = MIN ((gsize) m->headers, end);
       g_autoptr (GBytes) slice = NULL;
       g_autoptr (TfItem) item = NULL;
       g_autofree char *item_path = NULL;
@@ -291,9 +294,9 @@ read_mbox (GBytes *data,
       item_path = g_strdup_printf ("%s#%u", path, i + 1);
       item = tf_item_new (item_path, file_path, i + 1);
       tf_item_set_format (item, TF_FORMAT_MBOX);
-      tf_item_set_range (item, (guint64) m->headers, (guint64) (end - (gsize) m->headers));
+      tf_item_set_range (item, (guint64) start, (guint64) (end - start));
 
-      slice = g_bytes_new_from_bytes (data, (gsize) m->headers, end - (gsize) m->headers);
+      slice = g_bytes_new_from_bytes (data, start, end - start);
       read_single (slice, TF_FORMAT_MBOX, item, flags);
       /* The MIME reader may label the content as a plain message. */
       tf_item_set_format (item, TF_FORMAT_MBOX);
