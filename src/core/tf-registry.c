@@ -40,6 +40,7 @@
 #define MAX_LOG_SIZE (512 * 1024 * 1024)
 
 #define MAX_CONTROL_SET 999
+#define MAX_HIVE_SIZE G_GUINT64_CONSTANT (0x80000000)
 #define MAX_SETUP_VALUES 4096
 #define MAX_DIGEST_NODES (4u * 1024 * 1024)
 #define MAX_BINARY_DISPLAY 64
@@ -265,6 +266,13 @@ read_regf_header (const char *path,
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
                    _ ("The hive “%s” is damaged: its header is incomplete"), path);
+      return FALSE;
+    }
+  if (hdr->file_size > MAX_HIVE_SIZE)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
+                   /* Translators: %s is a file name */
+                   _ ("“%s” is larger than any registry hive Windows writes (2 GiB)"), path);
       return FALSE;
     }
   if ((guint64) REGF_HEADER_SIZE + hdr->bins_size > hdr->file_size)
@@ -667,8 +675,13 @@ open_hive (const char *path,
 {
   hive_h *h;
 
+  /* Always HIVEX_OPEN_WRITE, even to only read: hivex opens the file
+   * O_RDONLY either way and writes only on hivex_commit() (which is never
+   * called on the user's file), but without the flag it mmap()s the hive,
+   * and a file that shrinks under a mapping kills the process with SIGBUS.
+   * With it the hive is read into memory once. */
   errno = 0;
-  h = hivex_open (path, flags);
+  h = hivex_open (path, flags | HIVEX_OPEN_WRITE);
   if (h == NULL)
     {
       int saved = errno;
