@@ -236,6 +236,142 @@ on_toast_undo_cb (AdwToast *toast,
     undo_run (self, run_id);
 }
 
+/* Queue actions ------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *path;
+  char *folder;
+  gboolean hold;
+} QueueData;
+
+static void
+queue_data_free (QueueData *data)
+{
+  g_free (data->path);
+  g_free (data->folder);
+  g_free (data);
+}
+
+static void
+queue_thread (GTask *task,
+              gpointer source_object,
+              gpointer task_data,
+              GCancellable *cancellable)
+{
+  QueueData *data = task_data;
+  g_autofree char *journal = tf_journal_default_path ();
+  GError *error = NULL;
+  TfRepairResult *result;
+
+  if (data->hold)
+    result = tf_queue_hold (data->path, data->folder, journal, NULL, &error);
+  else
+    result = tf_queue_resubmit (data->path, data->folder, journal, NULL, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, g_object_unref);
+}
+
+static void
+queue_done_cb (GObject *object,
+               GAsyncResult *result,
+               gpointer user_data)
+{
+  TfWindow *self = TF_WINDOW (object);
+  QueueData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr (TfRepairResult) done = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *target = NULL;
+  AdwToast *toast;
+
+  done = g_task_propagate_pointer (G_TASK (result), &error);
+  if (done == NULL)
+    {
+      if (data->hold)
+        /* Translators: toast; %s is the reason */
+        message = g_strdup_printf (_ ("Cannot hold the file: %s"), error->message);
+      else
+        /* Translators: toast; %s is the reason */
+        message = g_strdup_printf (_ ("Cannot resubmit the file: %s"), error->message);
+      _tf_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  target = g_path_get_basename (tf_repair_result_get_target (done));
+  if (data->hold)
+    /* Translators: toast; %s is the new file name in the hold folder */
+    message = g_strdup_printf (_ ("Moved to the hold folder as “%s”"), target);
+  else
+    /* Translators: toast; %s is the new file name in the Pickup / Replay folder */
+    message = g_strdup_printf (_ ("Resubmitted as “%s”"), target);
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_timeout (toast, 10);
+  g_object_set_data_full (G_OBJECT (toast), "trackfix-run-id", g_strdup (tf_repair_result_get_run_id (done)), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_undo_cb), self, 0);
+  _tf_window_add_toast (self, toast);
+
+  /* The held file left its folder: show the folders as they are now. */
+  if (data->hold)
+    _tf_window_rescan (self);
+}
+
+static void
+on_queue_folder_response_cb (GtkNativeDialog *dialog,
+                             int response,
+                             TfWindow *self)
+{
+  QueueData *data = g_object_steal_data (G_OBJECT (dialog), "trackfix-queue");
+
+  if (response == GTK_RESPONSE_ACCEPT && data != NULL)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GTask) task = NULL;
+
+      data->folder = folder ? g_file_get_path (folder) : NULL;
+      if (data->folder != NULL)
+        {
+          task = g_task_new (self, NULL, queue_done_cb, NULL);
+          g_task_set_source_tag (task, on_queue_folder_response_cb);
+          g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) queue_data_free);
+          g_task_run_in_thread (task, queue_thread);
+        }
+    }
+  if (data != NULL)
+    queue_data_free (data);
+  g_object_unref (dialog);
+}
+
+static void
+queue_action (GtkWidget *widget,
+              const char *action_name,
+              GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  TfItem *item = _tf_window_get_selected_item (self);
+  gboolean hold = g_strcmp0 (action_name, "win.hold") == 0;
+  GtkFileChooserNative *native;
+  QueueData *data;
+
+  if (item == NULL)
+    return;
+
+  data = g_new0 (QueueData, 1);
+  data->path = g_strdup (tf_item_get_file_path (item));
+  data->hold = hold;
+  native = gtk_file_chooser_native_new (hold ? _ ("Choose the Hold Folder") : _ ("Choose the Pickup or Replay Folder"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        hold ? _ ("_Hold") : _ ("_Resubmit"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_object_set_data (G_OBJECT (native), "trackfix-queue", data);
+  g_signal_connect_object (native, "response", G_CALLBACK (on_queue_folder_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 /* Repair ------------------------------------------------------------------------- */
 
 static void
@@ -718,6 +854,8 @@ _tf_window_repair_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.repair", NULL, repair_action);
   gtk_widget_class_install_action (widget_class, "win.repair-all", NULL, repair_all_action);
   gtk_widget_class_install_action (widget_class, "win.undo-history", NULL, undo_history_action);
+  gtk_widget_class_install_action (widget_class, "win.resubmit", NULL, queue_action);
+  gtk_widget_class_install_action (widget_class, "win.hold", NULL, queue_action);
 }
 
 void
@@ -729,6 +867,19 @@ _tf_window_repair_init (TfWindow *self)
   gtk_widget_set_tooltip_text (button, _ ("Preview and write the repair of this item"));
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_prepend (tf_item_view_get_action_box (self->item_view), button);
+
+  /* Queue Viewer's file-level actions */
+  {
+    g_autoptr (GMenu) menu = g_menu_new ();
+    GtkWidget *queue = gtk_menu_button_new ();
+
+    g_menu_append (menu, _ ("_Resubmit to Pickup / Replay Folder…"), "win.resubmit");
+    g_menu_append (menu, _ ("_Move to Hold Folder…"), "win.hold");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (queue), G_MENU_MODEL (menu));
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (queue), _ ("Queue"));
+    gtk_widget_set_tooltip_text (queue, _ ("Hold this queue file, or resubmit it once repaired"));
+    gtk_widget_insert_after (queue, GTK_WIDGET (tf_item_view_get_action_box (self->item_view)), button);
+  }
 }
 
 void
@@ -740,4 +891,14 @@ _tf_window_repair_update (TfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair",
                                  !scanning && item_has_repair_target (_tf_window_get_selected_item (self)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair-all", !scanning && has_sources);
+
+  {
+    TfItem *item = _tf_window_get_selected_item (self);
+    /* Whole files only; Pickup takes RFC 5322 messages, repaired ones. */
+    gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0;
+    gboolean resubmittable = is_file && tf_item_get_format (item) == TF_FORMAT_EML && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) && !tf_item_has_finding (item, TF_FINDING_PARSE_ERROR);
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !scanning && is_file);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resubmit", !scanning && resubmittable);
+  }
 }

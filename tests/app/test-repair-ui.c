@@ -207,6 +207,38 @@ find_button (GtkWidget *root,
   return NULL;
 }
 
+static GtkWidget *
+find_menu_button (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether @name is enabled, read the way the UI reads it: through an
+ * actionable widget's sensitivity. */
+static gboolean
+action_enabled (TfWindow *window,
+                const char *name)
+{
+  GtkBox *box = tf_item_view_get_action_box (window->item_view);
+  GtkWidget *probe = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), name);
+  gtk_box_append (box, probe);
+  spin_for (20);
+  enabled = gtk_widget_get_sensitive (probe);
+  gtk_box_remove (box, probe);
+  return enabled;
+}
+
 static void
 test_repair_one_and_undo (void)
 {
@@ -235,6 +267,10 @@ test_repair_one_and_undo (void)
 
   item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
   g_assert_nonnull (item);
+  /* Queue actions: hold any file; resubmit only what is repaired */
+  g_assert_true (gtk_widget_is_sensitive (find_menu_button (GTK_WIDGET (window->item_view))));
+  g_assert_false (action_enabled (window, "win.resubmit"));
+  g_assert_true (action_enabled (window, "win.hold"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
 
   /* The preview lists the change and where the value comes from. */
@@ -252,6 +288,7 @@ test_repair_one_and_undo (void)
   /* The item view shows the refreshed item at once */
   g_assert_true (tf_item_view_get_item (window->item_view) == item);
   maybe_snapshot (GTK_WIDGET (window), "repair-window.png");
+  g_assert_true (action_enabled (window, "win.resubmit"));
   /* Nothing left to repair on it: the button goes grey */
   g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->item_view), "_Repair…")));
 
