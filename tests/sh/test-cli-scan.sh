@@ -300,6 +300,25 @@ else
   fail "data/demo is missing"
 fi
 
+# --- The benchmark queue: deterministic, readable, about one in ten affected
+"$GEN" queue "$T/queue-a" 200 7 && "$GEN" queue "$T/queue-b" 200 7 || fail "trackfix-gen queue"
+if diff -r "$T/queue-a" "$T/queue-b" > /dev/null; then ok "trackfix-gen queue is deterministic"; else fail "trackfix-gen queue is not deterministic"; fi
+"$CLI" scan --json --jobs 3 "$T/queue-a" > "$T/queue.json"
+expect_status "scan of a generated queue" 1 $?
+py "generated queue: every file read, a realistic share affected" '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+s = doc["summary"]
+assert s["files"] == 200 and s["items"] == 200, s
+f = s["findings"]
+assert f["PARSE_ERROR"] == 0 and f["TNEF_CHECKSUM"] == 0, f
+assert 5 <= f["TRACK_TIME_1601"] <= 40, f
+formats = {i["format"] for i in doc["items"]}
+assert formats == {"eml", "msg"}, formats
+kinds = {i["kind"] for i in doc["items"]}
+assert {"request", "reply", "ndr", "appointment"} <= kinds, kinds
+' "$T/queue.json"
+
 # --- Every corpus file: no crash, each one an item
 if [ -n "$CORPUS" ] && [ -d "$CORPUS" ]; then
   "$CLI" scan --json "$CORPUS" > "$T/corpus.json" 2> "$T/corpus.err"
