@@ -158,6 +158,22 @@ print_change (TfRepairChange *change)
   g_print ("%s\n    %s\n", tf_item_get_path (tf_repair_change_get_item (change)), desc);
 }
 
+/* The result labels are translated and may be longer than the English
+ * ones or hold non-ASCII letters: pad by characters to a common width. */
+static int
+label_width (int width,
+             const char *label)
+{
+  return MAX (width, (int) g_utf8_strlen (label, -1));
+}
+
+static void
+print_padded (const char *label,
+              int width)
+{
+  g_print ("%s%*s", label, MAX (width - (int) g_utf8_strlen (label, -1), 0) + 1, "");
+}
+
 static const char *
 status_label (TfRepairStatus status,
               gboolean dry_run)
@@ -197,6 +213,7 @@ tf_cli_repair (int argc,
   guint n_files = 0;
   guint n_done = 0;
   int status = TF_CLI_EXIT_OK;
+  int width = 13;
   GListModel *changes;
   const GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
@@ -323,17 +340,18 @@ tf_cli_repair (int argc,
     }
 
   for (guint i = 0; i < results->len; i++)
+    width = label_width (width, status_label (tf_repair_result_get_status (g_ptr_array_index (results, i)), dry_run));
+  for (guint i = 0; i < results->len; i++)
     {
       TfRepairResult *result = g_ptr_array_index (results, i);
       const char *backup = tf_repair_result_get_backup (result);
 
-      g_print ("%-13s %s\n", status_label (tf_repair_result_get_status (result), dry_run),
-               tf_repair_result_get_file_path (result));
+      print_padded (status_label (tf_repair_result_get_status (result), dry_run), width);
+      g_print ("%s\n", tf_repair_result_get_file_path (result));
       if (tf_repair_result_get_message (result) != NULL)
-        g_print ("              %s\n", tf_repair_result_get_message (result));
+        g_print ("%*s%s\n", width + 1, "", tf_repair_result_get_message (result));
       else if (!dry_run && backup != NULL)
-        /* Translators: %s is the path of the backup copy */
-        g_print ("              %s\n", backup);
+        g_print ("%*s%s\n", width + 1, "", backup);
     }
 
   if (g_list_model_get_n_items (changes) == 0)
@@ -398,6 +416,10 @@ print_results (GPtrArray *results,
                gboolean json)
 {
   int status = TF_CLI_EXIT_OK;
+  int width = 13;
+
+  for (guint i = 0; i < results->len; i++)
+    width = label_width (width, result_label (g_ptr_array_index (results, i)));
 
   if (json)
     {
@@ -422,12 +444,13 @@ print_results (GPtrArray *results,
 
       if (!json)
         {
-          g_print ("%-13s %s", result_label (result), tf_repair_result_get_file_path (result));
+          print_padded (result_label (result), width);
+          g_print ("%s", tf_repair_result_get_file_path (result));
           if (tf_repair_result_get_target (result) != NULL)
             g_print (" → %s", tf_repair_result_get_target (result));
           g_print ("\n");
           if (tf_repair_result_get_message (result) != NULL)
-            g_print ("              %s\n", tf_repair_result_get_message (result));
+            g_print ("%*s%s\n", width + 1, "", tf_repair_result_get_message (result));
         }
       if (s == TF_REPAIR_STATUS_REFUSED || s == TF_REPAIR_STATUS_FAILED)
         status = MAX (status, exit_for_error (tf_repair_result_get_error (result)));
