@@ -752,9 +752,20 @@ tf_safe_backup_full (const char *path,
     {
       /* The original inode itself becomes the backup: repairs never write
        * into a file, they rename a new one over it, so the linked inode
-       * keeps the original bytes. The hash check below proves it. */
+       * keeps the original bytes. The hash check below proves it. Only a
+       * file with a single name qualifies: another hard link elsewhere
+       * could be edited in place later and take the backup with it. */
       g_autofree char *src_dir = g_path_get_dirname (path);
       int src_fd = open (src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      struct stat src_st;
+
+      if (src_fd >= 0
+          && (fstatat (src_fd, base, &src_st, AT_SYMLINK_NOFOLLOW) != 0
+              || !S_ISREG (src_st.st_mode) || src_st.st_nlink != 1))
+        {
+          close (src_fd);
+          src_fd = -1;
+        }
 
       for (guint attempt = 0; src_fd >= 0 && attempt < MAX_TEMP_ATTEMPTS; attempt++)
         {
