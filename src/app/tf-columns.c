@@ -20,12 +20,63 @@ typedef struct
   gpointer user_data;
 } ColumnFuncs;
 
+/* Tooltips are computed when asked for (query-tooltip), never in bind:
+ * gtk_widget_set_tooltip_text() re-queries the pointer position (an X
+ * round trip), and a scan rebinds visible rows many times a second. */
+static gboolean
+on_label_query_tooltip_cb (GtkWidget *label,
+                           int x,
+                           int y,
+                           gboolean keyboard,
+                           GtkTooltip *tooltip,
+                           ColumnFuncs *funcs)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (label), "tf-list-item");
+  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  g_autofree char *text = NULL;
+
+  if (item == NULL)
+    return FALSE;
+
+  text = funcs->tooltip_func (item, funcs->user_data);
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static gboolean
+on_image_query_tooltip_cb (GtkWidget *image,
+                           int x,
+                           int y,
+                           gboolean keyboard,
+                           GtkTooltip *tooltip,
+                           ColumnFuncs *funcs)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (image), "tf-list-item");
+  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  g_autofree char *text = NULL;
+  const char *css_class = NULL;
+
+  if (item == NULL)
+    return FALSE;
+
+  funcs->icon_func (item, funcs->user_data, &text, &css_class);
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem *list_item,
           ColumnFuncs *funcs)
 {
   GtkWidget *box;
+  GtkWidget *image;
   GtkWidget *label;
 
   label = g_object_new (GTK_TYPE_INSCRIPTION,
@@ -34,6 +85,13 @@ setup_cb (GtkSignalListItemFactory *factory,
                         "nat-chars", funcs->min_chars,
                         "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                         NULL);
+  if (funcs->tooltip_func != NULL)
+    {
+      /* The list item owns the cell, so it outlives this pointer */
+      g_object_set_data (G_OBJECT (label), "tf-list-item", list_item);
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_label_query_tooltip_cb), funcs);
+    }
 
   if (funcs->icon_func == NULL)
     {
@@ -42,7 +100,11 @@ setup_cb (GtkSignalListItemFactory *factory,
     }
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  image = gtk_image_new ();
+  g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
+  gtk_widget_set_has_tooltip (image, TRUE);
+  g_signal_connect (image, "query-tooltip", G_CALLBACK (on_image_query_tooltip_cb), funcs);
+  gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);
 }
@@ -56,7 +118,6 @@ bind_cb (GtkSignalListItemFactory *factory,
   gpointer item = gtk_list_item_get_item (list_item);
   GtkWidget *label = child;
   g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
 
   if (funcs->icon_func != NULL)
     {
@@ -68,10 +129,9 @@ bind_cb (GtkSignalListItemFactory *factory,
       label = gtk_widget_get_next_sibling (image);
       gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
       gtk_widget_set_visible (image, icon_name != NULL);
-      gtk_widget_set_tooltip_text (image, icon_tooltip);
       gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]){ css_class, NULL }
                                                            : (const char *[]){ NULL });
-      if (icon_tooltip != NULL)
+      if (icon_name != NULL && icon_tooltip != NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, icon_tooltip,
                                         -1);
@@ -79,10 +139,6 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   text = funcs->text_func (item, funcs->user_data);
   gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
-
-  if (funcs->tooltip_func != NULL)
-    tooltip = funcs->tooltip_func (item, funcs->user_data);
-  gtk_widget_set_tooltip_text (label, tooltip);
 }
 
 static void

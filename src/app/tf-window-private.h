@@ -74,6 +74,7 @@ struct _TfWindow
   guint summary_source;
   guint meetings_source;
   guint meetings_dirty : 1;
+  guint filtering : 1; /* filter func set: something to filter */
 };
 
 /* tf-window-actions.c */

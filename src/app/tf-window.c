@@ -250,8 +250,9 @@ setup_item_columns (TfWindow *self)
                                            FALSE, 0, self);
   gtk_column_view_column_set_fixed_width (column, 40);
   gtk_column_view_column_set_resizable (column, FALSE);
-  /* Problems first, so the stuck updates are at the top */
-  gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
+  /* No default sort: with 100,000 rows arriving in batches a sorted view
+   * re-sorts (and re-filters) on every batch. Problems Only and the status
+   * column put the KB 938650 items first when asked. */
   tf_column_view_add_text_column (view, "subject", _ ("Subject"), item_subject_text, item_subject_text,
                                   NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 14, self);
   tf_column_view_add_text_column (view, "from", _ ("From / Organizer"), item_from_text, item_from_text,
@@ -486,6 +487,24 @@ filter_meeting (gpointer item,
   return matches_search (self, haystack);
 }
 
+/* With nothing to filter, drop the function: a GtkCustomFilter without one
+ * matches everything and the filter model passes batches straight through
+ * instead of re-checking every row. */
+static void
+update_filter (TfWindow *self,
+               GtkFilterChange change)
+{
+  gboolean needed = self->search_words != NULL || (self->view != TF_WINDOW_VIEW_ALL && self->view != TF_WINDOW_VIEW_MEETINGS && self->view != TF_WINDOW_VIEW_PAGE);
+
+  if (needed != self->filtering)
+    {
+      self->filtering = needed;
+      gtk_custom_filter_set_filter_func (self->filter, needed ? filter_item : NULL, needed ? self : NULL, NULL);
+    }
+  else if (needed)
+    gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
 static GListModel *
 base_model (TfWindow *self)
 {
@@ -706,14 +725,13 @@ update_source_row (GtkWidget *row)
   g_autofree char *badge_tooltip = NULL;
 
   gtk_label_set_text (count, count_text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (count),
-                               /* Translators: tooltip of the item count in the sidebar */
-                               _ ("Items read"));
   gtk_label_set_text (badge, badge_text);
   gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
   badge_tooltip = g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems),
                                    n_problems);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (badge), badge_tooltip);
+  /* Only on change: setting a tooltip queries the pointer (X round trip) */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), badge_tooltip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (badge), badge_tooltip);
   /* A static icon, not a GtkSpinner: a never-ending animation keeps the
    * frame clock busy and, on slow renderers, starves the idle-priority
    * batches the scanner delivers. */
@@ -767,6 +785,8 @@ create_source_row_cb (gpointer item,
   gtk_widget_set_tooltip_text (spinner, _ ("Scanning…"));
   gtk_box_append (GTK_BOX (box), spinner);
   count = gtk_label_new (NULL);
+  /* Translators: tooltip of the item count in the sidebar */
+  gtk_widget_set_tooltip_text (count, _ ("Items read"));
   gtk_widget_add_css_class (count, "dim-label");
   gtk_widget_add_css_class (count, "numeric");
   gtk_box_append (GTK_BOX (box), count);
@@ -902,7 +922,7 @@ on_search_entry_changed_cb (TfWindow *self,
   else
     return;
 
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_filter (self, change);
   gtk_filter_changed (GTK_FILTER (self->meeting_filter), change);
   schedule_summary (self);
 }
@@ -949,7 +969,7 @@ set_view (TfWindow *self,
       gtk_stack_set_visible_child_name (self->detail_stack,
                                         gtk_single_selection_get_selected_item (self->selection) != NULL ? "item" : "empty");
       if (old != view)
-        gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+        update_filter (self, GTK_FILTER_CHANGE_DIFFERENT);
     }
 
   schedule_summary (self);
@@ -1185,7 +1205,7 @@ tf_window_init (TfWindow *self)
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)),
                                               g_object_ref (gtk_column_view_get_sorter (self->items_view)));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  self->filter = gtk_custom_filter_new (filter_item, self, NULL);
+  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
