@@ -509,7 +509,7 @@ demo_misc (const char *dir,
  * tf_gen_demo:
  * @dir: the folder to fill (created if needed)
  *
- * Writes the demo data set described in data/demo/README.md.
+ * Writes the demo data set described in data/demo.md.
  */
 gboolean
 tf_gen_demo (const char *dir,
