@@ -40,6 +40,11 @@ GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
                                                      int min_chars,
                                                      gpointer user_data);
 
+/* Lets cells of @column wrap onto up to @lines lines (before any row is
+ * created) */
+void tf_column_view_column_set_lines (GtkColumnViewColumn *column,
+                                      int lines);
+
 /* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
 GtkSorter *tf_string_sorter_new (GCallback getter);
 GtkSorter *tf_numeric_sorter_new (GType type,

@@ -17,6 +17,7 @@ typedef struct
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
   int min_chars;
+  int lines;
   gpointer user_data;
 } ColumnFuncs;
 
@@ -85,6 +86,13 @@ setup_cb (GtkSignalListItemFactory *factory,
                         "nat-chars", funcs->min_chars,
                         "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
                         NULL);
+  if (funcs->lines > 1)
+    g_object_set (label,
+                  "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                  "min-lines", funcs->lines,
+                  "nat-lines", funcs->lines,
+                  "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                  NULL);
   if (funcs->tooltip_func != NULL)
     {
       /* The list item owns the cell, so it outlives this pointer */
@@ -220,4 +228,20 @@ tf_numeric_sorter_new (GType type,
   expression = gtk_cclosure_expression_new (type, NULL, 0, NULL, getter, NULL, NULL);
 
   return GTK_SORTER (gtk_numeric_sorter_new (expression));
+}
+
+void
+tf_column_view_column_set_lines (GtkColumnViewColumn *column,
+                                 int lines)
+{
+  GtkListItemFactory *factory;
+  ColumnFuncs *funcs;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  factory = gtk_column_view_column_get_factory (column);
+  funcs = g_object_get_data (G_OBJECT (factory), "tf-column-funcs");
+  g_return_if_fail (funcs != NULL);
+
+  funcs->lines = lines;
 }

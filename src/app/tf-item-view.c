@@ -328,9 +328,9 @@ refresh_recipients (TfItemView *self)
 
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (tf_item_get_recipients (self->item))));
       /* A list view asks for little height; size the table for its rows
-       * (header + rows, about 36 px each) and scroll beyond ten. */
+       * (header + two-line rows of about 44 px) and scroll beyond ten. */
       gtk_scrolled_window_set_min_content_height (self->recipients_scroller,
-                                                  36 * (int) (MIN (n, 10) + 1) + 6);
+                                                  44 * (int) MIN (n, 10) + 40);
     }
 
   gtk_column_view_set_model (self->recipients_view, selection);
@@ -383,22 +383,45 @@ update (TfItemView *self)
     load_raw (self);
 }
 
+/* The Role and Response columns fit their longest label in the user's
+ * language (Polish "Zaakceptowano" is longer than "Accepted"), within
+ * limits so the time column keeps its room. */
+static int
+label_chars (const char *label,
+             int chars)
+{
+  return label != NULL ? MAX (chars, (int) g_utf8_strlen (label, -1)) : chars;
+}
+
 static void
 setup_columns (TfItemView *self)
 {
   GtkColumnView *view = self->recipients_view;
+  GtkColumnViewColumn *column;
+  int role_chars = 8;
+  int response_chars = 10;
+
+  for (int type = TF_RECIPIENT_TYPE_UNKNOWN; type <= TF_RECIPIENT_TYPE_RESOURCE; type++)
+    role_chars = label_chars (tf_recipient_type_get_label (type), role_chars);
+  for (int status = TF_TRACK_STATUS_NONE; status <= TF_TRACK_STATUS_NOT_RESPONDED; status++)
+    if (status != TF_TRACK_STATUS_TENTATIVE) /* long in many languages; it ellipsizes */
+      response_chars = label_chars (tf_track_status_get_label (status), response_chars);
+  role_chars = MIN (role_chars, 11);
+  response_chars = MIN (response_chars, 13);
 
   tf_column_view_add_text_column (view, "recipient", _ ("Recipient"),
-                                  recipient_text, recipient_text, NULL, NULL, TRUE, 20, self);
+                                  recipient_text, recipient_text, NULL, NULL, TRUE, 14, self);
   tf_column_view_add_text_column (view, "type", _ ("Role"),
-                                  recipient_role_text, NULL, NULL, NULL, FALSE, 8, self);
+                                  recipient_role_text, NULL, NULL, NULL, FALSE, role_chars, self);
   tf_column_view_add_text_column (view, "response", _ ("Response"),
-                                  recipient_response_text, NULL, NULL, NULL, FALSE, 10, self);
-  tf_column_view_add_text_column (view, "track-time", _ ("Track-Status Time"),
-                                  recipient_time_text, recipient_time_tooltip,
-                                  recipient_time_icon, NULL, TRUE, 24, self);
+                                  recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
+  /* The time and its one-line reason wrap onto two lines in a narrow pane */
+  column = tf_column_view_add_text_column (view, "track-time", _ ("Track-Status Time"),
+                                           recipient_time_text, recipient_time_tooltip,
+                                           recipient_time_icon, NULL, TRUE, 24, self);
+  tf_column_view_column_set_lines (column, 2);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
-                                  recipient_source_text, NULL, NULL, NULL, FALSE, 8, self);
+                                  recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
 }
 
 static void

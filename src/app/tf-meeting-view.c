@@ -210,7 +210,7 @@ update (TfMeetingView *self)
   self->attendees = tf_meeting_dup_attendees (self->meeting);
   /* List views ask for little height: size the table for its rows */
   gtk_scrolled_window_set_min_content_height (self->attendees_scroller,
-                                              36 * (int) (MIN (g_list_model_get_n_items (self->attendees), 14) + 1) + 6);
+                                              44 * (int) MIN (g_list_model_get_n_items (self->attendees), 14) + 40);
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->attendees)));
   gtk_column_view_set_model (self->attendees_view, selection);
 }
@@ -256,6 +256,7 @@ static void
 tf_meeting_view_init (TfMeetingView *self)
 {
   GtkColumnView *view;
+  GtkColumnViewColumn *column;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -269,9 +270,10 @@ tf_meeting_view_init (TfMeetingView *self)
   /* Translators: column: did the reply carry X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
   tf_column_view_add_text_column (view, "critical-change", _ ("Critical Change"),
                                   critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
-  tf_column_view_add_text_column (view, "track-time", _ ("Organizer Track-Status Time"),
-                                  track_time_text, track_time_tooltip, track_time_icon,
-                                  NULL, TRUE, 24, self);
+  column = tf_column_view_add_text_column (view, "track-time", _ ("Organizer Track-Status Time"),
+                                           track_time_text, track_time_tooltip, track_time_icon,
+                                           NULL, TRUE, 24, self);
+  tf_column_view_column_set_lines (column, 2);
   /* Translators: column: non-delivery report status for the attendee */
   tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);
