@@ -473,7 +473,9 @@ filter_meeting (gpointer item,
                 gpointer user_data)
 {
   TfWindow *self = user_data;
+  GListModel *items;
   g_autofree char *haystack = NULL;
+  guint n;
 
   if (self->search_words == NULL)
     return TRUE;
@@ -481,10 +483,19 @@ filter_meeting (gpointer item,
   haystack = g_utf8_strdown (tf_meeting_get_subject (item) ?: "", -1);
   if (matches_search (self, haystack))
     return TRUE;
-  g_free (haystack);
-  haystack = g_utf8_strdown (tf_meeting_get_organizer (item) ?: "", -1);
 
-  return matches_search (self, haystack);
+  /* Any copy, reply or bounce that matches (addresses, files, codes) */
+  items = tf_meeting_get_items (item);
+  n = g_list_model_get_n_items (items);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfItem) copy = g_list_model_get_item (items, i);
+
+      if (matches_search (self, tf_item_get_search_text (copy)))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* With nothing to filter, drop the function: a GtkCustomFilter without one
