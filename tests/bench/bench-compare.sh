@@ -49,11 +49,14 @@ trap 'rm -rf "$work"' EXIT
 
 # run NAME ITEMS_CMD CMD… — times CMD, prints "wall cpu rss_mb"
 measure() {
-  /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/out" 2>"$work/err" || {
-    echo "bench-compare.sh: $* failed:" >&2
+  local rc=0
+  /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/out" 2>"$work/err" || rc=$?
+  # trackfix-cli exits 1 when it reports findings
+  if [ $rc -gt 1 ]; then
+    echo "bench-compare.sh: $* failed ($rc):" >&2
     tail -5 "$work/err" >&2
     return 1
-  }
+  fi
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split ($2, t, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + t[i] }
     /User time|System time/ { c += $2 }
@@ -69,14 +72,14 @@ summary=$work/summary
 
 for n in "${sizes[@]}"; do
   dir=${TMPDIR:-/tmp}/trackfix-bench-compare-queue-$n
-  if [ ! -f "$dir/.complete" ]; then
+  if [ ! -f "$dir.complete" ]; then
     rm -rf "$dir"
     mkdir -p "$dir"
     "$gen" queue "$dir" "$n" 7 >/dev/null
-    touch "$dir/.complete"
+    touch "$dir.complete"
   fi
-  files=$(find "$dir" -type f ! -name .complete | wc -l)
-  bytes=$(find "$dir" -type f ! -name .complete -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  files=$(find "$dir" -type f | wc -l)
+  bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
   mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
   # warm the page cache so every tool reads from memory
   find "$dir" -type f -exec cat {} + >/dev/null
@@ -90,7 +93,7 @@ for n in "${sizes[@]}"; do
       printf "%-8s %-14s %8.2f %8.2f %9d %10.0f %8.1f %9.1f\n", n, t, w, c, i, i / w, b / 1048576 / w, r }' >>"$table"
   }
 
-  read -r w c r < <(measure sh -c "find '$dir' -type f ! -name .complete -exec cat {} + >/dev/null")
+  read -r w c r < <(measure sh -c "find '$dir' -type f -exec cat {} + >/dev/null")
   row cat "$files" "$w" "$c" "$r"
 
   read -r w c r < <(measure "$cli" scan --json "$dir")
@@ -122,7 +125,7 @@ PY
     printf "N=%d (%d files, %s MB): trackfix/cat = %.2f× (goal ≤ 2), python/trackfix = %.1f× (goal ≥ 20), peak RSS %.1f MB (goal ≤ 150)\n",
       n, f, mb, t / (c > 0 ? c : 0.01), p / (t > 0 ? t : 0.01), r }' >>"$summary"
   unset wall
-  [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$dir" "$dir.complete"
 done
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
