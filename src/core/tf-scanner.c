@@ -225,8 +225,12 @@ schedule_dispatch_locked (ScanState *state)
     return;
 
   state->dispatch_pending = TRUE;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  /* A short timeout at default priority rather than an idle: in a GUI a
+   * running animation keeps the frame clock (priority 120) busy and an
+   * idle source would never run, so no rows would appear. The 16 ms gap
+   * bounds the rate at which batches land, leaving frames room to draw. */
+  source = g_timeout_source_new (16);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, dispatch_cb, scan_state_ref (state), scan_state_unref);
   g_source_set_static_name (source, "[trackfix] scanner dispatch");
   g_source_attach (source, state->context);
