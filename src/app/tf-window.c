@@ -72,9 +72,15 @@ item_subject_text (gpointer item,
 {
   const char *subject = tf_item_get_subject (item);
 
-  /* A damaged file has no subject: say what is wrong instead of nothing */
+  /* A damaged file has no subject: name the file and say what is wrong,
+   * so several damaged files in one queue can be told apart */
   if ((subject == NULL || *subject == '\0') && tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
-    return g_strdup (tf_finding_code_get_title (TF_FINDING_PARSE_ERROR));
+    {
+      g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
+
+      /* Translators: list entry for a file that cannot be read; %s is its file name */
+      return g_strdup_printf (_ ("%s (cannot be read)"), base);
+    }
 
   return g_strdup (subject);
 }
