@@ -122,7 +122,7 @@ tf_item_view_dup_track_time_text (TfItemView *self,
                 ? tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient))
                 : NULL;
   if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
-    return g_strdup_printf ("%s — %s", time, tf_labels_finding_reason (tf_finding_get_code (finding)));
+    return g_strdup_printf ("%s — %s", time, tf_finding_code_get_row_reason (tf_finding_get_code (finding)));
 
   return g_steal_pointer (&time);
 }

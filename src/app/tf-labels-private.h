@@ -17,7 +17,6 @@ const char *tf_labels_item_kind (TfItem *item);
 const char *tf_labels_item_kind_id (TfItem *item);
 /* One line for a recipient row: "Exchange 2003 cannot convert this update
  * (KB 938650)" */
-const char *tf_labels_finding_reason (TfFindingCode code);
 /* Symbolic icon name for a severity, NULL for info */
 const char *tf_labels_severity_icon (TfSeverity severity);
 /* CSS class for a severity ("warning" / "error") */

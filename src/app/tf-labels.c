@@ -34,33 +34,6 @@ tf_labels_item_kind_id (TfItem *item)
 }
 
 const char *
-tf_labels_finding_reason (TfFindingCode code)
-{
-  switch (code)
-    {
-    case TF_FINDING_TRACK_TIME_1601:
-      return _ ("Exchange 2003 cannot convert this update (KB 938650)");
-    case TF_FINDING_TRACK_TIME_PRE_1900:
-      return _ ("Exchange 2003 may fail to convert this update (KB 938650)");
-    case TF_FINDING_TRACK_TIME_MISSING:
-      return _ ("Response recorded without a time");
-    case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
-      return _ ("Time lies after the year 9999");
-    case TF_FINDING_CRITICAL_CHANGE_1601:
-      return _ ("Critical-change time is 1601 (KB 938650)");
-    case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
-      return _ ("Reply lacks the critical-change time");
-    case TF_FINDING_NDR_EXPIRED_4_4_7:
-      return _ ("Delivery expired in the retry queue (4.4.7)");
-    case TF_FINDING_TNEF_CHECKSUM:
-    case TF_FINDING_PARSE_ERROR:
-    case TF_N_FINDING_CODES:
-    default:
-      return tf_finding_code_get_title (code);
-    }
-}
-
-const char *
 tf_labels_severity_icon (TfSeverity severity)
 {
   switch (severity)

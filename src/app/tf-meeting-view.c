@@ -90,7 +90,7 @@ critical_change_icon (gpointer item,
   if (!tf_meeting_attendee_get_has_reply (item) || tf_meeting_attendee_get_reply_has_critical_change (item))
     return NULL;
 
-  *tooltip = g_strdup (tf_labels_finding_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  *tooltip = g_strdup (tf_finding_code_get_row_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
   *css_class = "warning";
 
   return "dialog-warning-symbolic";
@@ -112,9 +112,9 @@ track_time_text (gpointer item,
   time = tf_filetime_format_display (filetime, self->local_time);
   klass = tf_filetime_classify (filetime);
   if (klass == TF_TIME_CLASS_ZERO)
-    return g_strdup_printf ("%s — %s", time, tf_labels_finding_reason (TF_FINDING_TRACK_TIME_1601));
+    return g_strdup_printf ("%s — %s", time, tf_finding_code_get_row_reason (TF_FINDING_TRACK_TIME_1601));
   if (klass == TF_TIME_CLASS_PRE_1900)
-    return g_strdup_printf ("%s — %s", time, tf_labels_finding_reason (TF_FINDING_TRACK_TIME_PRE_1900));
+    return g_strdup_printf ("%s — %s", time, tf_finding_code_get_row_reason (TF_FINDING_TRACK_TIME_PRE_1900));
 
   return g_steal_pointer (&time);
 }

@@ -415,8 +415,9 @@ tf_finding_code_get_row_reason (TfFindingCode code)
   switch (code)
     {
     case TF_FINDING_TRACK_TIME_1601:
-    case TF_FINDING_TRACK_TIME_PRE_1900:
       return _("Exchange 2003 cannot convert this update (KB 938650)");
+    case TF_FINDING_TRACK_TIME_PRE_1900:
+      return _("Exchange 2003 may fail to convert this update (KB 938650)");
     case TF_FINDING_TRACK_TIME_MISSING:
       return _("Response recorded without a response time");
     case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
