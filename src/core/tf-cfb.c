@@ -305,7 +305,7 @@ load_header_and_fat (TfCfb *self,
   n_difat = get_u32 (h + 0x48);
 
   if (n_fat_sectors == 0 || n_fat_sectors > self->n_sectors)
-    return parse_error (error, _ ("CFB: the header claims %u FAT sectors but the file has %u sectors"),
+    return parse_error (error, _ ("CFB: the header’s FAT sector count (%u) exceeds the file’s sector count (%u)"),
                         n_fat_sectors, self->n_sectors);
   if (get_u32 (h + 0x40) == 0 && first_minifat != SECT_END && first_minifat != SECT_FREE)
     return parse_error (error, _ ("CFB: the header counts no mini FAT sectors but links to one"));
@@ -325,7 +325,7 @@ load_header_and_fat (TfCfb *self,
     guint32 sector = first_difat;
 
     if (n_difat != needed)
-      return parse_error (error, _ ("CFB: the header counts %u DIFAT sectors, %u expected"), n_difat, needed);
+      return parse_error (error, _ ("CFB: the header’s DIFAT sector count is %u, %u expected"), n_difat, needed);
     for (guint32 d = 0; d < n_difat; d++)
       {
         const guint8 *p;

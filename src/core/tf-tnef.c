@@ -656,7 +656,7 @@ render_one (Stream *s,
           g_autofree char *iid = memcmp (v, IID_IMESSAGE, 16) == 0 ? g_strdup ("IID_IMessage") : tf_mapi_guid_to_string (v);
 
           /* Translators: an embedded object: its interface ID and size */
-          g_string_append_printf (out, _("%s, %u bytes"), iid, size - 16);
+          g_string_append_printf (out, ngettext ("%s, %u byte", "%s, %u bytes", size - 16), iid, size - 16);
           break;
         }
       append_hex (out, v, size);
@@ -1310,7 +1310,9 @@ read_date_sent (Stream *s,
       g_autofree char *off = format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset, %u a size */
-      add_problem (s, _("attDateSent at offset %s is %u bytes long instead of 14"), off, length);
+      add_problem (s, ngettext ("attDateSent at offset %s is %u byte long instead of 14",
+                                "attDateSent at offset %s is %u bytes long instead of 14", length),
+                   off, length);
       return;
     }
   for (guint i = 0; i < 6; i++)
@@ -1655,7 +1657,10 @@ parse_stream (Stream *s)
               g_autofree char *n = format_offset (left);
 
               /* Translators: a byte value, a byte offset and a byte count */
-              add_problem (s, _("byte 0x%02X at offset %s does not start an attribute; the remaining %s bytes were ignored"),
+              add_problem (s,
+                           ngettext ("byte 0x%02X at offset %s does not start an attribute; the remaining %s byte was ignored",
+                                     "byte 0x%02X at offset %s does not start an attribute; the remaining %s bytes were ignored",
+                                     (gulong) left),
                            level, off, n);
             }
           break;
@@ -1668,7 +1673,9 @@ parse_stream (Stream *s)
 
           /* Translators: an attribute name, a byte offset, a declared size
            * and the number of bytes left */
-          add_problem (s, _("%s at offset %s declares %u data bytes but only %s remain"),
+          add_problem (s,
+                       ngettext ("%s at offset %s declares %u data byte but only %s remain",
+                                 "%s at offset %s declares %u data bytes but only %s remain", length),
                        attr, off, length, n);
           break;
         }
@@ -1727,7 +1734,9 @@ read_stream (Reader *reader,
         tf_item_add_finding (reader->item,
                              tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                     /* Translators: %u is a byte count */
-                                                    _("Not a TNEF stream: only %u bytes, too short for the TNEF header."),
+                                                    ngettext ("Not a TNEF stream: only %u byte, too short for the TNEF header.",
+                                                              "Not a TNEF stream: only %u bytes, too short for the TNEF header.",
+                                                              (gulong) len),
                                                     (guint) len));
       else
         tf_item_add_finding (reader->item,
