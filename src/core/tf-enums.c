@@ -44,19 +44,19 @@ tf_format_get_label (TfFormat format)
     {
     case TF_FORMAT_EML:
       /* Translators: file format of an RFC 5322 message (.eml) */
-      return _("Mail message");
+      return _ ("Mail message");
     case TF_FORMAT_MBOX:
-      return _("Mailbox (mbox)");
+      return _ ("Mailbox (mbox)");
     case TF_FORMAT_MSG:
-      return _("Outlook item (.msg)");
+      return _ ("Outlook item (.msg)");
     case TF_FORMAT_TNEF:
-      return _("TNEF (winmail.dat)");
+      return _ ("TNEF (winmail.dat)");
     case TF_FORMAT_ICS:
-      return _("iCalendar (.ics)");
+      return _ ("iCalendar (.ics)");
     case TF_FORMAT_UNKNOWN:
     default:
       /* Translators: file format that could not be recognised */
-      return _("Unknown format");
+      return _ ("Unknown format");
     }
 }
 
@@ -90,21 +90,21 @@ tf_kind_get_label (TfKind kind)
     {
     case TF_KIND_REQUEST:
       /* Translators: kind of item; Microsoft's Polish KBs say "wezwanie na spotkanie" */
-      return _("Meeting request");
+      return _ ("Meeting request");
     case TF_KIND_REPLY:
-      return _("Meeting response");
+      return _ ("Meeting response");
     case TF_KIND_CANCEL:
-      return _("Meeting cancellation");
+      return _ ("Meeting cancellation");
     case TF_KIND_COUNTER:
-      return _("New time proposal");
+      return _ ("New time proposal");
     case TF_KIND_APPOINTMENT:
-      return _("Calendar item");
+      return _ ("Calendar item");
     case TF_KIND_NDR:
       /* Translators: non-delivery report; Polish KBs: "raport o niedostarczeniu" */
-      return _("Non-delivery report");
+      return _ ("Non-delivery report");
     case TF_KIND_MESSAGE:
     default:
-      return _("Message");
+      return _ ("Message");
     }
 }
 
@@ -142,10 +142,10 @@ tf_source_get_label (TfSource source)
       return "iCalendar";
     case TF_SOURCE_DSN:
       /* Translators: delivery status notification, the source of a row */
-      return _("Delivery report");
+      return _ ("Delivery report");
     case TF_SOURCE_HEADER:
       /* Translators: the row came from the message headers */
-      return _("Headers");
+      return _ ("Headers");
     case TF_SOURCE_NONE:
     default:
       return "—";
@@ -174,14 +174,14 @@ tf_severity_get_label (TfSeverity severity)
     {
     case TF_SEVERITY_ERROR:
       /* Translators: severity of a finding */
-      return _("Error");
+      return _ ("Error");
     case TF_SEVERITY_WARNING:
       /* Translators: severity of a finding */
-      return _("Warning");
+      return _ ("Warning");
     case TF_SEVERITY_INFO:
     default:
       /* Translators: severity of a finding */
-      return _("Information");
+      return _ ("Information");
     }
 }
 
@@ -214,23 +214,23 @@ tf_track_status_get_label (int status)
     {
     case TF_TRACK_STATUS_ABSENT:
       /* Translators: no track status property on this recipient */
-      return _("Not recorded");
+      return _ ("Not recorded");
     case TF_TRACK_STATUS_NONE:
       /* Translators: respNone, no response required or received */
-      return _("None");
+      return _ ("None");
     case TF_TRACK_STATUS_ORGANIZED:
-      return _("Organizer");
+      return _ ("Organizer");
     case TF_TRACK_STATUS_TENTATIVE:
-      return _("Tentative");
+      return _ ("Tentative");
     case TF_TRACK_STATUS_ACCEPTED:
-      return _("Accepted");
+      return _ ("Accepted");
     case TF_TRACK_STATUS_DECLINED:
-      return _("Declined");
+      return _ ("Declined");
     case TF_TRACK_STATUS_NOT_RESPONDED:
-      return _("Not responded");
+      return _ ("Not responded");
     default:
       /* Translators: a track status value outside the documented set */
-      return _("Unknown value");
+      return _ ("Unknown value");
     }
 }
 
@@ -261,28 +261,28 @@ tf_recipient_type_get_label (TfRecipientType type)
   switch (type)
     {
     case TF_RECIPIENT_TYPE_ORGANIZER:
-      return _("Organizer");
+      return _ ("Organizer");
     case TF_RECIPIENT_TYPE_TO:
       /* Translators: attendee role */
-      return _("Required");
+      return _ ("Required");
     case TF_RECIPIENT_TYPE_CC:
       /* Translators: attendee role */
-      return _("Optional");
+      return _ ("Optional");
     case TF_RECIPIENT_TYPE_BCC:
-      return _("Bcc");
+      return _ ("Bcc");
     case TF_RECIPIENT_TYPE_RESOURCE:
       /* Translators: attendee role (room or equipment) */
-      return _("Resource");
+      return _ ("Resource");
     case TF_RECIPIENT_TYPE_UNKNOWN:
     default:
-      return _("Unknown");
+      return _ ("Unknown");
     }
 }
 
 static const struct
 {
   const char *name;
-  TfSeverity  severity;
+  TfSeverity severity;
 } finding_codes[TF_N_FINDING_CODES] = {
   [TF_FINDING_TRACK_TIME_1601] = { "TRACK_TIME_1601", TF_SEVERITY_ERROR },
   [TF_FINDING_TRACK_TIME_PRE_1900] = { "TRACK_TIME_PRE_1900", TF_SEVERITY_ERROR },
@@ -304,7 +304,7 @@ tf_finding_code_to_string (TfFindingCode code)
 }
 
 gboolean
-tf_finding_code_from_string (const char    *str,
+tf_finding_code_from_string (const char *str,
                              TfFindingCode *code)
 {
   g_return_val_if_fail (str != NULL, FALSE);
@@ -336,26 +336,26 @@ tf_finding_code_get_title (TfFindingCode code)
   switch (code)
     {
     case TF_FINDING_TRACK_TIME_1601:
-      return _("Track-status time is 1601-01-01");
+      return _ ("Track-status time is 1601-01-01");
     case TF_FINDING_TRACK_TIME_PRE_1900:
-      return _("Track-status time is before 1900");
+      return _ ("Track-status time is before 1900");
     case TF_FINDING_TRACK_TIME_MISSING:
-      return _("Track-status time is missing");
+      return _ ("Track-status time is missing");
     case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
-      return _("Track-status time is out of range");
+      return _ ("Track-status time is out of range");
     case TF_FINDING_CRITICAL_CHANGE_1601:
-      return _("Critical-change time is 1601-01-01");
+      return _ ("Critical-change time is 1601-01-01");
     case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
-      return _("Meeting response lacks the critical-change time");
+      return _ ("Meeting response lacks the critical-change time");
     case TF_FINDING_NDR_EXPIRED_4_4_7:
-      return _("Delivery expired in the retry queue (4.4.7)");
+      return _ ("Delivery expired in the retry queue (4.4.7)");
     case TF_FINDING_TNEF_CHECKSUM:
-      return _("TNEF checksum does not match");
+      return _ ("TNEF checksum does not match");
     case TF_FINDING_PARSE_ERROR:
-      return _("File cannot be read");
+      return _ ("File cannot be read");
     case TF_N_FINDING_CODES:
     default:
-      return _("Unknown finding");
+      return _ ("Unknown finding");
     }
 }
 
@@ -365,44 +365,44 @@ tf_finding_code_get_explanation (TfFindingCode code)
   switch (code)
     {
     case TF_FINDING_TRACK_TIME_1601:
-      return _("Outlook stored this attendee's response time (PR_RECIPIENT_TRACKSTATUS_TIME) as "
-               "1601-01-01 00:00 because the attendee's acceptance carried no "
-               "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. Exchange 2003 cannot convert that value "
-               "when it turns the meeting update or cancellation into an Internet message, so the "
-               "message waits in the retry queue (\"Unable to open for delivery\") and finally "
-               "bounces with 4.4.7 (KB 938650). Repair the item to set a real time, and enable "
-               "FixRecipientTrackStatusTime on the server to stop new cases.");
+      return _ ("Outlook stored this attendee's response time (PR_RECIPIENT_TRACKSTATUS_TIME) as "
+                "1601-01-01 00:00 because the attendee's acceptance carried no "
+                "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. Exchange 2003 cannot convert that value "
+                "when it turns the meeting update or cancellation into an Internet message, so the "
+                "message waits in the retry queue (\"Unable to open for delivery\") and finally "
+                "bounces with 4.4.7 (KB 938650). Repair the item to set a real time, and enable "
+                "FixRecipientTrackStatusTime on the server to stop new cases.");
     case TF_FINDING_TRACK_TIME_PRE_1900:
-      return _("The attendee's response time is before 1900. Exchange 2003 converts this time "
-               "the same way as 1601-01-01 and can fail on it, leaving meeting updates in the "
-               "retry queue (KB 938650). Repair the item to set a real time.");
+      return _ ("The attendee's response time is before 1900. Exchange 2003 converts this time "
+                "the same way as 1601-01-01 and can fail on it, leaving meeting updates in the "
+                "retry queue (KB 938650). Repair the item to set a real time.");
     case TF_FINDING_TRACK_TIME_MISSING:
-      return _("The recipient row records a response (tentative, accepted or declined) but no "
-               "response time. Outlook normally stores both; a missing time points to the same "
-               "faulty reply processing as KB 938650. The value cannot be added in place.");
+      return _ ("The recipient row records a response (tentative, accepted or declined) but no "
+                "response time. Outlook normally stores both; a missing time points to the same "
+                "faulty reply processing as KB 938650. The value cannot be added in place.");
     case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
-      return _("The response time lies after 9999-12-31, outside what Windows time conversion "
-               "accepts. Exchange may fail to convert the item. Check the item in Outlook.");
+      return _ ("The response time lies after 9999-12-31, outside what Windows time conversion "
+                "accepts. Exchange may fail to convert the item. Check the item in Outlook.");
     case TF_FINDING_CRITICAL_CHANGE_1601:
-      return _("The meeting's attendee or owner critical-change time is 1601-01-01 or before "
-               "1900. Outlook copies this value into the organizer's recipient table, where "
-               "Exchange 2003 cannot convert it (KB 938650).");
+      return _ ("The meeting's attendee or owner critical-change time is 1601-01-01 or before "
+                "1900. Outlook copies this value into the organizer's recipient table, where "
+                "Exchange 2003 cannot convert it (KB 938650).");
     case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
-      return _("This meeting response (iCalendar REPLY) has no "
-               "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE property. When Outlook 2007 on the "
-               "organizer's side processes it, it records the response time as 1601-01-01 and "
-               "later updates get stuck (KB 938650). Repair adds the property with the reply's "
-               "own DTSTAMP.");
+      return _ ("This meeting response (iCalendar REPLY) has no "
+                "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE property. When Outlook 2007 on the "
+                "organizer's side processes it, it records the response time as 1601-01-01 and "
+                "later updates get stuck (KB 938650). Repair adds the property with the reply's "
+                "own DTSTAMP.");
     case TF_FINDING_NDR_EXPIRED_4_4_7:
-      return _("The message expired in the SMTP retry queue and was returned with status 4.4.7. "
-               "For meeting updates from Exchange 2003 this is the visible end of KB 938650: "
-               "look for the organizer's item with a 1601 track-status time.");
+      return _ ("The message expired in the SMTP retry queue and was returned with status 4.4.7. "
+                "For meeting updates from Exchange 2003 this is the visible end of KB 938650: "
+                "look for the organizer's item with a 1601 track-status time.");
     case TF_FINDING_TNEF_CHECKSUM:
-      return _("A TNEF attribute's checksum does not match its data. The content is shown as "
-               "read, but the file may be damaged; Trackfix will not repair it.");
+      return _ ("A TNEF attribute's checksum does not match its data. The content is shown as "
+                "read, but the file may be damaged; Trackfix will not repair it.");
     case TF_FINDING_PARSE_ERROR:
-      return _("The file or one of its parts could not be read. The detail says what and where. "
-               "Other files are not affected.");
+      return _ ("The file or one of its parts could not be read. The detail says what and where. "
+                "Other files are not affected.");
     case TF_N_FINDING_CODES:
     default:
       return "";
@@ -415,23 +415,23 @@ tf_finding_code_get_row_reason (TfFindingCode code)
   switch (code)
     {
     case TF_FINDING_TRACK_TIME_1601:
-      return _("Exchange 2003 cannot convert this update (KB 938650)");
+      return _ ("Exchange 2003 cannot convert this update (KB 938650)");
     case TF_FINDING_TRACK_TIME_PRE_1900:
-      return _("Exchange 2003 may fail to convert this update (KB 938650)");
+      return _ ("Exchange 2003 may fail to convert this update (KB 938650)");
     case TF_FINDING_TRACK_TIME_MISSING:
-      return _("Response recorded without a response time");
+      return _ ("Response recorded without a response time");
     case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
-      return _("Response time outside the range Windows can convert");
+      return _ ("Response time outside the range Windows can convert");
     case TF_FINDING_CRITICAL_CHANGE_1601:
-      return _("Critical-change time Exchange 2003 cannot convert (KB 938650)");
+      return _ ("Critical-change time Exchange 2003 cannot convert (KB 938650)");
     case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
-      return _("Response without X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE (KB 938650)");
+      return _ ("Response without X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE (KB 938650)");
     case TF_FINDING_NDR_EXPIRED_4_4_7:
-      return _("Expired in the retry queue (#4.4.7)");
+      return _ ("Expired in the retry queue (#4.4.7)");
     case TF_FINDING_TNEF_CHECKSUM:
-      return _("Damaged TNEF data");
+      return _ ("Damaged TNEF data");
     case TF_FINDING_PARSE_ERROR:
-      return _("Cannot be read");
+      return _ ("Cannot be read");
     case TF_N_FINDING_CODES:
     default:
       return "";

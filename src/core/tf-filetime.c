@@ -16,10 +16,10 @@
  * which also keeps formatting allocation-light on the scan path. */
 
 static void
-civil_from_days (gint64  z,
+civil_from_days (gint64 z,
                  gint64 *y,
-                 guint  *m,
-                 guint  *d)
+                 guint *m,
+                 guint *d)
 {
   gint64 era, yoe, doy, mp, yy;
   guint64 doe;
@@ -38,8 +38,8 @@ civil_from_days (gint64  z,
 
 static gint64
 days_from_civil (gint64 y,
-                 guint  m,
-                 guint  d)
+                 guint m,
+                 guint d)
 {
   gint64 era, yoe, doy, doe;
 
@@ -85,7 +85,7 @@ tf_filetime_from_unix (gint64 unix_seconds)
 
 gboolean
 tf_filetime_from_date_time (GDateTime *dt,
-                            guint64   *filetime)
+                            guint64 *filetime)
 {
   gint64 secs;
 
@@ -101,14 +101,14 @@ tf_filetime_from_date_time (GDateTime *dt,
 }
 
 static void
-split_filetime (guint64  filetime,
-                gint64  *year,
-                guint   *month,
-                guint   *day,
-                guint   *hour,
-                guint   *minute,
-                guint   *second,
-                guint   *ticks)
+split_filetime (guint64 filetime,
+                gint64 *year,
+                guint *month,
+                guint *day,
+                guint *hour,
+                guint *minute,
+                guint *second,
+                guint *ticks)
 {
   guint64 secs = filetime / TF_FILETIME_TICKS_PER_SEC;
   guint64 sod = secs % 86400;
@@ -124,7 +124,7 @@ split_filetime (guint64  filetime,
 
 static void
 append_fraction (GString *str,
-                 guint    ticks)
+                 guint ticks)
 {
   char frac[8];
   int len;
@@ -159,7 +159,7 @@ tf_filetime_format_iso (guint64 filetime)
 }
 
 char *
-tf_filetime_format_display (guint64  filetime,
+tf_filetime_format_display (guint64 filetime,
                             gboolean local)
 {
   gint64 year;
@@ -203,8 +203,8 @@ tf_filetime_format_hex (guint64 filetime)
 
 static gboolean
 parse_digits (const char *s,
-              guint       n,
-              guint      *out)
+              guint n,
+              guint *out)
 {
   guint v = 0;
 
@@ -220,7 +220,7 @@ parse_digits (const char *s,
 
 gboolean
 tf_filetime_parse_ical (const char *text,
-                        guint64    *filetime)
+                        guint64 *filetime)
 {
   guint year, month, day, hour = 0, minute = 0, second = 0;
   gint64 days, secs;

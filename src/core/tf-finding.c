@@ -11,16 +11,17 @@
 
 struct _TfFinding
 {
-  GObject        parent_instance;
+  GObject parent_instance;
 
-  TfFindingCode  code;
-  char          *recipient;
-  char          *detail;
+  TfFindingCode code;
+  char *recipient;
+  char *detail;
 };
 
 G_DEFINE_FINAL_TYPE (TfFinding, tf_finding, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_CODE_NAME,
   PROP_SEVERITY,
@@ -43,9 +44,9 @@ tf_finding_finalize (GObject *object)
 }
 
 static void
-tf_finding_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
+tf_finding_get_property (GObject *object,
+                         guint prop_id,
+                         GValue *value,
                          GParamSpec *pspec)
 {
   TfFinding *self = TF_FINDING (object);
@@ -77,18 +78,14 @@ tf_finding_class_init (TfFindingClass *klass)
   object_class->finalize = tf_finding_finalize;
   object_class->get_property = tf_finding_get_property;
 
-  properties[PROP_CODE_NAME] =
-    g_param_spec_string ("code-name", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SEVERITY] =
-    g_param_spec_int ("severity", NULL, NULL, TF_SEVERITY_INFO, TF_SEVERITY_ERROR,
-                      TF_SEVERITY_INFO, (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_RECIPIENT] =
-    g_param_spec_string ("recipient", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_DETAIL] =
-    g_param_spec_string ("detail", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CODE_NAME] = g_param_spec_string ("code-name", NULL, NULL, NULL,
+                                                    (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SEVERITY] = g_param_spec_int ("severity", NULL, NULL, TF_SEVERITY_INFO, TF_SEVERITY_ERROR,
+                                                TF_SEVERITY_INFO, (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RECIPIENT] = g_param_spec_string ("recipient", NULL, NULL, NULL,
+                                                    (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DETAIL] = g_param_spec_string ("detail", NULL, NULL, NULL,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -107,9 +104,9 @@ tf_finding_init (TfFinding *self)
  * Returns: (transfer full): a new #TfFinding
  */
 TfFinding *
-tf_finding_new (TfFindingCode  code,
-                const char    *recipient,
-                const char    *detail)
+tf_finding_new (TfFindingCode code,
+                const char *recipient,
+                const char *detail)
 {
   TfFinding *self;
 
@@ -123,9 +120,9 @@ tf_finding_new (TfFindingCode  code,
 }
 
 TfFinding *
-tf_finding_new_printf (TfFindingCode  code,
-                       const char    *recipient,
-                       const char    *format,
+tf_finding_new_printf (TfFindingCode code,
+                       const char *recipient,
+                       const char *format,
                        ...)
 {
   g_autofree char *detail = NULL;

@@ -95,7 +95,7 @@ add_parse_error (IcalContext *ctx,
                                               /* Translators: the first %s is "Calendar file" or
                                                * "Calendar in MIME part 3", the second a sentence
                                                * saying what is wrong */
-                                              _("%s: %s"),
+                                              _ ("%s: %s"),
                                               ctx->where, what));
 }
 
@@ -300,7 +300,7 @@ add_time_stamp (IcalContext *ctx,
       g_autofree char *what = NULL;
 
       /* Translators: %s is an iCalendar property name, then its value */
-      what = g_strdup_printf (_("%s has a value that is not a date-time: “%s”."),
+      what = g_strdup_printf (_ ("%s has a value that is not a date-time: “%s”."),
                               name, value != NULL ? value : "");
       add_parse_error (ctx, what);
       return;
@@ -702,9 +702,9 @@ tf_ical_read (const char *text,
 
   if (part_index >= 0)
     /* Translators: %d is a MIME part number */
-    where = g_strdup_printf (_("Calendar in MIME part %d"), part_index);
+    where = g_strdup_printf (_ ("Calendar in MIME part %d"), part_index);
   else
-    where = g_strdup (_("Calendar file"));
+    where = g_strdup (_ ("Calendar file"));
   ctx.where = where;
 
   /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
@@ -719,7 +719,7 @@ tf_ical_read (const char *text,
 
   if (!contains_ascii_case (copy, "BEGIN:VCALENDAR"))
     {
-      add_parse_error (&ctx, _("There is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
+      add_parse_error (&ctx, _ ("There is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
       return FALSE;
     }
 
@@ -728,7 +728,7 @@ tf_ical_read (const char *text,
       g_autofree char *what = NULL;
 
       /* Translators: %d is a number of levels */
-      what = g_strdup_printf (_("Components are nested more than %d levels deep; the data was not read."),
+      what = g_strdup_printf (_ ("Components are nested more than %d levels deep; the data was not read."),
                               MAX_COMPONENT_DEPTH);
       add_parse_error (&ctx, what);
       return FALSE;
@@ -750,10 +750,10 @@ tf_ical_read (const char *text,
 
       if (error_code != ICAL_NO_ERROR)
         /* Translators: %s is libical's error message */
-        what = g_strdup_printf (_("No VCALENDAR object could be read (libical: %s)."),
+        what = g_strdup_printf (_ ("No VCALENDAR object could be read (libical: %s)."),
                                 icalerror_strerror (error_code));
       else
-        what = g_strdup (_("No VCALENDAR object could be read."));
+        what = g_strdup (_ ("No VCALENDAR object could be read."));
 
       add_parse_error (&ctx, what);
       return FALSE;
@@ -767,7 +767,7 @@ tf_ical_read (const char *text,
       g_autofree char *what = NULL;
 
       /* Translators: the numbers are limits on attendees and events */
-      what = g_strdup_printf (_("More than %d attendees or %d events; the rest were not read."),
+      what = g_strdup_printf (_ ("More than %d attendees or %d events; the rest were not read."),
                               MAX_RECIPIENTS, MAX_COMPONENTS);
       add_parse_error (&ctx, what);
     }

@@ -19,41 +19,42 @@
 
 struct _TfItem
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
-  char       *path;
-  char       *file_path;
-  char       *message_class;
-  char       *ical_method;
-  char       *subject;
-  char       *from;
-  char       *message_id;
-  char       *uid;
-  char       *meeting_key;
-  char       *search_text;
+  char *path;
+  char *file_path;
+  char *message_class;
+  char *ical_method;
+  char *subject;
+  char *from;
+  char *message_id;
+  char *uid;
+  char *meeting_key;
+  char *search_text;
 
-  GPtrArray  *recipients;
-  GPtrArray  *findings;
-  GArray     *stamps;
-  GPtrArray  *props;
+  GPtrArray *recipients;
+  GPtrArray *findings;
+  GArray *stamps;
+  GPtrArray *props;
   GListStore *recipients_model;
   GListStore *findings_model;
 
-  guint64     offset;
-  guint64     size;
-  guint64     file_size;
-  gint64      file_mtime_usec;
-  gint64      sent;
-  guint       mbox_index;
-  gint        sequence;
-  guint       sources;
-  TfFormat    format;
-  TfKind      kind;
+  guint64 offset;
+  guint64 size;
+  guint64 file_size;
+  gint64 file_mtime_usec;
+  gint64 sent;
+  guint mbox_index;
+  gint sequence;
+  guint sources;
+  TfFormat format;
+  TfKind kind;
 };
 
 G_DEFINE_FINAL_TYPE (TfItem, tf_item, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PATH,
   PROP_SUBJECT,
@@ -65,7 +66,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   CHANGED,
   N_SIGNALS
 };
@@ -99,9 +101,9 @@ tf_item_finalize (GObject *object)
 }
 
 static void
-tf_item_get_property (GObject    *object,
-                      guint       prop_id,
-                      GValue     *value,
+tf_item_get_property (GObject *object,
+                      guint prop_id,
+                      GValue *value,
                       GParamSpec *pspec)
 {
   TfItem *self = TF_ITEM (object);
@@ -142,27 +144,20 @@ tf_item_class_init (TfItemClass *klass)
   object_class->finalize = tf_item_finalize;
   object_class->get_property = tf_item_get_property;
 
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SUBJECT] =
-    g_param_spec_string ("subject", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_FROM] =
-    g_param_spec_string ("from", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_KIND] =
-    g_param_spec_int ("kind", NULL, NULL, TF_KIND_MESSAGE, TF_KIND_NDR, TF_KIND_MESSAGE,
-                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SENT] =
-    g_param_spec_int64 ("sent", NULL, NULL, G_MININT64, G_MAXINT64, G_MININT64,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_RECIPIENTS] =
-    g_param_spec_uint ("n-recipients", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_PROBLEMS] =
-    g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUBJECT] = g_param_spec_string ("subject", NULL, NULL, NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FROM] = g_param_spec_string ("from", NULL, NULL, NULL,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KIND] = g_param_spec_int ("kind", NULL, NULL, TF_KIND_MESSAGE, TF_KIND_NDR, TF_KIND_MESSAGE,
+                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SENT] = g_param_spec_int64 ("sent", NULL, NULL, G_MININT64, G_MAXINT64, G_MININT64,
+                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_RECIPIENTS] = g_param_spec_uint ("n-recipients", NULL, NULL, 0, G_MAXUINT, 0,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_PROBLEMS] = g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -172,9 +167,8 @@ tf_item_class_init (TfItemClass *klass)
    * Emitted on the main thread after the file behind the item was rewritten
    * (repair, undo) and the item's content was refreshed.
    */
-  signals[CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -194,7 +188,7 @@ tf_item_init (TfItem *self)
 TfItem *
 tf_item_new (const char *path,
              const char *file_path,
-             guint       mbox_index)
+             guint mbox_index)
 {
   TfItem *self;
 
@@ -208,8 +202,8 @@ tf_item_new (const char *path,
 }
 
 static void
-replace_string (char       **field,
-                const char  *value)
+replace_string (char **field,
+                const char *value)
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
@@ -258,9 +252,9 @@ tf_item_get_size (TfItem *self)
 }
 
 void
-tf_item_set_range (TfItem  *self,
-                   guint64  offset,
-                   guint64  size)
+tf_item_set_range (TfItem *self,
+                   guint64 offset,
+                   guint64 size)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -285,9 +279,9 @@ tf_item_get_file_mtime_usec (TfItem *self)
 }
 
 void
-tf_item_set_file_info (TfItem  *self,
-                       guint64  file_size,
-                       gint64   mtime_usec)
+tf_item_set_file_info (TfItem *self,
+                       guint64 file_size,
+                       gint64 mtime_usec)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -304,8 +298,8 @@ tf_item_get_format (TfItem *self)
 }
 
 void
-tf_item_set_format (TfItem   *self,
-                    TfFormat  format)
+tf_item_set_format (TfItem *self,
+                    TfFormat format)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -322,7 +316,7 @@ tf_item_get_kind (TfItem *self)
 
 void
 tf_item_set_kind (TfItem *self,
-                  TfKind  kind)
+                  TfKind kind)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -346,7 +340,7 @@ tf_item_get_message_class (TfItem *self)
 }
 
 void
-tf_item_set_message_class (TfItem     *self,
+tf_item_set_message_class (TfItem *self,
                            const char *message_class)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -363,7 +357,7 @@ tf_item_get_ical_method (TfItem *self)
 }
 
 void
-tf_item_set_ical_method (TfItem     *self,
+tf_item_set_ical_method (TfItem *self,
                          const char *method)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -380,7 +374,7 @@ tf_item_get_subject (TfItem *self)
 }
 
 void
-tf_item_set_subject (TfItem     *self,
+tf_item_set_subject (TfItem *self,
                      const char *subject)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -397,7 +391,7 @@ tf_item_get_from (TfItem *self)
 }
 
 void
-tf_item_set_from (TfItem     *self,
+tf_item_set_from (TfItem *self,
                   const char *from)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -414,7 +408,7 @@ tf_item_get_message_id (TfItem *self)
 }
 
 void
-tf_item_set_message_id (TfItem     *self,
+tf_item_set_message_id (TfItem *self,
                         const char *message_id)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -431,7 +425,7 @@ tf_item_get_uid (TfItem *self)
 }
 
 void
-tf_item_set_uid (TfItem     *self,
+tf_item_set_uid (TfItem *self,
                  const char *uid)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -448,7 +442,7 @@ tf_item_get_meeting_key (TfItem *self)
 }
 
 void
-tf_item_set_meeting_key (TfItem     *self,
+tf_item_set_meeting_key (TfItem *self,
                          const char *key)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -466,7 +460,7 @@ tf_item_get_sequence (TfItem *self)
 
 void
 tf_item_set_sequence (TfItem *self,
-                      gint    sequence)
+                      gint sequence)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -483,7 +477,7 @@ tf_item_get_sent (TfItem *self)
 
 void
 tf_item_set_sent (TfItem *self,
-                  gint64  unix_seconds)
+                  gint64 unix_seconds)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -524,7 +518,7 @@ tf_item_get_n_recipients (TfItem *self)
  */
 TfRecipient *
 tf_item_get_recipient (TfItem *self,
-                       guint   position)
+                       guint position)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
   g_return_val_if_fail (position < self->recipients->len, NULL);
@@ -533,7 +527,7 @@ tf_item_get_recipient (TfItem *self,
 }
 
 void
-tf_item_add_recipient (TfItem      *self,
+tf_item_add_recipient (TfItem *self,
                        TfRecipient *recipient)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -552,9 +546,9 @@ tf_item_add_recipient (TfItem      *self,
  *   (case-insensitive) read from @source
  */
 TfRecipient *
-tf_item_find_recipient (TfItem     *self,
+tf_item_find_recipient (TfItem *self,
                         const char *address,
-                        TfSource    source)
+                        TfSource source)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
 
@@ -607,7 +601,7 @@ tf_item_get_n_findings (TfItem *self)
  */
 TfFinding *
 tf_item_get_finding (TfItem *self,
-                     guint   position)
+                     guint position)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
   g_return_val_if_fail (position < self->findings->len, NULL);
@@ -620,7 +614,7 @@ tf_item_get_finding (TfItem *self,
  * @finding: (transfer full): the finding
  */
 void
-tf_item_add_finding (TfItem    *self,
+tf_item_add_finding (TfItem *self,
                      TfFinding *finding)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -658,8 +652,8 @@ tf_item_get_max_severity (TfItem *self)
 }
 
 gboolean
-tf_item_has_finding (TfItem        *self,
-                     TfFindingCode  code)
+tf_item_has_finding (TfItem *self,
+                     TfFindingCode code)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), FALSE);
 
@@ -676,7 +670,7 @@ tf_item_has_finding (TfItem        *self,
  *   @address
  */
 GPtrArray *
-tf_item_dup_findings_for (TfItem     *self,
+tf_item_dup_findings_for (TfItem *self,
                           const char *address)
 {
   GPtrArray *ret = g_ptr_array_new ();
@@ -698,7 +692,7 @@ tf_item_dup_findings_for (TfItem     *self,
 }
 
 void
-tf_item_add_stamp (TfItem        *self,
+tf_item_add_stamp (TfItem *self,
                    const TfStamp *stamp)
 {
   g_return_if_fail (TF_IS_ITEM (self));
@@ -719,7 +713,7 @@ tf_item_get_n_stamps (TfItem *self)
 
 const TfStamp *
 tf_item_get_stamp (TfItem *self,
-                   guint   i)
+                   guint i)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
   g_return_val_if_fail (self->stamps != NULL && i < self->stamps->len, NULL);
@@ -728,8 +722,8 @@ tf_item_get_stamp (TfItem *self,
 }
 
 const TfStamp *
-tf_item_find_stamp (TfItem      *self,
-                    TfStampKind  kind)
+tf_item_find_stamp (TfItem *self,
+                    TfStampKind kind)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
 
@@ -750,8 +744,8 @@ tf_item_get_sources (TfItem *self)
 }
 
 void
-tf_item_add_source (TfItem   *self,
-                    TfSource  source)
+tf_item_add_source (TfItem *self,
+                    TfSource source)
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
@@ -785,7 +779,7 @@ tf_item_take_prop (TfItem *self,
 }
 
 static void
-append_lower (GString    *str,
+append_lower (GString *str,
               const char *text)
 {
   g_autofree char *folded = NULL;
@@ -838,8 +832,21 @@ tf_item_notify_changed (TfItem *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-#define STEAL_FIELD(f) G_STMT_START { g_free (self->f); self->f = g_steal_pointer (&fresh->f); } G_STMT_END
-#define SWAP_PTR(f) G_STMT_START { gpointer tmp_ = self->f; self->f = fresh->f; fresh->f = tmp_; } G_STMT_END
+#define STEAL_FIELD(f)                     \
+  G_STMT_START                             \
+  {                                        \
+    g_free (self->f);                      \
+    self->f = g_steal_pointer (&fresh->f); \
+  }                                        \
+  G_STMT_END
+#define SWAP_PTR(f)          \
+  G_STMT_START               \
+  {                          \
+    gpointer tmp_ = self->f; \
+    self->f = fresh->f;      \
+    fresh->f = tmp_;         \
+  }                          \
+  G_STMT_END
 
 /**
  * tf_item_update_from:

@@ -41,9 +41,9 @@ const guint8 TF_GOID_PREFIX[16] = {
 G_DEFINE_BOXED_TYPE (TfProp, tf_prop, tf_prop_copy, tf_prop_free)
 
 TfProp *
-tf_prop_new (guint32     tag,
+tf_prop_new (guint32 tag,
              const char *value,
-             gint64      offset)
+             gint64 offset)
 {
   TfProp *prop = g_new0 (TfProp, 1);
 
@@ -56,7 +56,7 @@ tf_prop_new (guint32     tag,
 TfProp *
 tf_prop_new_systime (guint32 tag,
                      guint64 filetime,
-                     gint64  offset)
+                     gint64 offset)
 {
   TfProp *prop = g_new0 (TfProp, 1);
 
@@ -68,10 +68,10 @@ tf_prop_new_systime (guint32 tag,
 }
 
 void
-tf_prop_set_named (TfProp       *prop,
-                   const guint8  guid[16],
-                   guint32       lid,
-                   const char   *name)
+tf_prop_set_named (TfProp *prop,
+                   const guint8 guid[16],
+                   guint32 lid,
+                   const char *name)
 {
   g_return_if_fail (prop != NULL);
   g_return_if_fail (guid != NULL);
@@ -108,7 +108,7 @@ tf_prop_free (TfProp *prop)
 
 static const struct
 {
-  guint32     tag;
+  guint32 tag;
   const char *name;
 } tag_names[] = {
   { 0x001A0000, "PidTagMessageClass" },
@@ -176,8 +176,8 @@ tf_mapi_tag_get_name (guint32 tag)
 static const struct
 {
   const guint8 *guid;
-  guint32       lid;
-  const char   *name;
+  guint32 lid;
+  const char *name;
 } named_names[] = {
   { TF_PSETID_MEETING, TF_LID_ATTENDEE_CRITICAL_CHANGE, "PidLidAttendeeCriticalChange" },
   { TF_PSETID_MEETING, TF_LID_WHERE, "PidLidWhere" },
@@ -205,7 +205,7 @@ static const struct
 
 const char *
 tf_mapi_named_get_name (const guint8 guid[16],
-                        guint32      lid)
+                        guint32 lid)
 {
   g_return_val_if_fail (guid != NULL, NULL);
 
@@ -244,7 +244,7 @@ tf_mapi_type_to_string (guint16 type)
 {
   static const struct
   {
-    guint16     type;
+    guint16 type;
     const char *name;
   } names[] = {
     { TF_PT_UNSPECIFIED, "PT_UNSPECIFIED" },
@@ -285,7 +285,7 @@ tf_mapi_type_to_string (guint16 type)
 
 char *
 tf_mapi_goid_to_string (const guint8 *data,
-                        gsize         len)
+                        gsize len)
 {
   static const char hex[] = "0123456789ABCDEF";
   char *str;

@@ -320,7 +320,7 @@ parse_message (GBytes *data,
   if (start >= len)
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _("The message is empty."));
+                           _ ("The message is empty."));
       return NULL;
     }
 
@@ -337,7 +337,7 @@ parse_message (GBytes *data,
   if (message == NULL)
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _("No RFC 5322 header block was found."));
+                           _ ("No RFC 5322 header block was found."));
       return NULL;
     }
 
@@ -345,7 +345,7 @@ parse_message (GBytes *data,
     {
       g_object_unref (message);
       g_set_error_literal (error, TF_ERROR, TF_ERROR_PARSE,
-                           _("No RFC 5322 header block was found."));
+                           _ ("No RFC 5322 header block was found."));
       return NULL;
     }
 
@@ -588,7 +588,7 @@ read_part_cb (GMimeObject *object,
         tf_item_add_finding (ctx->item,
                              tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                     /* Translators: %d is a MIME part number */
-                                                    _("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
+                                                    _ ("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
                                                     index));
       return FALSE;
     }
@@ -607,7 +607,7 @@ read_part_cb (GMimeObject *object,
           tf_item_add_finding (ctx->item,
                                tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                       /* Translators: %d is a MIME part number */
-                                                      _("The TNEF attachment (MIME part %d) could not be decoded."),
+                                                      _ ("The TNEF attachment (MIME part %d) could not be decoded."),
                                                       index));
           return FALSE;
         }
@@ -628,7 +628,7 @@ read_part_cb (GMimeObject *object,
           tf_item_add_finding (ctx->item,
                                tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                       /* Translators: %d is a MIME part number */
-                                                      _("The calendar part (MIME part %d) could not be decoded."),
+                                                      _ ("The calendar part (MIME part %d) could not be decoded."),
                                                       index));
           return FALSE;
         }
@@ -835,7 +835,7 @@ tf_mime_read (GBytes *data,
   if (walk_message (message, read_part_cb, &ctx) || issues.nesting_overflow)
     tf_item_add_finding (item,
                          tf_finding_new (TF_FINDING_PARSE_ERROR, NULL,
-                                         _("MIME parts are nested too deeply (an attack on mail parsers or a damaged file); the deepest parts were not read.")));
+                                         _ ("MIME parts are nested too deeply (an attack on mail parsers or a damaged file); the deepest parts were not read.")));
 
   /* GMime also says "truncated" when only the final closing boundary is
    * missing, which is common and loses nothing (Thunderbird writes such
@@ -843,7 +843,7 @@ tf_mime_read (GBytes *data,
   if (issues.truncated && !ends_with_close_delimiter (data))
     tf_item_add_finding (item,
                          tf_finding_new (TF_FINDING_PARSE_ERROR, NULL,
-                                         _("The message is truncated: the file ends inside a MIME part, so the rest of that part and any later parts are lost.")));
+                                         _ ("The message is truncated: the file ends inside a MIME part, so the rest of that part and any later parts are lost.")));
 
   return TRUE;
 }

@@ -13,34 +13,35 @@
 
 struct _TfRecipient
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
-  char            *address;
-  char            *name;
-  char            *partstat;
-  char            *role;
-  char            *dsn_action;
-  char            *dsn_status;
-  char            *dsn_diagnostic;
-  GPtrArray       *props;
+  char *address;
+  char *name;
+  char *partstat;
+  char *role;
+  char *dsn_action;
+  char *dsn_status;
+  char *dsn_diagnostic;
+  GPtrArray *props;
 
-  guint64          track_time;
-  TfPatchSite      site;
-  guint32          flags;
-  int              track_status;
-  gint             mapi_type;
-  gint             row;
-  TfSource         source;
-  TfRecipientType  type;
-  guint16          track_time_type;
-  guint            has_flags : 1;
-  guint            has_track_time : 1;
-  guint            is_organizer : 1;
+  guint64 track_time;
+  TfPatchSite site;
+  guint32 flags;
+  int track_status;
+  gint mapi_type;
+  gint row;
+  TfSource source;
+  TfRecipientType type;
+  guint16 track_time_type;
+  guint has_flags : 1;
+  guint has_track_time : 1;
+  guint is_organizer : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TfRecipient, tf_recipient, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ADDRESS,
   PROP_NAME,
@@ -70,9 +71,9 @@ tf_recipient_finalize (GObject *object)
 }
 
 static void
-tf_recipient_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
+tf_recipient_get_property (GObject *object,
+                           guint prop_id,
+                           GValue *value,
                            GParamSpec *pspec)
 {
   TfRecipient *self = TF_RECIPIENT (object);
@@ -107,21 +108,16 @@ tf_recipient_class_init (TfRecipientClass *klass)
   object_class->finalize = tf_recipient_finalize;
   object_class->get_property = tf_recipient_get_property;
 
-  properties[PROP_ADDRESS] =
-    g_param_spec_string ("address", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TRACK_STATUS] =
-    g_param_spec_int ("track-status", NULL, NULL, G_MININT, G_MAXINT, TF_TRACK_STATUS_ABSENT,
-                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_HAS_TRACK_TIME] =
-    g_param_spec_boolean ("has-track-time", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TRACK_TIME] =
-    g_param_spec_uint64 ("track-time", NULL, NULL, 0, G_MAXUINT64, 0,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TRACK_STATUS] = g_param_spec_int ("track-status", NULL, NULL, G_MININT, G_MAXINT, TF_TRACK_STATUS_ABSENT,
+                                                    (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_HAS_TRACK_TIME] = g_param_spec_boolean ("has-track-time", NULL, NULL, FALSE,
+                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TRACK_TIME] = g_param_spec_uint64 ("track-time", NULL, NULL, 0, G_MAXUINT64, 0,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -161,8 +157,8 @@ tf_recipient_get_source (TfRecipient *self)
 }
 
 static void
-replace_string (char       **field,
-                const char  *value)
+replace_string (char **field,
+                const char *value)
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
@@ -180,7 +176,7 @@ tf_recipient_get_address (TfRecipient *self)
 
 void
 tf_recipient_set_address (TfRecipient *self,
-                          const char  *address)
+                          const char *address)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -197,7 +193,7 @@ tf_recipient_get_name (TfRecipient *self)
 
 void
 tf_recipient_set_name (TfRecipient *self,
-                       const char  *name)
+                       const char *name)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -228,8 +224,8 @@ tf_recipient_get_recipient_type (TfRecipient *self)
 }
 
 void
-tf_recipient_set_recipient_type (TfRecipient     *self,
-                                 TfRecipientType  type)
+tf_recipient_set_recipient_type (TfRecipient *self,
+                                 TfRecipientType type)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -248,7 +244,7 @@ tf_recipient_get_mapi_type (TfRecipient *self)
 
 void
 tf_recipient_set_mapi_type (TfRecipient *self,
-                            gint         mapi_type)
+                            gint mapi_type)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -273,7 +269,7 @@ tf_recipient_get_flags (TfRecipient *self)
 
 void
 tf_recipient_set_flags (TfRecipient *self,
-                        guint32      flags)
+                        guint32 flags)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -291,7 +287,7 @@ tf_recipient_get_is_organizer (TfRecipient *self)
 
 void
 tf_recipient_set_is_organizer (TfRecipient *self,
-                               gboolean     is_organizer)
+                               gboolean is_organizer)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -308,7 +304,7 @@ tf_recipient_get_track_status (TfRecipient *self)
 
 void
 tf_recipient_set_track_status (TfRecipient *self,
-                               int          status)
+                               int status)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -341,7 +337,7 @@ tf_recipient_get_track_time_type (TfRecipient *self)
 
 void
 tf_recipient_set_track_time (TfRecipient *self,
-                             guint64      filetime)
+                             guint64 filetime)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -352,7 +348,7 @@ tf_recipient_set_track_time (TfRecipient *self,
 
 void
 tf_recipient_set_track_time_type (TfRecipient *self,
-                                  guint16      type)
+                                  guint16 type)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -371,7 +367,7 @@ tf_recipient_get_partstat (TfRecipient *self)
 
 void
 tf_recipient_set_partstat (TfRecipient *self,
-                           const char  *partstat)
+                           const char *partstat)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -388,7 +384,7 @@ tf_recipient_get_role (TfRecipient *self)
 
 void
 tf_recipient_set_role (TfRecipient *self,
-                       const char  *role)
+                       const char *role)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -421,9 +417,9 @@ tf_recipient_get_dsn_diagnostic (TfRecipient *self)
 
 void
 tf_recipient_set_dsn (TfRecipient *self,
-                      const char  *action,
-                      const char  *status,
-                      const char  *diagnostic)
+                      const char *action,
+                      const char *status,
+                      const char *diagnostic)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -441,7 +437,7 @@ tf_recipient_get_patch_site (TfRecipient *self)
 }
 
 void
-tf_recipient_set_patch_site (TfRecipient       *self,
+tf_recipient_set_patch_site (TfRecipient *self,
                              const TfPatchSite *site)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
@@ -461,7 +457,7 @@ tf_recipient_get_row (TfRecipient *self)
 
 void
 tf_recipient_set_row (TfRecipient *self,
-                      gint         row)
+                      gint row)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
@@ -484,7 +480,7 @@ tf_recipient_get_props (TfRecipient *self)
 
 void
 tf_recipient_take_prop (TfRecipient *self,
-                        TfProp      *prop)
+                        TfProp *prop)
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
   g_return_if_fail (prop != NULL);

@@ -24,12 +24,12 @@ has_prefix_ci (const char *str,
 
 static gboolean
 kind_from_method (const char *method,
-                  TfKind     *kind)
+                  TfKind *kind)
 {
   static const struct
   {
     const char *method;
-    TfKind      kind;
+    TfKind kind;
   } map[] = {
     { "REQUEST", TF_KIND_REQUEST },
     { "ADD", TF_KIND_REQUEST },
@@ -54,13 +54,13 @@ kind_from_method (const char *method,
 
 static gboolean
 kind_from_class (const char *klass,
-                 TfKind     *kind)
+                 TfKind *kind)
 {
   /* Current classes plus the legacy MS Mail forms MimeKit maps */
   static const struct
   {
     const char *prefix;
-    TfKind      kind;
+    TfKind kind;
   } map[] = {
     { "IPM.Schedule.Meeting.Request", TF_KIND_REQUEST },
     { "IPM.Schedule.Meeting.Resp.", TF_KIND_REPLY },
@@ -107,9 +107,9 @@ tf_rules_classify (TfItem *item)
 }
 
 static gboolean
-already_has (TfItem        *item,
-             TfFindingCode  code,
-             const char    *recipient)
+already_has (TfItem *item,
+             TfFindingCode code,
+             const char *recipient)
 {
   for (guint i = 0; i < tf_item_get_n_findings (item); i++)
     {
@@ -123,10 +123,10 @@ already_has (TfItem        *item,
 }
 
 static void
-add (TfItem        *item,
-     TfFindingCode  code,
-     const char    *recipient,
-     char          *detail)
+add (TfItem *item,
+     TfFindingCode code,
+     const char *recipient,
+     char *detail)
 {
   if (!already_has (item, code, recipient))
     tf_item_add_finding (item, tf_finding_new (code, recipient, detail));
@@ -142,7 +142,7 @@ recipient_key (TfRecipient *r)
 }
 
 static void
-check_track_time (TfItem      *item,
+check_track_time (TfItem *item,
                   TfRecipient *r)
 {
   g_autofree char *who = tf_recipient_dup_display (r);
@@ -160,23 +160,23 @@ check_track_time (TfItem      *item,
         case TF_TIME_CLASS_ZERO:
           add (item, TF_FINDING_TRACK_TIME_1601, key,
                /* Translators: %1$s recipient, %2$s time, %3$s raw FILETIME hex */
-               g_strdup_printf (_("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s). "
-                                  "Exchange 2003 cannot convert this update or cancellation, "
-                                  "so it stays in the retry queue and bounces with 4.4.7 "
-                                  "(KB 938650)."),
+               g_strdup_printf (_ ("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s). "
+                                   "Exchange 2003 cannot convert this update or cancellation, "
+                                   "so it stays in the retry queue and bounces with 4.4.7 "
+                                   "(KB 938650)."),
                                 who, when, hex));
           break;
         case TF_TIME_CLASS_PRE_1900:
           add (item, TF_FINDING_TRACK_TIME_PRE_1900, key,
-               g_strdup_printf (_("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s), "
-                                  "before 1900. Exchange 2003 may fail to convert this update "
-                                  "(KB 938650)."),
+               g_strdup_printf (_ ("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s), "
+                                   "before 1900. Exchange 2003 may fail to convert this update "
+                                   "(KB 938650)."),
                                 who, when, hex));
           break;
         case TF_TIME_CLASS_OUT_OF_RANGE:
           add (item, TF_FINDING_TRACK_TIME_OUT_OF_RANGE, key,
-               g_strdup_printf (_("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s), "
-                                  "after 9999-12-31."),
+               g_strdup_printf (_ ("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is %2$s (FILETIME %3$s), "
+                                   "after 9999-12-31."),
                                 who, when, hex));
           break;
         case TF_TIME_CLASS_NONE_4501:
@@ -193,8 +193,8 @@ check_track_time (TfItem      *item,
 
       add (item, TF_FINDING_TRACK_TIME_OUT_OF_RANGE, key,
            /* Translators: %2$s is a MAPI type name such as PT_LONG */
-           g_strdup_printf (_("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is stored as %2$s instead of "
-                              "PT_SYSTIME; Exchange cannot convert it."),
+           g_strdup_printf (_ ("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is stored as %2$s instead of "
+                               "PT_SYSTIME; Exchange cannot convert it."),
                             who, type));
       return;
     }
@@ -203,8 +203,8 @@ check_track_time (TfItem      *item,
       || status == TF_TRACK_STATUS_DECLINED)
     add (item, TF_FINDING_TRACK_TIME_MISSING, key,
          /* Translators: %2$s is a response such as "Accepted" */
-         g_strdup_printf (_("%1$s: the response is recorded as “%2$s” but "
-                            "PR_RECIPIENT_TRACKSTATUS_TIME is missing."),
+         g_strdup_printf (_ ("%1$s: the response is recorded as “%2$s” but "
+                             "PR_RECIPIENT_TRACKSTATUS_TIME is missing."),
                           who, tf_track_status_get_label (status)));
 }
 
@@ -229,27 +229,27 @@ check_stamps (TfItem *item)
 
       if (stamp->source == TF_SOURCE_ICAL)
         name = stamp->kind == TF_STAMP_ATTENDEE_CRITICAL_CHANGE
-                 ? "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"
-                 : "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE";
+                   ? "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"
+                   : "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE";
       else
         name = stamp->kind == TF_STAMP_ATTENDEE_CRITICAL_CHANGE
-                 ? "PidLidAttendeeCriticalChange"
-                 : "PidLidOwnerCriticalChange";
+                   ? "PidLidAttendeeCriticalChange"
+                   : "PidLidOwnerCriticalChange";
 
       when = tf_filetime_format_display (stamp->filetime, FALSE);
       hex = tf_filetime_format_hex (stamp->filetime);
       add (item, TF_FINDING_CRITICAL_CHANGE_1601, NULL,
            /* Translators: %1$s is a property name, %2$s a time, %3$s raw FILETIME hex */
-           g_strdup_printf (_("%1$s is %2$s (FILETIME %3$s). Outlook copies it into the "
-                              "organizer's recipient table, where Exchange 2003 cannot "
-                              "convert it (KB 938650)."),
+           g_strdup_printf (_ ("%1$s is %2$s (FILETIME %3$s). Outlook copies it into the "
+                               "organizer's recipient table, where Exchange 2003 cannot "
+                               "convert it (KB 938650)."),
                             name, when, hex));
     }
 }
 
 static gboolean
-has_ical_stamp (TfItem      *item,
-                TfStampKind  kind)
+has_ical_stamp (TfItem *item,
+                TfStampKind kind)
 {
   for (guint i = 0; i < tf_item_get_n_stamps (item); i++)
     {
@@ -286,14 +286,14 @@ check_reply (TfItem *item)
 
   add (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE, replier,
        replier != NULL
-         /* Translators: %s is the attendee who replied */
-         ? g_strdup_printf (_("The response from %s has no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. "
-                              "Outlook 2007 will record its response time as 1601-01-01, and "
-                              "later updates of this meeting will get stuck (KB 938650)."),
-                            replier)
-         : g_strdup (_("This meeting response has no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. "
-                       "Outlook 2007 will record the response time as 1601-01-01, and later "
-                       "updates of this meeting will get stuck (KB 938650).")));
+           /* Translators: %s is the attendee who replied */
+           ? g_strdup_printf (_ ("The response from %s has no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. "
+                                 "Outlook 2007 will record its response time as 1601-01-01, and "
+                                 "later updates of this meeting will get stuck (KB 938650)."),
+                              replier)
+           : g_strdup (_ ("This meeting response has no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. "
+                          "Outlook 2007 will record the response time as 1601-01-01, and later "
+                          "updates of this meeting will get stuck (KB 938650).")));
 }
 
 static gboolean
@@ -313,7 +313,7 @@ is_status_4_4_7 (const char *status)
 }
 
 static void
-check_dsn (TfItem      *item,
+check_dsn (TfItem *item,
            TfRecipient *r)
 {
   const char *key = recipient_key (r);
@@ -323,10 +323,10 @@ check_dsn (TfItem      *item,
 
   add (item, TF_FINDING_NDR_EXPIRED_4_4_7, key,
        /* Translators: %s is the recipient the message could not reach */
-       g_strdup_printf (_("Delivery to %s expired in the retry queue (status 4.4.7, “Could not "
-                          "deliver the message in the time limit specified”). For an Exchange "
-                          "2003 meeting update this is the typical end of KB 938650."),
-                        key != NULL ? key : _("an unnamed recipient")));
+       g_strdup_printf (_ ("Delivery to %s expired in the retry queue (status 4.4.7, “Could not "
+                           "deliver the message in the time limit specified”). For an Exchange "
+                           "2003 meeting update this is the typical end of KB 938650."),
+                        key != NULL ? key : _ ("an unnamed recipient")));
 }
 
 void

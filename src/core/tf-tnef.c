@@ -371,7 +371,7 @@ location_prefix (Stream *s)
     return g_strdup ("");
   off = format_offset (abs_offset (s, s->data));
   /* Translators: prefix of a problem description, %s is a byte offset */
-  return g_strdup_printf (_("message embedded at offset %s: "), off);
+  return g_strdup_printf (_ ("message embedded at offset %s: "), off);
 }
 
 static void
@@ -727,17 +727,17 @@ read_value (Stream *s,
 
   pv->enc_offset = abs_offset (s, c->p);
   if (fsize == 0 && !is_variable (base_type))
-    return _("unknown property type");
+    return _ ("unknown property type");
   if (mv && base_type == TF_PT_OBJECT)
-    return _("unknown property type");
+    return _ ("unknown property type");
 
   /* Variable-length values are counted even when single-valued */
   if (mv || is_variable (base_type))
     {
       if (!cur_u32 (c, &count))
-        return _("the value runs past the end of the attribute");
+        return _ ("the value runs past the end of the attribute");
       if (count > MAX_VALUES)
-        return _("the value count is implausibly large");
+        return _ ("the value count is implausibly large");
     }
   pv->count = count;
 
@@ -751,7 +751,7 @@ read_value (Stream *s,
       if (fsize != 0)
         {
           if (cur_left (c) < fsize)
-            return _("the value runs past the end of the attribute");
+            return _ ("the value runs past the end of the attribute");
           v = c->p;
           size = (base_type == TF_PT_SHORT || base_type == TF_PT_BOOLEAN) ? 2 : (guint32) fsize;
           c->p += fsize;
@@ -759,7 +759,7 @@ read_value (Stream *s,
       else
         {
           if (!cur_u32 (c, &size) || size > cur_left (c))
-            return _("the value runs past the end of the attribute");
+            return _ ("the value runs past the end of the attribute");
           v = c->p;
           c->p += size;
           cur_skip_pad (c, size);
@@ -798,7 +798,7 @@ read_prop (Stream *s,
 
   memset (pv, 0, sizeof *pv);
   if (!cur_u32 (c, &tag))
-    return _("the property runs past the end of the attribute");
+    return _ ("the property runs past the end of the attribute");
   pv->tag = tag;
   pv->type = TF_PROP_TYPE (tag);
 
@@ -807,7 +807,7 @@ read_prop (Stream *s,
       guint32 kind;
 
       if (cur_left (c) < 20)
-        return _("the property name runs past the end of the attribute");
+        return _ ("the property name runs past the end of the attribute");
       pv->named = TRUE;
       pv->guid = c->p;
       c->p += 16;
@@ -815,19 +815,19 @@ read_prop (Stream *s,
       if (kind == 0)
         {
           if (!cur_u32 (c, &pv->lid))
-            return _("the property name runs past the end of the attribute");
+            return _ ("the property name runs past the end of the attribute");
         }
       else if (kind == 1)
         {
           if (!cur_u32 (c, &pv->name_len) || pv->name_len > cur_left (c))
-            return _("the property name runs past the end of the attribute");
+            return _ ("the property name runs past the end of the attribute");
           pv->string_name = TRUE;
           pv->name = c->p;
           c->p += pv->name_len;
           cur_skip_pad (c, pv->name_len);
         }
       else
-        return _("the property name kind is neither MNID_ID nor MNID_STRING");
+        return _ ("the property name kind is neither MNID_ID nor MNID_STRING");
     }
 
   return read_value (s, c, pv, render);
@@ -1150,7 +1150,7 @@ read_prop_list (Stream *s,
       g_autofree char *off = format_offset (list_offset);
 
       /* Translators: %s are an attribute name and a byte offset */
-      add_problem (s, _("%s at offset %s ends before its property count"), attr, off);
+      add_problem (s, _ ("%s at offset %s ends before its property count"), attr, off);
       return FALSE;
     }
   if (count > MAX_PROPS)
@@ -1159,7 +1159,7 @@ read_prop_list (Stream *s,
       g_autofree char *off = format_offset (list_offset);
 
       /* Translators: an attribute name, a byte offset and a count */
-      add_problem (s, _("%s at offset %s declares %u properties, too many to be real"), attr, off, count);
+      add_problem (s, _ ("%s at offset %s declares %u properties, too many to be real"), attr, off, count);
       return FALSE;
     }
 
@@ -1178,7 +1178,7 @@ read_prop_list (Stream *s,
 
           /* Translators: "attMsgProps (0x00069003): property 0x5FFB0040 at
            * offset 1234: <reason>" */
-          add_problem (s, _("%s: property 0x%08X at offset %s: %s"), attr, pv.tag, off, why);
+          add_problem (s, _ ("%s: property 0x%08X at offset %s: %s"), attr, pv.tag, off, why);
           return FALSE;
         }
 
@@ -1246,7 +1246,7 @@ read_recip_table (Stream *s,
       g_autofree char *off = format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset */
-      add_problem (s, _("attRecipTable at offset %s ends before its row count"), off);
+      add_problem (s, _ ("attRecipTable at offset %s ends before its row count"), off);
       return;
     }
   if (n_rows > MAX_ROWS)
@@ -1254,7 +1254,7 @@ read_recip_table (Stream *s,
       g_autofree char *off = format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset, %u a count */
-      add_problem (s, _("attRecipTable at offset %s declares %u rows, too many to be real"), off, n_rows);
+      add_problem (s, _ ("attRecipTable at offset %s declares %u rows, too many to be real"), off, n_rows);
       return;
     }
 
@@ -1310,8 +1310,7 @@ read_date_sent (Stream *s,
       g_autofree char *off = format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset, %u a size */
-      add_problem (s, ngettext ("attDateSent at offset %s is %u byte long instead of 14",
-                                "attDateSent at offset %s is %u bytes long instead of 14", length),
+      add_problem (s, ngettext ("attDateSent at offset %s is %u byte long instead of 14", "attDateSent at offset %s is %u bytes long instead of 14", length),
                    off, length);
       return;
     }
@@ -1410,7 +1409,7 @@ note_bad_checksum (Stream *s,
   g_string_append (reader->bad_checksums, where);
   /* Translators: "attMsgProps (0x00069003) at offset 103 (stored 0x1234,
    * computed 0x5678)" */
-  g_string_append_printf (reader->bad_checksums, _("%s at offset %s (stored 0x%04X, computed 0x%04X)"),
+  g_string_append_printf (reader->bad_checksums, _ ("%s at offset %s (stored 0x%04X, computed 0x%04X)"),
                           attr, off, stored, computed);
 }
 
@@ -1423,7 +1422,7 @@ report (Reader *reader)
     return;
   if (reader->part_index >= 0)
     /* Translators: prefix of a finding, %d is a MIME part number */
-    prefix = g_strdup_printf (_("TNEF in MIME part %d: "), reader->part_index);
+    prefix = g_strdup_printf (_ ("TNEF in MIME part %d: "), reader->part_index);
   else
     prefix = g_strdup ("");
 
@@ -1459,7 +1458,7 @@ report (Reader *reader)
                            tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                   /* Translators: %s: location prefix, then the
                                                    * list of problems and "…" */
-                                                  _("%sThe TNEF data is damaged: %s%s. Only what could be "
+                                                  _ ("%sThe TNEF data is damaged: %s%s. Only what could be "
                                                      "read is shown; recipients after the damage may be missing."),
                                                   prefix, list, more));
     }
@@ -1641,7 +1640,7 @@ parse_stream (Stream *s)
               g_autofree char *off = format_offset (abs_offset (s, a));
 
               /* Translators: %s is a byte offset */
-              add_problem (s, _("the stream ends inside the attribute header at offset %s"), off);
+              add_problem (s, _ ("the stream ends inside the attribute header at offset %s"), off);
             }
           break;
         }
@@ -1691,7 +1690,7 @@ parse_stream (Stream *s)
           /* The data is all there: read it, but it cannot be verified (and
            * tf_tnef_patch_filetime() refuses to patch inside it) */
           /* Translators: an attribute name and a byte offset */
-          add_problem (s, _("the stream ends before the checksum of %s at offset %s"), attr, off);
+          add_problem (s, _ ("the stream ends before the checksum of %s at offset %s"), attr, off);
           handle_attribute (s, level, id, a + ATTR_HEADER_SIZE, length);
           break;
         }
@@ -1707,7 +1706,7 @@ parse_stream (Stream *s)
     }
 
   if (n_attributes == 0 && s->n_problems == 0)
-    add_problem (s, "%s", _("the stream holds no attributes"));
+    add_problem (s, "%s", _ ("the stream holds no attributes"));
 
   if (s->pr_class != NULL && *s->pr_class != '\0')
     message_class = map_legacy_class (s->pr_class);
@@ -1742,7 +1741,7 @@ read_stream (Reader *reader,
         tf_item_add_finding (reader->item,
                              tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
                                                     /* Translators: %08X is the signature found */
-                                                    _("Not a TNEF stream: the signature is 0x%08X instead of 0x223E9F78."),
+                                                    _ ("Not a TNEF stream: the signature is 0x%08X instead of 0x223E9F78."),
                                                     rd32 (data)));
       return FALSE;
     }
@@ -1818,7 +1817,7 @@ tf_tnef_patch_filetime (guint8 *data,
   if (site->source != TF_SOURCE_TNEF || site->offset < 0 || site->n_spans == 0 || site->n_spans > TF_MAX_TNEF_NESTING)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   _("The value has no place in a TNEF stream that could be patched."));
+                   _ ("The value has no place in a TNEF stream that could be patched."));
       return FALSE;
     }
 
@@ -1838,7 +1837,7 @@ tf_tnef_patch_filetime (guint8 *data,
 
       g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
                    /* Translators: %s is a byte offset */
-                   _("No PT_SYSTIME value is at offset %s of the TNEF stream any more; the file changed since it was read."),
+                   _ ("No PT_SYSTIME value is at offset %s of the TNEF stream any more; the file changed since it was read."),
                    off);
       return FALSE;
     }
@@ -1851,7 +1850,7 @@ tf_tnef_patch_filetime (guint8 *data,
       if (span->data_offset > len || span->data_length > len - span->data_offset || len - span->data_offset - span->data_length < 2 || (guint64) site->offset < span->data_offset || (guint64) site->offset + 8 > span->data_offset + span->data_length)
         {
           g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                       _("The TNEF attribute around the value lies outside the stream."));
+                       _ ("The TNEF attribute around the value lies outside the stream."));
           return FALSE;
         }
     }
