@@ -210,6 +210,87 @@ test_writer (void)
   g_assert_cmpint (json_object_get_int_member (findings, "TNEF_CHECKSUM"), ==, 0);
 }
 
+/* Strings that need escaping survive the hand-written writer: every
+ * control character, quotes, backslashes, non-ASCII text, and bytes that
+ * are not UTF-8 (replaced, so the document stays valid). */
+static void
+test_escaping (void)
+{
+  g_autoptr (TfItem) item = tf_item_new ("dir/\"quoted\" \\ name\xff.eml", "x.eml", 0);
+  g_autoptr (GString) subject = g_string_new ("Zażółć \"gęślą\" \\ jaźń ");
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object;
+  const char *path;
+
+  for (int c = 1; c < 0x20; c++)
+    g_string_append_c (subject, (char) c);
+  g_string_append (subject, "\x7f end");
+  tf_item_set_subject (item, subject->str);
+
+  node = tf_item_to_json (item);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "subject"), ==, subject->str);
+  path = json_object_get_string_member (object, "path");
+  g_assert_true (g_utf8_validate (path, -1, NULL));
+  g_assert_cmpstr (path, ==, "dir/\"quoted\" \\ name\xef\xbf\xbd.eml");
+  g_assert_true (json_object_get_null_member (object, "uid"));
+
+  /* The same item through the streaming document */
+  g_ptr_array_add (items, item);
+  text = tf_items_to_json_document (items, 1);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  root = parse (text);
+  object = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "subject"), ==, subject->str);
+}
+
+/* Every generated sample, read in full (property dumps included), gives
+ * a document json-glib parses, with one line per item. */
+static void
+test_all_samples (void)
+{
+  const char *const *names = tf_gen_sample_names ();
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_auto (GStrv) lines = NULL;
+  JsonArray *array;
+  guint n_props = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GBytes) bytes = tf_gen_sample (names[i]);
+
+      g_assert_nonnull (bytes);
+      tf_read_bytes (bytes, names[i], names[i], TF_READ_FULL, items);
+    }
+  g_assert_cmpuint (items->len, >=, 5);
+
+  text = tf_items_to_json_document (items, items->len);
+  root = parse (text);
+  array = json_object_get_array_member (json_node_get_object (root), "items");
+  g_assert_cmpuint (json_array_get_length (array), ==, items->len);
+  lines = g_strsplit (text, "\n", -1);
+  /* the head, one line per item, the tail, "" */
+  g_assert_cmpuint (g_strv_length (lines), ==, items->len + 3);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      g_autoptr (JsonNode) single = tf_item_to_json (g_ptr_array_index (items, i));
+
+      g_assert_true (json_node_equal (single, json_array_get_element (array, i)));
+      g_assert_cmpstr (json_object_get_string_member (object, "path"), ==,
+                       tf_item_get_path (g_ptr_array_index (items, i)));
+      if (json_object_has_member (object, "props"))
+        n_props += json_array_get_length (json_object_get_array_member (object, "props"));
+    }
+  g_assert_cmpuint (n_props, >, 0);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -221,6 +302,8 @@ main (int argc,
   g_test_add_func ("/json/item/summary", test_item_summary);
   g_test_add_func ("/json/item/full", test_item_full);
   g_test_add_func ("/json/writer", test_writer);
+  g_test_add_func ("/json/escaping", test_escaping);
+  g_test_add_func ("/json/all-samples", test_all_samples);
 
   return g_test_run ();
 }
