@@ -22,6 +22,9 @@
 #   TRACKFIX_FUZZ_TIMEOUT    seconds one input may take (default 60; a loaded
 #                            machine makes 25 s report false timeouts)
 #   TRACKFIX_FUZZ_PARALLEL   1: run all targets at the same time
+#   TRACKFIX_FUZZ_RUNS       stop each target after this many executions
+#                            instead (SECONDS 0 = no time limit); used for the
+#                            long runs, e.g. TRACKFIX_FUZZ_RUNS=10000000
 #
 # Exits non-zero when a target found a crash, leak, hang or timeout; the
 # input is left in WORK/artifacts (reproduce: BUILD_DIR/tests/fuzz/TARGET FILE;
@@ -132,7 +135,7 @@ run_target() {
   mapfile -t seeds < <(seeds_for "$t")
   dict=$(dict_for "$t")
   log=$work/$t.log
-  local args=(-max_total_time="$seconds" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$max_len"
+  local args=(-max_total_time="$seconds" -runs="${TRACKFIX_FUZZ_RUNS:--1}" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$max_len"
               -artifact_prefix="$work/artifacts/$t-" -print_final_stats=1 -entropic=0)
   [ -n "$dict" ] && args+=(-dict="$root/$dict")
   if [ "$jobs" -gt 1 ]; then
@@ -145,7 +148,7 @@ run_target() {
     cat "$work/logs-$t"/fuzz-*.log >>"$log" 2>/dev/null
   fi
   execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
-  rate=$(( execs / (seconds > 0 ? seconds : 1) ))
+  rate=$(grep -h 'stat::average_exec_per_sec' "$log" | awk '{s += $2} END {print s + 0}')
   if [ $rc -eq 0 ]; then
     result=ok
   else
