@@ -65,6 +65,32 @@ add_string_member (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* File names are bytes, JSON strings are UTF-8. A path that is not valid
+ * UTF-8 is written twice: readable (invalid bytes shown as U+FFFD) under
+ * @name, and exactly, base64-encoded, under "@name_b64", which the reader
+ * prefers — undo must find the very file it backed up. */
+static void
+add_path_member (JsonBuilder *builder,
+                 const char *name,
+                 const char *path)
+{
+  g_autofree char *b64_name = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *b64 = NULL;
+
+  if (path == NULL || g_utf8_validate (path, -1, NULL))
+    {
+      add_string_member (builder, name, path);
+      return;
+    }
+
+  display = g_utf8_make_valid (path, -1);
+  add_string_member (builder, name, display);
+  b64_name = g_strconcat (name, "_b64", NULL);
+  b64 = g_base64_encode ((const guchar *) path, strlen (path));
+  add_string_member (builder, b64_name, b64);
+}
+
 static char *
 entry_to_line (TfJournalEntry *entry)
 {
@@ -77,11 +103,11 @@ entry_to_line (TfJournalEntry *entry)
   add_string_member (builder, "run_id", entry->run_id);
   add_string_member (builder, "time", entry->time);
   add_string_member (builder, "action", entry->action);
-  add_string_member (builder, "file", entry->file);
+  add_path_member (builder, "file", entry->file);
   add_string_member (builder, "sha256_before", entry->sha256_before);
   add_string_member (builder, "sha256_after", entry->sha256_after);
-  add_string_member (builder, "backup", entry->backup);
-  add_string_member (builder, "target", entry->target);
+  add_path_member (builder, "backup", entry->backup);
+  add_path_member (builder, "target", entry->target);
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_array (builder);
   for (guint i = 0; entry->changes != NULL && entry->changes[i] != NULL; i++)
@@ -110,6 +136,27 @@ dup_member (JsonObject *object,
   return g_strdup (json_node_get_string (node));
 }
 
+/* See add_path_member(). A "_b64" member that does not decode to a
+ * NUL-free path is ignored rather than trusted. */
+static char *
+dup_path_member (JsonObject *object,
+                 const char *name)
+{
+  g_autofree char *b64_name = g_strconcat (name, "_b64", NULL);
+  g_autofree char *b64 = dup_member (object, b64_name);
+
+  if (b64 != NULL)
+    {
+      gsize len = 0;
+      g_autofree guchar *raw = g_base64_decode (b64, &len);
+
+      if (raw != NULL && len > 0 && memchr (raw, '\0', len) == NULL)
+        return g_strndup ((const char *) raw, len);
+    }
+
+  return dup_member (object, name);
+}
+
 static TfJournalEntry *
 entry_from_line (const char *line,
                  gsize len,
@@ -133,11 +180,11 @@ entry_from_line (const char *line,
   entry->run_id = dup_member (object, "run_id");
   entry->time = dup_member (object, "time");
   entry->action = dup_member (object, "action");
-  entry->file = dup_member (object, "file");
+  entry->file = dup_path_member (object, "file");
   entry->sha256_before = dup_member (object, "sha256_before");
   entry->sha256_after = dup_member (object, "sha256_after");
-  entry->backup = dup_member (object, "backup");
-  entry->target = dup_member (object, "target");
+  entry->backup = dup_path_member (object, "backup");
+  entry->target = dup_path_member (object, "target");
 
   /* An entry must say what was done to which file. */
   if (entry->action == NULL || entry->file == NULL)

@@ -1619,7 +1619,6 @@ parse_stream (Stream *s)
   gsize pos = STREAM_HEADER_SIZE;
   guint n_attributes = 0;
   const char *message_class;
-  g_autofree char *att_class = NULL;
 
   while (pos < s->len)
     {

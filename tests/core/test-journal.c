@@ -160,6 +160,40 @@ test_roundtrip (void)
   rm_rf (dir);
 }
 
+/* Paths that are not UTF-8 (old Latin-1 file names on a share) keep their
+ * exact bytes through the journal, and the journal stays valid JSON. */
+static void
+test_non_utf8_paths (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
+  const char *file = "/q/Spotkanie \xbfó\xb3w.eml";
+  g_autoptr (TfJournalEntry) e = tf_journal_entry_new ("run-1", "repair", file);
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  TfJournalEntry *r;
+
+  e->backup = g_strdup ("/backups/\xff\xfe");
+  g_assert_true (tf_journal_append (path, e, &error));
+  g_assert_no_error (error);
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_nonnull (strstr (text, "\"file_b64\""));
+
+  entries = tf_journal_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  r = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (r->file, ==, file);
+  g_assert_cmpstr (r->backup, ==, "/backups/\xff\xfe");
+  g_assert_null (r->target);
+
+  rm_rf (dir);
+}
+
 static void
 test_relative_file_made_absolute (void)
 {
@@ -296,6 +330,7 @@ main (int argc,
   g_test_add_func ("/journal/run-id", test_run_id);
   g_test_add_func ("/journal/default-paths", test_default_paths);
   g_test_add_func ("/journal/roundtrip", test_roundtrip);
+  g_test_add_func ("/journal/non-utf8-paths", test_non_utf8_paths);
   g_test_add_func ("/journal/absolute", test_relative_file_made_absolute);
   g_test_add_func ("/journal/torn-tail", test_torn_tail);
   g_test_add_func ("/journal/bad-line", test_bad_line);
