@@ -126,6 +126,8 @@ main (int argc,
           /* A shallow copy: the strings stay the process's. Subcommands that
            * want to own them use g_option_context_parse_strv on a copy. */
           sub_argv[0] = prog;
+          /* "Usage: trackfix-cli show [OPTION…] FILE" in --help */
+          g_set_prgname (prog);
           for (int j = 2; j < argc; j++)
             sub_argv[j - 1] = argv[j];
 
