@@ -61,13 +61,6 @@ static GParamSpec *properties[N_PROPS];
 /* Recipient columns ---------------------------------------------------- */
 
 static char *
-recipient_text (gpointer item,
-                gpointer user_data)
-{
-  return tf_recipient_dup_display (item);
-}
-
-static char *
 recipient_role_text (gpointer item,
                      gpointer user_data)
 {
@@ -128,13 +121,6 @@ tf_item_view_dup_track_time_text (TfItemView *self,
 }
 
 static char *
-recipient_time_text (gpointer item,
-                     gpointer user_data)
-{
-  return tf_item_view_dup_track_time_text (user_data, item);
-}
-
-static char *
 recipient_time_tooltip (gpointer item,
                         gpointer user_data)
 {
@@ -149,26 +135,141 @@ recipient_time_tooltip (gpointer item,
   return g_strdup_printf (_ ("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
 }
 
-static const char *
-recipient_time_icon (gpointer item,
-                     gpointer user_data,
-                     char **tooltip,
-                     const char **css_class)
+/* The recipient and track-status time cells are GtkLabels, not the list's
+ * GtkInscriptions: an item has a handful of recipients, and a label lets
+ * the row grow to show the whole one-line reason of a finding instead of
+ * cutting it off in a narrow pane. */
+
+static void
+setup_recipient_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem *list_item,
+                    TfItemView *self)
 {
-  TfItemView *self = user_data;
-  TfFinding *finding;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *name;
+  GtkWidget *address;
 
-  if (self->item == NULL)
-    return NULL;
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  name = g_object_new (GTK_TYPE_LABEL,
+                       "xalign", 0.0f,
+                       "ellipsize", PANGO_ELLIPSIZE_END,
+                       "width-chars", 10,
+                       "max-width-chars", 22,
+                       NULL);
+  address = g_object_new (GTK_TYPE_LABEL,
+                          "xalign", 0.0f,
+                          "ellipsize", PANGO_ELLIPSIZE_END,
+                          "width-chars", 10,
+                          "max-width-chars", 26,
+                          NULL);
+  gtk_widget_add_css_class (address, "dim-label");
+  gtk_widget_add_css_class (address, "caption");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), address);
+  gtk_list_item_set_child (list_item, box);
+}
 
-  finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (item));
-  if (finding == NULL || tf_finding_get_severity (finding) < TF_SEVERITY_WARNING)
-    return NULL;
+static void
+bind_recipient_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem *list_item,
+                   TfItemView *self)
+{
+  TfRecipient *recipient = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *name = gtk_widget_get_first_child (box);
+  GtkWidget *address = gtk_widget_get_next_sibling (name);
+  const char *name_text = tf_recipient_get_name (recipient);
+  const char *address_text = tf_recipient_get_address (recipient);
+  g_autofree char *display = tf_recipient_dup_display (recipient);
+  gboolean has_name = name_text != NULL && *name_text != '\0';
+  gboolean has_address = address_text != NULL && *address_text != '\0';
 
-  *tooltip = g_strdup (tf_finding_code_get_title (tf_finding_get_code (finding)));
-  *css_class = tf_labels_severity_class (tf_finding_get_severity (finding));
+  gtk_label_set_text (GTK_LABEL (name), has_name ? name_text : has_address ? address_text : "—");
+  gtk_label_set_text (GTK_LABEL (address), has_name && has_address ? address_text : "");
+  gtk_widget_set_visible (address, has_name && has_address);
+  gtk_widget_set_tooltip_text (box, display);
+}
 
-  return tf_labels_severity_icon (tf_finding_get_severity (finding));
+static void
+setup_track_time_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem *list_item,
+                     TfItemView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *image = gtk_image_new ();
+  GtkWidget *label;
+
+  gtk_widget_set_valign (image, GTK_ALIGN_START);
+  label = g_object_new (GTK_TYPE_LABEL,
+                        "xalign", 0.0f,
+                        "hexpand", TRUE,
+                        "wrap", TRUE,
+                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                        "width-chars", 16,
+                        "max-width-chars", 30,
+                        NULL);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_track_time_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem *list_item,
+                    TfItemView *self)
+{
+  TfRecipient *recipient = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *image = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (image);
+  g_autofree char *text = tf_item_view_dup_track_time_text (self, recipient);
+  g_autofree char *tooltip = recipient_time_tooltip (recipient, self);
+  TfFinding *finding = NULL;
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, tooltip);
+
+  if (self->item != NULL)
+    finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient));
+  if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
+    {
+      TfSeverity severity = tf_finding_get_severity (finding);
+      const char *title = tf_finding_code_get_title (tf_finding_get_code (finding));
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (image), tf_labels_severity_icon (severity));
+      gtk_widget_set_css_classes (image, (const char *[]){ tf_labels_severity_class (severity), NULL });
+      gtk_widget_set_tooltip_text (image, title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      gtk_widget_set_visible (image, TRUE);
+    }
+  else
+    {
+      gtk_image_clear (GTK_IMAGE (image));
+      gtk_widget_set_tooltip_text (image, NULL);
+      gtk_widget_set_visible (image, FALSE);
+    }
+}
+
+static GtkColumnViewColumn *
+add_label_column (TfItemView *self,
+                  const char *id,
+                  const char *title,
+                  GCallback setup,
+                  GCallback bind,
+                  gboolean expand)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkColumnViewColumn) column = NULL;
+
+  g_signal_connect (factory, "setup", setup, self);
+  g_signal_connect (factory, "bind", bind, self);
+  column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
+  g_object_set_data_full (G_OBJECT (column), "tf-column-id", g_strdup (id), g_free);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->recipients_view, column);
+
+  return column;
 }
 
 static char *
@@ -324,13 +425,24 @@ refresh_recipients (TfItemView *self)
 
   if (self->item != NULL)
     {
-      guint n = tf_item_get_n_recipients (self->item);
+      guint n = MIN (tf_item_get_n_recipients (self->item), 10);
+      int height = 40; /* the header */
 
+      /* A list view asks for little height, and not for rows that wrap
+       * until it has a width: size the table for its first ten rows
+       * (two lines of about 44 px; a finding's reason wraps to up to two
+       * more) and scroll beyond. */
+      for (guint i = 0; i < n; i++)
+        {
+          TfRecipient *recipient = tf_item_get_recipient (self->item, i);
+          TfFinding *finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient));
+
+          height += 44;
+          if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
+            height += 24;
+        }
+      gtk_scrolled_window_set_min_content_height (self->recipients_scroller, height);
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (tf_item_get_recipients (self->item))));
-      /* A list view asks for little height; size the table for its rows
-       * (header + two-line rows of about 44 px) and scroll beyond ten. */
-      gtk_scrolled_window_set_min_content_height (self->recipients_scroller,
-                                                  44 * (int) MIN (n, 10) + 40);
     }
 
   gtk_column_view_set_model (self->recipients_view, selection);
@@ -397,7 +509,6 @@ static void
 setup_columns (TfItemView *self)
 {
   GtkColumnView *view = self->recipients_view;
-  GtkColumnViewColumn *column;
   int role_chars = 8;
   int response_chars = 10;
 
@@ -409,17 +520,15 @@ setup_columns (TfItemView *self)
   role_chars = MIN (role_chars, 11);
   response_chars = MIN (response_chars, 13);
 
-  tf_column_view_add_text_column (view, "recipient", _ ("Recipient"),
-                                  recipient_text, recipient_text, NULL, NULL, TRUE, 14, self);
+  add_label_column (self, "recipient", _ ("Recipient"),
+                    G_CALLBACK (setup_recipient_cb), G_CALLBACK (bind_recipient_cb), TRUE);
   tf_column_view_add_text_column (view, "type", _ ("Role"),
                                   recipient_role_text, NULL, NULL, NULL, FALSE, role_chars, self);
   tf_column_view_add_text_column (view, "response", _ ("Response"),
                                   recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
-  /* The time and its one-line reason wrap onto two lines in a narrow pane */
-  column = tf_column_view_add_text_column (view, "track-time", _ ("Track-Status Time"),
-                                           recipient_time_text, recipient_time_tooltip,
-                                           recipient_time_icon, NULL, TRUE, 24, self);
-  tf_column_view_column_set_lines (column, 2);
+  /* The time and the one-line reason of a finding wrap in a narrow pane */
+  add_label_column (self, "track-time", _ ("Track-Status Time"),
+                    G_CALLBACK (setup_track_time_cb), G_CALLBACK (bind_track_time_cb), TRUE);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
 }

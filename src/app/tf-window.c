@@ -789,6 +789,7 @@ create_source_row_cb (gpointer item,
 
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   title = g_object_new (GTK_TYPE_LABEL,
                         "label", tf_scan_source_get_title (source),
                         "xalign", 0.0f,
@@ -808,6 +809,7 @@ create_source_row_cb (gpointer item,
   gtk_widget_add_css_class (count, "numeric");
   gtk_box_append (GTK_BOX (box), count);
   badge = gtk_label_new (NULL);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (badge, "problem-badge");
   gtk_widget_add_css_class (badge, "numeric");
   gtk_box_append (GTK_BOX (box), badge);
@@ -1096,6 +1098,7 @@ tf_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_int (self->settings, "paned-position", gtk_paned_get_position (self->paned));
   g_settings_apply (self->settings);
 
   _tf_window_cancel_scans (self);
@@ -1164,6 +1167,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meeting_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meetings_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_revealer);
@@ -1198,6 +1202,8 @@ tf_window_init (TfWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  /* Where the list ends and the item view begins */
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "paned-position"));
 
   /* Sources and the sidebar */
   self->sources = g_list_store_new (TF_TYPE_SCAN_SOURCE);
