@@ -836,6 +836,8 @@ on_source_changed_cb (TfWindow *self,
                       TfScanSource *source)
 {
   update_progress (self);
+  /* Counts change after repairs too, not only while scanning */
+  schedule_summary (self);
 }
 
 static void

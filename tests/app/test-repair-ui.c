@@ -239,6 +239,39 @@ action_enabled (TfWindow *window,
   return enabled;
 }
 
+/* What the sidebar row of source @index (0: All Sources) and the summary
+ * above the list say about problems */
+typedef struct
+{
+  TfWindow *window;
+  guint n_problems;
+} CountsWait;
+
+static gboolean
+badge_says (TfWindow *window,
+            guint index,
+            guint n_problems)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->sources_list, index);
+  GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
+  g_autofree char *text = g_strdup_printf ("%u", n_problems);
+
+  if (n_problems == 0)
+    return !gtk_widget_get_visible (GTK_WIDGET (badge));
+  return gtk_widget_get_visible (GTK_WIDGET (badge)) && g_str_equal (gtk_label_get_text (badge), text);
+}
+
+static gboolean
+counts_say (gpointer data)
+{
+  CountsWait *wait = data;
+  TfWindow *window = wait->window;
+  g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  g_autofree char *summary = g_strdup_printf ("%u with problems", wait->n_problems);
+
+  return window->summary_source == 0 && tf_scan_source_get_n_problems (source) == wait->n_problems && tf_scan_source_get_n_problems (window->all_source) == wait->n_problems && badge_says (window, 0, wait->n_problems) && badge_says (window, 1, wait->n_problems) && g_str_has_suffix (gtk_label_get_text (window->summary_label), summary);
+}
+
 static void
 test_repair_one_and_undo (void)
 {
@@ -264,6 +297,13 @@ test_repair_one_and_undo (void)
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
   spin_until (scan_done, window, 60000);
+
+  /* The sidebar badges and the summary count the stuck item */
+  {
+    CountsWait counts = { window, 1 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
 
   item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
   g_assert_nonnull (item);
@@ -291,6 +331,12 @@ test_repair_one_and_undo (void)
   g_assert_true (action_enabled (window, "win.resubmit"));
   /* Nothing left to repair on it: the button goes grey */
   g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->item_view), "_Repair…")));
+  /* … and the badges and the summary no longer count it */
+  {
+    CountsWait counts = { window, 0 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
 
   /* Undo from the history */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
@@ -305,6 +351,12 @@ test_repair_one_and_undo (void)
   spin_until (item_original_again, item, 30000);
   restored_sha = sha_of (path);
   g_assert_cmpstr (restored_sha, ==, original_sha);
+  /* Undone: counted again */
+  {
+    CountsWait counts = { window, 1 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
   adw_message_dialog_response (dialog, "close");
 
   gtk_window_destroy (GTK_WINDOW (window));
