@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-cells-private.h"
 #include "tf-columns-private.h"
 #include "tf-filetime.h"
 #include "tf-item-view.h"
@@ -135,141 +136,54 @@ recipient_time_tooltip (gpointer item,
   return g_strdup_printf (_ ("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
 }
 
-/* The recipient and track-status time cells are GtkLabels, not the list's
- * GtkInscriptions: an item has a handful of recipients, and a label lets
- * the row grow to show the whole one-line reason of a finding instead of
- * cutting it off in a narrow pane. */
-
-static void
-setup_recipient_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem *list_item,
-                    TfItemView *self)
+static char *
+recipient_name_text (gpointer item,
+                     gpointer user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name;
-  GtkWidget *address;
-
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  name = g_object_new (GTK_TYPE_LABEL,
-                       "xalign", 0.0f,
-                       "ellipsize", PANGO_ELLIPSIZE_END,
-                       "width-chars", 10,
-                       "max-width-chars", 22,
-                       NULL);
-  address = g_object_new (GTK_TYPE_LABEL,
-                          "xalign", 0.0f,
-                          "ellipsize", PANGO_ELLIPSIZE_END,
-                          "width-chars", 10,
-                          "max-width-chars", 26,
-                          NULL);
-  gtk_widget_add_css_class (address, "dim-label");
-  gtk_widget_add_css_class (address, "caption");
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), address);
-  gtk_list_item_set_child (list_item, box);
+  return g_strdup (tf_recipient_get_name (item));
 }
 
-static void
-bind_recipient_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem *list_item,
-                   TfItemView *self)
+static char *
+recipient_display_text (gpointer item,
+                        gpointer user_data)
 {
-  TfRecipient *recipient = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *address = gtk_widget_get_next_sibling (name);
-  const char *name_text = tf_recipient_get_name (recipient);
-  const char *address_text = tf_recipient_get_address (recipient);
-  g_autofree char *display = tf_recipient_dup_display (recipient);
-  gboolean has_name = name_text != NULL && *name_text != '\0';
-  gboolean has_address = address_text != NULL && *address_text != '\0';
-
-  gtk_label_set_text (GTK_LABEL (name), has_name ? name_text : has_address ? address_text : "—");
-  gtk_label_set_text (GTK_LABEL (address), has_name && has_address ? address_text : "");
-  gtk_widget_set_visible (address, has_name && has_address);
-  gtk_widget_set_tooltip_text (box, display);
+  return tf_recipient_dup_display (item);
 }
 
-static void
-setup_track_time_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem *list_item,
-                     TfItemView *self)
+static char *
+recipient_address_text (gpointer item,
+                        gpointer user_data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *image = gtk_image_new ();
-  GtkWidget *label;
-
-  gtk_widget_set_valign (image, GTK_ALIGN_START);
-  label = g_object_new (GTK_TYPE_LABEL,
-                        "xalign", 0.0f,
-                        "hexpand", TRUE,
-                        "wrap", TRUE,
-                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
-                        "width-chars", 16,
-                        "max-width-chars", 30,
-                        NULL);
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (list_item, box);
+  return g_strdup (tf_recipient_get_address (item));
 }
 
-static void
-bind_track_time_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem *list_item,
-                    TfItemView *self)
+static char *
+recipient_time_text (gpointer item,
+                     gpointer user_data)
 {
-  TfRecipient *recipient = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *image = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_next_sibling (image);
-  g_autofree char *text = tf_item_view_dup_track_time_text (self, recipient);
-  g_autofree char *tooltip = recipient_time_tooltip (recipient, self);
-  TfFinding *finding = NULL;
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip);
-
-  if (self->item != NULL)
-    finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient));
-  if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
-    {
-      TfSeverity severity = tf_finding_get_severity (finding);
-      const char *title = tf_finding_code_get_title (tf_finding_get_code (finding));
-
-      gtk_image_set_from_icon_name (GTK_IMAGE (image), tf_labels_severity_icon (severity));
-      gtk_widget_set_css_classes (image, (const char *[]){ tf_labels_severity_class (severity), NULL });
-      gtk_widget_set_tooltip_text (image, title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-      gtk_widget_set_visible (image, TRUE);
-    }
-  else
-    {
-      gtk_image_clear (GTK_IMAGE (image));
-      gtk_widget_set_tooltip_text (image, NULL);
-      gtk_widget_set_visible (image, FALSE);
-    }
+  return tf_item_view_dup_track_time_text (user_data, item);
 }
 
-static GtkColumnViewColumn *
-add_label_column (TfItemView *self,
-                  const char *id,
-                  const char *title,
-                  GCallback setup,
-                  GCallback bind,
-                  gboolean expand)
+static const char *
+recipient_time_icon (gpointer item,
+                     gpointer user_data,
+                     char **tooltip,
+                     const char **css_class)
 {
-  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr (GtkColumnViewColumn) column = NULL;
+  TfItemView *self = user_data;
+  TfFinding *finding;
 
-  g_signal_connect (factory, "setup", setup, self);
-  g_signal_connect (factory, "bind", bind, self);
-  column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
-  g_object_set_data_full (G_OBJECT (column), "tf-column-id", g_strdup (id), g_free);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->recipients_view, column);
+  if (self->item == NULL)
+    return NULL;
 
-  return column;
+  finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (item));
+  if (finding == NULL || tf_finding_get_severity (finding) < TF_SEVERITY_WARNING)
+    return NULL;
+
+  *tooltip = g_strdup (tf_finding_code_get_title (tf_finding_get_code (finding)));
+  *css_class = tf_labels_severity_class (tf_finding_get_severity (finding));
+
+  return tf_labels_severity_icon (tf_finding_get_severity (finding));
 }
 
 static char *
@@ -520,15 +434,18 @@ setup_columns (TfItemView *self)
   role_chars = MIN (role_chars, 11);
   response_chars = MIN (response_chars, 13);
 
-  add_label_column (self, "recipient", _ ("Recipient"),
-                    G_CALLBACK (setup_recipient_cb), G_CALLBACK (bind_recipient_cb), TRUE);
+  /* Recipient and time are labels that let a row grow (tf-cells.c): the
+   * one-line reason of a finding is never cut off in a narrow pane */
+  tf_cells_add_two_line_column (view, "recipient", _ ("Recipient"),
+                                recipient_name_text, recipient_address_text, recipient_display_text,
+                                10, 26, self);
   tf_column_view_add_text_column (view, "type", _ ("Role"),
                                   recipient_role_text, NULL, NULL, NULL, FALSE, role_chars, self);
   tf_column_view_add_text_column (view, "response", _ ("Response"),
                                   recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
-  /* The time and the one-line reason of a finding wrap in a narrow pane */
-  add_label_column (self, "track-time", _ ("Track-Status Time"),
-                    G_CALLBACK (setup_track_time_cb), G_CALLBACK (bind_track_time_cb), TRUE);
+  tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
+                            recipient_time_text, recipient_time_tooltip, recipient_time_icon,
+                            16, 30, self);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
 }

@@ -1024,6 +1024,17 @@ on_views_list_row_selected_cb (TfWindow *self,
     adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
+/* Folded, a click on the row that is already selected (no row-selected)
+ * still goes to the content */
+static void
+on_sidebar_row_activated_cb (TfWindow *self,
+                             GtkListBoxRow *row,
+                             GtkListBox *list)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
 static void
 on_sources_list_row_selected_cb (TfWindow *self,
                                  GtkListBoxRow *row,
@@ -1184,6 +1195,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sources_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_views_list_row_selected_cb);
 
   _tf_window_class_actions_init (widget_class);
@@ -1204,6 +1216,8 @@ tf_window_init (TfWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  /* Folded (a narrow window), start on the welcome page, not the sidebar */
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
   /* Where the list ends and the item view begins */
   gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "paned-position"));
 
@@ -1373,6 +1387,8 @@ tf_window_open_files (TfWindow *self,
 
   if (self->view != TF_WINDOW_VIEW_PAGE)
     adw_view_stack_set_visible_child_name (self->main_stack, "browser");
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
   update_title (self);
   update_progress (self);
 }
