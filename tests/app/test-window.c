@@ -429,6 +429,50 @@ test_window_watch_subfolders (void)
   }
 }
 
+/* A tree with more folders than monitors: the watch stops at the cap
+ * (MAX_MONITORS in tf-scan-source.c) instead of using up inotify watches */
+static void
+test_window_watch_cap (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("trackfix-watch-cap-XXXXXX", &error);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (TfScanSource) source = NULL;
+  TfWindow *window;
+  WatchWait wait;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%03u", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+    }
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+  source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  wait = (WatchWait){ window, source, 256 };
+  spin_until (watching_n, &wait, 20000);
+  spin_for (200);
+  g_assert_cmpuint (tf_scan_source_get_n_watched (source), ==, 256);
+
+  close_window (window);
+  g_clear_object (&source);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%03u", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_rmdir (path);
+    }
+  g_rmdir (dir);
+}
+
 static void
 save_snapshot (GtkWidget *widget,
                const char *name)
@@ -525,6 +569,7 @@ main (int argc,
   g_test_add_func ("/window/meetings", test_window_meetings);
   g_test_add_func ("/window/render-png", test_window_render_png);
   g_test_add_func ("/window/watch-subfolders", test_window_watch_subfolders);
+  g_test_add_func ("/window/watch-cap", test_window_watch_cap);
 
   ret = g_test_run ();
 
