@@ -13,8 +13,8 @@
 
 typedef struct
 {
-  TfCellTextFunc text_func;    /* the primary text of a two-line cell */
-  TfCellTextFunc second_func;  /* the secondary text of a two-line cell */
+  TfCellTextFunc text_func;   /* the primary text of a two-line cell */
+  TfCellTextFunc second_func; /* the secondary text of a two-line cell */
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
   int min_chars;
@@ -51,51 +51,52 @@ add_column (GtkColumnView *view,
 
 static void
 setup_two_line_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem *list_item,
-                 CellFuncs *funcs)
+                   GtkListItem *list_item,
+                   CellFuncs *funcs)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *name;
-  GtkWidget *address;
+  GtkWidget *primary;
+  GtkWidget *secondary;
 
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  name = g_object_new (GTK_TYPE_LABEL,
-                       "xalign", 0.0f,
-                       "ellipsize", PANGO_ELLIPSIZE_END,
-                       "width-chars", funcs->min_chars,
-                       "max-width-chars", funcs->max_chars,
-                       NULL);
-  address = g_object_new (GTK_TYPE_LABEL,
+  primary = g_object_new (GTK_TYPE_LABEL,
                           "xalign", 0.0f,
                           "ellipsize", PANGO_ELLIPSIZE_END,
                           "width-chars", funcs->min_chars,
                           "max-width-chars", funcs->max_chars,
                           NULL);
-  gtk_widget_add_css_class (address, "dim-label");
-  gtk_widget_add_css_class (address, "caption");
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), address);
+  secondary = g_object_new (GTK_TYPE_LABEL,
+                            "xalign", 0.0f,
+                            "ellipsize", PANGO_ELLIPSIZE_END,
+                            "width-chars", funcs->min_chars,
+                            "max-width-chars", funcs->max_chars,
+                            NULL);
+  gtk_widget_add_css_class (secondary, "dim-label");
+  gtk_widget_add_css_class (secondary, "caption");
+  gtk_box_append (GTK_BOX (box), primary);
+  gtk_box_append (GTK_BOX (box), secondary);
   gtk_list_item_set_child (list_item, box);
 }
 
 static void
 bind_two_line_cb (GtkSignalListItemFactory *factory,
-                GtkListItem *list_item,
-                CellFuncs *funcs)
+                  GtkListItem *list_item,
+                  CellFuncs *funcs)
 {
   gpointer item = gtk_list_item_get_item (list_item);
   GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *address = gtk_widget_get_next_sibling (name);
-  g_autofree char *name_text = funcs->text_func (item, funcs->user_data);
-  g_autofree char *address_text = funcs->second_func (item, funcs->user_data);
+  GtkWidget *primary = gtk_widget_get_first_child (box);
+  GtkWidget *secondary = gtk_widget_get_next_sibling (primary);
+  g_autofree char *primary_text = funcs->text_func (item, funcs->user_data);
+  g_autofree char *secondary_text = funcs->second_func (item, funcs->user_data);
   g_autofree char *tooltip = funcs->tooltip_func != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
-  gboolean has_name = name_text != NULL && *name_text != '\0';
-  gboolean has_address = address_text != NULL && *address_text != '\0';
+  gboolean has_primary = primary_text != NULL && *primary_text != '\0';
+  gboolean has_secondary = secondary_text != NULL && *secondary_text != '\0';
 
-  gtk_label_set_text (GTK_LABEL (name), has_name ? name_text : has_address ? address_text : "—");
-  gtk_label_set_text (GTK_LABEL (address), has_name && has_address ? address_text : "");
-  gtk_widget_set_visible (address, has_name && has_address);
+  gtk_label_set_text (GTK_LABEL (primary), has_primary ? primary_text : has_secondary ? secondary_text
+                                                                                      : "—");
+  gtk_label_set_text (GTK_LABEL (secondary), has_primary && has_secondary ? secondary_text : "");
+  gtk_widget_set_visible (secondary, has_primary && has_secondary);
   gtk_widget_set_tooltip_text (box, tooltip);
 }
 

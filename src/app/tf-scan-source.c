@@ -55,9 +55,9 @@ struct _TfScanSource
   guint scanning : 1;
   guint replacing : 1;
   guint watching : 1;
-  guint watch_folder : 1;  /* watching a folder tree, not one file */
-  guint watch_synced : 1;  /* the folders were listed once */
-  guint splicing : 1; /* our own change of the item store */
+  guint watch_folder : 1; /* watching a folder tree, not one file */
+  guint watch_synced : 1; /* the folders were listed once */
+  guint splicing : 1;     /* our own change of the item store */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
