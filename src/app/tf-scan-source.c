@@ -261,6 +261,44 @@ scan_items_cb (GPtrArray *items,
   notify_counts (self);
 }
 
+/* A rescan reads every file again; where a file is unchanged (same path,
+ * size and modification time, as when a repair already refreshed its
+ * item), keep the item object the views hold, so the selection and the
+ * item view survive a rescan caused by a repair or by an unrelated file. */
+static void
+keep_unchanged_items (TfScanSource *self,
+                      GPtrArray *fresh)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      TfItem *item = g_list_model_get_item (model, i);
+
+      /* The first one wins if paths repeat; the rest are replaced */
+      if (!g_hash_table_contains (by_path, tf_item_get_path (item)))
+        g_hash_table_insert (by_path, (gpointer) tf_item_get_path (item), item);
+      else
+        g_object_unref (item);
+    }
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (fresh, i);
+      TfItem *old = g_hash_table_lookup (by_path, tf_item_get_path (item));
+
+      if (old == NULL || old == item || tf_item_get_file_size (old) != tf_item_get_file_size (item) || tf_item_get_file_mtime_usec (old) != tf_item_get_file_mtime_usec (item) || tf_item_get_mbox_index (old) != tf_item_get_mbox_index (item) || tf_item_get_offset (old) != tf_item_get_offset (item) || tf_item_get_size (old) != tf_item_get_size (item))
+        continue;
+
+      g_ptr_array_index (fresh, i) = g_object_ref (old);
+      g_object_unref (item);
+      /* Once: a second item with the same path gets a fresh object */
+      g_hash_table_remove (by_path, tf_item_get_path (old));
+    }
+}
+
 static void
 scan_finished_cb (GObject *object,
                   GAsyncResult *result,
@@ -281,6 +319,7 @@ scan_finished_cb (GObject *object,
 
   if (self->replacing && error == NULL)
     {
+      keep_unchanged_items (self, self->pending);
       reset_counts (self);
       count_items (self, self->pending->pdata, self->pending->len);
       splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),

@@ -416,6 +416,90 @@ test_repair_all (void)
   spin_for (50);
 }
 
+static void
+on_scan_finished_cb (TfScanSource *source,
+                     guint *n_scans)
+{
+  (*n_scans)++;
+}
+
+static gboolean
+rescanned (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* The repair rewrites a file in a watched subfolder (Queue/), which
+ * rescans the folder: the repaired item stays selected and shown, and the
+ * rescan keeps the item objects of files that did not change. */
+static void
+test_repair_then_rescan (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "rescan", NULL);
+  g_autofree char *queue = g_build_filename (dir, "Queue", NULL);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (TfScanSource) source = NULL;
+  g_autoptr (TfItem) healthy = NULL;
+  g_autofree char *path = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  TfItem *item;
+  guint n_scans = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (queue, 0755), ==, 0);
+  write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
+  write_sample (queue, "eml-tnef-healthy", "NTFS_02.EML");
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+  source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  for (guint i = 0; i < g_list_model_get_n_items (tf_scan_source_get_items (source)); i++)
+    {
+      g_autoptr (TfItem) candidate = g_list_model_get_item (tf_scan_source_get_items (source), i);
+
+      if (tf_item_get_n_problems (candidate) == 0)
+        g_set_object (&healthy, candidate);
+    }
+  g_assert_nonnull (healthy);
+
+  item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
+  g_assert_nonnull (item);
+  path = g_strdup (tf_item_get_path (item));
+  /* Wait for the subfolder's monitor */
+  spin_for (500);
+  g_signal_connect (source, "scan-finished", G_CALLBACK (on_scan_finished_cb), &n_scans);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
+  dialog = wait_dialog ("Repair This Item");
+  adw_message_dialog_response (dialog, "repair");
+  spin_until (item_repaired, item, 30000);
+  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+
+  spin_until (rescanned, &n_scans, 20000);
+  spin_until (scan_done, window, 20000);
+  spin_for (200);
+
+  g_assert_nonnull (tf_item_view_get_item (window->item_view));
+  g_assert_cmpstr (tf_item_get_path (tf_item_view_get_item (window->item_view)), ==, path);
+  g_assert_false (tf_item_has_finding (tf_item_view_get_item (window->item_view), TF_FINDING_TRACK_TIME_1601));
+  g_assert_true (_tf_window_get_selected_item (window) == tf_item_view_get_item (window->item_view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+  g_assert_cmpuint (g_list_model_get_n_items (tf_scan_source_get_items (source)), ==, 2);
+  {
+    guint position;
+
+    g_assert_true (g_list_store_find (G_LIST_STORE (tf_scan_source_get_items (source)), healthy, &position));
+  }
+  g_signal_handlers_disconnect_by_func (source, on_scan_finished_cb, &n_scans);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -441,6 +525,7 @@ main (int argc,
 
   g_test_add_func ("/repair-ui/one-and-undo", test_repair_one_and_undo);
   g_test_add_func ("/repair-ui/all", test_repair_all);
+  g_test_add_func ("/repair-ui/then-rescan", test_repair_then_rescan);
 
   ret = g_test_run ();
 
