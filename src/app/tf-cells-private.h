@@ -36,7 +36,8 @@ GtkColumnViewColumn *tf_cells_add_two_line_column (GtkColumnView *view,
 
 /* Text that wraps onto as many lines as it needs once the column is
  * narrower than @max_chars, after an optional icon (as in
- * tf_column_view_add_text_column()). */
+ * tf_column_view_add_text_column()). This column expands; two-line
+ * columns do not. */
 GtkColumnViewColumn *tf_cells_add_wrap_column (GtkColumnView *view,
                                                const char *id,
                                                const char *title,

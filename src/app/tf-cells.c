@@ -28,7 +28,8 @@ add_column (GtkColumnView *view,
             const char *title,
             CellFuncs *funcs,
             GCallback setup,
-            GCallback bind)
+            GCallback bind,
+            gboolean expand)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr (GtkColumnViewColumn) column = NULL;
@@ -40,7 +41,7 @@ add_column (GtkColumnView *view,
   column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
   /* gtk_column_view_column_set_id() is GTK 4.10 */
   g_object_set_data_full (G_OBJECT (column), "tf-column-id", g_strdup (id), g_free);
-  gtk_column_view_column_set_expand (column, TRUE);
+  gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_append_column (view, column);
 
@@ -124,7 +125,8 @@ tf_cells_add_two_line_column (GtkColumnView *view,
   funcs->max_chars = MAX (max_chars, min_chars);
   funcs->user_data = user_data;
 
-  return add_column (view, id, title, funcs, G_CALLBACK (setup_two_line_cb), G_CALLBACK (bind_two_line_cb));
+  /* Up to its natural width: the room left goes to the wrapping text */
+  return add_column (view, id, title, funcs, G_CALLBACK (setup_two_line_cb), G_CALLBACK (bind_two_line_cb), FALSE);
 }
 
 /* Wrapping text ------------------------------------------------------------ */
@@ -208,5 +210,5 @@ tf_cells_add_wrap_column (GtkColumnView *view,
   funcs->max_chars = MAX (max_chars, min_chars);
   funcs->user_data = user_data;
 
-  return add_column (view, id, title, funcs, G_CALLBACK (setup_wrap_cb), G_CALLBACK (bind_wrap_cb));
+  return add_column (view, id, title, funcs, G_CALLBACK (setup_wrap_cb), G_CALLBACK (bind_wrap_cb), TRUE);
 }

@@ -445,7 +445,7 @@ setup_columns (TfItemView *self)
                                   recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
   tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
                             recipient_time_text, recipient_time_tooltip, recipient_time_icon,
-                            16, 30, self);
+                            14, 40, self);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
 }

@@ -309,7 +309,7 @@ tf_meeting_view_init (TfMeetingView *self)
                                   critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
   tf_cells_add_wrap_column (view, "track-time", _ ("Organizer Track-Status Time"),
                             track_time_text, track_time_tooltip, track_time_icon,
-                            16, 30, self);
+                            14, 40, self);
   /* Translators: column: non-delivery report status for the attendee */
   tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);

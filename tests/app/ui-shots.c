@@ -3,7 +3,7 @@
  *
  *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
  *
- * Writes OUTDIR/{empty,demo,item-1601,meetings,repair,server-fix}.png at
+ * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix}.png at
  * WIDTH x HEIGHT (default: the schema's 1400 x 880). Set LANGUAGE=pl and
  * TRACKFIX_LOCALEDIR=_build/po for the Polish UI, GSETTINGS_SCHEMA_DIR=
  * _build/data and GSETTINGS_BACKEND=memory as for the app.
@@ -82,6 +82,22 @@ select_view (TfWindow *window,
     if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
       gtk_list_box_select_row (window->views_list, GTK_LIST_BOX_ROW (row));
   spin_for (500);
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static AdwMessageDialog *
@@ -191,6 +207,15 @@ main (int argc,
           g_print ("%s: min %d nat %d\n", G_OBJECT_TYPE_NAME (widgets[i]), min, nat);
         }
     }
+
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
+
+    adw_view_stack_set_visible_child_name (stack, "raw");
+    spin_for (1000);
+    shoot (GTK_WIDGET (window), "raw.png");
+    adw_view_stack_set_visible_child_name (stack, "details");
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL);
   spin_for (500);
