@@ -18,6 +18,9 @@
 /* A burst of queue activity (the MTA writing and deleting files) should
  * cause one rescan, not hundreds. */
 #define RESCAN_DELAY_MS 1000
+/* … but a queue that never stops changing (now that its subfolders are
+ * watched too) still gets a rescan this often */
+#define RESCAN_MAX_WAIT_USEC (10 * G_USEC_PER_SEC)
 
 /* One GFileMonitor (an inotify watch for local folders) per folder below
  * an opened folder, breadth first, up to this many; deeper or further
@@ -44,6 +47,7 @@ struct _TfScanSource
   GError *error;
 
   guint rescan_source;
+  gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
   guint recount_source;
   gulong changed_hook;
   guint n_items;
@@ -55,9 +59,10 @@ struct _TfScanSource
   guint scanning : 1;
   guint replacing : 1;
   guint watching : 1;
-  guint watch_folder : 1; /* watching a folder tree, not one file */
-  guint watch_synced : 1; /* the folders were listed once */
-  guint splicing : 1;     /* our own change of the item store */
+  guint watch_folder : 1;      /* watching a folder tree, not one file */
+  guint watch_synced : 1;      /* the folders were listed once */
+  guint splicing : 1;          /* our own change of the item store */
+  guint rescan_after_scan : 1; /* a change came while a scan ran */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
@@ -131,6 +136,7 @@ count_items (TfScanSource *self,
 
 static void notify_counts (TfScanSource *self);
 static void sync_monitors (TfScanSource *self);
+static gboolean rescan_timeout_cb (gpointer user_data);
 
 /* Counts from what the store holds now: after a repair or undo changed
  * items, or when items were replaced or removed by someone else. */
@@ -340,6 +346,10 @@ scan_finished_cb (GObject *object,
   /* Folders may have come or gone: watch what is there now */
   if (self->watch_synced)
     sync_monitors (self);
+  /* Changes seen while scanning: look again */
+  if (self->rescan_after_scan && self->watching && self->rescan_source == 0)
+    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+  self->rescan_after_scan = FALSE;
   g_signal_emit (self, signals[SCAN_FINISHED], 0);
 
   scan_data_free (scan);
@@ -351,6 +361,14 @@ rescan_timeout_cb (gpointer user_data)
   TfScanSource *self = user_data;
 
   self->rescan_source = 0;
+  /* Let a running scan finish rather than restart it on every burst: a
+   * big, busy queue would otherwise never be shown complete */
+  if (self->scanning)
+    {
+      self->rescan_after_scan = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->rescan_first_change = 0;
   g_debug ("Rescanning %s after a change", self->subtitle);
   tf_scan_source_scan (self);
 
@@ -372,8 +390,17 @@ on_monitor_changed_cb (TfScanSource *self,
     case G_FILE_MONITOR_EVENT_MOVED_IN:
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
     case G_FILE_MONITOR_EVENT_RENAMED:
-      g_clear_handle_id (&self->rescan_source, g_source_remove);
-      self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+      {
+        gint64 now = g_get_monotonic_time ();
+
+        /* Debounced: each change restarts the delay, up to the maximum wait */
+        if (self->rescan_first_change == 0)
+          self->rescan_first_change = now;
+        if (self->rescan_source != 0 && now - self->rescan_first_change >= RESCAN_MAX_WAIT_USEC)
+          break;
+        g_clear_handle_id (&self->rescan_source, g_source_remove);
+        self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+      }
       break;
 
     case G_FILE_MONITOR_EVENT_CHANGED:
