@@ -416,6 +416,91 @@ test_repair_all (void)
   spin_for (50);
 }
 
+static guint
+count_problems (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->all_items);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        n++;
+    }
+  return n;
+}
+
+/* The demo queue (a copy): repairing its stuck update takes it off the
+ * sidebar badges and the queue summary */
+static void
+test_repair_demo_counts (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "demo", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  TfItem *item;
+  guint before;
+  CountsWait counts;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (tf_gen_demo (dir, &error));
+  g_assert_no_error (error);
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+
+  before = count_problems (window);
+  g_assert_cmpuint (before, >, 0);
+  counts = (CountsWait){ window, before };
+  spin_until (counts_say, &counts, 10000);
+
+  /* A stuck update whose only problem is the 1601 time */
+  item = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (window->selection)) && item == NULL; i++)
+    {
+      g_autoptr (TfItem) candidate = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+      GListModel *findings = tf_item_get_findings (candidate);
+      gboolean only_1601 = tf_item_has_finding (candidate, TF_FINDING_TRACK_TIME_1601);
+
+      for (guint k = 0; k < g_list_model_get_n_items (findings) && only_1601; k++)
+        {
+          g_autoptr (TfFinding) finding = g_list_model_get_item (findings, k);
+
+          if (tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING && tf_finding_get_code (finding) != TF_FINDING_TRACK_TIME_1601)
+            only_1601 = FALSE;
+        }
+      if (only_1601)
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          spin_for (50);
+          item = candidate; /* the model keeps it */
+        }
+    }
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
+  dialog = wait_dialog ("Repair This Item");
+  adw_message_dialog_response (dialog, "repair");
+  spin_until (item_repaired, item, 30000);
+  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+
+  /* Whatever else the item has, the 1601 time was its problem */
+  g_assert_cmpuint (tf_item_get_n_problems (item), ==, 0);
+  counts = (CountsWait){ window, before - 1 };
+  spin_until (counts_say, &counts, 10000);
+  g_assert_cmpuint (count_problems (window), ==, before - 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
 static void
 on_scan_finished_cb (TfScanSource *source,
                      guint *n_scans)
@@ -526,6 +611,7 @@ main (int argc,
   g_test_add_func ("/repair-ui/one-and-undo", test_repair_one_and_undo);
   g_test_add_func ("/repair-ui/all", test_repair_all);
   g_test_add_func ("/repair-ui/then-rescan", test_repair_then_rescan);
+  g_test_add_func ("/repair-ui/demo-counts", test_repair_demo_counts);
 
   ret = g_test_run ();
 
