@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-cells-private.h"
 #include "tf-columns-private.h"
 #include "tf-filetime.h"
 #include "tf-item-view.h"
@@ -59,13 +60,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 /* Recipient columns ---------------------------------------------------- */
-
-static char *
-recipient_text (gpointer item,
-                gpointer user_data)
-{
-  return tf_recipient_dup_display (item);
-}
 
 static char *
 recipient_role_text (gpointer item,
@@ -128,13 +122,6 @@ tf_item_view_dup_track_time_text (TfItemView *self,
 }
 
 static char *
-recipient_time_text (gpointer item,
-                     gpointer user_data)
-{
-  return tf_item_view_dup_track_time_text (user_data, item);
-}
-
-static char *
 recipient_time_tooltip (gpointer item,
                         gpointer user_data)
 {
@@ -147,6 +134,34 @@ recipient_time_tooltip (gpointer item,
   hex = tf_filetime_format_hex (tf_recipient_get_track_time (recipient));
   /* Translators: tooltip; %s is a raw FILETIME like 0x0000000000000000 */
   return g_strdup_printf (_ ("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
+}
+
+static char *
+recipient_name_text (gpointer item,
+                     gpointer user_data)
+{
+  return g_strdup (tf_recipient_get_name (item));
+}
+
+static char *
+recipient_display_text (gpointer item,
+                        gpointer user_data)
+{
+  return tf_recipient_dup_display (item);
+}
+
+static char *
+recipient_address_text (gpointer item,
+                        gpointer user_data)
+{
+  return g_strdup (tf_recipient_get_address (item));
+}
+
+static char *
+recipient_time_text (gpointer item,
+                     gpointer user_data)
+{
+  return tf_item_view_dup_track_time_text (user_data, item);
 }
 
 static const char *
@@ -324,13 +339,24 @@ refresh_recipients (TfItemView *self)
 
   if (self->item != NULL)
     {
-      guint n = tf_item_get_n_recipients (self->item);
+      guint n = MIN (tf_item_get_n_recipients (self->item), 10);
+      int height = 40; /* the header */
 
+      /* A list view asks for little height, and not for rows that wrap
+       * until it has a width: size the table for its first ten rows
+       * (two lines of about 44 px; a finding's reason wraps to up to two
+       * more) and scroll beyond. */
+      for (guint i = 0; i < n; i++)
+        {
+          TfRecipient *recipient = tf_item_get_recipient (self->item, i);
+          TfFinding *finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient));
+
+          height += 44;
+          if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
+            height += 24;
+        }
+      gtk_scrolled_window_set_min_content_height (self->recipients_scroller, height);
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (tf_item_get_recipients (self->item))));
-      /* A list view asks for little height; size the table for its rows
-       * (header + two-line rows of about 44 px) and scroll beyond ten. */
-      gtk_scrolled_window_set_min_content_height (self->recipients_scroller,
-                                                  44 * (int) MIN (n, 10) + 40);
     }
 
   gtk_column_view_set_model (self->recipients_view, selection);
@@ -397,7 +423,6 @@ static void
 setup_columns (TfItemView *self)
 {
   GtkColumnView *view = self->recipients_view;
-  GtkColumnViewColumn *column;
   int role_chars = 8;
   int response_chars = 10;
 
@@ -409,17 +434,18 @@ setup_columns (TfItemView *self)
   role_chars = MIN (role_chars, 11);
   response_chars = MIN (response_chars, 13);
 
-  tf_column_view_add_text_column (view, "recipient", _ ("Recipient"),
-                                  recipient_text, recipient_text, NULL, NULL, TRUE, 14, self);
+  /* Recipient and time are labels that let a row grow (tf-cells.c): the
+   * one-line reason of a finding is never cut off in a narrow pane */
+  tf_cells_add_two_line_column (view, "recipient", _ ("Recipient"),
+                                recipient_name_text, recipient_address_text, recipient_display_text,
+                                10, 26, self);
   tf_column_view_add_text_column (view, "type", _ ("Role"),
                                   recipient_role_text, NULL, NULL, NULL, FALSE, role_chars, self);
   tf_column_view_add_text_column (view, "response", _ ("Response"),
                                   recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
-  /* The time and its one-line reason wrap onto two lines in a narrow pane */
-  column = tf_column_view_add_text_column (view, "track-time", _ ("Track-Status Time"),
-                                           recipient_time_text, recipient_time_tooltip,
-                                           recipient_time_icon, NULL, TRUE, 24, self);
-  tf_column_view_column_set_lines (column, 2);
+  tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
+                            recipient_time_text, recipient_time_tooltip, recipient_time_icon,
+                            14, 40, self);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
 }

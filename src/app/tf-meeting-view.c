@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-cells-private.h"
 #include "tf-columns-private.h"
 #include "tf-filetime.h"
 #include "tf-labels-private.h"
@@ -38,16 +39,29 @@ struct _TfMeetingView
 G_DEFINE_FINAL_TYPE (TfMeetingView, tf_meeting_view, GTK_TYPE_WIDGET)
 
 static char *
-attendee_text (gpointer item,
-               gpointer user_data)
+attendee_name_text (gpointer item,
+                    gpointer user_data)
 {
-  TfMeetingAttendee *attendee = item;
-  const char *name = tf_meeting_attendee_get_name (attendee);
+  return g_strdup (tf_meeting_attendee_get_name (item));
+}
 
-  if (name != NULL)
-    return g_strdup_printf ("%s <%s>", name, tf_meeting_attendee_get_address (attendee));
+static char *
+attendee_display_text (gpointer item,
+                       gpointer user_data)
+{
+  const char *name = tf_meeting_attendee_get_name (item);
 
-  return g_strdup (tf_meeting_attendee_get_address (attendee));
+  if (name != NULL && *name != '\0')
+    return g_strdup_printf ("%s <%s>", name, tf_meeting_attendee_get_address (item));
+
+  return g_strdup (tf_meeting_attendee_get_address (item));
+}
+
+static char *
+attendee_address_text (gpointer item,
+                       gpointer user_data)
+{
+  return g_strdup (tf_meeting_attendee_get_address (item));
 }
 
 static char *
@@ -123,10 +137,14 @@ static char *
 track_time_tooltip (gpointer item,
                     gpointer user_data)
 {
+  g_autofree char *hex = NULL;
+
   if (!tf_meeting_attendee_get_has_track_time (item))
     return NULL;
 
-  return tf_filetime_format_hex (tf_meeting_attendee_get_track_time (item));
+  hex = tf_filetime_format_hex (tf_meeting_attendee_get_track_time (item));
+  /* Same text as the item view's (tf-item-view.c) */
+  return g_strdup_printf (_ ("PR_RECIPIENT_TRACKSTATUS_TIME (0x5FFB0040) = %s"), hex);
 }
 
 static const char *
@@ -144,7 +162,8 @@ track_time_icon (gpointer item,
   if (klass != TF_TIME_CLASS_ZERO && klass != TF_TIME_CLASS_PRE_1900)
     return NULL;
 
-  *tooltip = g_strdup (tf_finding_code_get_title (TF_FINDING_TRACK_TIME_1601));
+  *tooltip = g_strdup (tf_finding_code_get_title (klass == TF_TIME_CLASS_ZERO ? TF_FINDING_TRACK_TIME_1601
+                                                                              : TF_FINDING_TRACK_TIME_PRE_1900));
   *css_class = "error";
 
   return "dialog-warning-symbolic";
@@ -208,9 +227,26 @@ update (TfMeetingView *self)
   gtk_label_set_text (self->counts_label, counts);
 
   self->attendees = tf_meeting_dup_attendees (self->meeting);
-  /* List views ask for little height: size the table for its rows */
-  gtk_scrolled_window_set_min_content_height (self->attendees_scroller,
-                                              44 * (int) MIN (g_list_model_get_n_items (self->attendees), 14) + 40);
+  /* List views ask for little height, and not for rows that wrap until
+   * they have a width: size the table for its first 14 rows (two lines
+   * of about 44 px; a stuck time's reason wraps to up to two more) */
+  {
+    guint n = MIN (g_list_model_get_n_items (self->attendees), 14);
+    int height = 40;
+
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr (TfMeetingAttendee) attendee = g_list_model_get_item (self->attendees, i);
+        TfTimeClass klass = tf_meeting_attendee_get_has_track_time (attendee)
+                                ? tf_filetime_classify (tf_meeting_attendee_get_track_time (attendee))
+                                : TF_TIME_CLASS_OK;
+
+        height += 44;
+        if (klass == TF_TIME_CLASS_ZERO || klass == TF_TIME_CLASS_PRE_1900)
+          height += 24;
+      }
+    gtk_scrolled_window_set_min_content_height (self->attendees_scroller, height);
+  }
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->attendees)));
   gtk_column_view_set_model (self->attendees_view, selection);
 }
@@ -256,24 +292,24 @@ static void
 tf_meeting_view_init (TfMeetingView *self)
 {
   GtkColumnView *view;
-  GtkColumnViewColumn *column;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   view = self->attendees_view;
-  tf_column_view_add_text_column (view, "attendee", _ ("Attendee"),
-                                  attendee_text, attendee_text, NULL, NULL, TRUE, 20, self);
-  tf_column_view_add_text_column (view, "response", _ ("Latest Response"),
-                                  response_text, NULL, NULL, NULL, FALSE, 10, self);
-  tf_column_view_add_text_column (view, "reply-time", _ ("Reply Time"),
-                                  reply_time_text, NULL, NULL, NULL, FALSE, 19, self);
+  /* Attendee and time grow their row rather than cut the reason off */
+  tf_cells_add_two_line_column (view, "attendee", _ ("Attendee"),
+                                attendee_name_text, attendee_address_text, attendee_display_text,
+                                10, 26, self);
+  /* The response, and below it when the reply was sent */
+  tf_cells_add_two_line_column (view, "response", _ ("Latest Response"),
+                                response_text, reply_time_text, NULL,
+                                15, 19, self);
   /* Translators: column: did the reply carry X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
   tf_column_view_add_text_column (view, "critical-change", _ ("Critical Change"),
                                   critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
-  column = tf_column_view_add_text_column (view, "track-time", _ ("Organizer Track-Status Time"),
-                                           track_time_text, track_time_tooltip, track_time_icon,
-                                           NULL, TRUE, 24, self);
-  tf_column_view_column_set_lines (column, 2);
+  tf_cells_add_wrap_column (view, "track-time", _ ("Organizer Track-Status Time"),
+                            track_time_text, track_time_tooltip, track_time_icon,
+                            14, 40, self);
   /* Translators: column: non-delivery report status for the attendee */
   tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-scan-source.h"
 #include "tf-scanner.h"
@@ -17,6 +18,17 @@
 /* A burst of queue activity (the MTA writing and deleting files) should
  * cause one rescan, not hundreds. */
 #define RESCAN_DELAY_MS 1000
+/* … but a queue that never stops changing (now that its subfolders are
+ * watched too) still gets a rescan this often */
+#define RESCAN_MAX_WAIT_USEC (10 * G_USEC_PER_SEC)
+
+/* One GFileMonitor (an inotify watch for local folders) per folder below
+ * an opened folder, breadth first, up to this many; deeper or further
+ * folders are still read by each rescan, they just do not trigger one. */
+#define MAX_MONITORS 256
+#define MAX_WATCH_DEPTH 32
+/* Folders the scanner skips (tf-scanner.c): repair backups */
+#define BACKUP_PREFIX ".trackfix-backup"
 
 struct _TfScanSource
 {
@@ -29,11 +41,15 @@ struct _TfScanSource
   GListStore *items;
   TfScanner *scanner;
   GCancellable *cancellable;
-  GFileMonitor *monitor;
+  GHashTable *monitors; /* GFile (folder or the file) → GFileMonitor */
+  GCancellable *watch_cancellable;
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
 
   guint rescan_source;
+  gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
+  guint recount_source;
+  gulong changed_hook;
   guint n_items;
   guint n_problems;
   guint64 total_size;
@@ -42,6 +58,11 @@ struct _TfScanSource
   guint n_files_total;
   guint scanning : 1;
   guint replacing : 1;
+  guint watching : 1;
+  guint watch_folder : 1;      /* watching a folder tree, not one file */
+  guint watch_synced : 1;      /* the folders were listed once */
+  guint splicing : 1;          /* our own change of the item store */
+  guint rescan_after_scan : 1; /* a change came while a scan ran */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
@@ -113,6 +134,87 @@ count_items (TfScanSource *self,
     }
 }
 
+static void notify_counts (TfScanSource *self);
+static void sync_monitors (TfScanSource *self);
+static gboolean rescan_timeout_cb (gpointer user_data);
+
+/* Counts from what the store holds now: after a repair or undo changed
+ * items, or when items were replaced or removed by someone else. */
+static void
+recount (TfScanSource *self)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+
+  reset_counts (self);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+      gpointer items[1] = { item };
+
+      count_items (self, items, 1);
+    }
+  notify_counts (self);
+}
+
+static gboolean
+recount_idle_cb (gpointer user_data)
+{
+  TfScanSource *self = user_data;
+
+  self->recount_source = 0;
+  recount (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Once per burst (Repair All changes many items), ahead of the window's
+ * summary timeout */
+static void
+schedule_recount (TfScanSource *self)
+{
+  if (self->recount_source == 0)
+    self->recount_source = g_idle_add_full (G_PRIORITY_DEFAULT, recount_idle_cb, self, NULL);
+}
+
+static void
+on_items_changed_cb (TfScanSource *self,
+                     guint position,
+                     guint removed,
+                     guint added,
+                     GListModel *model)
+{
+  /* Our own splices keep the counts themselves */
+  if (!self->splicing)
+    schedule_recount (self);
+}
+
+/* TfItem::changed is emitted by every item; a hook (one per source) is
+ * cheaper than a handler per item. Any change recounts: the recount is one
+ * pass over the list, once per burst. */
+static gboolean
+item_changed_hook (GSignalInvocationHint *hint,
+                   guint n_param_values,
+                   const GValue *param_values,
+                   gpointer user_data)
+{
+  schedule_recount (user_data);
+
+  return TRUE;
+}
+
+static void
+splice_items (TfScanSource *self,
+              guint position,
+              guint n_removals,
+              gpointer *additions,
+              guint n_additions)
+{
+  self->splicing = TRUE;
+  g_list_store_splice (self->items, position, n_removals, additions, n_additions);
+  self->splicing = FALSE;
+}
+
 static void
 set_scanning (TfScanSource *self,
               gboolean scanning)
@@ -159,11 +261,48 @@ scan_items_cb (GPtrArray *items,
     }
 
   /* One items-changed per batch keeps the list models cheap */
-  g_list_store_splice (self->items,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                       0, items->pdata, items->len);
+  splice_items (self, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                0, items->pdata, items->len);
   count_items (self, items->pdata, items->len);
   notify_counts (self);
+}
+
+/* A rescan reads every file again; where a file is unchanged (same path,
+ * size and modification time, as when a repair already refreshed its
+ * item), keep the item object the views hold, so the selection and the
+ * item view survive a rescan caused by a repair or by an unrelated file. */
+static void
+keep_unchanged_items (TfScanSource *self,
+                      GPtrArray *fresh)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      TfItem *item = g_list_model_get_item (model, i);
+
+      /* The first one wins if paths repeat; the rest are replaced */
+      if (!g_hash_table_contains (by_path, tf_item_get_path (item)))
+        g_hash_table_insert (by_path, (gpointer) tf_item_get_path (item), item);
+      else
+        g_object_unref (item);
+    }
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (fresh, i);
+      TfItem *old = g_hash_table_lookup (by_path, tf_item_get_path (item));
+
+      if (old == NULL || old == item || tf_item_get_file_size (old) != tf_item_get_file_size (item) || tf_item_get_file_mtime_usec (old) != tf_item_get_file_mtime_usec (item) || tf_item_get_mbox_index (old) != tf_item_get_mbox_index (item) || tf_item_get_offset (old) != tf_item_get_offset (item) || tf_item_get_size (old) != tf_item_get_size (item))
+        continue;
+
+      g_ptr_array_index (fresh, i) = g_object_ref (old);
+      g_object_unref (item);
+      /* Once: a second item with the same path gets a fresh object */
+      g_hash_table_remove (by_path, tf_item_get_path (old));
+    }
 }
 
 static void
@@ -186,11 +325,11 @@ scan_finished_cb (GObject *object,
 
   if (self->replacing && error == NULL)
     {
+      keep_unchanged_items (self, self->pending);
       reset_counts (self);
       count_items (self, self->pending->pdata, self->pending->len);
-      g_list_store_splice (self->items, 0,
-                           g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                           self->pending->pdata, self->pending->len);
+      splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                    self->pending->pdata, self->pending->len);
     }
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   self->replacing = FALSE;
@@ -204,6 +343,13 @@ scan_finished_cb (GObject *object,
 
   set_scanning (self, FALSE);
   notify_counts (self);
+  /* Folders may have come or gone: watch what is there now */
+  if (self->watch_synced)
+    sync_monitors (self);
+  /* Changes seen while scanning: look again */
+  if (self->rescan_after_scan && self->watching && self->rescan_source == 0)
+    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+  self->rescan_after_scan = FALSE;
   g_signal_emit (self, signals[SCAN_FINISHED], 0);
 
   scan_data_free (scan);
@@ -215,6 +361,14 @@ rescan_timeout_cb (gpointer user_data)
   TfScanSource *self = user_data;
 
   self->rescan_source = 0;
+  /* Let a running scan finish rather than restart it on every burst: a
+   * big, busy queue would otherwise never be shown complete */
+  if (self->scanning)
+    {
+      self->rescan_after_scan = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->rescan_first_change = 0;
   g_debug ("Rescanning %s after a change", self->subtitle);
   tf_scan_source_scan (self);
 
@@ -236,8 +390,17 @@ on_monitor_changed_cb (TfScanSource *self,
     case G_FILE_MONITOR_EVENT_MOVED_IN:
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
     case G_FILE_MONITOR_EVENT_RENAMED:
-      g_clear_handle_id (&self->rescan_source, g_source_remove);
-      self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+      {
+        gint64 now = g_get_monotonic_time ();
+
+        /* Debounced: each change restarts the delay, up to the maximum wait */
+        if (self->rescan_first_change == 0)
+          self->rescan_first_change = now;
+        if (self->rescan_source != 0 && now - self->rescan_first_change >= RESCAN_MAX_WAIT_USEC)
+          break;
+        g_clear_handle_id (&self->rescan_source, g_source_remove);
+        self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+      }
       break;
 
     case G_FILE_MONITOR_EVENT_CHANGED:
@@ -250,6 +413,238 @@ on_monitor_changed_cb (TfScanSource *self,
     }
 }
 
+/* Watching ------------------------------------------------------------------ */
+
+static void
+monitor_free (gpointer data)
+{
+  GFileMonitor *monitor = data;
+
+  g_file_monitor_cancel (monitor);
+  g_object_unref (monitor);
+}
+
+static gboolean
+add_monitor (TfScanSource *self,
+             GFile *file,
+             gboolean directory)
+{
+  g_autoptr (GError) error = NULL;
+  GFileMonitor *monitor;
+
+  if (g_hash_table_contains (self->monitors, file))
+    return FALSE;
+
+  if (directory)
+    monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  else
+    monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (monitor == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_debug ("Cannot watch %s: %s", name, error->message);
+      return FALSE;
+    }
+
+  g_signal_connect_object (monitor, "changed",
+                           G_CALLBACK (on_monitor_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_hash_table_insert (self->monitors, g_object_ref (file), monitor);
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *folders; /* GFile, breadth first, the root first */
+  gboolean truncated;
+} FoundFolders;
+
+static void
+found_folders_free (gpointer data)
+{
+  FoundFolders *found = data;
+
+  g_ptr_array_unref (found->folders);
+  g_free (found);
+}
+
+typedef struct
+{
+  GFile *folder;
+  guint depth;
+} PendingFolder;
+
+static void
+pending_folder_free (gpointer data)
+{
+  PendingFolder *pending = data;
+
+  g_object_unref (pending->folder);
+  g_free (pending);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Lists the folders below @task_data (a GFile), breadth first so a cut
+ * keeps the queue's own subfolders (Queue/, BadMail/, cur/ new/) rather
+ * than something deep in one of them. Symlinked folders are not followed
+ * and backups and Maildir tmp/ are skipped, as the scanner does. */
+static void
+find_folders_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
+                     GCancellable *cancellable)
+{
+  FoundFolders *found = g_new0 (FoundFolders, 1);
+  GQueue queue = G_QUEUE_INIT;
+  PendingFolder *root = g_new0 (PendingFolder, 1);
+
+  found->folders = g_ptr_array_new_with_free_func (g_object_unref);
+  root->folder = g_object_ref (task_data);
+  g_queue_push_tail (&queue, root);
+
+  while (!g_queue_is_empty (&queue) && !g_cancellable_is_cancelled (cancellable))
+    {
+      PendingFolder *pending = g_queue_pop_head (&queue);
+      g_autoptr (GFileEnumerator) enumerator = NULL;
+      g_autoptr (GPtrArray) names = NULL;
+      gboolean has_cur = FALSE;
+      gboolean has_new = FALSE;
+
+      g_ptr_array_add (found->folders, g_object_ref (pending->folder));
+      if (pending->depth < MAX_WATCH_DEPTH)
+        enumerator = g_file_enumerate_children (pending->folder,
+                                                G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                cancellable, NULL);
+      names = g_ptr_array_new_with_free_func (g_free);
+      while (enumerator != NULL)
+        {
+          GFileInfo *info = NULL;
+          const char *name;
+
+          if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, NULL) || info == NULL)
+            break;
+          /* Not followed: a symlink reports G_FILE_TYPE_SYMBOLIC_LINK */
+          if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
+            continue;
+          name = g_file_info_get_name (info);
+          if (name == NULL || g_str_has_prefix (name, BACKUP_PREFIX))
+            continue;
+          has_cur |= strcmp (name, "cur") == 0;
+          has_new |= strcmp (name, "new") == 0;
+          g_ptr_array_add (names, g_strdup (name));
+        }
+      g_ptr_array_sort (names, compare_names);
+
+      for (guint i = 0; i < names->len; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+          PendingFolder *child;
+
+          /* Maildir tmp/ holds messages still being written */
+          if (has_cur && has_new && strcmp (name, "tmp") == 0)
+            continue;
+          if (found->folders->len + g_queue_get_length (&queue) >= MAX_MONITORS)
+            {
+              found->truncated = TRUE;
+              break;
+            }
+          child = g_new0 (PendingFolder, 1);
+          child->folder = g_file_get_child (pending->folder, name);
+          child->depth = pending->depth + 1;
+          g_queue_push_tail (&queue, child);
+        }
+      pending_folder_free (pending);
+    }
+  g_queue_clear_full (&queue, pending_folder_free);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      found_folders_free (found);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
+  g_task_return_pointer (task, found, found_folders_free);
+}
+
+static void
+find_folders_cb (GObject *object,
+                 GAsyncResult *result,
+                 gpointer user_data)
+{
+  TfScanSource *self = TF_SCAN_SOURCE (object);
+  FoundFolders *found = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GHashTable) wanted = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gboolean first = !self->watch_synced;
+  guint added = 0;
+
+  if (found == NULL)
+    return; /* cancelled: the source stopped watching or went away */
+
+  if (!self->watching)
+    {
+      found_folders_free (found);
+      return;
+    }
+
+  wanted = g_hash_table_new (g_file_hash, (GEqualFunc) g_file_equal);
+  for (guint i = 0; i < found->folders->len; i++)
+    g_hash_table_add (wanted, g_ptr_array_index (found->folders, i));
+
+  /* Folders that went away */
+  g_hash_table_iter_init (&iter, self->monitors);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (wanted, key) && !g_file_equal (key, self->file))
+      g_hash_table_iter_remove (&iter);
+
+  for (guint i = 0; i < found->folders->len; i++)
+    if (add_monitor (self, g_ptr_array_index (found->folders, i), TRUE))
+      added++;
+
+  if (found->truncated)
+    g_debug ("Watching only the first %u folders of %s; changes further down show at the next rescan",
+             MAX_MONITORS, self->subtitle);
+  g_debug ("Watching %u folders of %s", g_hash_table_size (self->monitors), self->subtitle);
+
+  /* A folder that appeared after the scan read its parent may have got
+   * files before its monitor existed: look once more. */
+  self->watch_synced = TRUE;
+  if (!first && added > 0 && !self->scanning && self->rescan_source == 0)
+    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+
+  found_folders_free (found);
+}
+
+/* (Re)lists the folders below a watched folder and watches each */
+static void
+sync_monitors (TfScanSource *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (!self->watching || !self->watch_folder)
+    return;
+
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  g_clear_object (&self->watch_cancellable);
+  self->watch_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->watch_cancellable, find_folders_cb, NULL);
+  g_task_set_source_tag (task, sync_monitors);
+  g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
+  g_task_run_in_thread (task, find_folders_thread);
+}
+
 static void
 tf_scan_source_dispose (GObject *object)
 {
@@ -258,9 +653,17 @@ tf_scan_source_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rescan_source, g_source_remove);
-  if (self->monitor != NULL)
-    g_file_monitor_cancel (self->monitor);
-  g_clear_object (&self->monitor);
+  g_clear_handle_id (&self->recount_source, g_source_remove);
+  if (self->changed_hook != 0)
+    {
+      g_signal_remove_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), self->changed_hook);
+      self->changed_hook = 0;
+    }
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  g_clear_object (&self->watch_cancellable);
+  self->watching = FALSE;
+  g_hash_table_remove_all (self->monitors);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->scanner);
 
@@ -274,6 +677,7 @@ tf_scan_source_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->items);
+  g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->subtitle, g_free);
@@ -359,6 +763,8 @@ static void
 tf_scan_source_init (TfScanSource *self)
 {
   self->items = g_list_store_new (TF_TYPE_ITEM);
+  self->monitors = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, monitor_free);
+  g_signal_connect_object (self->items, "items-changed", G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
   reset_counts (self);
 }
 
@@ -384,6 +790,11 @@ tf_scan_source_new (GFile *file)
           g_free (self->title);
           self->title = g_strdup (self->subtitle);
         }
+      /* Badges and the summary follow repairs and undos. The signal
+       * exists once the class does (static types keep their class). */
+      g_type_class_unref (g_type_class_ref (TF_TYPE_ITEM));
+      self->changed_hook = g_signal_add_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), 0,
+                                                       item_changed_hook, self, NULL);
     }
   else
     {
@@ -538,37 +949,35 @@ void
 tf_scan_source_set_watch (TfScanSource *self,
                           gboolean watch)
 {
-  g_autoptr (GError) error = NULL;
-
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
 
   if (!watch)
     {
-      if (self->monitor != NULL)
-        g_file_monitor_cancel (self->monitor);
-      g_clear_object (&self->monitor);
+      self->watching = FALSE;
+      self->watch_synced = FALSE;
+      if (self->watch_cancellable != NULL)
+        g_cancellable_cancel (self->watch_cancellable);
+      g_clear_object (&self->watch_cancellable);
+      g_hash_table_remove_all (self->monitors);
       return;
     }
 
-  if (self->monitor != NULL || self->file == NULL)
+  if (self->watching || self->file == NULL)
     return;
+  self->watching = TRUE;
 
-  /* Only the top folder is watched: queue folders are flat, and watching
-   * a whole tree costs one inotify watch per folder. */
-  if (g_file_query_file_type (self->file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
-    self->monitor = g_file_monitor_directory (self->file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  else
-    self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_NONE, NULL, &error);
+  /* The top folder (or the file) at once; the folders below it, each
+   * with its own monitor, when they have been listed. */
+  self->watch_folder = g_file_query_file_type (self->file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
+  add_monitor (self, self->file, self->watch_folder);
+  sync_monitors (self);
+}
 
-  if (self->monitor == NULL)
-    {
-      g_debug ("Cannot watch %s: %s", self->subtitle, error->message);
-      return;
-    }
-
-  g_signal_connect_object (self->monitor, "changed",
-                           G_CALLBACK (on_monitor_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+guint
+tf_scan_source_get_n_watched (TfScanSource *self)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), 0);
+  return g_hash_table_size (self->monitors);
 }
 
 void

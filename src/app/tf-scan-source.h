@@ -45,6 +45,9 @@ void tf_scan_source_cancel (TfScanSource *self);
 /* Watch the folder/file and rescan (debounced) when it changes */
 void tf_scan_source_set_watch (TfScanSource *self,
                                gboolean watch);
+/* Files and folders with a monitor: the opened folder and, once listed,
+ * the folders below it (capped), or the opened file */
+guint tf_scan_source_get_n_watched (TfScanSource *self);
 void tf_scan_source_set_totals (TfScanSource *self,
                                 guint n_items,
                                 guint n_problems,

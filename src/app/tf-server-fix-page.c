@@ -164,6 +164,12 @@ show_status (TfServerFixPage *self,
   TfHiveStatus *status = self->status;
 
   gtk_widget_set_visible (GTK_WIDGET (self->verdict_label), FALSE);
+  /* Before a hive was read the rows would only show empty values */
+  gtk_widget_set_visible (GTK_WIDGET (self->state_row), status != NULL || error != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->control_set_row), status != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->exchange_row), status != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->key_row), status != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->value_row), status != NULL);
   if (status == NULL)
     {
       set_row (self->state_row, error != NULL ? error->message : NULL);

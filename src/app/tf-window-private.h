@@ -37,6 +37,7 @@ struct _TfWindow
   AdwViewStack *main_stack;
   TfMeetingView *meeting_view;
   GtkColumnView *meetings_view;
+  GtkPaned *paned;
   GMenu *recent_section;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;

@@ -789,6 +789,7 @@ create_source_row_cb (gpointer item,
 
   labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   title = g_object_new (GTK_TYPE_LABEL,
                         "label", tf_scan_source_get_title (source),
                         "xalign", 0.0f,
@@ -808,6 +809,7 @@ create_source_row_cb (gpointer item,
   gtk_widget_add_css_class (count, "numeric");
   gtk_box_append (GTK_BOX (box), count);
   badge = gtk_label_new (NULL);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (badge, "problem-badge");
   gtk_widget_add_css_class (badge, "numeric");
   gtk_box_append (GTK_BOX (box), badge);
@@ -834,6 +836,8 @@ on_source_changed_cb (TfWindow *self,
                       TfScanSource *source)
 {
   update_progress (self);
+  /* Counts change after repairs too, not only while scanning */
+  schedule_summary (self);
 }
 
 static void
@@ -1020,6 +1024,17 @@ on_views_list_row_selected_cb (TfWindow *self,
     adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
+/* Folded, a click on the row that is already selected (no row-selected)
+ * still goes to the content */
+static void
+on_sidebar_row_activated_cb (TfWindow *self,
+                             GtkListBoxRow *row,
+                             GtkListBox *list)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
 static void
 on_sources_list_row_selected_cb (TfWindow *self,
                                  GtkListBoxRow *row,
@@ -1096,6 +1111,7 @@ tf_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_int (self->settings, "paned-position", gtk_paned_get_position (self->paned));
   g_settings_apply (self->settings);
 
   _tf_window_cancel_scans (self);
@@ -1164,6 +1180,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meeting_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meetings_view);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, progress_revealer);
@@ -1178,6 +1195,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sources_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_views_list_row_selected_cb);
 
   _tf_window_class_actions_init (widget_class);
@@ -1198,6 +1216,10 @@ tf_window_init (TfWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  /* Folded (a narrow window), start on the welcome page, not the sidebar */
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  /* Where the list ends and the item view begins */
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "paned-position"));
 
   /* Sources and the sidebar */
   self->sources = g_list_store_new (TF_TYPE_SCAN_SOURCE);
@@ -1365,6 +1387,8 @@ tf_window_open_files (TfWindow *self,
 
   if (self->view != TF_WINDOW_VIEW_PAGE)
     adw_view_stack_set_visible_child_name (self->main_stack, "browser");
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
   update_title (self);
   update_progress (self);
 }

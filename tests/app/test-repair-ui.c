@@ -239,6 +239,39 @@ action_enabled (TfWindow *window,
   return enabled;
 }
 
+/* What the sidebar row of source @index (0: All Sources) and the summary
+ * above the list say about problems */
+typedef struct
+{
+  TfWindow *window;
+  guint n_problems;
+} CountsWait;
+
+static gboolean
+badge_says (TfWindow *window,
+            guint index,
+            guint n_problems)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->sources_list, index);
+  GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
+  g_autofree char *text = g_strdup_printf ("%u", n_problems);
+
+  if (n_problems == 0)
+    return !gtk_widget_get_visible (GTK_WIDGET (badge));
+  return gtk_widget_get_visible (GTK_WIDGET (badge)) && g_str_equal (gtk_label_get_text (badge), text);
+}
+
+static gboolean
+counts_say (gpointer data)
+{
+  CountsWait *wait = data;
+  TfWindow *window = wait->window;
+  g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  g_autofree char *summary = g_strdup_printf ("%u with problems", wait->n_problems);
+
+  return window->summary_source == 0 && tf_scan_source_get_n_problems (source) == wait->n_problems && tf_scan_source_get_n_problems (window->all_source) == wait->n_problems && badge_says (window, 0, wait->n_problems) && badge_says (window, 1, wait->n_problems) && g_str_has_suffix (gtk_label_get_text (window->summary_label), summary);
+}
+
 static void
 test_repair_one_and_undo (void)
 {
@@ -264,6 +297,13 @@ test_repair_one_and_undo (void)
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
   spin_until (scan_done, window, 60000);
+
+  /* The sidebar badges and the summary count the stuck item */
+  {
+    CountsWait counts = { window, 1 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
 
   item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
   g_assert_nonnull (item);
@@ -291,6 +331,12 @@ test_repair_one_and_undo (void)
   g_assert_true (action_enabled (window, "win.resubmit"));
   /* Nothing left to repair on it: the button goes grey */
   g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->item_view), "_Repair…")));
+  /* … and the badges and the summary no longer count it */
+  {
+    CountsWait counts = { window, 0 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
 
   /* Undo from the history */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
@@ -305,6 +351,12 @@ test_repair_one_and_undo (void)
   spin_until (item_original_again, item, 30000);
   restored_sha = sha_of (path);
   g_assert_cmpstr (restored_sha, ==, original_sha);
+  /* Undone: counted again */
+  {
+    CountsWait counts = { window, 1 };
+
+    spin_until (counts_say, &counts, 10000);
+  }
   adw_message_dialog_response (dialog, "close");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -364,6 +416,175 @@ test_repair_all (void)
   spin_for (50);
 }
 
+static guint
+count_problems (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->all_items);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        n++;
+    }
+  return n;
+}
+
+/* The demo queue (a copy): repairing its stuck update takes it off the
+ * sidebar badges and the queue summary */
+static void
+test_repair_demo_counts (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "demo", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  TfItem *item;
+  guint before;
+  CountsWait counts;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (tf_gen_demo (dir, &error));
+  g_assert_no_error (error);
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+
+  before = count_problems (window);
+  g_assert_cmpuint (before, >, 0);
+  counts = (CountsWait){ window, before };
+  spin_until (counts_say, &counts, 10000);
+
+  /* A stuck update whose only problem is the 1601 time */
+  item = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (window->selection)) && item == NULL; i++)
+    {
+      g_autoptr (TfItem) candidate = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+      GListModel *findings = tf_item_get_findings (candidate);
+      gboolean only_1601 = tf_item_has_finding (candidate, TF_FINDING_TRACK_TIME_1601);
+
+      for (guint k = 0; k < g_list_model_get_n_items (findings) && only_1601; k++)
+        {
+          g_autoptr (TfFinding) finding = g_list_model_get_item (findings, k);
+
+          if (tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING && tf_finding_get_code (finding) != TF_FINDING_TRACK_TIME_1601)
+            only_1601 = FALSE;
+        }
+      if (only_1601)
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          spin_for (50);
+          item = candidate; /* the model keeps it */
+        }
+    }
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
+  dialog = wait_dialog ("Repair This Item");
+  adw_message_dialog_response (dialog, "repair");
+  spin_until (item_repaired, item, 30000);
+  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+
+  /* Whatever else the item has, the 1601 time was its problem */
+  g_assert_cmpuint (tf_item_get_n_problems (item), ==, 0);
+  counts = (CountsWait){ window, before - 1 };
+  spin_until (counts_say, &counts, 10000);
+  g_assert_cmpuint (count_problems (window), ==, before - 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
+static void
+on_scan_finished_cb (TfScanSource *source,
+                     guint *n_scans)
+{
+  (*n_scans)++;
+}
+
+static gboolean
+rescanned (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* The repair rewrites a file in a watched subfolder (Queue/), which
+ * rescans the folder: the repaired item stays selected and shown, and the
+ * rescan keeps the item objects of files that did not change. */
+static void
+test_repair_then_rescan (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "rescan", NULL);
+  g_autofree char *queue = g_build_filename (dir, "Queue", NULL);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (TfScanSource) source = NULL;
+  g_autoptr (TfItem) healthy = NULL;
+  g_autofree char *path = NULL;
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  TfItem *item;
+  guint n_scans = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (queue, 0755), ==, 0);
+  write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
+  write_sample (queue, "eml-tnef-healthy", "NTFS_02.EML");
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+  source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  for (guint i = 0; i < g_list_model_get_n_items (tf_scan_source_get_items (source)); i++)
+    {
+      g_autoptr (TfItem) candidate = g_list_model_get_item (tf_scan_source_get_items (source), i);
+
+      if (tf_item_get_n_problems (candidate) == 0)
+        g_set_object (&healthy, candidate);
+    }
+  g_assert_nonnull (healthy);
+
+  item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
+  g_assert_nonnull (item);
+  path = g_strdup (tf_item_get_path (item));
+  /* Wait for the subfolder's monitor */
+  spin_for (500);
+  g_signal_connect (source, "scan-finished", G_CALLBACK (on_scan_finished_cb), &n_scans);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
+  dialog = wait_dialog ("Repair This Item");
+  adw_message_dialog_response (dialog, "repair");
+  spin_until (item_repaired, item, 30000);
+  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+
+  spin_until (rescanned, &n_scans, 20000);
+  spin_until (scan_done, window, 20000);
+  spin_for (200);
+
+  g_assert_nonnull (tf_item_view_get_item (window->item_view));
+  g_assert_cmpstr (tf_item_get_path (tf_item_view_get_item (window->item_view)), ==, path);
+  g_assert_false (tf_item_has_finding (tf_item_view_get_item (window->item_view), TF_FINDING_TRACK_TIME_1601));
+  g_assert_true (_tf_window_get_selected_item (window) == tf_item_view_get_item (window->item_view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+  g_assert_cmpuint (g_list_model_get_n_items (tf_scan_source_get_items (source)), ==, 2);
+  {
+    guint position;
+
+    g_assert_true (g_list_store_find (G_LIST_STORE (tf_scan_source_get_items (source)), healthy, &position));
+  }
+  g_signal_handlers_disconnect_by_func (source, on_scan_finished_cb, &n_scans);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (50);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -389,6 +610,8 @@ main (int argc,
 
   g_test_add_func ("/repair-ui/one-and-undo", test_repair_one_and_undo);
   g_test_add_func ("/repair-ui/all", test_repair_all);
+  g_test_add_func ("/repair-ui/then-rescan", test_repair_then_rescan);
+  g_test_add_func ("/repair-ui/demo-counts", test_repair_demo_counts);
 
   ret = g_test_run ();
 

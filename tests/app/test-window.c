@@ -320,6 +320,160 @@ test_window_meetings (void)
 }
 
 static void
+write_sample (const char *dir,
+              const char *sample,
+              const char *name)
+{
+  g_autoptr (GBytes) bytes = tf_gen_sample (sample);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (bytes);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  TfWindow *window;
+  TfScanSource *source;
+  guint n;
+} WatchWait;
+
+static gboolean
+watching_n (gpointer data)
+{
+  WatchWait *wait = data;
+
+  return tf_scan_source_get_n_watched (wait->source) == wait->n;
+}
+
+static gboolean
+list_has_n (gpointer data)
+{
+  WatchWait *wait = data;
+
+  return scan_done (wait->window) && g_list_model_get_n_items (G_LIST_MODEL (wait->window->selection)) == wait->n;
+}
+
+/* An Exchange pickup folder has Queue/ and BadMail/ below it: a file that
+ * arrives in a subfolder shows in the list without a manual rescan, and
+ * so do files in a subfolder created after the folder was opened. */
+static void
+test_window_watch_subfolders (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("trackfix-watch-XXXXXX", &error);
+  g_autofree char *queue = NULL;
+  g_autofree char *badmail = NULL;
+  g_autofree char *later = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (TfScanSource) source = NULL;
+  TfWindow *window;
+  WatchWait wait;
+
+  g_assert_no_error (error);
+  queue = g_build_filename (dir, "Queue", NULL);
+  badmail = g_build_filename (dir, "BadMail", NULL);
+  g_assert_cmpint (g_mkdir (queue, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (badmail, 0755), ==, 0);
+  write_sample (dir, "eml-tnef-healthy", "NTFS_00.EML");
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 1);
+
+  /* The folder and both subfolders have a monitor */
+  source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  wait = (WatchWait){ window, source, 3 };
+  spin_until (watching_n, &wait, 10000);
+
+  write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
+  wait.n = 2;
+  spin_until (list_has_n, &wait, 20000);
+  g_assert_cmpuint (tf_scan_source_get_n_items (source), ==, 2);
+  g_assert_cmpuint (tf_scan_source_get_n_problems (source), ==, 1);
+
+  /* A subfolder made now is watched after the rescan that it caused */
+  later = g_build_filename (badmail, "Retry", NULL);
+  g_assert_cmpint (g_mkdir (later, 0755), ==, 0);
+  wait.n = 4;
+  spin_until (watching_n, &wait, 20000);
+  spin_until (scan_done, window, 20000);
+  write_sample (later, "msg-1601", "stuck.msg");
+  wait.n = 3;
+  spin_until (list_has_n, &wait, 20000);
+  g_assert_cmpuint (tf_scan_source_get_n_problems (source), ==, 2);
+
+  close_window (window);
+  g_clear_object (&source);
+  {
+    const char *paths[] = { "Queue/NTFS_01.EML", "BadMail/Retry/stuck.msg", "NTFS_00.EML", NULL };
+    const char *dirs[] = { "BadMail/Retry", "BadMail", "Queue", NULL };
+
+    for (guint i = 0; paths[i] != NULL; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, paths[i], NULL);
+        g_remove (path);
+      }
+    for (guint i = 0; dirs[i] != NULL; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, dirs[i], NULL);
+        g_rmdir (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
+/* A tree with more folders than monitors: the watch stops at the cap
+ * (MAX_MONITORS in tf-scan-source.c) instead of using up inotify watches */
+static void
+test_window_watch_cap (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("trackfix-watch-cap-XXXXXX", &error);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (TfScanSource) source = NULL;
+  TfWindow *window;
+  WatchWait wait;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%03u", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+    }
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (dir);
+  tf_window_open_files (window, &file, 1);
+  spin_until (scan_done, window, 60000);
+  source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
+  wait = (WatchWait){ window, source, 256 };
+  spin_until (watching_n, &wait, 20000);
+  spin_for (200);
+  g_assert_cmpuint (tf_scan_source_get_n_watched (source), ==, 256);
+
+  close_window (window);
+  g_clear_object (&source);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%03u", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_rmdir (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
 save_snapshot (GtkWidget *widget,
                const char *name)
 {
@@ -414,6 +568,8 @@ main (int argc,
   g_test_add_func ("/window/search", test_window_search);
   g_test_add_func ("/window/meetings", test_window_meetings);
   g_test_add_func ("/window/render-png", test_window_render_png);
+  g_test_add_func ("/window/watch-subfolders", test_window_watch_subfolders);
+  g_test_add_func ("/window/watch-cap", test_window_watch_cap);
 
   ret = g_test_run ();
 

@@ -1,0 +1,241 @@
+/* ui-shots.c — render the window's main states to PNG files, for looking
+ * at the UI (not a test; build with `ninja -C _build tests/app/ui-shots`)
+ *
+ *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
+ *
+ * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix}.png at
+ * WIDTH x HEIGHT (default: the schema's 1400 x 880). Set LANGUAGE=pl and
+ * TRACKFIX_LOCALEDIR=_build/po for the Polish UI, GSETTINGS_SCHEMA_DIR=
+ * _build/data and GSETTINGS_BACKEND=memory as for the app.
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "tf-application.h"
+#include "tf-fixturegen.h"
+#include "tf-item-view.h"
+#include "tf-window-private.h"
+
+static char *out_dir;
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+scan_done (TfWindow *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
+}
+
+static void
+shoot (GtkWidget *widget,
+       const char *name)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (out_dir, name, NULL);
+  GdkPaintable *paintable;
+  int width;
+  int height;
+
+  spin_for (400);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_object_unref (paintable);
+  if (node == NULL)
+    {
+      g_printerr ("Nothing to render for %s\n", name);
+      return;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("Cannot write %s\n", path);
+  else
+    g_print ("%s (%d x %d)\n", path, width, height);
+}
+
+static void
+select_view (TfWindow *window,
+             const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->views_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      gtk_list_box_select_row (window->views_list, GTK_LIST_BOX_ROW (row));
+  spin_for (500);
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TfApplication) app = NULL;
+  g_autoptr (GFile) demo = NULL;
+  g_autofree char *demo_dir = NULL;
+  const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
+  AdwMessageDialog *dialog;
+  TfWindow *window;
+  GListModel *model;
+  int width = 1400;
+  int height = 880;
+  gint64 end;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      g_printerr ("Usage: ui-shots OUTDIR [WIDTH HEIGHT]\n");
+      return 2;
+    }
+  out_dir = argv[1];
+  if (argc >= 4)
+    {
+      width = atoi (argv[2]);
+      height = atoi (argv[3]);
+    }
+  g_mkdir_with_parents (out_dir, 0755);
+
+  gtk_init ();
+  adw_init ();
+  tf_core_init ();
+
+  demo_dir = g_dir_make_tmp ("trackfix-shots-XXXXXX", &error);
+  if (demo_dir == NULL || !tf_gen_demo (demo_dir, &error))
+    {
+      g_printerr ("Cannot make the demo: %s\n", error->message);
+      return 1;
+    }
+
+  app = tf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  window = tf_window_new (ADW_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  shoot (GTK_WIDGET (window), "empty.png");
+
+  demo = g_file_new_for_path (demo_dir);
+  tf_window_open_files (window, &demo, 1);
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!scan_done (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  shoot (GTK_WIDGET (window), "demo.png");
+
+  model = G_LIST_MODEL (window->selection);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          break;
+        }
+    }
+  shoot (GTK_WIDGET (window), "item-1601.png");
+  if (g_getenv ("UI_SHOTS_MEASURE") != NULL)
+    {
+      GtkWidget *widgets[] = { GTK_WIDGET (window->item_view), GTK_WIDGET (window->detail_stack),
+                               gtk_paned_get_start_child (window->paned), GTK_WIDGET (window->paned),
+                               GTK_WIDGET (tf_item_view_get_action_box (window->item_view)),
+                               GTK_WIDGET (tf_item_view_get_recipients_view (window->item_view)) };
+
+      for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+        {
+          int min, nat;
+
+          gtk_widget_measure (widgets[i], GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+          g_print ("%s: min %d nat %d\n", G_OBJECT_TYPE_NAME (widgets[i]), min, nat);
+        }
+    }
+
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
+
+    adw_view_stack_set_visible_child_name (stack, "raw");
+    spin_for (1000);
+    shoot (GTK_WIDGET (window), "raw.png");
+    adw_view_stack_set_visible_child_name (stack, "details");
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL);
+  spin_for (500);
+  dialog = find_dialog ();
+  if (dialog != NULL)
+    {
+      shoot (GTK_WIDGET (dialog), "repair.png");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      spin_for (100);
+    }
+
+  select_view (window, "meetings");
+  gtk_single_selection_set_selected (window->meeting_selection, 0);
+  shoot (GTK_WIDGET (window), "meetings.png");
+
+  select_view (window, "server-fix");
+  shoot (GTK_WIDGET (window), "server-fix.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (100);
+
+  return 0;
+}
