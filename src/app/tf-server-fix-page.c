@@ -125,7 +125,10 @@ static void
 set_row (AdwActionRow *row,
          const char *subtitle)
 {
-  adw_action_row_set_subtitle (row, subtitle != NULL ? subtitle : "");
+  /* Never empty: an empty subtitle hides its label, and a row whose height
+   * changes while the page is being laid out made GTK 4.8 allocate that
+   * label a negative height (a warning, fatal in the tests). */
+  adw_action_row_set_subtitle (row, subtitle != NULL && *subtitle != '\0' ? subtitle : "—");
 }
 
 static const char *
