@@ -535,15 +535,22 @@ start_repair (RepairRun *run)
                                 progress_cb, run, NULL, execute_done_cb, run);
 }
 
+/* The preview dialog owns the run until "Repair" hands it to the async
+ * call; a dialog closed or destroyed any other way frees it. */
+#define PREVIEW_RUN_KEY "trackfix-repair-run"
+
 static void
 on_preview_response_cb (AdwMessageDialog *dialog,
                         const char *response,
-                        RepairRun *run)
+                        gpointer user_data)
 {
   if (g_strcmp0 (response, "repair") == 0)
-    start_repair (run); /* the run now belongs to the async call */
-  else
-    repair_run_free (run);
+    {
+      RepairRun *run = g_object_steal_data (G_OBJECT (dialog), PREVIEW_RUN_KEY);
+
+      if (run != NULL)
+        start_repair (run); /* the run now belongs to the async call */
+    }
 }
 
 /* "1601-01-01 00:00:00 → 2008-08-20 11:34:00 UTC" and where the value comes
@@ -695,7 +702,8 @@ show_preview (TfWindow *self,
       adw_message_dialog_set_default_response (dialog, "repair");
     }
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_preview_response_cb), run);
+  g_object_set_data_full (G_OBJECT (dialog), PREVIEW_RUN_KEY, run, (GDestroyNotify) repair_run_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_preview_response_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
