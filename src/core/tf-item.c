@@ -845,6 +845,106 @@ tf_item_get_search_text (TfItem *self)
   return self->search_text;
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p >= 0x80)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Does @text, case-folded as append_lower() folds it, contain @word? */
+static gboolean
+folded_contains (const char *text,
+                 const char *word,
+                 gboolean word_is_ascii)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  if (is_ascii (text))
+    {
+      gsize word_len = strlen (word);
+
+      /* Folding ASCII is tolower(); no allocation on this path, which is
+       * nearly every field of a real queue. */
+      if (!word_is_ascii)
+        return FALSE;
+      for (const char *p = text; *p != '\0'; p++)
+        {
+          gsize i = 0;
+
+          while (i < word_len && p[i] != '\0' && g_ascii_tolower (p[i]) == word[i])
+            i++;
+          if (i == word_len)
+            return TRUE;
+          if (p[i] == '\0')
+            return FALSE;
+        }
+      return FALSE;
+    }
+
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, word) != NULL;
+}
+
+static gboolean
+matches_word (TfItem *self,
+              const char *word)
+{
+  gboolean ascii = is_ascii (word);
+
+  if (*word == '\0')
+    return TRUE;
+  /* The search text joins fields with newlines; a word never holds one
+   * (the window splits on white space), so field by field is the same. */
+  if (strchr (word, '\n') != NULL)
+    return strstr (tf_item_get_search_text (self), word) != NULL;
+
+  if (folded_contains (self->subject, word, ascii) || folded_contains (self->from, word, ascii)
+      || folded_contains (self->path, word, ascii) || folded_contains (self->uid, word, ascii)
+      || folded_contains (self->message_class, word, ascii))
+    return TRUE;
+  for (guint i = 0; i < self->recipients->len; i++)
+    {
+      TfRecipient *r = g_ptr_array_index (self->recipients, i);
+
+      if (folded_contains (tf_recipient_get_address (r), word, ascii)
+          || folded_contains (tf_recipient_get_name (r), word, ascii))
+        return TRUE;
+    }
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      if (folded_contains (tf_finding_get_code_name (g_ptr_array_index (self->findings, i)), word, ascii))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+tf_item_matches_words (TfItem *self,
+                       const char *const *words)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), FALSE);
+
+  if (words == NULL)
+    return TRUE;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (!matches_word (self, words[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 void
 tf_item_notify_changed (TfItem *self)
 {
