@@ -155,13 +155,6 @@ item_file_text (gpointer item,
   return g_strdup (tf_item_get_path (item));
 }
 
-static char *
-item_status_text (gpointer item,
-                  gpointer user_data)
-{
-  return NULL;
-}
-
 static const char *
 item_status_icon (gpointer item,
                   gpointer user_data,
@@ -250,7 +243,7 @@ setup_item_columns (TfWindow *self)
   GtkColumnView *view = self->items_view;
   GtkColumnViewColumn *column;
 
-  column = tf_column_view_add_text_column (view, "status", "", item_status_text, NULL,
+  column = tf_column_view_add_text_column (view, "status", "", NULL, NULL,
                                            item_status_icon,
                                            tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_severity)),
                                            FALSE, 0, self);

@@ -11,8 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -46,6 +50,8 @@
 #define JOB_BATCH 32
 #define DISPATCH_FIRST_MS 16
 #define DISPATCH_INTERVAL_MS 100
+/* How much nicer low-priority workers are than the caller */
+#define LOW_PRIORITY_NICE 10
 /* Deeper than any real mail store; bounds open folder descriptors too. */
 #define MAX_DEPTH 64
 #define BACKUP_PREFIX ".trackfix-backup"
@@ -57,6 +63,7 @@ struct _TfScanner
   TfReadFlags flags;
   guint n_workers;
   gboolean ordered;
+  gboolean low_priority;
 };
 
 G_DEFINE_FINAL_TYPE (TfScanner, tf_scanner, G_TYPE_OBJECT)
@@ -78,6 +85,7 @@ typedef struct
   char **paths;
   TfReadFlags flags;
   gboolean ordered;
+  gboolean low_priority;
   guint n_workers;
   TfScannerItemsFunc items_func;
   gpointer items_data;
@@ -581,6 +589,28 @@ read_one (ScanState *state,
   g_mutex_unlock (&state->mutex);
 }
 
+/* Pool threads are exclusive to one scan (they end with its pool), so
+ * lowering one's priority never leaks into other work. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  static GPrivate lowered;
+  long tid = syscall (SYS_gettid);
+  int nice_value;
+
+  if (g_private_get (&lowered) != NULL)
+    return;
+  g_private_set (&lowered, GINT_TO_POINTER (1));
+
+  /* On Linux a thread id names just that thread */
+  errno = 0;
+  nice_value = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (errno == 0 && setpriority (PRIO_PROCESS, (id_t) tid, MIN (nice_value + LOW_PRIORITY_NICE, 19)) != 0)
+    g_debug ("Cannot lower the priority of a scanner worker: %s", g_strerror (errno));
+#endif
+}
+
 /* One pool task: a batch of jobs from flush_batch() */
 static void
 read_job (gpointer data,
@@ -588,6 +618,9 @@ read_job (gpointer data,
 {
   GPtrArray *batch = data;
   ScanState *state = user_data;
+
+  if (state->low_priority)
+    lower_thread_priority ();
 
   for (guint i = 0; i < batch->len; i++)
     read_one (state, g_ptr_array_index (batch, i));
@@ -800,6 +833,15 @@ tf_scanner_set_n_workers (TfScanner *self,
 }
 
 void
+tf_scanner_set_low_priority (TfScanner *self,
+                             gboolean low_priority)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  self->low_priority = !!low_priority;
+}
+
+void
 tf_scanner_set_ordered (TfScanner *self,
                         gboolean ordered)
 {
@@ -837,6 +879,7 @@ scan_async_internal (TfScanner *self,
   state->paths = g_strdupv ((char **) paths);
   state->flags = self->flags;
   state->ordered = ordered;
+  state->low_priority = self->low_priority;
   state->n_workers = self->n_workers > 0 ? self->n_workers : MAX (1, g_get_num_processors ());
   state->items_func = items_func;
   state->items_data = items_data;

@@ -18,6 +18,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -206,11 +209,24 @@ main (int argc,
     }
   full = g_get_monotonic_time () - start;
 
+  g_print ("renderer        %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_print ("items           %u\n", g_list_model_get_n_items (G_LIST_MODEL (window->selection)));
   g_print ("first_rows_s    %.3f\n", first_rows / 1e6);
   g_print ("full_list_s     %.3f\n", full / 1e6);
   g_print ("max_stall_ms    %.1f (wall)  %.1f (main-thread CPU)\n", max_stall / 1e3, max_cpu_stall / 1e3);
   g_print ("peak_rss_mb     %.1f\n", peak_rss_mb ());
+#ifdef __GLIBC__
+  if (g_getenv ("BENCH_VERBOSE") != NULL)
+    {
+      struct mallinfo2 info = mallinfo2 ();
+
+      /* What of the RSS is malloc (items, GTK objects) and what is not
+       * (renderer buffers, mapped fonts and libraries) */
+      g_printerr ("  malloc: %.1f MB in use, %.1f MB held (arenas %.1f, mmap %.1f)\n",
+                  info.uordblks / 1e6 + info.hblkhd / 1e6, (info.arena + info.hblkhd) / 1e6,
+                  info.arena / 1e6, info.hblkhd / 1e6);
+    }
+#endif
 
   /* Search as you type over the full list */
   max_stall = 0;
