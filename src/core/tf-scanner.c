@@ -49,7 +49,7 @@
 #define MAX_IN_FLIGHT 1024
 #define JOB_BATCH 32
 #define DISPATCH_FIRST_MS 16
-#define DISPATCH_INTERVAL_MS 100
+#define DISPATCH_INTERVAL_MS 250
 /* How much nicer low-priority workers are than the caller */
 #define LOW_PRIORITY_NICE 10
 /* Deeper than any real mail store; bounds open folder descriptors too. */

@@ -36,6 +36,7 @@ static gint64 bench_start;
 
 /* Frame phases (BENCH_VERBOSE): where a slow frame spends its time */
 static gint64 phase_start[3];
+static guint n_frames;
 
 static void
 frame_phase_cb (GdkFrameClock *clock,
@@ -50,6 +51,7 @@ frame_phase_cb (GdkFrameClock *clock,
       return;
     }
   /* after-paint */
+  n_frames++;
   if (phase_start[0] != 0 && now - phase_start[0] > 30000)
     g_printerr ("  slow frame at %.3f s: %.0f ms (update %.0f, layout %.0f, paint+render %.0f)\n",
                 (phase_start[0] - bench_start) / 1e6, (now - phase_start[0]) / 1e3,
@@ -153,6 +155,8 @@ main (int argc,
   g_timeout_add (2, tick_cb, NULL);
   scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (window->items_view)));
   adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  if (g_getenv ("BENCH_NO_OVERLAY") != NULL)
+    gtk_scrolled_window_set_overlay_scrolling (scroller, FALSE);
 
   if (g_getenv ("BENCH_VERBOSE") != NULL)
     {
@@ -196,18 +200,32 @@ main (int argc,
           if (g_get_monotonic_time () - last_report > G_USEC_PER_SEC)
             {
               last_report = g_get_monotonic_time ();
-              g_printerr ("  %.1f s: %u rows, sort pending %u, filter pending %u, stall %.0f ms\n",
+              g_printerr ("  %.1f s: %u rows, %u frames, sort pending %u, filter pending %u, stall %.0f ms\n",
                           (last_report - start) / 1e6,
-                          g_list_model_get_n_items (G_LIST_MODEL (window->selection)),
+                          g_list_model_get_n_items (G_LIST_MODEL (window->selection)), n_frames,
                           gtk_sort_list_model_get_pending (window->sort_model),
                           gtk_filter_list_model_get_pending (window->filter_model),
                           max_stall / 1e3);
             }
         }
       /* Scroll like a user watching the queue fill up */
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      if (g_getenv ("BENCH_NO_SCROLL") == NULL)
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
     }
   full = g_get_monotonic_time () - start;
+  if (g_getenv ("BENCH_VERBOSE") != NULL)
+    {
+      /* An idle window should not draw at all */
+      for (guint second = 1; second <= 2; second++)
+        {
+          guint frames = n_frames;
+          gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+          while (g_get_monotonic_time () < until)
+            g_main_context_iteration (NULL, FALSE);
+          g_printerr ("  %u frames in second %u after the list was complete\n", n_frames - frames, second);
+        }
+    }
 
   g_print ("renderer        %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_print ("items           %u\n", g_list_model_get_n_items (G_LIST_MODEL (window->selection)));
