@@ -50,8 +50,12 @@
 #define JOB_BATCH 32
 #define DISPATCH_FIRST_MS 16
 #define DISPATCH_INTERVAL_MS 250
-/* How much nicer low-priority workers are than the caller */
-#define LOW_PRIORITY_NICE 10
+/* How much nicer low-priority workers are than the caller. +5 gives the
+ * main thread three times a worker's share of a busy CPU; +10 made first
+ * rows and frames no better but, on software OpenGL (llvmpipe, which
+ * renders on threads at the caller's priority), starved the workers and
+ * made a 100,000-file scan 2–3 times slower (tests/bench/RESULTS.md). */
+#define LOW_PRIORITY_NICE 5
 /* Deeper than any real mail store; bounds open folder descriptors too. */
 #define MAX_DEPTH 64
 #define BACKUP_PREFIX ".trackfix-backup"

@@ -40,7 +40,7 @@ void       tf_scanner_set_flags    (TfScanner          *self,
 /* Worker threads; 0 = number of processors (the default) */
 void       tf_scanner_set_n_workers (TfScanner         *self,
                                      guint              n_workers);
-/* Worker threads run at a lower CPU priority (nice +10) when TRUE, so a
+/* Worker threads run at a lower CPU priority (nice +5) when TRUE, so a
  * GUI's main thread and renderer win over reading files on a busy
  * machine. Off by default (the CLI wants all the CPU it can get). */
 void       tf_scanner_set_low_priority (TfScanner      *self,
