@@ -25,7 +25,8 @@ typedef const char *(*TfCellIconFunc) (gpointer item,
 /*
  * Appends a column whose cells are a GtkInscription (4.8: made for
  * recycled list cells — no layout until drawn) plus an optional icon. Bind
- * only sets text, so 100,000 rows scroll smoothly.
+ * only sets text, so 100,000 rows scroll smoothly. With @text_func NULL
+ * (and @icon_func set) a cell is just the icon.
  *
  * @sorter: (transfer full) (nullable)
  */

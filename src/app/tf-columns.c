@@ -80,6 +80,19 @@ setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *image;
   GtkWidget *label;
 
+  if (funcs->text_func == NULL)
+    {
+      /* Icon-only cells (the status column): one widget per row instead of
+       * box + image + inscription; every cell widget costs when a screen
+       * of new rows appears. */
+      image = gtk_image_new ();
+      g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
+      gtk_widget_set_has_tooltip (image, TRUE);
+      g_signal_connect (image, "query-tooltip", G_CALLBACK (on_image_query_tooltip_cb), funcs);
+      gtk_list_item_set_child (list_item, image);
+      return;
+    }
+
   label = g_object_new (GTK_TYPE_INSCRIPTION,
                         "hexpand", TRUE,
                         "min-chars", funcs->min_chars,
@@ -129,7 +142,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   if (funcs->icon_func != NULL)
     {
-      GtkWidget *image = gtk_widget_get_first_child (child);
+      GtkWidget *image = funcs->text_func != NULL ? gtk_widget_get_first_child (child) : child;
       const char *css_class = NULL;
       g_autofree char *icon_tooltip = NULL;
       const char *icon_name = funcs->icon_func (item, funcs->user_data, &icon_tooltip, &css_class);
@@ -145,6 +158,8 @@ bind_cb (GtkSignalListItemFactory *factory,
                                         -1);
     }
 
+  if (funcs->text_func == NULL)
+    return;
   text = funcs->text_func (item, funcs->user_data);
   gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
 }
@@ -155,8 +170,11 @@ unbind_cb (GtkSignalListItemFactory *factory,
            ColumnFuncs *funcs)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  GtkWidget *label = funcs->icon_func != NULL ? gtk_widget_get_last_child (child) : child;
+  GtkWidget *label;
 
+  if (funcs->text_func == NULL)
+    return;
+  label = funcs->icon_func != NULL ? gtk_widget_get_last_child (child) : child;
   gtk_inscription_set_text (GTK_INSCRIPTION (label), NULL);
 }
 
@@ -177,7 +195,7 @@ tf_column_view_add_text_column (GtkColumnView *view,
   ColumnFuncs *funcs;
 
   g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), NULL);
-  g_return_val_if_fail (text_func != NULL, NULL);
+  g_return_val_if_fail (text_func != NULL || icon_func != NULL, NULL);
 
   funcs = g_new0 (ColumnFuncs, 1);
   funcs->text_func = text_func;

@@ -905,7 +905,11 @@ tf_scan_source_scan (TfScanSource *self)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
 
   if (self->scanner == NULL)
-    self->scanner = tf_scanner_new ();
+    {
+      self->scanner = tf_scanner_new ();
+      /* Drawing the window comes before reading the next file */
+      tf_scanner_set_low_priority (self->scanner, TRUE);
+    }
 
   /* The scanner takes local paths or GIO URIs (smb:// through gvfs) */
   if (g_file_is_native (self->file))

@@ -10,27 +10,35 @@
 #include <string.h>
 
 #include "tf-item.h"
+#include "tf-strpool-private.h"
 
 /* Items are built on scanner worker threads and handed to the main thread
  * whole; after that they are read-only except through the main thread
  * (repair refreshes). Recipients and findings live in plain arrays; the
  * GListModel views the GUI asks for are created lazily, so a 100,000-item
- * scan in the CLI pays nothing for them. */
+ * scan in the CLI pays nothing for them.
+ *
+ * Memory per item matters (the window holds every item of a queue): fields
+ * that repeat across a queue (subject, sender, message class, method, and
+ * the UID, which is usually also the meeting key) are shared copies from
+ * tf-strpool, one per distinct value, and file_path is only stored
+ * when it differs from path. */
 
 struct _TfItem
 {
   GObject parent_instance;
 
   char *path;
-  char *file_path;
+  char *file_path; /* NULL when equal to path */
+  char *message_id;
+  char *search_text;
+  /* Shared copies (tf_strpool_intern) */
   char *message_class;
   char *ical_method;
   char *subject;
   char *from;
-  char *message_id;
   char *uid;
   char *meeting_key;
-  char *search_text;
 
   GPtrArray *recipients;
   GPtrArray *findings;
@@ -82,13 +90,13 @@ tf_item_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->file_path, g_free);
-  g_clear_pointer (&self->message_class, g_free);
-  g_clear_pointer (&self->ical_method, g_free);
-  g_clear_pointer (&self->subject, g_free);
-  g_clear_pointer (&self->from, g_free);
+  g_clear_pointer (&self->message_class, tf_strpool_release);
+  g_clear_pointer (&self->ical_method, tf_strpool_release);
+  g_clear_pointer (&self->subject, tf_strpool_release);
+  g_clear_pointer (&self->from, tf_strpool_release);
   g_clear_pointer (&self->message_id, g_free);
-  g_clear_pointer (&self->uid, g_free);
-  g_clear_pointer (&self->meeting_key, g_free);
+  g_clear_pointer (&self->uid, tf_strpool_release);
+  g_clear_pointer (&self->meeting_key, tf_strpool_release);
   g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
@@ -196,7 +204,8 @@ tf_item_new (const char *path,
 
   self = g_object_new (TF_TYPE_ITEM, NULL);
   self->path = g_strdup (path);
-  self->file_path = g_strdup (file_path != NULL ? file_path : path);
+  if (file_path != NULL && strcmp (file_path, path) != 0)
+    self->file_path = g_strdup (file_path);
   self->mbox_index = mbox_index;
   return self;
 }
@@ -209,6 +218,21 @@ replace_string (char **field,
     return;
   g_free (*field);
   *field = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+}
+
+/* For fields that repeat across items: one shared copy per distinct value */
+static void
+replace_interned (char **field,
+                  const char *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  char *old = *field;
+
+  /* Intern first: @value may point into the string being replaced */
+  *field = (value != NULL && *value != '\0') ? tf_strpool_intern (value) : NULL;
+  if (old != NULL)
+    tf_strpool_release (old);
 }
 
 const char *
@@ -224,7 +248,7 @@ tf_item_get_file_path (TfItem *self)
 {
   g_return_val_if_fail (TF_IS_ITEM (self), NULL);
 
-  return self->file_path;
+  return self->file_path != NULL ? self->file_path : self->path;
 }
 
 guint
@@ -345,7 +369,7 @@ tf_item_set_message_class (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->message_class, message_class);
+  replace_interned (&self->message_class, message_class);
 }
 
 const char *
@@ -362,7 +386,7 @@ tf_item_set_ical_method (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->ical_method, method);
+  replace_interned (&self->ical_method, method);
 }
 
 const char *
@@ -379,7 +403,7 @@ tf_item_set_subject (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->subject, subject);
+  replace_interned (&self->subject, subject);
 }
 
 const char *
@@ -396,7 +420,7 @@ tf_item_set_from (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->from, from);
+  replace_interned (&self->from, from);
 }
 
 const char *
@@ -430,7 +454,7 @@ tf_item_set_uid (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->uid, uid);
+  replace_interned (&self->uid, uid);
 }
 
 const char *
@@ -447,7 +471,7 @@ tf_item_set_meeting_key (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_string (&self->meeting_key, key);
+  replace_interned (&self->meeting_key, key);
 }
 
 gint
@@ -821,6 +845,106 @@ tf_item_get_search_text (TfItem *self)
   return self->search_text;
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p >= 0x80)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Does @text, case-folded as append_lower() folds it, contain @word? */
+static gboolean
+folded_contains (const char *text,
+                 const char *word,
+                 gboolean word_is_ascii)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  if (is_ascii (text))
+    {
+      gsize word_len = strlen (word);
+
+      /* Folding ASCII is tolower(); no allocation on this path, which is
+       * nearly every field of a real queue. */
+      if (!word_is_ascii)
+        return FALSE;
+      for (const char *p = text; *p != '\0'; p++)
+        {
+          gsize i = 0;
+
+          while (i < word_len && p[i] != '\0' && g_ascii_tolower (p[i]) == word[i])
+            i++;
+          if (i == word_len)
+            return TRUE;
+          if (p[i] == '\0')
+            return FALSE;
+        }
+      return FALSE;
+    }
+
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, word) != NULL;
+}
+
+static gboolean
+matches_word (TfItem *self,
+              const char *word)
+{
+  gboolean ascii = is_ascii (word);
+
+  if (*word == '\0')
+    return TRUE;
+  /* The search text joins fields with newlines; a word never holds one
+   * (the window splits on white space), so field by field is the same. */
+  if (strchr (word, '\n') != NULL)
+    return strstr (tf_item_get_search_text (self), word) != NULL;
+
+  if (folded_contains (self->subject, word, ascii) || folded_contains (self->from, word, ascii)
+      || folded_contains (self->path, word, ascii) || folded_contains (self->uid, word, ascii)
+      || folded_contains (self->message_class, word, ascii))
+    return TRUE;
+  for (guint i = 0; i < self->recipients->len; i++)
+    {
+      TfRecipient *r = g_ptr_array_index (self->recipients, i);
+
+      if (folded_contains (tf_recipient_get_address (r), word, ascii)
+          || folded_contains (tf_recipient_get_name (r), word, ascii))
+        return TRUE;
+    }
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      if (folded_contains (tf_finding_get_code_name (g_ptr_array_index (self->findings, i)), word, ascii))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+tf_item_matches_words (TfItem *self,
+                       const char *const *words)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), FALSE);
+
+  if (words == NULL)
+    return TRUE;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (!matches_word (self, words[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 void
 tf_item_notify_changed (TfItem *self)
 {
@@ -832,10 +956,10 @@ tf_item_notify_changed (TfItem *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-#define STEAL_FIELD(f)                     \
+#define STEAL_FIELD(f, free_func)          \
   G_STMT_START                             \
   {                                        \
-    g_free (self->f);                      \
+    g_clear_pointer (&self->f, free_func); \
     self->f = g_steal_pointer (&fresh->f); \
   }                                        \
   G_STMT_END
@@ -859,13 +983,13 @@ tf_item_update_from (TfItem *self,
   g_return_if_fail (TF_IS_ITEM (self));
   g_return_if_fail (TF_IS_ITEM (fresh));
 
-  STEAL_FIELD (message_class);
-  STEAL_FIELD (ical_method);
-  STEAL_FIELD (subject);
-  STEAL_FIELD (from);
-  STEAL_FIELD (message_id);
-  STEAL_FIELD (uid);
-  STEAL_FIELD (meeting_key);
+  STEAL_FIELD (message_class, tf_strpool_release);
+  STEAL_FIELD (ical_method, tf_strpool_release);
+  STEAL_FIELD (subject, tf_strpool_release);
+  STEAL_FIELD (from, tf_strpool_release);
+  STEAL_FIELD (message_id, g_free);
+  STEAL_FIELD (uid, tf_strpool_release);
+  STEAL_FIELD (meeting_key, tf_strpool_release);
   SWAP_PTR (recipients);
   SWAP_PTR (findings);
   SWAP_PTR (stamps);

@@ -157,6 +157,11 @@ void           tf_item_take_prop            (TfItem        *self,
 /* Lower-case haystack for search-as-you-type: subject, from, addresses,
  * file name, finding codes. Built lazily, cached. */
 const char    *tf_item_get_search_text      (TfItem        *self);
+/* TRUE when every word (lower case, as g_utf8_strdown() gives) occurs in
+ * the search text: what strstr() on tf_item_get_search_text() answers,
+ * without building and keeping that text (100,000 items × ~500 bytes). */
+gboolean       tf_item_matches_words        (TfItem        *self,
+                                             const char * const *words);
 
 /* Set by the repair engine when it rewrote the file; the GUI refreshes. */
 void           tf_item_notify_changed       (TfItem        *self);

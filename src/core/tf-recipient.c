@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "tf-recipient.h"
+#include "tf-strpool-private.h"
 
+/* A queue names the same attendees, roles and states over and over: the
+ * strings are shared copies (tf_strpool_intern), one per distinct value. */
 struct _TfRecipient
 {
   GObject parent_instance;
@@ -58,13 +61,13 @@ tf_recipient_finalize (GObject *object)
 {
   TfRecipient *self = (TfRecipient *) object;
 
-  g_clear_pointer (&self->address, g_free);
-  g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->partstat, g_free);
-  g_clear_pointer (&self->role, g_free);
-  g_clear_pointer (&self->dsn_action, g_free);
-  g_clear_pointer (&self->dsn_status, g_free);
-  g_clear_pointer (&self->dsn_diagnostic, g_free);
+  g_clear_pointer (&self->address, tf_strpool_release);
+  g_clear_pointer (&self->name, tf_strpool_release);
+  g_clear_pointer (&self->partstat, tf_strpool_release);
+  g_clear_pointer (&self->role, tf_strpool_release);
+  g_clear_pointer (&self->dsn_action, tf_strpool_release);
+  g_clear_pointer (&self->dsn_status, tf_strpool_release);
+  g_clear_pointer (&self->dsn_diagnostic, tf_strpool_release);
   g_clear_pointer (&self->props, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tf_recipient_parent_class)->finalize (object);
@@ -162,8 +165,12 @@ replace_string (char **field,
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
-  g_free (*field);
-  *field = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+  char *old = *field;
+
+  /* Intern first: @value may point into the string being replaced */
+  *field = (value != NULL && *value != '\0') ? tf_strpool_intern (value) : NULL;
+  if (old != NULL)
+    tf_strpool_release (old);
 }
 
 const char *

@@ -18,6 +18,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -28,6 +32,33 @@ static gint64 last_tick;
 static gint64 max_stall;
 static gint64 last_cpu;
 static gint64 max_cpu_stall;
+static gint64 bench_start;
+
+/* Frame phases (BENCH_VERBOSE): where a slow frame spends its time */
+static gint64 phase_start[3];
+static guint n_frames;
+
+static void
+frame_phase_cb (GdkFrameClock *clock,
+                gpointer data)
+{
+  guint phase = GPOINTER_TO_UINT (data);
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase < 3)
+    {
+      phase_start[phase] = now;
+      return;
+    }
+  /* after-paint */
+  n_frames++;
+  if (phase_start[0] != 0 && now - phase_start[0] > 30000)
+    g_printerr ("  slow frame at %.3f s: %.0f ms (update %.0f, layout %.0f, paint+render %.0f)\n",
+                (phase_start[0] - bench_start) / 1e6, (now - phase_start[0]) / 1e3,
+                (phase_start[1] - phase_start[0]) / 1e3, (phase_start[2] - phase_start[1]) / 1e3,
+                (now - phase_start[2]) / 1e3);
+  memset (phase_start, 0, sizeof phase_start);
+}
 
 /* CPU time of the main thread: on a loaded machine (other processes
  * competing for the cores) wall-clock stalls mostly measure waiting for a
@@ -51,13 +82,13 @@ tick_cb (gpointer data)
   if (last_cpu != 0 && cpu - last_cpu > max_cpu_stall)
     max_cpu_stall = cpu - last_cpu;
   if (last_cpu != 0 && cpu - last_cpu > 50000 && g_getenv ("BENCH_VERBOSE") != NULL)
-    g_printerr ("  main-thread CPU stall of %.0f ms at %.3f s\n", (cpu - last_cpu) / 1e3, now / 1e6);
+    g_printerr ("  main-thread CPU stall of %.0f ms at %.3f s\n", (cpu - last_cpu) / 1e3, (now - bench_start) / 1e6);
   last_cpu = cpu;
 
   if (last_tick != 0 && now - last_tick > max_stall)
     max_stall = now - last_tick;
   if (last_tick != 0 && now - last_tick > 100000 && g_getenv ("BENCH_VERBOSE") != NULL)
-    g_printerr ("  stall of %.0f ms ending at %.3f s\n", (now - last_tick) / 1e3, now / 1e6);
+    g_printerr ("  stall of %.0f ms ending at %.3f s\n", (now - last_tick) / 1e3, (now - bench_start) / 1e6);
   last_tick = now;
 
   return G_SOURCE_CONTINUE;
@@ -124,9 +155,22 @@ main (int argc,
   g_timeout_add (2, tick_cb, NULL);
   scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (window->items_view)));
   adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  if (g_getenv ("BENCH_NO_OVERLAY") != NULL)
+    gtk_scrolled_window_set_overlay_scrolling (scroller, FALSE);
+
+  if (g_getenv ("BENCH_VERBOSE") != NULL)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      g_signal_connect (clock, "before-paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (0));
+      g_signal_connect (clock, "layout", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (1));
+      g_signal_connect (clock, "paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (2));
+      g_signal_connect (clock, "after-paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (3));
+    }
 
   dir = g_file_new_for_commandline_arg (argv[1]);
   start = g_get_monotonic_time ();
+  bench_start = start;
   last_tick = start;
   max_stall = 0;
   last_cpu = thread_cpu_usec ();
@@ -143,7 +187,12 @@ main (int argc,
         }
       g_main_context_iteration (NULL, TRUE);
       if (first_rows < 0 && g_list_model_get_n_items (G_LIST_MODEL (window->selection)) > 0)
-        first_rows = g_get_monotonic_time () - start;
+        {
+          first_rows = g_get_monotonic_time () - start;
+          if (g_getenv ("BENCH_VERBOSE") != NULL)
+            g_printerr ("  first %u rows at %.3f s\n", g_list_model_get_n_items (G_LIST_MODEL (window->selection)),
+                        first_rows / 1e6);
+        }
       if (g_getenv ("BENCH_VERBOSE") != NULL)
         {
           static gint64 last_report;
@@ -151,24 +200,51 @@ main (int argc,
           if (g_get_monotonic_time () - last_report > G_USEC_PER_SEC)
             {
               last_report = g_get_monotonic_time ();
-              g_printerr ("  %.1f s: %u rows, sort pending %u, filter pending %u, stall %.0f ms\n",
+              g_printerr ("  %.1f s: %u rows, %u frames, sort pending %u, filter pending %u, stall %.0f ms\n",
                           (last_report - start) / 1e6,
-                          g_list_model_get_n_items (G_LIST_MODEL (window->selection)),
+                          g_list_model_get_n_items (G_LIST_MODEL (window->selection)), n_frames,
                           gtk_sort_list_model_get_pending (window->sort_model),
                           gtk_filter_list_model_get_pending (window->filter_model),
                           max_stall / 1e3);
             }
         }
       /* Scroll like a user watching the queue fill up */
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      if (g_getenv ("BENCH_NO_SCROLL") == NULL)
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
     }
   full = g_get_monotonic_time () - start;
+  if (g_getenv ("BENCH_VERBOSE") != NULL)
+    {
+      /* An idle window should not draw at all */
+      for (guint second = 1; second <= 2; second++)
+        {
+          guint frames = n_frames;
+          gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
 
+          while (g_get_monotonic_time () < until)
+            g_main_context_iteration (NULL, FALSE);
+          g_printerr ("  %u frames in second %u after the list was complete\n", n_frames - frames, second);
+        }
+    }
+
+  g_print ("renderer        %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_print ("items           %u\n", g_list_model_get_n_items (G_LIST_MODEL (window->selection)));
   g_print ("first_rows_s    %.3f\n", first_rows / 1e6);
   g_print ("full_list_s     %.3f\n", full / 1e6);
   g_print ("max_stall_ms    %.1f (wall)  %.1f (main-thread CPU)\n", max_stall / 1e3, max_cpu_stall / 1e3);
   g_print ("peak_rss_mb     %.1f\n", peak_rss_mb ());
+#ifdef __GLIBC__
+  if (g_getenv ("BENCH_VERBOSE") != NULL)
+    {
+      struct mallinfo2 info = mallinfo2 ();
+
+      /* What of the RSS is malloc (items, GTK objects) and what is not
+       * (renderer buffers, mapped fonts and libraries) */
+      g_printerr ("  malloc: %.1f MB in use, %.1f MB held (arenas %.1f, mmap %.1f)\n",
+                  info.uordblks / 1e6 + info.hblkhd / 1e6, (info.arena + info.hblkhd) / 1e6,
+                  info.arena / 1e6, info.hblkhd / 1e6);
+    }
+#endif
 
   /* Search as you type over the full list */
   max_stall = 0;

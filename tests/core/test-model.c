@@ -103,6 +103,40 @@ test_track_time_rules (void)
   g_assert_nonnull (strstr (tf_item_get_search_text (item), "zero@fabrikam.example"));
 }
 
+/* tf_item_matches_words() answers what strstr() on the search text does */
+static void
+test_matches_words (void)
+{
+  g_autoptr (TfItem) item = tf_item_new ("Queue/Zażółć.eml", "/srv/Queue/Zażółć.eml", 0);
+  g_autoptr (TfRecipient) r = tf_recipient_new (TF_SOURCE_TNEF);
+  const char *words[] = { "", "zażółć", "ZAŻÓŁĆ", "queue", "queue/za", "gęślą", "łąka", "STRASSE",
+                          "straße", "ipm.schedule", "track_time_1601", "anna@contoso.example",
+                          "anna kowalska", "kowal", "contoso", "budget review", "budget", "review\nq",
+                          "x", "xyzzy", "1601", "ę", "uid-42", NULL };
+
+  tf_item_set_subject (item, "Budget REVIEW — Gęślą Straße");
+  tf_item_set_from (item, "Łąka <boss@contoso.example>");
+  tf_item_set_uid (item, "UID-42");
+  tf_item_set_message_class (item, "IPM.Schedule.Meeting.Request");
+  tf_recipient_set_address (r, "Anna@Contoso.example");
+  tf_recipient_set_name (r, "Anna Kowalska");
+  tf_item_add_recipient (item, r);
+  tf_item_add_finding (item, tf_finding_new (TF_FINDING_TRACK_TIME_1601, NULL, NULL));
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *word = g_utf8_strdown (words[i], -1);
+      const char *one[] = { word, NULL };
+      gboolean expected = strstr (tf_item_get_search_text (item), word) != NULL;
+
+      g_assert_cmpint (tf_item_matches_words (item, one), ==, expected);
+    }
+
+  g_assert_true (tf_item_matches_words (item, NULL));
+  g_assert_true (tf_item_matches_words (item, (const char *[]){ "budget", "anna", NULL }));
+  g_assert_false (tf_item_matches_words (item, (const char *[]){ "budget", "xyzzy", NULL }));
+}
+
 static void
 test_wrong_type (void)
 {
@@ -299,6 +333,7 @@ main (int   argc,
 
   g_test_add_func ("/model/codes", test_codes);
   g_test_add_func ("/model/rules/track-time", test_track_time_rules);
+  g_test_add_func ("/model/search/matches-words", test_matches_words);
   g_test_add_func ("/model/rules/wrong-type", test_wrong_type);
   g_test_add_func ("/model/rules/ical-not-track-checked", test_ical_sources_not_track_checked);
   g_test_add_func ("/model/rules/reply", test_reply_rules);
