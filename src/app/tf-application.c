@@ -135,9 +135,40 @@ tf_application_init (TfApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
+/* Admins often run Trackfix in a VM or over remote desktop, where there is
+ * no GPU: Mesa then draws GTK's OpenGL renderer in software (llvmpipe),
+ * which costs about 75 MB and tens of milliseconds per frame of a full
+ * window, on the same CPUs that scan the queue. Without a DRM render node
+ * there is no GPU to use, so cairo is drawn instead. GSK_RENDERER, when
+ * set, still decides. Must run before the first window is realized. */
+static gboolean
+has_render_node (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+choose_renderer (void)
+{
+  if (g_getenv ("GSK_RENDERER") != NULL || has_render_node ())
+    return;
+
+  g_debug ("No GPU render node in /dev/dri: drawing with cairo");
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+}
+
 TfApplication *
 tf_application_new (void)
 {
+  choose_renderer ();
+
   return g_object_new (TF_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,

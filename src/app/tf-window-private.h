@@ -76,6 +76,7 @@ struct _TfWindow
   guint meetings_source;
   guint meetings_dirty : 1;
   guint filtering : 1; /* filter func set: something to filter */
+  guint offered_first_problem : 1; /* see select_first_problem() */
 };
 
 /* tf-window-actions.c */

@@ -390,6 +390,12 @@ setup_meeting_columns (TfWindow *self)
 
   tf_column_view_add_text_column (view, "subject", _ ("Meeting"), meeting_subject_text, meeting_subject_text,
                                   NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 16, self);
+  /* Right after the meeting: the number that matters stays in view when
+   * the list is narrow */
+  /* Translators: column header: updates stuck because of a 1601 time */
+  tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
+                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
+                                  FALSE, 4, self);
   tf_column_view_add_text_column (view, "organizer", _ ("Organizer"), meeting_organizer_text,
                                   meeting_organizer_text, NULL,
                                   tf_string_sorter_new (G_CALLBACK (sort_meeting_organizer)), TRUE, 14, self);
@@ -400,10 +406,6 @@ setup_meeting_columns (TfWindow *self)
   tf_column_view_add_text_column (view, "replies", _ ("Replies"), meeting_replies_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_replies)),
                                   FALSE, 3, self);
-  /* Translators: column header: updates stuck because of a 1601 time */
-  tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
-                                  FALSE, 4, self);
   tf_column_view_add_text_column (view, "last", _ ("Last Sent"), meeting_last_text, NULL, NULL,
                                   tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
                                   FALSE, 19, self);
@@ -842,6 +844,35 @@ on_source_changed_cb (TfWindow *self,
     schedule_summary (self);
 }
 
+/* After the first scan of the window, with nothing chosen yet, the first
+ * item with a problem is shown: someone who opens a queue (or the demo)
+ * sees an affected attendee and the reason at once. Only once per window,
+ * so later rescans never move the user's selection. */
+static void
+select_first_problem (TfWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->filter_model);
+  guint n = g_list_model_get_n_items (model);
+
+  if (self->offered_first_problem)
+    return;
+  self->offered_first_problem = TRUE;
+
+  if (gtk_single_selection_get_selected_item (self->selection) != NULL)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
 static void
 on_source_scan_finished_cb (TfWindow *self,
                             TfScanSource *source)
@@ -859,6 +890,8 @@ on_source_scan_finished_cb (TfWindow *self,
 
   update_progress (self);
   schedule_summary (self);
+  if (error == NULL && !_tf_window_is_scanning (self))
+    select_first_problem (self);
 }
 
 static void

@@ -151,6 +151,23 @@ test_window_scan_counts (void)
   g_assert_cmpuint (tf_scan_source_get_n_items (window->all_source), ==, n_items);
   g_assert_cmpuint (tf_scan_source_get_n_problems (window->all_source), ==, n_problems);
 
+  /* The first item with a problem is shown without a click */
+  spin_for (50);
+  {
+    TfItem *selected = gtk_single_selection_get_selected_item (window->selection);
+    guint position = gtk_single_selection_get_selected (window->selection);
+
+    g_assert_nonnull (selected);
+    g_assert_cmpuint (tf_item_get_n_problems (selected), >, 0);
+    for (guint i = 0; i < position; i++)
+      {
+        g_autoptr (TfItem) before = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+        g_assert_cmpuint (tf_item_get_n_problems (before), ==, 0);
+      }
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+  }
+
   /* Problems Only shows exactly the items with problems */
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 4));
   spin_until (filter_done, window, 10000);
