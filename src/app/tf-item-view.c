@@ -116,7 +116,15 @@ tf_item_view_dup_track_time_text (TfItemView *self,
                 ? tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient))
                 : NULL;
   if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
-    return g_strdup_printf ("%s — %s", time, tf_finding_code_get_row_reason (tf_finding_get_code (finding)));
+    {
+      const char *reason = tf_finding_code_get_row_reason (tf_finding_get_code (finding));
+
+      /* No time to show (a reply without the property): the reason alone,
+       * not "— — reason" */
+      if (!tf_recipient_get_has_track_time (recipient))
+        return g_strdup (reason);
+      return g_strdup_printf ("%s — %s", time, reason);
+    }
 
   return g_steal_pointer (&time);
 }

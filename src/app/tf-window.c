@@ -845,7 +845,7 @@ on_source_changed_cb (TfWindow *self,
 }
 
 /* After the first scan of the window, with nothing chosen yet, the first
- * item with a problem is shown: someone who opens a queue (or the demo)
+ * stuck update (else the first item with a problem) is shown: someone who opens a queue (or the demo)
  * sees an affected attendee and the reason at once. Only once per window,
  * so later rescans never move the user's selection. */
 static void
@@ -861,16 +861,19 @@ select_first_problem (TfWindow *self)
   if (gtk_single_selection_get_selected_item (self->selection) != NULL)
     return;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+  /* A stuck update (1601) first: that is what the user came for */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr (TfItem) item = g_list_model_get_item (model, i);
 
-      if (tf_item_get_n_problems (item) > 0)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return;
-        }
-    }
+        if (pass == 0 ? tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601)
+                      : tf_item_get_n_problems (item) > 0)
+          {
+            gtk_single_selection_set_selected (self->selection, i);
+            return;
+          }
+      }
 }
 
 static void
