@@ -220,21 +220,6 @@ replace_string (char **field,
   *field = (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
 }
 
-/* For fields that repeat across items: one shared copy per distinct value */
-static void
-replace_interned (char **field,
-                  const char *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  char *old = *field;
-
-  /* Intern first: @value may point into the string being replaced */
-  *field = (value != NULL && *value != '\0') ? tf_strpool_intern (value) : NULL;
-  if (old != NULL)
-    tf_strpool_release (old);
-}
-
 const char *
 tf_item_get_path (TfItem *self)
 {
@@ -369,7 +354,7 @@ tf_item_set_message_class (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->message_class, message_class);
+  tf_strpool_replace (&self->message_class, message_class);
 }
 
 const char *
@@ -386,7 +371,7 @@ tf_item_set_ical_method (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->ical_method, method);
+  tf_strpool_replace (&self->ical_method, method);
 }
 
 const char *
@@ -403,7 +388,7 @@ tf_item_set_subject (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->subject, subject);
+  tf_strpool_replace (&self->subject, subject);
 }
 
 const char *
@@ -420,7 +405,7 @@ tf_item_set_from (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->from, from);
+  tf_strpool_replace (&self->from, from);
 }
 
 const char *
@@ -454,7 +439,7 @@ tf_item_set_uid (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->uid, uid);
+  tf_strpool_replace (&self->uid, uid);
 }
 
 const char *
@@ -471,7 +456,7 @@ tf_item_set_meeting_key (TfItem *self,
 {
   g_return_if_fail (TF_IS_ITEM (self));
 
-  replace_interned (&self->meeting_key, key);
+  tf_strpool_replace (&self->meeting_key, key);
 }
 
 gint

@@ -159,20 +159,6 @@ tf_recipient_get_source (TfRecipient *self)
   return self->source;
 }
 
-static void
-replace_string (char **field,
-                const char *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  char *old = *field;
-
-  /* Intern first: @value may point into the string being replaced */
-  *field = (value != NULL && *value != '\0') ? tf_strpool_intern (value) : NULL;
-  if (old != NULL)
-    tf_strpool_release (old);
-}
-
 const char *
 tf_recipient_get_address (TfRecipient *self)
 {
@@ -187,7 +173,7 @@ tf_recipient_set_address (TfRecipient *self,
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
-  replace_string (&self->address, address);
+  tf_strpool_replace (&self->address, address);
 }
 
 const char *
@@ -204,7 +190,7 @@ tf_recipient_set_name (TfRecipient *self,
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
-  replace_string (&self->name, name);
+  tf_strpool_replace (&self->name, name);
 }
 
 char *
@@ -378,7 +364,7 @@ tf_recipient_set_partstat (TfRecipient *self,
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
-  replace_string (&self->partstat, partstat);
+  tf_strpool_replace (&self->partstat, partstat);
 }
 
 const char *
@@ -395,7 +381,7 @@ tf_recipient_set_role (TfRecipient *self,
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
-  replace_string (&self->role, role);
+  tf_strpool_replace (&self->role, role);
 }
 
 const char *
@@ -430,9 +416,9 @@ tf_recipient_set_dsn (TfRecipient *self,
 {
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
-  replace_string (&self->dsn_action, action);
-  replace_string (&self->dsn_status, status);
-  replace_string (&self->dsn_diagnostic, diagnostic);
+  tf_strpool_replace (&self->dsn_action, action);
+  tf_strpool_replace (&self->dsn_status, status);
+  tf_strpool_replace (&self->dsn_diagnostic, diagnostic);
 }
 
 const TfPatchSite *

@@ -17,5 +17,9 @@ G_BEGIN_DECLS
  * racing with a lookup of the same value never resurrects a dying copy. */
 char *tf_strpool_intern  (const char *str);
 void  tf_strpool_release (char       *str);
+/* Sets *@field to a shared copy of @value (NULL for NULL or ""),
+ * releasing the old one; nothing happens when they are equal. */
+void  tf_strpool_replace (char      **field,
+                          const char *value);
 
 G_END_DECLS

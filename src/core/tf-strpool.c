@@ -79,3 +79,21 @@ tf_strpool_release (char *str)
     }
   g_mutex_unlock (&pool_mutex);
 }
+
+void
+tf_strpool_replace (char **field,
+                    const char *value)
+{
+  char *old;
+
+  g_return_if_fail (field != NULL);
+
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  old = *field;
+
+  /* Intern first: @value may point into the string being replaced */
+  *field = (value != NULL && *value != '\0') ? tf_strpool_intern (value) : NULL;
+  if (old != NULL)
+    tf_strpool_release (old);
+}
