@@ -20,41 +20,10 @@
 #include "tf-fixturegen.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
+#include "tf-ui-test.h"
 
 static TfApplication *app;
 static char *scratch;
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer data,
-            guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > end)
-        g_error ("Timed out after %u ms", timeout_ms);
-    }
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-scan_done (gpointer data)
-{
-  TfWindow *self = data;
-
-  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
-}
 
 /* With TRACKFIX_UI_SNAPSHOTS set, renders @widget to a PNG in the build
  * folder, for looking at the dialogs. */
@@ -62,31 +31,14 @@ static void
 maybe_snapshot (GtkWidget *widget,
                 const char *name)
 {
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  GdkPaintable *paintable;
-  int width;
-  int height;
 
   if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
     return;
-  spin_for (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  snapshot = gtk_snapshot_new ();
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_object_unref (paintable);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  tf_ui_test_spin_for (300);
   path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("Rendered to %s", path);
+  if (tf_ui_test_render_png (widget, path))
+    g_test_message ("Rendered to %s", path);
 }
 
 static char *
@@ -97,37 +49,6 @@ sha_of (const char *path)
 
   g_assert_no_error (error);
   return tf_sha256_bytes (bytes);
-}
-
-static void
-write_sample (const char *dir,
-              const char *sample,
-              const char *name)
-{
-  g_autoptr (GBytes) bytes = tf_gen_sample (sample);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_assert_nonnull (bytes);
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
-  g_assert_no_error (error);
-}
-
-/* The newest AdwMessageDialog on screen, or NULL */
-static AdwMessageDialog *
-find_dialog (const char *heading_prefix)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
-  AdwMessageDialog *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) && g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading_prefix))
-        found = ADW_MESSAGE_DIALOG (window);
-    }
-  return found;
 }
 
 typedef struct
@@ -141,14 +62,14 @@ dialog_shown (gpointer data)
 {
   DialogWait *wait = data;
 
-  wait->dialog = find_dialog (wait->heading);
+  wait->dialog = tf_ui_test_find_dialog (wait->heading);
   return wait->dialog != NULL;
 }
 
 static gboolean
 dialog_gone (gpointer data)
 {
-  return find_dialog (data) == NULL;
+  return tf_ui_test_find_dialog (data) == NULL;
 }
 
 static AdwMessageDialog *
@@ -156,7 +77,7 @@ wait_dialog (const char *heading)
 {
   DialogWait wait = { heading, NULL };
 
-  spin_until (dialog_shown, &wait, 10000);
+  tf_ui_test_spin_until (dialog_shown, &wait, 10000);
   return wait.dialog;
 }
 
@@ -173,7 +94,7 @@ select_item_with (TfWindow *window,
       if (tf_item_has_finding (item, code))
         {
           gtk_single_selection_set_selected (window->selection, i);
-          spin_for (50);
+          tf_ui_test_spin_for (50);
           return item; /* the model keeps it */
         }
     }
@@ -190,21 +111,6 @@ static gboolean
 item_original_again (gpointer data)
 {
   return tf_item_has_finding (data, TF_FINDING_TRACK_TIME_1601);
-}
-
-static GtkWidget *
-find_button (GtkWidget *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkWidget *
@@ -233,7 +139,7 @@ action_enabled (TfWindow *window,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), name);
   gtk_box_append (box, probe);
-  spin_for (20);
+  tf_ui_test_spin_for (20);
   enabled = gtk_widget_get_sensitive (probe);
   gtk_box_remove (box, probe);
   return enabled;
@@ -287,8 +193,8 @@ test_repair_one_and_undo (void)
   TfItem *item;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
-  write_sample (dir, "eml-tnef-healthy", "NTFS_02.EML");
+  tf_ui_test_write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
+  tf_ui_test_write_sample (dir, "eml-tnef-healthy", "NTFS_02.EML");
   original_sha = sha_of (path);
 
   window = tf_window_new (ADW_APPLICATION (app));
@@ -296,13 +202,13 @@ test_repair_one_and_undo (void)
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
 
   /* The sidebar badges and the summary count the stuck item */
   {
     CountsWait counts = { window, 1 };
 
-    spin_until (counts_say, &counts, 10000);
+    tf_ui_test_spin_until (counts_say, &counts, 10000);
   }
 
   item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
@@ -317,11 +223,11 @@ test_repair_one_and_undo (void)
   dialog = wait_dialog ("Repair This Item");
   maybe_snapshot (GTK_WIDGET (dialog), "repair-preview.png");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "repair"));
-  g_assert_nonnull (find_button (GTK_WIDGET (dialog), "_Repair"));
+  g_assert_nonnull (tf_ui_test_find_button (GTK_WIDGET (dialog), "_Repair"));
   adw_message_dialog_response (dialog, "repair");
 
-  spin_until (item_repaired, item, 30000);
-  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (item_repaired, item, 30000);
+  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
   repaired_sha = sha_of (path);
   g_assert_cmpstr (repaired_sha, !=, original_sha);
   g_assert_true (g_file_test (journal, G_FILE_TEST_IS_REGULAR));
@@ -330,12 +236,12 @@ test_repair_one_and_undo (void)
   maybe_snapshot (GTK_WIDGET (window), "repair-window.png");
   g_assert_true (action_enabled (window, "win.resubmit"));
   /* Nothing left to repair on it: the button goes grey */
-  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->item_view), "_Repair…")));
+  g_assert_false (gtk_widget_is_sensitive (tf_ui_test_find_button (GTK_WIDGET (window->item_view), "_Repair…")));
   /* … and the badges and the summary no longer count it */
   {
     CountsWait counts = { window, 0 };
 
-    spin_until (counts_say, &counts, 10000);
+    tf_ui_test_spin_until (counts_say, &counts, 10000);
   }
 
   /* Undo from the history */
@@ -343,24 +249,24 @@ test_repair_one_and_undo (void)
   dialog = wait_dialog ("Undo History");
   maybe_snapshot (GTK_WIDGET (dialog), "undo-history.png");
   {
-    GtkWidget *undo = find_button (GTK_WIDGET (dialog), "_Undo");
+    GtkWidget *undo = tf_ui_test_find_button (GTK_WIDGET (dialog), "_Undo");
 
     g_assert_nonnull (undo);
     g_signal_emit_by_name (undo, "clicked");
   }
-  spin_until (item_original_again, item, 30000);
+  tf_ui_test_spin_until (item_original_again, item, 30000);
   restored_sha = sha_of (path);
   g_assert_cmpstr (restored_sha, ==, original_sha);
   /* Undone: counted again */
   {
     CountsWait counts = { window, 1 };
 
-    spin_until (counts_say, &counts, 10000);
+    tf_ui_test_spin_until (counts_say, &counts, 10000);
   }
   adw_message_dialog_response (dialog, "close");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 typedef struct
@@ -381,7 +287,7 @@ nothing_left (gpointer data)
       if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900))
         return FALSE;
     }
-  return find_dialog ("Repairing") == NULL;
+  return tf_ui_test_find_dialog ("Repairing") == NULL;
 }
 
 static void
@@ -393,27 +299,27 @@ test_repair_all (void)
   TfWindow *window;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
-  write_sample (dir, "eml-tnef-cancel-1601", "NTFS_02.EML");
-  write_sample (dir, "msg-1601", "organizer.msg");
-  write_sample (dir, "msg-pre1900", "vendor.msg");
-  write_sample (dir, "tnef-healthy", "winmail.dat");
+  tf_ui_test_write_sample (dir, "eml-tnef-1601", "NTFS_01.EML");
+  tf_ui_test_write_sample (dir, "eml-tnef-cancel-1601", "NTFS_02.EML");
+  tf_ui_test_write_sample (dir, "msg-1601", "organizer.msg");
+  tf_ui_test_write_sample (dir, "msg-pre1900", "vendor.msg");
+  tf_ui_test_write_sample (dir, "tnef-healthy", "winmail.dat");
 
   window = tf_window_new (ADW_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
   dialog = wait_dialog ("Repair All 4 Items");
   maybe_snapshot (GTK_WIDGET (dialog), "repair-all-preview.png");
   adw_message_dialog_response (dialog, "repair");
-  spin_until (nothing_left, window, 60000);
+  tf_ui_test_spin_until (nothing_left, window, 60000);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 static guint
@@ -455,12 +361,12 @@ test_repair_demo_counts (void)
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
 
   before = count_problems (window);
   g_assert_cmpuint (before, >, 0);
   counts = (CountsWait){ window, before };
-  spin_until (counts_say, &counts, 10000);
+  tf_ui_test_spin_until (counts_say, &counts, 10000);
 
   /* A stuck update whose only problem is the 1601 time */
   item = NULL;
@@ -480,7 +386,7 @@ test_repair_demo_counts (void)
       if (only_1601)
         {
           gtk_single_selection_set_selected (window->selection, i);
-          spin_for (50);
+          tf_ui_test_spin_for (50);
           item = candidate; /* the model keeps it */
         }
     }
@@ -488,17 +394,17 @@ test_repair_demo_counts (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
   dialog = wait_dialog ("Repair This Item");
   adw_message_dialog_response (dialog, "repair");
-  spin_until (item_repaired, item, 30000);
-  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (item_repaired, item, 30000);
+  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
 
   /* Whatever else the item has, the 1601 time was its problem */
   g_assert_cmpuint (tf_item_get_n_problems (item), ==, 0);
   counts = (CountsWait){ window, before - 1 };
-  spin_until (counts_say, &counts, 10000);
+  tf_ui_test_spin_until (counts_say, &counts, 10000);
   g_assert_cmpuint (count_problems (window), ==, before - 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 static void
@@ -532,15 +438,15 @@ test_repair_then_rescan (void)
   guint n_scans = 0;
 
   g_assert_cmpint (g_mkdir_with_parents (queue, 0755), ==, 0);
-  write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
-  write_sample (queue, "eml-tnef-healthy", "NTFS_02.EML");
+  tf_ui_test_write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
+  tf_ui_test_write_sample (queue, "eml-tnef-healthy", "NTFS_02.EML");
 
   window = tf_window_new (ADW_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
   source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
   for (guint i = 0; i < g_list_model_get_n_items (tf_scan_source_get_items (source)); i++)
     {
@@ -555,18 +461,18 @@ test_repair_then_rescan (void)
   g_assert_nonnull (item);
   path = g_strdup (tf_item_get_path (item));
   /* Wait for the subfolder's monitor */
-  spin_for (500);
+  tf_ui_test_spin_for (500);
   g_signal_connect (source, "scan-finished", G_CALLBACK (on_scan_finished_cb), &n_scans);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
   dialog = wait_dialog ("Repair This Item");
   adw_message_dialog_response (dialog, "repair");
-  spin_until (item_repaired, item, 30000);
-  spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (item_repaired, item, 30000);
+  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
 
-  spin_until (rescanned, &n_scans, 20000);
-  spin_until (scan_done, window, 20000);
-  spin_for (200);
+  tf_ui_test_spin_until (rescanned, &n_scans, 20000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 20000);
+  tf_ui_test_spin_for (200);
 
   g_assert_nonnull (tf_item_view_get_item (window->item_view));
   g_assert_cmpstr (tf_item_get_path (tf_item_view_get_item (window->item_view)), ==, path);
@@ -582,7 +488,7 @@ test_repair_then_rescan (void)
   g_signal_handlers_disconnect_by_func (source, on_scan_finished_cb, &n_scans);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 int

@@ -16,6 +16,7 @@
 #include "tf-regfile.h"
 #include "tf-registry.h"
 #include "tf-server-fix-page.h"
+#include "tf-ui-test.h"
 
 #define KEY_BELOW_CS TF_FLAG_KEY_BELOW_CONTROL_SET
 
@@ -97,23 +98,12 @@ spin_while_busy (TfServerFixPage *page)
 }
 
 static AdwMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static AdwMessageDialog *
 wait_for_dialog (void)
 {
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   AdwMessageDialog *dialog;
 
-  while ((dialog = find_message_dialog ()) == NULL)
+  while ((dialog = tf_ui_test_find_dialog (NULL)) == NULL)
     {
       g_main_context_iteration (NULL, FALSE);
       if (g_get_monotonic_time () > end)
@@ -139,29 +129,12 @@ find_row (GtkWidget *widget,
   return NULL;
 }
 
-/* Depth-first search for the GtkButton labelled @label */
-static GtkWidget *
-find_button (GtkWidget *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *button = find_button (c, label);
-
-      if (button != NULL)
-        return button;
-    }
-  return NULL;
-}
-
 /* Buttons follow their action's enabled state */
 static gboolean
 action_enabled (GtkWidget *page,
                 const char *label)
 {
-  GtkWidget *button = find_button (page, label);
+  GtkWidget *button = tf_ui_test_find_button (page, label);
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -384,7 +357,7 @@ test_page_undo (void)
   g_assert_cmpstr (subtitle (page, "FixRecipientTrackStatusTime"), ==, "1 (fix on) — REG_DWORD 0x00000001 (1)");
 
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((undo = find_button (overlay, "_Undo")) == NULL && g_get_monotonic_time () < end)
+  while ((undo = tf_ui_test_find_button (overlay, "_Undo")) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");

@@ -17,49 +17,10 @@
 #include "tf-meetings.h"
 #include "tf-scanner.h"
 #include "tf-window-private.h"
+#include "tf-ui-test.h"
 
 static char *demo_dir;
 static TfApplication *app;
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer data,
-            guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > end)
-        g_error ("Timed out after %u ms", timeout_ms);
-    }
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-scan_done (gpointer data)
-{
-  TfWindow *self = data;
-
-  if (g_test_verbose ())
-    g_test_message ("sources %u scanning %d pending %u summary %u items %u",
-                    g_list_model_get_n_items (G_LIST_MODEL (self->sources)),
-                    _tf_window_is_scanning (self),
-                    gtk_filter_list_model_get_pending (self->filter_model),
-                    self->summary_source,
-                    g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
-
-  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
-}
 
 static gboolean
 filter_done (gpointer data)
@@ -108,7 +69,7 @@ open_demo_window (void)
   gtk_window_present (GTK_WINDOW (window));
 
   tf_window_open_files (window, &dir, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
 
   return window;
 }
@@ -117,7 +78,7 @@ static void
 close_window (TfWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 static void
@@ -127,7 +88,7 @@ test_window_empty (void)
 
   window = tf_window_new (ADW_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
-  spin_for (100);
+  tf_ui_test_spin_for (100);
 
   /* First run: the status page invites to open something */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "welcome");
@@ -152,7 +113,7 @@ test_window_scan_counts (void)
   g_assert_cmpuint (tf_scan_source_get_n_problems (window->all_source), ==, n_problems);
 
   /* The first stuck update is shown without a click */
-  spin_for (50);
+  tf_ui_test_spin_for (50);
   {
     TfItem *selected = gtk_single_selection_get_selected_item (window->selection);
     guint position = gtk_single_selection_get_selected (window->selection);
@@ -170,7 +131,7 @@ test_window_scan_counts (void)
 
   /* Problems Only shows exactly the items with problems */
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 4));
-  spin_until (filter_done, window, 10000);
+  tf_ui_test_spin_until (filter_done, window, 10000);
   g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_PROBLEMS);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_problems);
 
@@ -198,7 +159,7 @@ test_window_1601_row (void)
         }
     }
   g_assert_nonnull (affected);
-  spin_for (100);
+  tf_ui_test_spin_for (100);
 
   g_assert_true (tf_item_view_get_item (window->item_view) == affected);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
@@ -243,19 +204,19 @@ test_window_search (void)
   /* Finding codes are searchable; case does not matter */
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "TRACK_TIME_1601");
   g_signal_emit_by_name (window->search_entry, "search-changed");
-  spin_until (filter_done, window, 10000);
+  tf_ui_test_spin_until (filter_done, window, 10000);
   n_match = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
   g_assert_cmpuint (n_match, ==, n_expected);
 
   /* Words are ANDed; a word nothing has empties the list */
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "track_time_1601 zzzz-no-such-word");
   g_signal_emit_by_name (window->search_entry, "search-changed");
-  spin_until (filter_done, window, 10000);
+  tf_ui_test_spin_until (filter_done, window, 10000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
   g_signal_emit_by_name (window->search_entry, "search-changed");
-  spin_until (filter_done, window, 10000);
+  tf_ui_test_spin_until (filter_done, window, 10000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_all);
 
   close_window (window);
@@ -285,7 +246,7 @@ test_window_meetings (void)
     }
 
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 3));
-  spin_for (100);
+  tf_ui_test_spin_for (100);
   g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_MEETINGS);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "meetings");
 
@@ -321,7 +282,7 @@ test_window_meetings (void)
 
           found_multi = TRUE;
           gtk_single_selection_set_selected (window->meeting_selection, i);
-          spin_for (50);
+          tf_ui_test_spin_for (50);
           g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "meeting");
           attendees = tf_meeting_view_get_attendees (window->meeting_view);
           g_assert_nonnull (attendees);
@@ -334,20 +295,6 @@ test_window_meetings (void)
 
   g_hash_table_unref (keys);
   close_window (window);
-}
-
-static void
-write_sample (const char *dir,
-              const char *sample,
-              const char *name)
-{
-  g_autoptr (GBytes) bytes = tf_gen_sample (sample);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_assert_nonnull (bytes);
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
-  g_assert_no_error (error);
 }
 
 typedef struct
@@ -370,7 +317,7 @@ list_has_n (gpointer data)
 {
   WatchWait *wait = data;
 
-  return scan_done (wait->window) && g_list_model_get_n_items (G_LIST_MODEL (wait->window->selection)) == wait->n;
+  return tf_ui_test_scan_done (wait->window) && g_list_model_get_n_items (G_LIST_MODEL (wait->window->selection)) == wait->n;
 }
 
 /* An Exchange pickup folder has Queue/ and BadMail/ below it: a file that
@@ -394,24 +341,24 @@ test_window_watch_subfolders (void)
   badmail = g_build_filename (dir, "BadMail", NULL);
   g_assert_cmpint (g_mkdir (queue, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (badmail, 0755), ==, 0);
-  write_sample (dir, "eml-tnef-healthy", "NTFS_00.EML");
+  tf_ui_test_write_sample (dir, "eml-tnef-healthy", "NTFS_00.EML");
 
   window = tf_window_new (ADW_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 1);
 
   /* The folder and both subfolders have a monitor */
   source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
   wait = (WatchWait){ window, source, 3 };
-  spin_until (watching_n, &wait, 10000);
+  tf_ui_test_spin_until (watching_n, &wait, 10000);
 
-  write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
+  tf_ui_test_write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
   wait.n = 2;
-  spin_until (list_has_n, &wait, 20000);
+  tf_ui_test_spin_until (list_has_n, &wait, 20000);
   g_assert_cmpuint (tf_scan_source_get_n_items (source), ==, 2);
   g_assert_cmpuint (tf_scan_source_get_n_problems (source), ==, 1);
 
@@ -419,11 +366,11 @@ test_window_watch_subfolders (void)
   later = g_build_filename (badmail, "Retry", NULL);
   g_assert_cmpint (g_mkdir (later, 0755), ==, 0);
   wait.n = 4;
-  spin_until (watching_n, &wait, 20000);
-  spin_until (scan_done, window, 20000);
-  write_sample (later, "msg-1601", "stuck.msg");
+  tf_ui_test_spin_until (watching_n, &wait, 20000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 20000);
+  tf_ui_test_write_sample (later, "msg-1601", "stuck.msg");
   wait.n = 3;
-  spin_until (list_has_n, &wait, 20000);
+  tf_ui_test_spin_until (list_has_n, &wait, 20000);
   g_assert_cmpuint (tf_scan_source_get_n_problems (source), ==, 2);
 
   close_window (window);
@@ -471,11 +418,11 @@ test_window_watch_cap (void)
   gtk_window_present (GTK_WINDOW (window));
   file = g_file_new_for_path (dir);
   tf_window_open_files (window, &file, 1);
-  spin_until (scan_done, window, 60000);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
   source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
   wait = (WatchWait){ window, source, 256 };
-  spin_until (watching_n, &wait, 20000);
-  spin_for (200);
+  tf_ui_test_spin_until (watching_n, &wait, 20000);
+  tf_ui_test_spin_for (200);
   g_assert_cmpuint (tf_scan_source_get_n_watched (source), ==, 256);
 
   close_window (window);
@@ -494,28 +441,9 @@ static void
 save_snapshot (GtkWidget *widget,
                const char *name)
 {
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GdkPaintable *paintable;
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
 
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_object_unref (paintable);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_nonnull (texture);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
-
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (tf_ui_test_render_png (widget, path));
   g_test_message ("Window rendered to %s", path);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 }
@@ -537,7 +465,7 @@ test_window_render_png (void)
           break;
         }
     }
-  spin_for (300);
+  tf_ui_test_spin_for (300);
 
   save_snapshot (GTK_WIDGET (window), "window.png");
 

@@ -23,54 +23,21 @@
 #include "tf-fixturegen.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
+#include "tf-ui-test.h"
 
 static char *out_dir;
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-scan_done (TfWindow *self)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
-}
 
 static void
 shoot (GtkWidget *widget,
        const char *name)
 {
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (out_dir, name, NULL);
-  GdkPaintable *paintable;
-  int width;
-  int height;
 
-  spin_for (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_object_unref (paintable);
-  if (node == NULL)
-    {
-      g_printerr ("Nothing to render for %s\n", name);
-      return;
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    g_printerr ("Cannot write %s\n", path);
+  tf_ui_test_spin_for (400);
+  if (!tf_ui_test_render_png (widget, path))
+    g_printerr ("Cannot render %s\n", path);
   else
-    g_print ("%s (%d x %d)\n", path, width, height);
+    g_print ("%s (%d x %d)\n", path, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
 }
 
 static void
@@ -81,7 +48,7 @@ select_view (TfWindow *window,
        row = gtk_widget_get_next_sibling (row))
     if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
       gtk_list_box_select_row (window->views_list, GTK_LIST_BOX_ROW (row));
-  spin_for (500);
+  tf_ui_test_spin_for (500);
 }
 
 static GtkWidget *
@@ -96,21 +63,6 @@ find_type (GtkWidget *root,
 
       if (found != NULL)
         return found;
-    }
-  return NULL;
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
 }
@@ -176,7 +128,7 @@ main (int argc,
   demo = g_file_new_for_path (demo_dir);
   tf_window_open_files (window, &demo, 1);
   end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (!scan_done (window) && g_get_monotonic_time () < end)
+  while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   shoot (GTK_WIDGET (window), "demo.png");
 
@@ -212,19 +164,19 @@ main (int argc,
     AdwViewStack *stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
 
     adw_view_stack_set_visible_child_name (stack, "raw");
-    spin_for (1000);
+    tf_ui_test_spin_for (1000);
     shoot (GTK_WIDGET (window), "raw.png");
     adw_view_stack_set_visible_child_name (stack, "details");
   }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL);
-  spin_for (500);
-  dialog = find_dialog ();
+  tf_ui_test_spin_for (500);
+  dialog = tf_ui_test_find_dialog (NULL);
   if (dialog != NULL)
     {
       shoot (GTK_WIDGET (dialog), "repair.png");
       gtk_window_destroy (GTK_WINDOW (dialog));
-      spin_for (100);
+      tf_ui_test_spin_for (100);
     }
 
   select_view (window, "meetings");
@@ -235,7 +187,7 @@ main (int argc,
   shoot (GTK_WIDGET (window), "server-fix.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (100);
+  tf_ui_test_spin_for (100);
 
   return 0;
 }

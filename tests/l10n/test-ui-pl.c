@@ -26,6 +26,7 @@
 #include "tf-core.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
+#include "tf-ui-test.h"
 
 static char *demo_dir;
 static TfApplication *app;
@@ -105,21 +106,6 @@ static const Expect expectations[] = {
 static const Expect *expect;
 
 static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-scan_done (TfWindow *self)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0 && !_tf_window_is_scanning (self) && gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
-}
-
-static void
 collect_texts (GtkWidget *widget,
                GPtrArray *texts)
 {
@@ -156,26 +142,9 @@ static void
 save_snapshot (GtkWidget *widget,
                const char *name)
 {
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GdkPaintable *paintable;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
 
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_object_unref (paintable);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_nonnull (texture);
-
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (tf_ui_test_render_png (widget, path));
   g_test_message ("Rendered to %s", path);
 }
 
@@ -197,7 +166,7 @@ new_window (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  spin_for (200);
+  tf_ui_test_spin_for (200);
 
   return window;
 }
@@ -210,13 +179,13 @@ open_demo_window (void)
   gint64 end = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
 
   tf_window_open_files (window, &dir, 1);
-  while (!scan_done (window))
+  while (!tf_ui_test_scan_done (window))
     {
       g_main_context_iteration (NULL, FALSE);
       if (g_get_monotonic_time () > end)
         g_error ("The demo scan did not finish in 60 s");
     }
-  spin_for (200);
+  tf_ui_test_spin_for (200);
 
   return window;
 }
@@ -225,7 +194,7 @@ static void
 close_window (TfWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (50);
+  tf_ui_test_spin_for (50);
 }
 
 static void
@@ -292,7 +261,7 @@ test_demo (void)
         }
     }
   g_assert_nonnull (affected);
-  spin_for (300);
+  tf_ui_test_spin_for (300);
 
   for (guint i = 0; i < tf_item_get_n_recipients (affected); i++)
     {
@@ -313,30 +282,14 @@ test_demo (void)
 
   /* The Meetings view */
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, TF_WINDOW_VIEW_MEETINGS));
-  spin_for (500);
+  tf_ui_test_spin_for (500);
   if (g_list_model_get_n_items (G_LIST_MODEL (window->meeting_selection)) > 0)
     gtk_single_selection_set_selected (window->meeting_selection, 0);
-  spin_for (300);
+  tf_ui_test_spin_for (300);
   g_assert_true (shows_text (GTK_WIDGET (window), expect->meeting_column));
   save_snapshot (GTK_WIDGET (window), png_name ("meetings"));
 
   close_window (window);
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel))
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
-
-  return NULL;
 }
 
 /* The repair preview of an affected item: heading, body and the list of
@@ -359,7 +312,7 @@ test_repair_preview (void)
           break;
         }
     }
-  spin_for (300);
+  tf_ui_test_spin_for (300);
 
   if (!gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL))
     {
@@ -367,9 +320,9 @@ test_repair_preview (void)
       close_window (window);
       return;
     }
-  spin_for (1500);
+  tf_ui_test_spin_for (1500);
 
-  dialog = find_dialog ();
+  dialog = tf_ui_test_find_dialog (NULL);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, expect->repair_heading);
 
@@ -393,7 +346,7 @@ test_server_fix (void)
     }
   g_assert_nonnull (page_row);
   gtk_list_box_select_row (window->views_list, page_row);
-  spin_for (300);
+  tf_ui_test_spin_for (300);
 
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->main_stack), ==, "server-fix");
   g_assert_true (shows_text (GTK_WIDGET (window), expect->server_fix));
@@ -413,7 +366,7 @@ test_about (void)
 
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (app));
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  spin_for (300);
+  tf_ui_test_spin_for (300);
 
   toplevels = g_object_ref (gtk_window_get_toplevels ());
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && about == NULL; i++)

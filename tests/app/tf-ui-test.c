@@ -1,0 +1,133 @@
+/* tf-ui-test.c — helpers shared by the window tests and drivers
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "tf-fixturegen.h"
+#include "tf-ui-test.h"
+#include "tf-window-private.h"
+
+void
+tf_ui_test_spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+void
+tf_ui_test_spin_until (gboolean (*done) (gpointer),
+                       gpointer data,
+                       guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out after %u ms", timeout_ms);
+    }
+}
+
+gboolean
+tf_ui_test_scan_done (gpointer window)
+{
+  TfWindow *self = window;
+
+  if (g_test_verbose ())
+    g_test_message ("sources %u scanning %d pending %u summary %u items %u",
+                    g_list_model_get_n_items (G_LIST_MODEL (self->sources)),
+                    _tf_window_is_scanning (self),
+                    gtk_filter_list_model_get_pending (self->filter_model),
+                    self->summary_source,
+                    g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
+         && !_tf_window_is_scanning (self)
+         && gtk_filter_list_model_get_pending (self->filter_model) == 0
+         && self->summary_source == 0;
+}
+
+void
+tf_ui_test_write_sample (const char *dir,
+                         const char *sample,
+                         const char *name)
+{
+  g_autoptr (GBytes) bytes = tf_gen_sample (sample);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (bytes);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+tf_ui_test_render_png (GtkWidget *widget,
+                       const char *path)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return FALSE;
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (texture == NULL || gdk_texture_get_width (texture) != width)
+    return FALSE;
+
+  return gdk_texture_save_to_png (texture, path);
+}
+
+AdwMessageDialog *
+tf_ui_test_find_dialog (const char *heading_prefix)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* (transfer none) */
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
+          && (heading_prefix == NULL
+              || g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)) ?: "",
+                                   heading_prefix)))
+        found = ADW_MESSAGE_DIALOG (window);
+    }
+
+  return found;
+}
+
+GtkWidget *
+tf_ui_test_find_button (GtkWidget *root,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = tf_ui_test_find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

@@ -1,0 +1,38 @@
+/* tf-ui-test.h — helpers shared by the window tests and drivers
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Runs the main loop for @ms milliseconds */
+void               tf_ui_test_spin_for      (guint        ms);
+/* Runs the main loop until @done returns TRUE; g_error() after @timeout_ms */
+void               tf_ui_test_spin_until    (gboolean   (*done) (gpointer),
+                                             gpointer     data,
+                                             guint        timeout_ms);
+/* For tf_ui_test_spin_until(): @window (a TfWindow) has a source, no scan
+ * running, no filtering pending and an up-to-date summary */
+gboolean           tf_ui_test_scan_done     (gpointer     window);
+/* Writes the generated sample @sample (tf_gen_sample()) to @dir/@name */
+void               tf_ui_test_write_sample  (const char  *dir,
+                                             const char  *sample,
+                                             const char  *name);
+/* Renders @widget as drawn now to the PNG file @path. Returns FALSE when
+ * there is nothing to render or the file cannot be written. */
+gboolean           tf_ui_test_render_png    (GtkWidget   *widget,
+                                             const char  *path);
+/* The newest visible AdwMessageDialog whose heading starts with
+ * @heading_prefix (any heading for NULL), or NULL */
+AdwMessageDialog  *tf_ui_test_find_dialog   (const char  *heading_prefix);
+/* Depth-first search below @root for the GtkButton labelled @label */
+GtkWidget         *tf_ui_test_find_button   (GtkWidget   *root,
+                                             const char  *label);
+
+G_END_DECLS
