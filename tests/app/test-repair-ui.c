@@ -187,7 +187,6 @@ test_repair_one_and_undo (void)
   g_autofree char *original_sha = NULL;
   g_autofree char *repaired_sha = NULL;
   g_autofree char *restored_sha = NULL;
-  g_autoptr (GFile) file = NULL;
   AdwMessageDialog *dialog;
   TfWindow *window;
   TfItem *item;
@@ -197,12 +196,7 @@ test_repair_one_and_undo (void)
   tf_ui_test_write_sample (dir, "eml-tnef-healthy", "NTFS_02.EML");
   original_sha = sha_of (path);
 
-  window = tf_window_new (ADW_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (dir);
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
 
   /* The sidebar badges and the summary count the stuck item */
   {
@@ -294,7 +288,6 @@ static void
 test_repair_all (void)
 {
   g_autofree char *dir = g_build_filename (scratch, "all", NULL);
-  g_autoptr (GFile) file = NULL;
   AdwMessageDialog *dialog;
   TfWindow *window;
 
@@ -305,12 +298,7 @@ test_repair_all (void)
   tf_ui_test_write_sample (dir, "msg-pre1900", "vendor.msg");
   tf_ui_test_write_sample (dir, "tnef-healthy", "winmail.dat");
 
-  window = tf_window_new (ADW_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (dir);
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
   dialog = wait_dialog ("Repair All 4 Items");
@@ -345,7 +333,6 @@ test_repair_demo_counts (void)
 {
   g_autofree char *dir = g_build_filename (scratch, "demo", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) file = NULL;
   AdwMessageDialog *dialog;
   TfWindow *window;
   TfItem *item;
@@ -356,12 +343,7 @@ test_repair_demo_counts (void)
   g_assert_true (tf_gen_demo (dir, &error));
   g_assert_no_error (error);
 
-  window = tf_window_new (ADW_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (dir);
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
 
   before = count_problems (window);
   g_assert_cmpuint (before, >, 0);
@@ -428,7 +410,6 @@ test_repair_then_rescan (void)
 {
   g_autofree char *dir = g_build_filename (scratch, "rescan", NULL);
   g_autofree char *queue = g_build_filename (dir, "Queue", NULL);
-  g_autoptr (GFile) file = NULL;
   g_autoptr (TfScanSource) source = NULL;
   g_autoptr (TfItem) healthy = NULL;
   g_autofree char *path = NULL;
@@ -441,12 +422,7 @@ test_repair_then_rescan (void)
   tf_ui_test_write_sample (queue, "eml-tnef-1601", "NTFS_01.EML");
   tf_ui_test_write_sample (queue, "eml-tnef-healthy", "NTFS_02.EML");
 
-  window = tf_window_new (ADW_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (dir);
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
   source = g_list_model_get_item (G_LIST_MODEL (window->sources), 0);
   for (guint i = 0; i < g_list_model_get_n_items (tf_scan_source_get_items (source)); i++)
     {

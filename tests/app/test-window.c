@@ -331,7 +331,6 @@ test_window_watch_subfolders (void)
   g_autofree char *queue = NULL;
   g_autofree char *badmail = NULL;
   g_autofree char *later = NULL;
-  g_autoptr (GFile) file = NULL;
   g_autoptr (TfScanSource) source = NULL;
   TfWindow *window;
   WatchWait wait;
@@ -343,12 +342,7 @@ test_window_watch_subfolders (void)
   g_assert_cmpint (g_mkdir (badmail, 0755), ==, 0);
   tf_ui_test_write_sample (dir, "eml-tnef-healthy", "NTFS_00.EML");
 
-  window = tf_window_new (ADW_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (dir);
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 1);
 
   /* The folder and both subfolders have a monitor */

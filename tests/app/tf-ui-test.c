@@ -54,6 +54,21 @@ tf_ui_test_scan_done (gpointer window)
          && self->summary_source == 0;
 }
 
+TfWindow *
+tf_ui_test_open_folder (AdwApplication *app,
+                        const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  TfWindow *window = tf_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_window_open_files (window, &file, 1);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+
+  return window;
+}
+
 void
 tf_ui_test_write_sample (const char *dir,
                          const char *sample,

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "tf-window.h"
+
 G_BEGIN_DECLS
 
 /* Runs the main loop for @ms milliseconds */
@@ -20,6 +22,9 @@ void               tf_ui_test_spin_until    (gboolean   (*done) (gpointer),
 /* For tf_ui_test_spin_until(): @window (a TfWindow) has a source, no scan
  * running, no filtering pending and an up-to-date summary */
 gboolean           tf_ui_test_scan_done     (gpointer     window);
+/* A 1280×800 window of @app showing the folder @path, its scan done */
+TfWindow          *tf_ui_test_open_folder   (AdwApplication *app,
+                                             const char  *path);
 /* Writes the generated sample @sample (tf_gen_sample()) to @dir/@name */
 void               tf_ui_test_write_sample  (const char  *dir,
                                              const char  *sample,
