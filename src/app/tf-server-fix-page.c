@@ -131,6 +131,13 @@ set_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, subtitle != NULL && *subtitle != '\0' ? subtitle : "—");
 }
 
+static void
+set_row_title (gpointer row,
+               const char *title)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+}
+
 static const char *
 present_text (gboolean present)
 {
@@ -976,6 +983,11 @@ tf_server_fix_page_init (TfServerFixPage *self)
   g_autofree char *reminder = tf_flag_dup_restart_reminder (TF_COMMAND_STYLE_REG);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Names exactly as they are on the server: a registry value, a file and
+   * a registry key */
+  set_row_title (self->value_row, "FixRecipientTrackStatusTime"); /* not translated */
+  set_row_title (self->excdo_row, "Excdo.dll");                   /* not translated */
+  set_row_title (self->setup_row, "Microsoft\\Exchange\\Setup");  /* not translated */
   self->cancellable = g_cancellable_new ();
   self->setup_value_rows = g_ptr_array_new ();
   gtk_label_set_text (self->restart_label, reminder);
