@@ -160,8 +160,8 @@ const char    *tf_item_get_search_text      (TfItem        *self);
 /* TRUE when every word (lower case, as g_utf8_strdown() gives) occurs in
  * the search text: what strstr() on tf_item_get_search_text() answers,
  * without building and keeping that text (100,000 items × ~500 bytes). */
-gboolean       tf_item_matches_words        (TfItem        *self,
-                                             const char * const *words);
+gboolean tf_item_matches_words (TfItem *self,
+                                const char *const *words);
 
 /* Set by the repair engine when it rewrote the file; the GUI refreshes. */
 void           tf_item_notify_changed       (TfItem        *self);

@@ -43,8 +43,8 @@ void       tf_scanner_set_n_workers (TfScanner         *self,
 /* Worker threads run at a lower CPU priority (nice +5) when TRUE, so a
  * GUI's main thread and renderer win over reading files on a busy
  * machine. Off by default (the CLI wants all the CPU it can get). */
-void       tf_scanner_set_low_priority (TfScanner      *self,
-                                        gboolean        low_priority);
+void tf_scanner_set_low_priority (TfScanner *self,
+                                  gboolean low_priority);
 /* Items are emitted sorted by path within each argument when TRUE
  * (the CLI wants stable output); otherwise as soon as they are read. */
 void       tf_scanner_set_ordered  (TfScanner          *self,

@@ -14,30 +14,30 @@
 G_BEGIN_DECLS
 
 /* Runs the main loop for @ms milliseconds */
-void               tf_ui_test_spin_for      (guint        ms);
+void tf_ui_test_spin_for (guint ms);
 /* Runs the main loop until @done returns TRUE; g_error() after @timeout_ms */
-void               tf_ui_test_spin_until    (gboolean   (*done) (gpointer),
-                                             gpointer     data,
-                                             guint        timeout_ms);
+void tf_ui_test_spin_until (gboolean (*done) (gpointer),
+                            gpointer data,
+                            guint timeout_ms);
 /* For tf_ui_test_spin_until(): @window (a TfWindow) has a source, no scan
  * running, no filtering pending and an up-to-date summary */
-gboolean           tf_ui_test_scan_done     (gpointer     window);
+gboolean tf_ui_test_scan_done (gpointer window);
 /* A 1280×800 window of @app showing the folder @path, its scan done */
-TfWindow          *tf_ui_test_open_folder   (AdwApplication *app,
-                                             const char  *path);
+TfWindow *tf_ui_test_open_folder (AdwApplication *app,
+                                  const char *path);
 /* Writes the generated sample @sample (tf_gen_sample()) to @dir/@name */
-void               tf_ui_test_write_sample  (const char  *dir,
-                                             const char  *sample,
-                                             const char  *name);
+void tf_ui_test_write_sample (const char *dir,
+                              const char *sample,
+                              const char *name);
 /* Renders @widget as drawn now to the PNG file @path. Returns FALSE when
  * there is nothing to render or the file cannot be written. */
-gboolean           tf_ui_test_render_png    (GtkWidget   *widget,
-                                             const char  *path);
+gboolean tf_ui_test_render_png (GtkWidget *widget,
+                                const char *path);
 /* The newest visible AdwMessageDialog whose heading starts with
  * @heading_prefix (any heading for NULL), or NULL */
-AdwMessageDialog  *tf_ui_test_find_dialog   (const char  *heading_prefix);
+AdwMessageDialog *tf_ui_test_find_dialog (const char *heading_prefix);
 /* Depth-first search below @root for the GtkButton labelled @label */
-GtkWidget         *tf_ui_test_find_button   (GtkWidget   *root,
-                                             const char  *label);
+GtkWidget *tf_ui_test_find_button (GtkWidget *root,
+                                   const char *label);
 
 G_END_DECLS
