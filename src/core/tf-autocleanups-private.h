@@ -21,4 +21,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)
 
+/* A string libical allocated for the caller (the *_r getters), freed with
+ * icalmemory_free_buffer(). The plain getters return libical's ring of
+ * temporary buffers instead, which keeps the last 2,500 strings of every
+ * scanner thread alive. */
+typedef char TfIcalString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfIcalString, icalmemory_free_buffer)
+
 G_END_DECLS

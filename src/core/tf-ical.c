@@ -453,8 +453,11 @@ read_component (IcalContext *ctx,
           break;
 
         case ICAL_DTSTAMP_PROPERTY:
-          add_time_stamp (ctx, TF_STAMP_DTSTAMP, "DTSTAMP",
-                          icalproperty_get_value_as_string (prop));
+          {
+            g_autoptr (TfIcalString) value = icalproperty_get_value_as_string_r (prop);
+
+            add_time_stamp (ctx, TF_STAMP_DTSTAMP, "DTSTAMP", value);
+          }
           break;
 
         case ICAL_X_PROPERTY:
@@ -462,10 +465,12 @@ read_component (IcalContext *ctx,
             const char *name = icalproperty_get_x_name (prop);
             /* The value as written: libical keeps X- values as text, so
              * "16010101T000000Z" survives unchanged. */
-            const char *value = icalproperty_get_value_as_string (prop);
+            g_autoptr (TfIcalString) value = NULL;
 
             if (name == NULL || !is_microsoft_x_name (name))
               break;
+
+            value = icalproperty_get_value_as_string_r (prop);
 
             keep_x_prop (ctx, name, value);
 
@@ -563,7 +568,7 @@ read_calendar (IcalContext *ctx,
   method = icalcomponent_get_first_property (calendar, ICAL_METHOD_PROPERTY);
   if (method != NULL && tf_item_get_ical_method (ctx->item) == NULL)
     {
-      const char *text = icalproperty_get_value_as_string (method);
+      g_autoptr (TfIcalString) text = icalproperty_get_value_as_string_r (method);
 
       if (text != NULL && *text != '\0')
         {
@@ -579,7 +584,11 @@ read_calendar (IcalContext *ctx,
       const char *name = icalproperty_get_x_name (prop);
 
       if (name != NULL && is_microsoft_x_name (name))
-        keep_x_prop (ctx, name, icalproperty_get_value_as_string (prop));
+        {
+          g_autoptr (TfIcalString) value = icalproperty_get_value_as_string_r (prop);
+
+          keep_x_prop (ctx, name, value);
+        }
     }
 
   /* Every scheduling component of this calendar contributes attendees and
