@@ -2,9 +2,12 @@
  *
  * Each input is written to a private folder (on /dev/shm when present) and
  * read with tf_read_file(). The repair plan (fixed "now") is built from its
- * items, executed as a dry run (patch and verify in memory), then for real
- * (backup, journal, verified atomic replace), and finally undone; the file
- * must then be byte for byte the input again.
+ * items and executed, either as a dry run (patch and verify in memory; the
+ * file must stay untouched) or for real (backup, journal, verified atomic
+ * replace) and then undone; the file must then be byte for byte the input
+ * again. The last byte of the input picks the path: running both on every
+ * input parsed each file six times and held the target to a few hundred
+ * executions a second, and the dry run is a prefix of the real one.
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -133,15 +136,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (tf_repair_plan_get_n_repairable (plan) == 0)
     return 0;
 
-  dry = tf_repair_plan_execute (plan, backup_dir, journal_path, NULL, TRUE, NULL, NULL, NULL, NULL);
-  /* A dry run writes nothing. */
-  if (!g_file_get_contents (file_path, &after, &after_len, NULL) || after_len != size
-      || memcmp (after, data, size) != 0)
+  if (size > 0 && (data[size - 1] & 1) != 0)
     {
-      g_printerr ("dry run changed the file\n");
-      abort ();
+      dry = tf_repair_plan_execute (plan, backup_dir, journal_path, NULL, TRUE, NULL, NULL, NULL,
+                                    NULL);
+      /* A dry run writes nothing. */
+      if (!g_file_get_contents (file_path, &after, &after_len, NULL) || after_len != size
+          || memcmp (after, data, size) != 0)
+        {
+          g_printerr ("dry run changed the file\n");
+          abort ();
+        }
+      return 0;
     }
-  g_clear_pointer (&after, g_free);
 
   results = tf_repair_plan_execute (plan, backup_dir, journal_path, NULL, FALSE, NULL, NULL, NULL,
                                     NULL);
