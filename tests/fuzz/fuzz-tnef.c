@@ -1,10 +1,12 @@
 /* fuzz-tnef.c — libFuzzer target: TNEF reader and in-place patcher
  *
  * Reads the input as a winmail.dat stream with tf_tnef_read(), then, for
- * every recipient whose track-status time has a patch site, patches a copy
- * with tf_tnef_patch_filetime() and reads the copy again: the reader must
- * find the new value at the same place (the patch must never produce a
- * stream our own reader disagrees with).
+ * the first MAX_CHECKED recipients whose track-status time has a patch
+ * site, patches a copy with tf_tnef_patch_filetime() and reads the copy
+ * again: the reader must find the new value at the same place (the patch
+ * must never produce a stream our own reader disagrees with). Every check
+ * walks the stream twice, so checking all of a few hundred rows an 8 KiB
+ * input can hold made the target quadratic; the rows share one code path.
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -21,6 +23,64 @@
 
 /* 2008-08-20 11:34:00 UTC, a good track-status time */
 #define GOOD_FILETIME G_GUINT64_CONSTANT (0x01C902B5A2F6E000)
+
+#define MAX_CHECKED 8
+
+typedef struct
+{
+  guint64 start;
+  guint64 end; /* exclusive */
+} Range;
+
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const Range *ra = a;
+  const Range *rb = b;
+
+  return ra->start < rb->start ? -1 : ra->start > rb->start;
+}
+
+/* Only the 8 value bytes and the two checksum bytes after every enclosing
+ * attribute may differ: compare everything between them with memcmp()
+ * (a byte loop here was a third of the target's time). */
+static void
+check_only_site_changed (const uint8_t *data,
+                         const guint8 *copy,
+                         size_t size,
+                         const TfPatchSite *site)
+{
+  Range allowed[1 + TF_MAX_TNEF_NESTING];
+  guint n = 0;
+  guint64 pos = 0;
+
+  g_assert_true (site->offset >= 0 && (guint64) site->offset + 8 <= size);
+  g_assert_true (site->n_spans <= TF_MAX_TNEF_NESTING);
+  allowed[n++] = (Range){ (guint64) site->offset, (guint64) site->offset + 8 };
+  for (guint s = 0; s < site->n_spans; s++)
+    {
+      guint64 end = site->spans[s].data_offset + site->spans[s].data_length;
+
+      allowed[n++] = (Range){ end, end + 2 };
+    }
+  qsort (allowed, n, sizeof (Range), compare_ranges);
+
+  for (guint r = 0; r <= n; r++)
+    {
+      guint64 stop = r < n ? MIN (allowed[r].start, size) : size;
+
+      if (stop > pos && memcmp (copy + pos, data + pos, stop - pos) != 0)
+        {
+          g_printerr ("patch changed bytes outside the site (between %" G_GUINT64_FORMAT
+                      " and %" G_GUINT64_FORMAT ")\n",
+                      pos, stop);
+          abort ();
+        }
+      if (r < n)
+        pos = MAX (pos, MIN (allowed[r].end, size));
+    }
+}
 
 int
 LLVMFuzzerInitialize (int *argc,
@@ -43,24 +103,7 @@ check_patch (const uint8_t *data,
   if (!tf_tnef_patch_filetime (copy, size, site, GOOD_FILETIME, NULL))
     return;
 
-  /* Only the 8 value bytes and checksums may change. */
-  g_assert_true (site->offset >= 0 && (guint64) site->offset + 8 <= size);
-  for (size_t i = 0; i < size; i++)
-    {
-      gboolean allowed = i >= (size_t) site->offset && i < (size_t) site->offset + 8;
-
-      for (guint s = 0; s < site->n_spans && !allowed; s++)
-        {
-          guint64 end = site->spans[s].data_offset + site->spans[s].data_length;
-
-          allowed = i == end || i == end + 1;
-        }
-      if (!allowed && copy[i] != data[i])
-        {
-          g_printerr ("patch changed byte %zu outside the site\n", i);
-          abort ();
-        }
-    }
+  check_only_site_changed (data, copy, size, site);
 
   again = tf_item_new ("fuzz.dat", "fuzz.dat", 0);
   tf_tnef_read (copy, size, again, -1, TF_READ_NONE);
@@ -99,14 +142,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   tf_rules_apply (item);
   fuzz_touch_item (item);
 
-  for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
+  for (guint i = 0, n_checked = 0; i < tf_item_get_n_recipients (item) && n_checked < MAX_CHECKED; i++)
     {
       TfRecipient *r = tf_item_get_recipient (item, i);
       const TfPatchSite *site = tf_recipient_get_patch_site (r);
 
       if (site != NULL && site->source == TF_SOURCE_TNEF && site->offset >= 0
           && site->part_index == -1)
-        check_patch (data, size, site, tf_recipient_get_row (r));
+        {
+          check_patch (data, size, site, tf_recipient_get_row (r));
+          n_checked++;
+        }
     }
   return 0;
 }
