@@ -417,6 +417,30 @@ load_directory (TfCfb *self,
   return TRUE;
 }
 
+/* Sibling names as CFB compares them: same parent, ASCII case folded
+ * (keys are Entry pointers with parent set; nothing is allocated per entry,
+ * a .msg holds dozens) */
+static guint
+sibling_name_hash (gconstpointer key)
+{
+  const Entry *e = key;
+  guint h = 5381 + e->parent;
+
+  for (const char *p = e->name; *p != '\0'; p++)
+    h = (h << 5) + h + (guchar) g_ascii_tolower (*p);
+  return h;
+}
+
+static gboolean
+sibling_name_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const Entry *ea = a;
+  const Entry *eb = b;
+
+  return ea->parent == eb->parent && g_ascii_strcasecmp (ea->name, eb->name) == 0;
+}
+
 /* Checks the red-black trees of the directory: every link in range, no
  * entry reached twice, known types, and a bounded depth (libgsf recurses). */
 static gboolean
@@ -440,7 +464,7 @@ check_tree (TfCfb *self,
   if (root->left != TF_CFB_NO_ENTRY || root->right != TF_CFB_NO_ENTRY)
     return parse_error (error, _ ("CFB: the root directory entry has siblings"));
   root->reachable = TRUE;
-  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  names = g_hash_table_new (sibling_name_hash, sibling_name_equal);
 
   if (root->child == TF_CFB_NO_ENTRY)
     return TRUE;
@@ -477,13 +501,8 @@ check_tree (TfCfb *self,
 
       /* Two children with the same name (CFB compares case-insensitively)
        * would let us and libgsf pick different streams. */
-      {
-        g_autofree char *folded = g_ascii_strdown (e->name, -1);
-        char *key = g_strdup_printf ("%u/%s", f.parent, folded);
-
-        if (!g_hash_table_add (names, key))
-          return parse_error (error, _ ("CFB: two directory entries are named “%s” in one storage"), e->name);
-      }
+      if (!g_hash_table_add (names, e))
+        return parse_error (error, _ ("CFB: two directory entries are named “%s” in one storage"), e->name);
       if (f.parent < self->n_entries && ++self->entries[f.parent].n_children > MAX_CHILDREN)
         return parse_error (error, _ ("CFB: a storage holds more than %u entries"), MAX_CHILDREN);
 

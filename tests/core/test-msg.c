@@ -910,6 +910,31 @@ test_damage (void)
   wr32 (d + (dir0 + 1) * 512 + 0x4C, 0);
   expect_damage (d, len, "loops at entry 0");
 
+  /* Two recipient storages whose names differ only in case: libgsf and
+   * we could pick different ones */
+  memcpy (d, orig, len);
+  {
+    const char *from = "__recip_version1.0_#00000001";
+    const char *to = "__RECIP_version1.0_#00000000";
+    gsize n = strlen (from);
+    gboolean renamed = FALSE;
+
+    for (gsize off = 0; off + 2 * n <= len && !renamed; off += 2)
+      {
+        gboolean match = TRUE;
+
+        for (gsize i = 0; i < n && match; i++)
+          match = d[off + 2 * i] == (guint8) from[i] && d[off + 2 * i + 1] == 0;
+        if (!match)
+          continue;
+        for (gsize i = 0; i < n; i++)
+          d[off + 2 * i] = (guint8) to[i];
+        renamed = TRUE;
+      }
+    g_assert_true (renamed);
+    expect_damage (d, len, "are named");
+  }
+
   /* Truncations at every 61st length and just short of the end */
   for (gsize cut = 0; cut < len; cut += (cut + 64 < len ? 61 : 1))
     {
