@@ -347,7 +347,14 @@ tf_recipient_set_track_time_type (TfRecipient *self,
 
   self->track_time_type = type;
   if (type != 0x0040)
-    self->has_track_time = FALSE;
+    {
+      /* A later property of another type overrides an earlier PT_SYSTIME
+       * (readers keep the last one): its patch site no longer holds the
+       * value shown, so patching it would change nothing visible (found by
+       * fuzz-tnef). */
+      self->has_track_time = FALSE;
+      self->site = (TfPatchSite){ .part_index = -1, .offset = -1 };
+    }
 }
 
 const char *

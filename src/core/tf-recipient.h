@@ -94,8 +94,8 @@ void             tf_recipient_set_track_status    (TfRecipient     *self,
 gboolean         tf_recipient_get_has_track_time  (TfRecipient     *self);
 guint64          tf_recipient_get_track_time      (TfRecipient     *self);
 /* The property tag as read: normally 0x5FFB0040, but a damaged row may carry
- * PropID 0x5FFB with another type (then has-track-time is FALSE and
- * track-time-type says what was there). */
+ * PropID 0x5FFB with another type (then has-track-time is FALSE,
+ * track-time-type says what was there and the patch site is cleared). */
 guint16          tf_recipient_get_track_time_type (TfRecipient     *self);
 void             tf_recipient_set_track_time      (TfRecipient     *self,
                                                    guint64          filetime);

@@ -37,9 +37,13 @@ check_item (TfItem *item)
     }
   for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
     {
-      g_autofree char *display = tf_recipient_dup_display (tf_item_get_recipient (item, i));
+      TfRecipient *r = tf_item_get_recipient (item, i);
+      g_autofree char *display = tf_recipient_dup_display (r);
 
       g_assert_true (display == NULL || g_utf8_validate (display, -1, NULL));
+      /* A patch site always holds the time that is shown */
+      if (tf_recipient_get_patch_site (r)->offset >= 0)
+        g_assert_true (tf_recipient_get_has_track_time (r));
     }
 }
 
@@ -64,7 +68,25 @@ replay_tnef (GBytes *bytes)
         continue;
       copy = g_memdup2 (data, len);
       if (tf_tnef_patch_filetime (copy, len, site, GOOD_FILETIME, NULL))
-        g_assert_cmpmem (copy + site->offset, 8, "\x00\xe0\xf6\xa2\xb5\x02\xc9\x01", 8);
+        {
+          g_autoptr (TfItem) again = tf_item_new ("regression.dat", "regression.dat", 0);
+          gboolean found = FALSE;
+
+          g_assert_cmpmem (copy + site->offset, 8, "\x00\xe0\xf6\xa2\xb5\x02\xc9\x01", 8);
+          /* Reading the patched copy shows the new time at that place */
+          tf_tnef_read (copy, len, again, -1, TF_READ_NONE);
+          for (guint k = 0; k < tf_item_get_n_recipients (again); k++)
+            {
+              TfRecipient *r = tf_item_get_recipient (again, k);
+
+              if (tf_recipient_get_patch_site (r)->offset != site->offset)
+                continue;
+              found = TRUE;
+              g_assert_true (tf_recipient_get_has_track_time (r));
+              g_assert_cmpuint (tf_recipient_get_track_time (r), ==, GOOD_FILETIME);
+            }
+          g_assert_true (found);
+        }
       else
         g_assert_cmpmem (copy, len, data, len);
     }
