@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz-common.h"
 
@@ -35,6 +36,43 @@ fuzz_init (void)
    * don't spam the log with reader warnings. */
   g_log_set_default_handler (null_log, NULL);
   tf_core_init ();
+}
+
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const FuzzRange *ra = a;
+  const FuzzRange *rb = b;
+
+  return ra->start < rb->start ? -1 : ra->start > rb->start;
+}
+
+void
+fuzz_assert_unchanged_outside (const guint8 *before,
+                               const guint8 *after,
+                               size_t size,
+                               FuzzRange *allowed,
+                               guint n,
+                               const char *what)
+{
+  guint64 pos = 0;
+
+  qsort (allowed, n, sizeof (FuzzRange), compare_ranges);
+  for (guint r = 0; r <= n; r++)
+    {
+      guint64 stop = r < n ? MIN (allowed[r].start, size) : size;
+
+      if (stop > pos && memcmp (after + pos, before + pos, stop - pos) != 0)
+        {
+          g_printerr ("%s changed bytes outside what it may change (between %" G_GUINT64_FORMAT
+                      " and %" G_GUINT64_FORMAT ")\n",
+                      what, pos, stop);
+          abort ();
+        }
+      if (r < n)
+        pos = MAX (pos, MIN (allowed[r].end, size));
+    }
 }
 
 static volatile guint touch_sink;

@@ -27,4 +27,22 @@ void fuzz_init (void);
 void fuzz_touch_items (GPtrArray *items);
 void fuzz_touch_item (TfItem *item);
 
+/* A byte range [start, end) a patch may change */
+typedef struct
+{
+  guint64 start;
+  guint64 end;
+} FuzzRange;
+
+/* Aborts, naming @what, unless @before and @after (both @size bytes) are
+ * equal outside @allowed (@n ranges, in any order; sorted in place).
+ * Gaps are compared with memcmp(): an instrumented byte loop over the
+ * whole input per patch cost more than the readers. */
+void fuzz_assert_unchanged_outside (const guint8 *before,
+                                    const guint8 *after,
+                                    size_t size,
+                                    FuzzRange *allowed,
+                                    guint n,
+                                    const char *what);
+
 G_END_DECLS
