@@ -11,36 +11,13 @@
 #include <string.h>
 
 #include "tf-autocleanups-private.h"
+#include "tf-bytes-stream-private.h"
 #include "tf-mime-private.h"
 #include "tf-reader.h"
 
 /* Decoded parts larger than this are not handed to the readers: no
  * meeting item or report comes close, and it bounds memory per file. */
 #define MAX_DECODED_PART (256 * 1024 * 1024)
-
-/*
- * TfBytesStream: a read-only GMimeStream over a GBytes.
- *
- * GMime only offers memory streams over a GByteArray it owns (copying a
- * mapped file first) or over a file descriptor. The scanner hands readers
- * a GBytes (often a mapped file), so this small stream lets GMimeParser
- * read it in place; with the parser's persist-stream mode every part's
- * content stays a substream of the input, which also gives repair the byte
- * offsets of each part.
- */
-#define TF_TYPE_BYTES_STREAM (tf_bytes_stream_get_type ())
-G_DECLARE_FINAL_TYPE (TfBytesStream, tf_bytes_stream, TF, BYTES_STREAM, GMimeStream)
-
-struct _TfBytesStream
-{
-  GMimeStream parent_instance;
-
-  GBytes *bytes;
-  const guint8 *data;
-  gint64 len;
-};
-
-G_DEFINE_FINAL_TYPE (TfBytesStream, tf_bytes_stream, GMIME_TYPE_STREAM)
 
 typedef struct
 {
@@ -74,177 +51,6 @@ typedef struct
   gint wanted;
   GMimeObject *found;
 } FindContext;
-
-static gint64
-bytes_stream_bound_end (GMimeStream *stream)
-{
-  TfBytesStream *self = TF_BYTES_STREAM (stream);
-
-  if (stream->bound_end == -1 || stream->bound_end > self->len)
-    return self->len;
-
-  return stream->bound_end;
-}
-
-static ssize_t
-bytes_stream_read (GMimeStream *stream,
-                   char *buf,
-                   size_t len)
-{
-  TfBytesStream *self = TF_BYTES_STREAM (stream);
-  gint64 end = bytes_stream_bound_end (stream);
-  gint64 n;
-
-  if (stream->position < stream->bound_start || stream->position > end)
-    return -1;
-
-  n = MIN (end - stream->position, (gint64) len);
-  if (n > 0)
-    {
-      memcpy (buf, self->data + stream->position, (size_t) n);
-      stream->position += n;
-    }
-
-  return (ssize_t) n;
-}
-
-static ssize_t
-bytes_stream_write (GMimeStream *stream,
-                    const char *buf,
-                    size_t len)
-{
-  /* The input is read-only. */
-  return -1;
-}
-
-static int
-bytes_stream_flush (GMimeStream *stream)
-{
-  return 0;
-}
-
-static int
-bytes_stream_close (GMimeStream *stream)
-{
-  return 0;
-}
-
-static gboolean
-bytes_stream_eos (GMimeStream *stream)
-{
-  return stream->position >= bytes_stream_bound_end (stream);
-}
-
-static int
-bytes_stream_reset (GMimeStream *stream)
-{
-  stream->position = stream->bound_start;
-  return 0;
-}
-
-static gint64
-bytes_stream_seek (GMimeStream *stream,
-                   gint64 offset,
-                   GMimeSeekWhence whence)
-{
-  gint64 end = bytes_stream_bound_end (stream);
-  gint64 real;
-
-  switch (whence)
-    {
-    case GMIME_STREAM_SEEK_SET:
-      real = offset;
-      break;
-    case GMIME_STREAM_SEEK_END:
-      real = end + offset;
-      break;
-    case GMIME_STREAM_SEEK_CUR:
-      real = stream->position + offset;
-      break;
-    default:
-      return -1;
-    }
-
-  stream->position = CLAMP (real, stream->bound_start, end);
-
-  return stream->position;
-}
-
-static gint64
-bytes_stream_tell (GMimeStream *stream)
-{
-  return stream->position;
-}
-
-static gint64
-bytes_stream_length (GMimeStream *stream)
-{
-  return bytes_stream_bound_end (stream) - stream->bound_start;
-}
-
-static GMimeStream *bytes_stream_new (GBytes *bytes,
-                                      gint64 start,
-                                      gint64 end);
-
-static GMimeStream *
-bytes_stream_substream (GMimeStream *stream,
-                        gint64 start,
-                        gint64 end)
-{
-  return bytes_stream_new (TF_BYTES_STREAM (stream)->bytes, start, end);
-}
-
-static void
-tf_bytes_stream_finalize (GObject *object)
-{
-  TfBytesStream *self = (TfBytesStream *) object;
-
-  g_clear_pointer (&self->bytes, g_bytes_unref);
-
-  G_OBJECT_CLASS (tf_bytes_stream_parent_class)->finalize (object);
-}
-
-static void
-tf_bytes_stream_class_init (TfBytesStreamClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GMimeStreamClass *stream_class = GMIME_STREAM_CLASS (klass);
-
-  object_class->finalize = tf_bytes_stream_finalize;
-
-  stream_class->read = bytes_stream_read;
-  stream_class->write = bytes_stream_write;
-  stream_class->flush = bytes_stream_flush;
-  stream_class->close = bytes_stream_close;
-  stream_class->eos = bytes_stream_eos;
-  stream_class->reset = bytes_stream_reset;
-  stream_class->seek = bytes_stream_seek;
-  stream_class->tell = bytes_stream_tell;
-  stream_class->length = bytes_stream_length;
-  stream_class->substream = bytes_stream_substream;
-}
-
-static void
-tf_bytes_stream_init (TfBytesStream *self)
-{
-}
-
-static GMimeStream *
-bytes_stream_new (GBytes *bytes,
-                  gint64 start,
-                  gint64 end)
-{
-  TfBytesStream *self;
-  gsize len = 0;
-
-  self = g_object_new (TF_TYPE_BYTES_STREAM, NULL);
-  self->bytes = g_bytes_ref (bytes);
-  self->data = g_bytes_get_data (bytes, &len);
-  self->len = (gint64) len;
-  g_mime_stream_construct (GMIME_STREAM (self), start, end);
-
-  return GMIME_STREAM (self);
-}
 
 static void
 ensure_gmime (void)
@@ -324,7 +130,7 @@ parse_message (GBytes *data,
       return NULL;
     }
 
-  stream = bytes_stream_new (data, (gint64) start, (gint64) len);
+  stream = tf_bytes_stream_new (data, (gint64) start, (gint64) len);
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
   g_mime_parser_set_persist_stream (parser, TRUE);

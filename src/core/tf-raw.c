@@ -13,6 +13,7 @@
 #include "tf-autocleanups-private.h"
 #include "tf-filetime.h"
 #include "tf-mapi.h"
+#include "tf-mime-private.h"
 #include "tf-raw.h"
 #include "tf-reader.h"
 
@@ -84,8 +85,6 @@ static void
 append_mime (GString *out,
              GBytes *bytes)
 {
-  g_autoptr (GMimeStream) stream = NULL;
-  g_autoptr (GMimeParser) parser = NULL;
   g_autoptr (GMimeMessage) message = NULL;
   GMimePartIter *iter;
   gsize len;
@@ -107,9 +106,7 @@ append_mime (GString *out,
     g_string_append_c (out, '\n');
   }
 
-  stream = g_mime_stream_mem_new_with_buffer (data, len);
-  parser = g_mime_parser_new_with_stream (stream);
-  message = g_mime_parser_construct_message (parser, NULL);
+  message = tf_mime_parse_bytes (bytes, NULL);
   if (message == NULL || message->mime_part == NULL)
     return;
 

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-autocleanups-private.h"
+#include "tf-bytes-stream-private.h"
 #include "tf-reader.h"
 #include "tf-rules.h"
 
@@ -238,14 +239,11 @@ read_mbox (GBytes *data,
   g_autoptr (GMimeStream) stream = NULL;
   g_autoptr (GMimeParser) parser = NULL;
   g_autoptr (GArray) messages = NULL;
-  gsize len = 0;
-  const guint8 *bytes = g_bytes_get_data (data, &len);
+  gsize len = g_bytes_get_size (data);
 
   messages = g_array_new (FALSE, FALSE, sizeof (MboxMessage));
 
-  /* The memory stream copies the buffer; GMime has no stream over
-   * borrowed memory. The copy lives only while splitting. */
-  stream = g_mime_stream_mem_new_with_buffer ((const char *) bytes, len);
+  stream = tf_bytes_stream_new (data, 0, -1);
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
 
