@@ -106,6 +106,8 @@ append_mime (GString *out,
     g_string_append_c (out, '\n');
   }
 
+  /* When the structure cannot be read, the reader already gave the item a
+   * PARSE_ERROR finding with the reason, shown next to this page. */
   message = tf_mime_parse_bytes (bytes, NULL);
   if (message == NULL || message->mime_part == NULL)
     return;
@@ -115,9 +117,9 @@ append_mime (GString *out,
     {
       GMimeObject *part = g_mime_part_iter_get_current (iter);
       GMimeContentType *type;
-      GMimeDataWrapper *content;
-      g_autoptr (GMimeStream) mem = NULL;
-      GByteArray *array;
+      g_autoptr (GBytes) content = NULL;
+      const char *ical;
+      gsize ical_len;
       g_autofree char *title = NULL;
       g_autofree char *text = NULL;
 
@@ -126,20 +128,17 @@ append_mime (GString *out,
       type = g_mime_object_get_content_type (part);
       if (type == NULL || !g_mime_content_type_is_type (type, "text", "calendar"))
         continue;
-      content = g_mime_part_get_content (GMIME_PART (part));
+      content = tf_mime_dup_part_content (GMIME_PART (part));
       if (content == NULL)
         continue;
-
-      mem = g_mime_stream_mem_new ();
-      g_mime_data_wrapper_write_to_stream (content, mem);
-      array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+      ical = g_bytes_get_data (content, &ical_len);
 
       /* Translators: %d is the number of the iCalendar part in the message */
       title = g_strdup_printf (_ ("iCalendar part %d"), ++n_ical);
       append_section (out, title);
-      text = g_utf8_make_valid ((const char *) array->data, MIN (array->len, MAX_ICAL_BYTES));
+      text = g_utf8_make_valid (ical, MIN (ical_len, MAX_ICAL_BYTES));
       g_string_append (out, text);
-      if (array->len > MAX_ICAL_BYTES)
+      if (ical_len > MAX_ICAL_BYTES)
         g_string_append (out, _ ("\n[truncated]\n"));
     }
   while (n_ical < MAX_ICAL_PARTS && g_mime_part_iter_next (iter));

@@ -10,10 +10,13 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "tf-bytes-stream-private.h"
 #include "tf-core.h"
 #include "tf-fixturegen.h"
 #include "tf-mime-private.h"
+#include "tf-raw.h"
 
 #define DATE_2008 1219232040 /* 2008-08-20T11:34:00Z */
 
@@ -531,6 +534,37 @@ test_bytes_stream_reads (void)
   }
 }
 
+/* The Raw page shows the header block and each decoded iCalendar part */
+static void
+test_raw_page (void)
+{
+  g_autoptr (GBytes) ics = make_reply_ics ("20080820T113400Z");
+  g_autoptr (GBytes) eml = tf_gen_eml ("user@other.example", "boss@corp.example", "Accepted: Raw",
+                                       DATE_2008, NULL, ics, "REPLY", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("trackfix-raw-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "reply.eml", NULL);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (eml, NULL), (gssize) g_bytes_get_size (eml), NULL));
+  g_assert_true (tf_read_file (path, "reply.eml", TF_READ_NONE, items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+
+  text = tf_item_describe_raw (g_ptr_array_index (items, 0), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "Subject: Accepted: Raw"));
+  g_assert_nonnull (strstr (text, "== iCalendar part 1 ==\nBEGIN:VCALENDAR"));
+  g_assert_nonnull (strstr (text, "METHOD:REPLY"));
+  g_assert_null (strstr (text, "iCalendar part 2"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static gpointer
 read_thread (gpointer data)
 {
@@ -800,6 +834,7 @@ main (int argc,
   g_test_add_func ("/mime/damaged/deep-nesting", test_deep_nesting);
   g_test_add_func ("/mime/damaged/gmime-preheader-underflow", test_gmime_preheader_underflow);
   g_test_add_func ("/mime/bytes-stream/reads", test_bytes_stream_reads);
+  g_test_add_func ("/mime/raw-page", test_raw_page);
   g_test_add_func ("/mime/threads", test_threads);
   g_test_add_func ("/mime/corpus/all", test_corpus_all);
   g_test_add_func ("/mime/corpus/facts", test_corpus_facts);
