@@ -1,4 +1,4 @@
-/* tf-repair.c — plan, write, verify and undo byte-minimal repairs
+/* tf-repair.c — running a repair plan: prepare, verify and write each file
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -15,55 +15,19 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "tf-autocleanups-private.h"
 #include "tf-filetime.h"
 #include "tf-mime-private.h"
 #include "tf-reader.h"
-#include "tf-repair.h"
+#include "tf-repair-private.h"
 #include "tf-safe-io.h"
 #include "tf-tnef-private.h"
 
-/* How the engine keeps its promise of "nothing else changes":
- *
- * - Every change becomes an Edit on the original bytes: a byte range and
- *   its replacement. TNEF and .msg patches replace bytes with as many
- *   bytes; an iCalendar fix inserts one line. No library re-serialises
- *   anything: GMime, libical and libgsf would all rewrite far more than
- *   the value (headers, folding, CFB layout), so the byte work is ours.
- * - The libraries are still the judges: GMime locates a part's encoded
- *   body, and every result is read back with the core readers
- *   (tf_read_bytes) and compared with the original reading, field by
- *   field, before and after it is written. */
-
-#define ICAL_CC_NAME "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"
-#define MAX_HOLD_NAMES 1000
-
 /* ------------------------------------------------------------------ */
-/* TfRepairChange                                                      */
-
-struct _TfRepairChange
-{
-  GObject parent_instance;
-
-  TfItem *item;
-  TfRecipient *recipient;
-  TfItem *value_item;
-  char *address;
-  char *reason;
-  char *explanation;
-  TfPatchSite site;
-  TfFindingCode code;
-  TfRepairValueSource value_source;
-  guint64 old_value;
-  guint64 new_value;
-  gboolean has_old_value;
-  gboolean repairable;
-};
+/* TfRepairChange                                                     */
 
 G_DEFINE_FINAL_TYPE (TfRepairChange, tf_repair_change, G_TYPE_OBJECT)
 
@@ -210,7 +174,7 @@ tf_repair_change_dup_description (TfRepairChange *self)
 
       /* Translators: %1$s is an address, %2$s the iCalendar property, %3$s its value, %4$s where it came from */
       return g_strdup_printf (_ ("%1$s: add %2$s:%3$s (%4$s)"),
-                              who, ICAL_CC_NAME, value, self->explanation);
+                              who, TF_REPAIR_ICAL_CC_NAME, value, self->explanation);
     }
 
   if (self->has_old_value)
@@ -223,25 +187,7 @@ tf_repair_change_dup_description (TfRepairChange *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* TfRepairResult                                                      */
-
-struct _TfRepairResult
-{
-  GObject parent_instance;
-
-  char *file_path;
-  char *action;
-  char *message;
-  char *sha256_before;
-  char *sha256_after;
-  char *backup;
-  char *target;
-  char *run_id;
-  GPtrArray *changes;
-  GPtrArray *items;
-  GError *error;
-  TfRepairStatus status;
-};
+/* TfRepairResult                                                     */
 
 G_DEFINE_FINAL_TYPE (TfRepairResult, tf_repair_result, G_TYPE_OBJECT)
 
@@ -277,10 +223,10 @@ tf_repair_result_init (TfRepairResult *self)
   self->changes = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-static TfRepairResult *
-result_new (const char *file_path,
-            const char *action,
-            const char *run_id)
+TfRepairResult *
+tf_repair_result_new (const char *file_path,
+                      const char *action,
+                      const char *run_id)
 {
   TfRepairResult *self = g_object_new (TF_TYPE_REPAIR_RESULT, NULL);
 
@@ -291,26 +237,25 @@ result_new (const char *file_path,
   return self;
 }
 
-static void
-result_set (TfRepairResult *self,
-            TfRepairStatus status,
-            const char *message)
+void
+tf_repair_result_set (TfRepairResult *self,
+                      TfRepairStatus status,
+                      const char *message)
 {
   self->status = status;
   g_free (self->message);
   self->message = g_strdup (message);
 }
 
-/* Maps an error to REFUSED (safety rules) or FAILED. */
-static void
-result_set_error (TfRepairResult *self,
-                  const GError *error)
+void
+tf_repair_result_set_error (TfRepairResult *self,
+                            const GError *error)
 {
   TfRepairStatus status = TF_REPAIR_STATUS_FAILED;
 
   if (error->domain == TF_ERROR && (error->code == TF_ERROR_CHANGED || error->code == TF_ERROR_REFUSED))
     status = TF_REPAIR_STATUS_REFUSED;
-  result_set (self, status, error->message);
+  tf_repair_result_set (self, status, error->message);
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
 }
@@ -437,32 +382,10 @@ tf_repair_value_source_to_string (TfRepairValueSource source)
     }
 }
 
-/* ------------------------------------------------------------------ */
-/* TfRepairPlan                                                        */
-
-/* The changes that go into one file, with the items they touch. */
-typedef struct
-{
-  char *file_path;
-  GPtrArray *changes; /* TfRepairChange, repairable only */
-  GPtrArray *items;   /* TfItem, distinct, file order */
-} FileJob;
-
-struct _TfRepairPlan
-{
-  GObject parent_instance;
-
-  GListStore *changes;
-  GPtrArray *jobs; /* FileJob */
-  guint n_repairable;
-  guint n_unrepairable;
-  guint n_items;
-};
-
 G_DEFINE_FINAL_TYPE (TfRepairPlan, tf_repair_plan, G_TYPE_OBJECT)
 
 static void
-file_job_free (FileJob *job)
+file_job_free (TfRepairFileJob *job)
 {
   g_free (job->file_path);
   g_ptr_array_unref (job->changes);
@@ -494,16 +417,16 @@ tf_repair_plan_init (TfRepairPlan *self)
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) file_job_free);
 }
 
-static const char *
-recipient_key (TfRecipient *r)
+const char *
+tf_repair_recipient_key (TfRecipient *r)
 {
   if (tf_recipient_get_address (r) != NULL)
     return tf_recipient_get_address (r);
   return tf_recipient_get_name (r);
 }
 
-static gboolean
-time_usable (guint64 filetime)
+gboolean
+tf_repair_time_usable (guint64 filetime)
 {
   return tf_filetime_classify (filetime) == TF_TIME_CLASS_OK;
 }
@@ -617,7 +540,7 @@ reply_time (TfItem *reply,
       {
         const TfStamp *stamp = tf_item_get_stamp (reply, i);
 
-        if (stamp->kind == order[k] && time_usable (stamp->filetime))
+        if (stamp->kind == order[k] && tf_repair_time_usable (stamp->filetime))
           {
             *filetime = stamp->filetime;
             return TRUE;
@@ -627,7 +550,7 @@ reply_time (TfItem *reply,
   if (tf_item_get_sent (reply) != G_MININT64)
     {
       guint64 ft = tf_filetime_from_unix (tf_item_get_sent (reply));
-      if (time_usable (ft))
+      if (tf_repair_time_usable (ft))
         {
           *filetime = ft;
           return TRUE;
@@ -681,7 +604,7 @@ choose_track_time (TfRepairChange *change,
     }
 
   owner = tf_item_find_stamp (item, TF_STAMP_OWNER_CRITICAL_CHANGE);
-  if (owner != NULL && time_usable (owner->filetime))
+  if (owner != NULL && tf_repair_time_usable (owner->filetime))
     {
       change->new_value = owner->filetime;
       change->value_source = TF_REPAIR_VALUE_OWNER_CRITICAL_CHANGE;
@@ -691,7 +614,7 @@ choose_track_time (TfRepairChange *change,
       return;
     }
 
-  if (tf_item_get_sent (item) != G_MININT64 && time_usable (tf_filetime_from_unix (tf_item_get_sent (item))))
+  if (tf_item_get_sent (item) != G_MININT64 && tf_repair_time_usable (tf_filetime_from_unix (tf_item_get_sent (item))))
     {
       change->new_value = tf_filetime_from_unix (tf_item_get_sent (item));
       change->value_source = TF_REPAIR_VALUE_SENT;
@@ -752,10 +675,10 @@ plan_add (TfRepairPlan *self,
     self->n_unrepairable++;
 }
 
-static gboolean
-has_finding_for (TfItem *item,
-                 TfFindingCode code,
-                 const char *key)
+gboolean
+tf_repair_has_finding_for (TfItem *item,
+                           TfFindingCode code,
+                           const char *key)
 {
   for (guint i = 0; i < tf_item_get_n_findings (item); i++)
     {
@@ -767,50 +690,46 @@ has_finding_for (TfItem *item,
   return FALSE;
 }
 
+/* An item the engine must not write to: every in-scope finding becomes a
+ * refused change with @damage as the reason. */
 static void
-plan_item (TfRepairPlan *self,
+plan_refuse_item (TfRepairPlan *self,
+                  TfItem *item,
+                  TfFindingCode damage_code,
+                  const char *damage,
+                  GPtrArray *item_changes)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < tf_item_get_n_findings (item); i++)
+    {
+      TfFinding *f = tf_item_get_finding (item, i);
+      g_autoptr (TfRepairChange) change = NULL;
+
+      if (!is_in_scope (tf_finding_get_code (f)))
+        continue;
+      change = change_new (item, tf_finding_get_code (f), tf_finding_get_recipient (f));
+      change_refuse (change, damage);
+      plan_add (self, item_changes, change);
+      any = TRUE;
+    }
+  if (!any)
+    {
+      g_autoptr (TfRepairChange) change = change_new (item, damage_code, NULL);
+      change_refuse (change, damage);
+      plan_add (self, item_changes, change);
+    }
+}
+
+/* Recipient rows: one change per damaged row (several rows may share an
+ * address and a finding). */
+static void
+plan_rows (TfRepairPlan *self,
            TfItem *item,
            GPtrArray *sources,
            gint64 now,
            GPtrArray *item_changes)
 {
-  const char *damage = NULL;
-  TfFindingCode damage_code = TF_FINDING_PARSE_ERROR;
-  gboolean any = FALSE;
-
-  if (tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
-    damage = _ ("the file could not be read completely, and Trackfix does not write to a file it cannot fully read");
-  else if (tf_item_has_finding (item, TF_FINDING_TNEF_CHECKSUM))
-    {
-      damage = _ ("the TNEF data already has a checksum error, and Trackfix does not write to damaged data");
-      damage_code = TF_FINDING_TNEF_CHECKSUM;
-    }
-
-  if (damage != NULL)
-    {
-      for (guint i = 0; i < tf_item_get_n_findings (item); i++)
-        {
-          TfFinding *f = tf_item_get_finding (item, i);
-          g_autoptr (TfRepairChange) change = NULL;
-
-          if (!is_in_scope (tf_finding_get_code (f)))
-            continue;
-          change = change_new (item, tf_finding_get_code (f), tf_finding_get_recipient (f));
-          change_refuse (change, damage);
-          plan_add (self, item_changes, change);
-          any = TRUE;
-        }
-      if (!any)
-        {
-          g_autoptr (TfRepairChange) change = change_new (item, damage_code, NULL);
-          change_refuse (change, damage);
-          plan_add (self, item_changes, change);
-        }
-      return;
-    }
-
-  /* Recipient rows: one change per damaged row (several rows may share an
-   * address and a finding). */
   for (guint i = 0; i < tf_item_get_n_recipients (item); i++)
     {
       TfRecipient *r = tf_item_get_recipient (item, i);
@@ -833,12 +752,12 @@ plan_item (TfRepairPlan *self,
           else
             continue;
         }
-      else if (has_finding_for (item, TF_FINDING_TRACK_TIME_MISSING, recipient_key (r)) && (tf_recipient_get_track_time_type (r) == 0 || tf_recipient_get_track_time_type (r) == TF_PT_SYSTIME))
+      else if (tf_repair_has_finding_for (item, TF_FINDING_TRACK_TIME_MISSING, tf_repair_recipient_key (r)) && (tf_recipient_get_track_time_type (r) == 0 || tf_recipient_get_track_time_type (r) == TF_PT_SYSTIME))
         code = TF_FINDING_TRACK_TIME_MISSING;
       else
         continue;
 
-      change = change_new (item, code, recipient_key (r));
+      change = change_new (item, code, tf_repair_recipient_key (r));
       change->recipient = g_object_ref (r);
       change->has_old_value = tf_recipient_get_has_track_time (r);
       change->old_value = tf_recipient_get_track_time (r);
@@ -856,8 +775,14 @@ plan_item (TfRepairPlan *self,
         }
       plan_add (self, item_changes, change);
     }
+}
 
-  /* An iCalendar REPLY without the attendee critical-change stamp. */
+/* An iCalendar REPLY without the attendee critical-change stamp. */
+static void
+plan_replies (TfRepairPlan *self,
+              TfItem *item,
+              GPtrArray *item_changes)
+{
   for (guint i = 0; i < tf_item_get_n_findings (item); i++)
     {
       TfFinding *f = tf_item_get_finding (item, i);
@@ -880,7 +805,7 @@ plan_item (TfRepairPlan *self,
       change = change_new (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE, tf_finding_get_recipient (f));
       if (dtstamp == NULL)
         change_refuse (change, _ ("the reply has no DTSTAMP to copy into X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE"));
-      else if (!time_usable (dtstamp->filetime))
+      else if (!tf_repair_time_usable (dtstamp->filetime))
         change_refuse (change, _ ("the reply's DTSTAMP is not a usable time"));
       else
         {
@@ -896,6 +821,34 @@ plan_item (TfRepairPlan *self,
         }
       plan_add (self, item_changes, change);
     }
+}
+
+static void
+plan_item (TfRepairPlan *self,
+           TfItem *item,
+           GPtrArray *sources,
+           gint64 now,
+           GPtrArray *item_changes)
+{
+  const char *damage = NULL;
+  TfFindingCode damage_code = TF_FINDING_PARSE_ERROR;
+
+  if (tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
+    damage = _ ("the file could not be read completely, and Trackfix does not write to a file it cannot fully read");
+  else if (tf_item_has_finding (item, TF_FINDING_TNEF_CHECKSUM))
+    {
+      damage = _ ("the TNEF data already has a checksum error, and Trackfix does not write to damaged data");
+      damage_code = TF_FINDING_TNEF_CHECKSUM;
+    }
+
+  if (damage != NULL)
+    {
+      plan_refuse_item (self, item, damage_code, damage, item_changes);
+      return;
+    }
+
+  plan_rows (self, item, sources, now, item_changes);
+  plan_replies (self, item, item_changes);
 }
 
 TfRepairPlan *
@@ -917,7 +870,7 @@ tf_repair_plan_new_at (GPtrArray *items,
     {
       TfItem *item = g_ptr_array_index (items, i);
       g_autoptr (GPtrArray) item_changes = g_ptr_array_new_with_free_func (g_object_unref);
-      FileJob *job;
+      TfRepairFileJob *job;
 
       g_return_val_if_fail (TF_IS_ITEM (item), NULL);
 
@@ -936,7 +889,7 @@ tf_repair_plan_new_at (GPtrArray *items,
       job = g_hash_table_lookup (jobs_by_path, tf_item_get_file_path (item));
       if (job == NULL)
         {
-          job = g_new0 (FileJob, 1);
+          job = g_new0 (TfRepairFileJob, 1);
           job->file_path = g_strdup (tf_item_get_file_path (item));
           job->changes = g_ptr_array_new_with_free_func (g_object_unref);
           job->items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -997,38 +950,40 @@ tf_repair_plan_get_n_files (TfRepairPlan *self)
 /* ------------------------------------------------------------------ */
 /* Byte edits                                                          */
 
-typedef struct
-{
-  gsize offset;
-  gsize len;
-  GBytes *replacement;
-} Edit;
-
 static void
 edit_clear (gpointer data)
 {
-  Edit *edit = data;
+  TfRepairEdit *edit = data;
 
   g_clear_pointer (&edit->replacement, g_bytes_unref);
 }
 
-static void
-add_edit (GArray *edits,
-          gsize offset,
-          gsize len,
-          GBytes *replacement)
+void
+tf_repair_edits_add (GArray *edits,
+                     gsize offset,
+                     gsize len,
+                     GBytes *replacement)
 {
-  Edit edit = { offset, len, g_bytes_ref (replacement) };
+  TfRepairEdit edit = { offset, len, g_bytes_ref (replacement) };
 
   g_array_append_val (edits, edit);
+}
+
+GArray *
+tf_repair_edits_new (void)
+{
+  GArray *edits = g_array_new (FALSE, FALSE, sizeof (TfRepairEdit));
+
+  g_array_set_clear_func (edits, edit_clear);
+  return edits;
 }
 
 static gint
 compare_edits (gconstpointer a,
                gconstpointer b)
 {
-  const Edit *ea = a;
-  const Edit *eb = b;
+  const TfRepairEdit *ea = a;
+  const TfRepairEdit *eb = b;
 
   if (ea->offset != eb->offset)
     return ea->offset < eb->offset ? -1 : 1;
@@ -1036,10 +991,10 @@ compare_edits (gconstpointer a,
   return (ea->len > eb->len) - (ea->len < eb->len);
 }
 
-static GBytes *
-apply_edits (GBytes *original,
-             GArray *edits,
-             GError **error)
+GBytes *
+tf_repair_edits_apply (GBytes *original,
+                       GArray *edits,
+                       GError **error)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (original, &len);
@@ -1050,7 +1005,7 @@ apply_edits (GBytes *original,
   out = g_byte_array_sized_new (len + 256);
   for (guint i = 0; i < edits->len; i++)
     {
-      const Edit *e = &g_array_index (edits, Edit, i);
+      const TfRepairEdit *e = &g_array_index (edits, TfRepairEdit, i);
       gsize rlen;
       const guint8 *r = g_bytes_get_data (e->replacement, &rlen);
 
@@ -1069,18 +1024,110 @@ apply_edits (GBytes *original,
   return g_byte_array_free_to_bytes (out);
 }
 
-/* Base64 with the position of every significant character, so that a
- * patched decoded buffer can be written back into exactly the characters
- * that changed: the line length, line ends and all other characters stay
- * as they were. */
-typedef struct
-{
-  GByteArray *decoded;
-  GArray *positions; /* gsize: offset of each base64 / '=' character */
-} B64Map;
+/* ------------------------------------------------------------------ */
+/* Writers                                                             */
 
-static void
-b64_map_clear (B64Map *map)
+#define TF_REPAIR_WRITER_ENTRY(format) &tf_repair_writer_##format,
+static const TfRepairWriter *const writers[] = { TF_REPAIR_WRITERS (TF_REPAIR_WRITER_ENTRY) };
+#undef TF_REPAIR_WRITER_ENTRY
+
+gboolean
+tf_repair_same_site (const TfPatchSite *a,
+                     const TfPatchSite *b)
+{
+  return a->source == b->source && a->part_index == b->part_index && a->offset == b->offset;
+}
+
+TfRecipient *
+tf_repair_find_row (TfItem *fresh,
+                    TfRepairChange *change,
+                    GError **error)
+{
+  TfRecipient *row = NULL;
+
+  /* The row must still be there, at the same place, with the value the
+   * plan was made from. */
+  for (guint k = 0; k < tf_item_get_n_recipients (fresh); k++)
+    {
+      TfRecipient *r = tf_item_get_recipient (fresh, k);
+      const TfPatchSite *site = tf_recipient_get_patch_site (r);
+
+      if (site != NULL && tf_repair_same_site (site, &change->site))
+        {
+          row = r;
+          break;
+        }
+    }
+  if (row == NULL || g_strcmp0 (tf_repair_recipient_key (row), change->address) != 0 || !tf_recipient_get_has_track_time (row) || tf_recipient_get_track_time (row) != change->old_value)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
+                   _ ("The recipient row of %s is not what it was when the file was scanned"),
+                   change->address ? change->address : "?");
+      return NULL;
+    }
+  return row;
+}
+
+static const TfRepairWriter *
+writer_for (TfSource source)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    if (writers[i]->source == source)
+      return writers[i];
+  return NULL;
+}
+
+gboolean
+tf_repair_edits_for_item (GBytes *file_bytes,
+                          TfItem *fresh,
+                          GPtrArray *changes,
+                          GArray *edits,
+                          GError **error)
+{
+  TfRepairItemBytes ib = { file_bytes, fresh, NULL, 0, NULL };
+  gsize file_len = g_bytes_get_size (file_bytes);
+  gsize off = tf_item_get_offset (fresh);
+  gsize size = tf_item_get_size (fresh);
+  gboolean ok = TRUE;
+
+  if (off > file_len || size > file_len - off)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The item's position in the file is not known"));
+      return FALSE;
+    }
+  for (guint i = 0; i < changes->len; i++)
+    if (writer_for (((TfRepairChange *) g_ptr_array_index (changes, i))->site.source) == NULL)
+      {
+        g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("Unsupported place for a change"));
+        return FALSE;
+      }
+
+  ib.range = g_bytes_new_from_bytes (file_bytes, off, size);
+  ib.range_offset = off;
+
+  /* Each writer gets the changes of its source, in plan order. */
+  for (guint w = 0; ok && w < G_N_ELEMENTS (writers); w++)
+    {
+      g_autoptr (GPtrArray) mine = g_ptr_array_new ();
+
+      for (guint i = 0; i < changes->len; i++)
+        {
+          TfRepairChange *change = g_ptr_array_index (changes, i);
+
+          if (change->site.source == writers[w]->source)
+            g_ptr_array_add (mine, change);
+        }
+      if (mine->len > 0)
+        ok = writers[w]->write (&ib, mine, edits, error);
+    }
+
+  g_clear_object (&ib.message);
+  g_bytes_unref (ib.range);
+  return ok;
+}
+
+void
+tf_repair_b64_map_clear (TfRepairB64Map *map)
 {
   g_clear_pointer (&map->decoded, g_byte_array_unref);
   g_clear_pointer (&map->positions, g_array_unref);
@@ -1104,10 +1151,10 @@ b64_value (guint8 c)
 
 static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static gboolean
-b64_map_decode (const guint8 *enc,
-                gsize len,
-                B64Map *map)
+gboolean
+tf_repair_b64_map_decode (const guint8 *enc,
+                          gsize len,
+                          TfRepairB64Map *map)
 {
   guint n_pad = 0;
   guint32 quad = 0;
@@ -1161,10 +1208,10 @@ b64_map_decode (const guint8 *enc,
 }
 
 /* Writes the 4-character groups whose 3 decoded bytes changed. */
-static void
-b64_map_patch (const B64Map *map,
-               const guint8 *patched,
-               guint8 *enc)
+void
+tf_repair_b64_map_patch (const TfRepairB64Map *map,
+                         const guint8 *patched,
+                         guint8 *enc)
 {
   const guint8 *orig = map->decoded->data;
   gsize n = map->decoded->len;
@@ -1191,11 +1238,11 @@ b64_map_patch (const B64Map *map,
 /* Encodes @data with the line layout of the original encoded text @orig:
  * same leading and trailing white space, same characters per line, same
  * line end. Used when an inserted line changes the decoded length. */
-static GBytes *
-b64_encode_like (const guint8 *orig,
-                 gsize orig_len,
-                 const guint8 *data,
-                 gsize len)
+GBytes *
+tf_repair_b64_encode_like (const guint8 *orig,
+                           gsize orig_len,
+                           const guint8 *data,
+                           gsize len)
 {
   g_autofree char *flat = g_base64_encode (data, len);
   GString *out = g_string_sized_new (orig_len + 128);
@@ -1233,11 +1280,11 @@ b64_encode_like (const guint8 *orig,
 
 /* Quoted-printable with, for every decoded byte, where it starts in the
  * encoded text. */
-static gboolean
-qp_map_decode (const guint8 *enc,
-               gsize len,
-               GByteArray *decoded,
-               GArray *positions)
+gboolean
+tf_repair_qp_map_decode (const guint8 *enc,
+                         gsize len,
+                         GByteArray *decoded,
+                         GArray *positions)
 {
   gsize i = 0;
 
@@ -1281,8 +1328,335 @@ qp_map_decode (const guint8 *enc,
   return TRUE;
 }
 
+GMimePart *
+tf_repair_find_part (TfRepairItemBytes *ib,
+                     gint part_index,
+                     GError **error)
+{
+  GMimeObject *object;
+
+  if (ib->message == NULL)
+    {
+      ib->message = tf_mime_parse_bytes (ib->range, error);
+      if (ib->message == NULL)
+        return NULL;
+    }
+  object = tf_mime_find_part (ib->message, part_index);
+  if (object == NULL || !GMIME_IS_PART (object))
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
+                   _ ("MIME part %d is no longer where it was when the file was read"), part_index);
+      return NULL;
+    }
+  return GMIME_PART (object);
+}
+
+/* The encoded body of @part: [*start, *end) inside the item's bytes */
+static gboolean
+part_body_range (TfRepairItemBytes *ib,
+                           GMimePart *part,
+                           gsize *start,
+                           gsize *end,
+                           GError **error)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+  gsize len = g_bytes_get_size (ib->range);
+  gint64 s;
+  gint64 e;
+
+  if (stream == NULL)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The MIME part has no content"));
+      return FALSE;
+    }
+  s = stream->bound_start;
+  e = stream->bound_end < 0 ? (gint64) len : stream->bound_end;
+  if (s < 0 || e < s || (guint64) e > len)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
+                           _ ("The position of the MIME part's content is not known"));
+      return FALSE;
+    }
+  *start = (gsize) s;
+  *end = (gsize) e;
+  return TRUE;
+}
+
+GMimePart *
+tf_repair_find_part_body (TfRepairItemBytes *ib,
+                          gint part_index,
+                          gsize *start,
+                          gsize *end,
+                          GBytes **decoded,
+                          GError **error)
+{
+  GMimePart *part = tf_repair_find_part (ib, part_index, error);
+
+  if (part == NULL || !part_body_range (ib, part, start, end, error))
+    return NULL;
+  *decoded = tf_mime_dup_part_content (part);
+  return part;
+}
+
+static const char *
+encoding_label (GMimeContentEncoding encoding)
+{
+  return g_mime_content_encoding_to_string (encoding) ? g_mime_content_encoding_to_string (encoding) : "?";
+}
+
+gboolean
+tf_repair_edit_part (TfRepairItemBytes *ib,
+                     gint part_index,
+                     gboolean may_change_length,
+                     TfRepairPatchFunc patch,
+                     gpointer patch_data,
+                     GArray *edits,
+                     GError **error)
+{
+  const guint8 *data = g_bytes_get_data (ib->range, NULL);
+  g_autoptr (GBytes) expected = NULL;
+  GMimeContentEncoding encoding;
+  GMimePart *part;
+  gsize start;
+  gsize end;
+
+  part = tf_repair_find_part_body (ib, part_index, &start, &end, &expected, error);
+  if (part == NULL)
+    return FALSE;
+  if (expected == NULL)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED, _ ("MIME part %d cannot be decoded"), part_index);
+      return FALSE;
+    }
+
+  encoding = g_mime_part_get_content_encoding (part);
+  switch (encoding)
+    {
+    case GMIME_CONTENT_ENCODING_DEFAULT:
+    case GMIME_CONTENT_ENCODING_7BIT:
+    case GMIME_CONTENT_ENCODING_8BIT:
+    case GMIME_CONTENT_ENCODING_BINARY:
+      {
+        g_autoptr (GByteArray) body = g_byte_array_new ();
+        g_autoptr (GBytes) replacement = NULL;
+
+        g_byte_array_append (body, data + start, end - start);
+        if (body->len != g_bytes_get_size (expected) || memcmp (body->data, g_bytes_get_data (expected, NULL), body->len) != 0)
+          {
+            g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                         _ ("MIME part %d does not decode to its raw bytes; it is not changed in place"), part_index);
+            return FALSE;
+          }
+        if (!patch (body, patch_data, error))
+          return FALSE;
+        replacement = g_bytes_new (body->data, body->len);
+        tf_repair_edits_add (edits, ib->range_offset + start, end - start, replacement);
+        return TRUE;
+      }
+
+    case GMIME_CONTENT_ENCODING_BASE64:
+      {
+        TfRepairB64Map map = { NULL, NULL };
+        g_autoptr (GByteArray) patched = g_byte_array_new ();
+        g_autoptr (GBytes) replacement = NULL;
+        gboolean ok = FALSE;
+
+        if (!tf_repair_b64_map_decode (data + start, end - start, &map) || map.decoded->len != g_bytes_get_size (expected) || memcmp (map.decoded->data, g_bytes_get_data (expected, NULL), map.decoded->len) != 0)
+          {
+            g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                         _ ("The base64 text of MIME part %d is not in a form Trackfix can re-encode byte for byte"), part_index);
+            goto b64_out;
+          }
+        g_byte_array_append (patched, map.decoded->data, map.decoded->len);
+        if (!patch (patched, patch_data, error))
+          goto b64_out;
+
+        if (patched->len == map.decoded->len)
+          {
+            /* Same length: only the 4-character groups that changed. */
+            g_autofree guint8 *enc = g_memdup2 (data + start, end - start);
+
+            tf_repair_b64_map_patch (&map, patched->data, enc);
+            replacement = g_bytes_new_take (g_steal_pointer (&enc), end - start);
+          }
+        else if (may_change_length)
+          replacement = tf_repair_b64_encode_like (data + start, end - start, patched->data, patched->len);
+        else
+          {
+            g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The patch changed the length of the data"));
+            goto b64_out;
+          }
+        tf_repair_edits_add (edits, ib->range_offset + start, end - start, replacement);
+        ok = TRUE;
+      b64_out:
+        tf_repair_b64_map_clear (&map);
+        return ok;
+      }
+
+    case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+    case GMIME_CONTENT_ENCODING_UUENCODE:
+    default:
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                   /* Translators: %d is a MIME part number, %s a transfer encoding such as quoted-printable */
+                   _ ("MIME part %d is %s-encoded; Trackfix cannot re-encode it byte-minimally, so it is not repaired in place"),
+                   part_index, encoding_label (encoding));
+      return FALSE;
+    }
+}
+
+typedef struct
+{
+  GPtrArray *changes; /* TfRepairChange with the same TNEF part */
+} TnefPatch;
+
+static gboolean
+patch_tnef_cb (GByteArray *decoded,
+               gpointer user_data,
+               GError **error)
+{
+  TnefPatch *tp = user_data;
+
+  for (guint i = 0; i < tp->changes->len; i++)
+    {
+      TfRepairChange *change = g_ptr_array_index (tp->changes, i);
+
+      if (!tf_tnef_patch_filetime (decoded->data, decoded->len, &change->site, change->new_value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every change of one TNEF stream is patched into one decoded copy: a
+ * winmail.dat item is the stream itself (part index -1), else the stream
+ * is the decoded body of a MIME part, written back with its own transfer
+ * encoding and the same length. */
+static gboolean
+write_tnef (TfRepairItemBytes *ib,
+            GPtrArray *changes,
+            GArray *edits,
+            GError **error)
+{
+  g_autoptr (GHashTable) parts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TfRepairChange *change = g_ptr_array_index (changes, i);
+      GPtrArray *group;
+
+      if (tf_repair_find_row (ib->fresh, change, error) == NULL)
+        return FALSE;
+      group = g_hash_table_lookup (parts, GINT_TO_POINTER (change->site.part_index + 1));
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (parts, GINT_TO_POINTER (change->site.part_index + 1), group);
+        }
+      g_ptr_array_add (group, change);
+    }
+
+  g_hash_table_iter_init (&iter, parts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint part_index = GPOINTER_TO_INT (key) - 1;
+      TnefPatch tp = { value };
+
+      if (part_index < 0)
+        {
+          g_autoptr (GByteArray) body = g_byte_array_new ();
+          g_autoptr (GBytes) replacement = NULL;
+
+          g_byte_array_append (body, g_bytes_get_data (ib->range, NULL), g_bytes_get_size (ib->range));
+          if (!patch_tnef_cb (body, &tp, error))
+            return FALSE;
+          replacement = g_bytes_new (body->data, body->len);
+          tf_repair_edits_add (edits, ib->range_offset, body->len, replacement);
+        }
+      else if (!tf_repair_edit_part (ib, part_index, FALSE, patch_tnef_cb, &tp, edits, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const TfRepairWriter tf_repair_writer_tnef = {
+  .name = "tnef",
+  .source = TF_SOURCE_TNEF,
+  .write = write_tnef,
+};
+
+static guint64
+read_le64 (const guint8 *p)
+{
+  guint64 v = 0;
+
+  for (int i = 7; i >= 0; i--)
+    v = v << 8 | p[i];
+  return v;
+}
+
+static void
+write_le64 (guint8 *p,
+            guint64 v)
+{
+  for (int i = 0; i < 8; i++)
+    {
+      p[i] = v & 0xFF;
+      v >>= 8;
+    }
+}
+
+/* The reader records the absolute file offset of the value, mapped
+ * through the FAT / mini FAT (tf-msg.c), so the 8 bytes are replaced in
+ * the file itself; a CFB stream has no checksum to update. */
+static gboolean
+write_msg (TfRepairItemBytes *ib,
+           GPtrArray *changes,
+           GArray *edits,
+           GError **error)
+{
+  gsize file_len;
+  const guint8 *data = g_bytes_get_data (ib->file, &file_len);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TfRepairChange *change = g_ptr_array_index (changes, i);
+      gsize o = (gsize) change->site.offset;
+      g_autoptr (GBytes) bytes = NULL;
+      guint8 *patched;
+
+      if (tf_repair_find_row (ib->fresh, change, error) == NULL)
+        return FALSE;
+      /* The 8 bytes there must be the value the reader read. */
+      if (change->site.offset < 0 || file_len < 8 || o > file_len - 8 || read_le64 (data + o) != change->old_value)
+        {
+          g_set_error_literal (error, TF_ERROR, TF_ERROR_CHANGED,
+                               _ ("The .msg file no longer holds the planned value at the recorded place"));
+          return FALSE;
+        }
+      patched = g_malloc (8);
+      write_le64 (patched, change->new_value);
+      bytes = g_bytes_new_take (patched, 8);
+      tf_repair_edits_add (edits, o, 8, bytes);
+    }
+  return TRUE;
+}
+
+const TfRepairWriter tf_repair_writer_msg = {
+  .name = "msg",
+  .source = TF_SOURCE_MSG,
+  .write = write_msg,
+};
+
+/* The fix of a REPLY_MISSING_CRITICAL_CHANGE finding: one line
+ * X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:<the VEVENT's DTSTAMP> inserted
+ * before END:VEVENT, in the calendar text as it is (a bare .ics or mbox
+ * message body) or inside a MIME part with its transfer encoding. */
+
 /* ------------------------------------------------------------------ */
-/* iCalendar: where to insert the stamp                                */
+/* Where to insert the stamp                                           */
 
 typedef struct
 {
@@ -1313,6 +1687,61 @@ prop_name_len (const char *line,
   return i;
 }
 
+/* Gathers the logical line at *@pos into @logical: a physical line plus
+ * continuation lines that start with a space or tab. Returns the line end
+ * of its last physical line (a last line without one takes the one seen
+ * before, @last_eol) and moves *@pos past it. */
+static const char *
+read_logical_line (const char *text,
+                   gsize len,
+                   gsize *pos,
+                   const char **last_eol,
+                   GString *logical)
+{
+  const char *eol = *last_eol;
+
+  g_string_truncate (logical, 0);
+  for (;;)
+    {
+      const char *nl = memchr (text + *pos, '\n', len - *pos);
+      gsize end = nl ? (gsize) (nl - text) : len;
+      gsize content_end = end;
+
+      if (nl != NULL && content_end > *pos && text[content_end - 1] == '\r')
+        {
+          content_end--;
+          eol = *last_eol = "\r\n";
+        }
+      else if (nl != NULL)
+        eol = *last_eol = "\n";
+      else if (content_end > *pos && text[content_end - 1] == '\r')
+        content_end--;
+      g_string_append_len (logical, text + *pos, content_end - *pos);
+      *pos = nl ? end + 1 : len;
+      if (*pos < len && (text[*pos] == ' ' || text[*pos] == '\t'))
+        {
+          (*pos)++;
+          continue;
+        }
+      break;
+    }
+  return eol;
+}
+
+/* The value of a VEVENT's DTSTAMP line (property name @nlen bytes long).
+ * DTSTAMP is UTC by definition (RFC 5545 3.8.7.2); a TZID parameter would
+ * make the copy ambiguous, so it makes the value unusable. */
+static gboolean
+parse_dtstamp (GString *logical,
+               gsize nlen,
+               guint64 *filetime)
+{
+  const char *colon = memchr (logical->str, ':', logical->len);
+  g_autofree char *value = colon ? g_strstrip (g_strdup (colon + 1)) : NULL;
+
+  return value != NULL && logical->str[nlen] != ';' && tf_filetime_parse_ical (value, filetime) && tf_repair_time_usable (*filetime);
+}
+
 /* Walks the content lines of @text (unfolding continuation lines) and
  * finds, in every VCALENDAR whose METHOD is REPLY or COUNTER, each VEVENT
  * without X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE: the stamp goes right
@@ -1338,36 +1767,9 @@ find_ical_inserts (const char *text,
   while (pos < len)
     {
       gsize start = pos;
-      /* A last line without its line end takes the file's own */
-      const char *eol = last_eol;
+      const char *eol;
 
-      /* Gather one logical line: a physical line plus continuation lines
-       * that start with a space or tab. */
-      g_string_truncate (logical, 0);
-      for (;;)
-        {
-          const char *nl = memchr (text + pos, '\n', len - pos);
-          gsize end = nl ? (gsize) (nl - text) : len;
-          gsize content_end = end;
-
-          if (nl != NULL && content_end > pos && text[content_end - 1] == '\r')
-            {
-              content_end--;
-              eol = last_eol = "\r\n";
-            }
-          else if (nl != NULL)
-            eol = last_eol = "\n";
-          else if (content_end > pos && text[content_end - 1] == '\r')
-            content_end--;
-          g_string_append_len (logical, text + pos, content_end - pos);
-          pos = nl ? end + 1 : len;
-          if (pos < len && (text[pos] == ' ' || text[pos] == '\t'))
-            {
-              pos++;
-              continue;
-            }
-          break;
-        }
+      eol = read_logical_line (text, len, &pos, &last_eol, logical);
 
       if (line_is (logical->str, logical->len, "BEGIN:VCALENDAR"))
         {
@@ -1422,17 +1824,12 @@ find_ical_inserts (const char *text,
         {
           gsize nlen = prop_name_len (logical->str, logical->len);
 
-          if (nlen == strlen (ICAL_CC_NAME) && g_ascii_strncasecmp (logical->str, ICAL_CC_NAME, nlen) == 0)
+          if (nlen == strlen (TF_REPAIR_ICAL_CC_NAME) && g_ascii_strncasecmp (logical->str, TF_REPAIR_ICAL_CC_NAME, nlen) == 0)
             event_has_cc = TRUE;
           else if (nlen == 7 && g_ascii_strncasecmp (logical->str, "DTSTAMP", 7) == 0)
             {
-              const char *colon = memchr (logical->str, ':', logical->len);
-              g_autofree char *value = colon ? g_strstrip (g_strdup (colon + 1)) : NULL;
-
               event_has_dtstamp = TRUE;
-              /* DTSTAMP is UTC by definition (RFC 5545 3.8.7.2); a TZID
-               * parameter would make the copy ambiguous. */
-              if (value == NULL || logical->str[nlen] == ';' || !tf_filetime_parse_ical (value, &event_dtstamp) || !time_usable (event_dtstamp))
+              if (!parse_dtstamp (logical, nlen, &event_dtstamp))
                 bad_dtstamp = TRUE;
             }
         }
@@ -1454,7 +1851,7 @@ make_stamp_line (guint64 filetime,
 {
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (tf_filetime_to_unix (filetime));
   g_autofree char *value = g_date_time_format (dt, "%Y%m%dT%H%M%SZ");
-  g_autofree char *line = g_strconcat (ICAL_CC_NAME ":", value, NULL);
+  g_autofree char *line = g_strconcat (TF_REPAIR_ICAL_CC_NAME ":", value, NULL);
   GString *out = g_string_new (NULL);
   gsize len = strlen (line);
   gsize pos = 0;
@@ -1473,207 +1870,6 @@ make_stamp_line (guint64 filetime,
     }
   g_string_append (out, eol);
   return g_string_free (out, FALSE);
-}
-
-/* ------------------------------------------------------------------ */
-/* Computing the edits of one item                                     */
-
-typedef struct
-{
-  GBytes *range;      /* the item's bytes */
-  gsize range_offset; /* where they start in the file */
-  GMimeMessage *message;
-} ItemBytes;
-
-static GMimePart *
-find_leaf (ItemBytes *ib,
-           gint part_index,
-           GError **error)
-{
-  GMimeObject *object;
-
-  if (ib->message == NULL)
-    {
-      ib->message = tf_mime_parse_bytes (ib->range, error);
-      if (ib->message == NULL)
-        return NULL;
-    }
-  object = tf_mime_find_part (ib->message, part_index);
-  if (object == NULL || !GMIME_IS_PART (object))
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
-                   _ ("MIME part %d is no longer where it was when the file was read"), part_index);
-      return NULL;
-    }
-  return GMIME_PART (object);
-}
-
-/* The encoded body of @part: [*start, *end) inside the item's bytes */
-static gboolean
-part_body_range (ItemBytes *ib,
-                 GMimePart *part,
-                 gsize *start,
-                 gsize *end,
-                 GError **error)
-{
-  GMimeDataWrapper *content = g_mime_part_get_content (part);
-  GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
-  gsize len = g_bytes_get_size (ib->range);
-  gint64 s;
-  gint64 e;
-
-  if (stream == NULL)
-    {
-      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The MIME part has no content"));
-      return FALSE;
-    }
-  s = stream->bound_start;
-  e = stream->bound_end < 0 ? (gint64) len : stream->bound_end;
-  if (s < 0 || e < s || (guint64) e > len)
-    {
-      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
-                           _ ("The position of the MIME part's content is not known"));
-      return FALSE;
-    }
-  *start = (gsize) s;
-  *end = (gsize) e;
-  return TRUE;
-}
-
-static const char *
-encoding_label (GMimeContentEncoding encoding)
-{
-  return g_mime_content_encoding_to_string (encoding) ? g_mime_content_encoding_to_string (encoding) : "?";
-}
-
-/* Applies @patch to the decoded body of MIME part @part_index and adds the
- * edit that writes it back with the part's own transfer encoding. */
-typedef gboolean (*PatchDecodedFunc) (GByteArray *decoded,
-                                      gpointer user_data,
-                                      GError **error);
-
-static gboolean
-edit_part (ItemBytes *ib,
-           gint part_index,
-           gboolean may_change_length,
-           PatchDecodedFunc patch,
-           gpointer patch_data,
-           GArray *edits,
-           GError **error)
-{
-  const guint8 *data = g_bytes_get_data (ib->range, NULL);
-  g_autoptr (GBytes) expected = NULL;
-  GMimeContentEncoding encoding;
-  GMimePart *part;
-  gsize start;
-  gsize end;
-
-  part = find_leaf (ib, part_index, error);
-  if (part == NULL || !part_body_range (ib, part, &start, &end, error))
-    return FALSE;
-
-  expected = tf_mime_dup_part_content (part);
-  if (expected == NULL)
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED, _ ("MIME part %d cannot be decoded"), part_index);
-      return FALSE;
-    }
-
-  encoding = g_mime_part_get_content_encoding (part);
-  switch (encoding)
-    {
-    case GMIME_CONTENT_ENCODING_DEFAULT:
-    case GMIME_CONTENT_ENCODING_7BIT:
-    case GMIME_CONTENT_ENCODING_8BIT:
-    case GMIME_CONTENT_ENCODING_BINARY:
-      {
-        g_autoptr (GByteArray) body = g_byte_array_new ();
-        g_autoptr (GBytes) replacement = NULL;
-
-        g_byte_array_append (body, data + start, end - start);
-        if (body->len != g_bytes_get_size (expected) || memcmp (body->data, g_bytes_get_data (expected, NULL), body->len) != 0)
-          {
-            g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                         _ ("MIME part %d does not decode to its raw bytes; it is not changed in place"), part_index);
-            return FALSE;
-          }
-        if (!patch (body, patch_data, error))
-          return FALSE;
-        replacement = g_bytes_new (body->data, body->len);
-        add_edit (edits, ib->range_offset + start, end - start, replacement);
-        return TRUE;
-      }
-
-    case GMIME_CONTENT_ENCODING_BASE64:
-      {
-        B64Map map = { NULL, NULL };
-        g_autoptr (GByteArray) patched = g_byte_array_new ();
-        g_autoptr (GBytes) replacement = NULL;
-        gboolean ok = FALSE;
-
-        if (!b64_map_decode (data + start, end - start, &map) || map.decoded->len != g_bytes_get_size (expected) || memcmp (map.decoded->data, g_bytes_get_data (expected, NULL), map.decoded->len) != 0)
-          {
-            g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                         _ ("The base64 text of MIME part %d is not in a form Trackfix can re-encode byte for byte"), part_index);
-            goto b64_out;
-          }
-        g_byte_array_append (patched, map.decoded->data, map.decoded->len);
-        if (!patch (patched, patch_data, error))
-          goto b64_out;
-
-        if (patched->len == map.decoded->len)
-          {
-            /* Same length: only the 4-character groups that changed. */
-            g_autofree guint8 *enc = g_memdup2 (data + start, end - start);
-
-            b64_map_patch (&map, patched->data, enc);
-            replacement = g_bytes_new_take (g_steal_pointer (&enc), end - start);
-          }
-        else if (may_change_length)
-          replacement = b64_encode_like (data + start, end - start, patched->data, patched->len);
-        else
-          {
-            g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The patch changed the length of the data"));
-            goto b64_out;
-          }
-        add_edit (edits, ib->range_offset + start, end - start, replacement);
-        ok = TRUE;
-      b64_out:
-        b64_map_clear (&map);
-        return ok;
-      }
-
-    case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
-    case GMIME_CONTENT_ENCODING_UUENCODE:
-    default:
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   /* Translators: %d is a MIME part number, %s a transfer encoding such as quoted-printable */
-                   _ ("MIME part %d is %s-encoded; Trackfix cannot re-encode it byte-minimally, so it is not repaired in place"),
-                   part_index, encoding_label (encoding));
-      return FALSE;
-    }
-}
-
-typedef struct
-{
-  GPtrArray *changes; /* TfRepairChange with the same TNEF part */
-} TnefPatch;
-
-static gboolean
-patch_tnef_cb (GByteArray *decoded,
-               gpointer user_data,
-               GError **error)
-{
-  TnefPatch *tp = user_data;
-
-  for (guint i = 0; i < tp->changes->len; i++)
-    {
-      TfRepairChange *change = g_ptr_array_index (tp->changes, i);
-
-      if (!tf_tnef_patch_filetime (decoded->data, decoded->len, &change->site, change->new_value, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -1705,7 +1901,7 @@ patch_ical_cb (GByteArray *decoded,
  * without '=', so it can be inserted into the encoded text as it is,
  * right after the hard line break that ends the line before END:VEVENT. */
 static gboolean
-edit_ical_qp_part (ItemBytes *ib,
+edit_ical_qp_part (TfRepairItemBytes *ib,
                    gint part_index,
                    GArray *edits,
                    GError **error)
@@ -1719,11 +1915,10 @@ edit_ical_qp_part (ItemBytes *ib,
   gsize start;
   gsize end;
 
-  part = find_leaf (ib, part_index, error);
-  if (part == NULL || !part_body_range (ib, part, &start, &end, error))
+  part = tf_repair_find_part_body (ib, part_index, &start, &end, &expected, error);
+  if (part == NULL)
     return FALSE;
-  expected = tf_mime_dup_part_content (part);
-  if (expected == NULL || !qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
+  if (expected == NULL || !tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
                    _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
@@ -1750,13 +1945,13 @@ edit_ical_qp_part (ItemBytes *ib,
         }
       line = make_stamp_line (ins->dtstamp, eol);
       bytes = g_bytes_new (line, strlen (line));
-      add_edit (edits, ib->range_offset + start + enc_pos, 0, bytes);
+      tf_repair_edits_add (edits, ib->range_offset + start + enc_pos, 0, bytes);
     }
   return TRUE;
 }
 
 static gboolean
-item_has_content_length (ItemBytes *ib)
+item_has_content_length (TfRepairItemBytes *ib)
 {
   const guint8 *data;
   gsize len;
@@ -1779,215 +1974,83 @@ item_has_content_length (ItemBytes *ib)
   return FALSE;
 }
 
+/* The stamp lines of the calendar text of the item itself (part index
+ * -1: a bare .ics file), inserted as they are. */
 static gboolean
-same_site (const TfPatchSite *a,
-           const TfPatchSite *b)
-{
-  return a->source == b->source && a->part_index == b->part_index && a->offset == b->offset;
-}
-
-static guint64
-read_le64 (const guint8 *p)
-{
-  guint64 v = 0;
-
-  for (int i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
-static void
-write_le64 (guint8 *p,
-            guint64 v)
-{
-  for (int i = 0; i < 8; i++)
-    {
-      p[i] = v & 0xFF;
-      v >>= 8;
-    }
-}
-
-/* Computes the edits of every change of @item (changes of one file) */
-static gboolean
-edits_for_item (GBytes *file_bytes,
-                TfItem *fresh,
-                GPtrArray *changes,
+edit_ical_text (TfRepairItemBytes *ib,
                 GArray *edits,
                 GError **error)
 {
-  ItemBytes ib = { NULL, 0, NULL };
-  g_autoptr (GHashTable) tnef_parts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr (GHashTable) ical_parts = g_hash_table_new (g_direct_hash, g_direct_equal);
-  gsize file_len = g_bytes_get_size (file_bytes);
-  gsize off = tf_item_get_offset (fresh);
-  gsize size = tf_item_get_size (fresh);
-  gboolean ok = FALSE;
+  g_autoptr (GArray) inserts = find_ical_inserts (g_bytes_get_data (ib->range, NULL), g_bytes_get_size (ib->range), error);
+
+  if (inserts == NULL)
+    return FALSE;
+  for (guint i = 0; i < inserts->len; i++)
+    {
+      const IcalInsert *ins = &g_array_index (inserts, IcalInsert, i);
+      g_autofree char *line = make_stamp_line (ins->dtstamp, ins->eol);
+      g_autoptr (GBytes) bytes = g_bytes_new (line, strlen (line));
+
+      tf_repair_edits_add (edits, ib->range_offset + ins->offset, 0, bytes);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_ical (TfRepairItemBytes *ib,
+            GPtrArray *changes,
+            GArray *edits,
+            GError **error)
+{
+  g_autoptr (GHashTable) parts = g_hash_table_new (g_direct_hash, g_direct_equal);
   GHashTableIter iter;
   gpointer key;
-  gpointer value;
 
-  if (off > file_len || size > file_len - off)
+  if (tf_item_get_format (ib->fresh) == TF_FORMAT_MBOX && item_has_content_length (ib))
     {
-      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The item's position in the file is not known"));
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
+                           _ ("The message carries a Content-Length header, which an inserted line would make wrong"));
       return FALSE;
     }
-  ib.range = g_bytes_new_from_bytes (file_bytes, off, size);
-  ib.range_offset = off;
-
+  /* One pass per calendar text fixes every reply event in it. */
   for (guint i = 0; i < changes->len; i++)
-    {
-      TfRepairChange *change = g_ptr_array_index (changes, i);
-      TfRecipient *row = NULL;
+    g_hash_table_add (parts, GINT_TO_POINTER (((TfRepairChange *) g_ptr_array_index (changes, i))->site.part_index + 1));
 
-      if (change->code == TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE)
-        {
-          if (tf_item_get_format (fresh) == TF_FORMAT_MBOX && item_has_content_length (&ib))
-            {
-              g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
-                                   _ ("The message carries a Content-Length header, which an inserted line would make wrong"));
-              goto out;
-            }
-          g_hash_table_add (ical_parts, GINT_TO_POINTER (change->site.part_index + 1));
-          continue;
-        }
-
-      /* The row must still be there, at the same place, with the value the
-       * plan was made from. */
-      for (guint k = 0; k < tf_item_get_n_recipients (fresh); k++)
-        {
-          TfRecipient *r = tf_item_get_recipient (fresh, k);
-          const TfPatchSite *site = tf_recipient_get_patch_site (r);
-
-          if (site != NULL && same_site (site, &change->site))
-            {
-              row = r;
-              break;
-            }
-        }
-      if (row == NULL || g_strcmp0 (recipient_key (row), change->address) != 0 || !tf_recipient_get_has_track_time (row) || tf_recipient_get_track_time (row) != change->old_value)
-        {
-          g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
-                       _ ("The recipient row of %s is not what it was when the file was scanned"),
-                       change->address ? change->address : "?");
-          goto out;
-        }
-
-      if (change->site.source == TF_SOURCE_MSG)
-        {
-          guint8 *patched;
-          gsize o = (gsize) change->site.offset;
-          g_autoptr (GBytes) bytes = NULL;
-          const guint8 *data = g_bytes_get_data (file_bytes, NULL);
-
-          /* Absolute file offset, mapped through the FAT / mini FAT by the
-           * reader; the 8 bytes there must be the value it read. */
-          if (change->site.offset < 0 || o > file_len - 8 || read_le64 (data + o) != change->old_value)
-            {
-              g_set_error_literal (error, TF_ERROR, TF_ERROR_CHANGED,
-                                   _ ("The .msg file no longer holds the planned value at the recorded place"));
-              goto out;
-            }
-          patched = g_malloc (8);
-          write_le64 (patched, change->new_value);
-          bytes = g_bytes_new_take (patched, 8);
-          add_edit (edits, o, 8, bytes);
-        }
-      else if (change->site.source == TF_SOURCE_TNEF)
-        {
-          GPtrArray *group = g_hash_table_lookup (tnef_parts, GINT_TO_POINTER (change->site.part_index + 1));
-
-          if (group == NULL)
-            {
-              group = g_ptr_array_new ();
-              g_hash_table_insert (tnef_parts, GINT_TO_POINTER (change->site.part_index + 1), group);
-            }
-          g_ptr_array_add (group, change);
-        }
-      else
-        {
-          g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("Unsupported place for a change"));
-          goto out;
-        }
-    }
-
-  g_hash_table_iter_init (&iter, tnef_parts);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      gint part_index = GPOINTER_TO_INT (key) - 1;
-      TnefPatch tp = { value };
-
-      if (part_index < 0)
-        {
-          g_autoptr (GByteArray) body = g_byte_array_new ();
-          g_autoptr (GBytes) replacement = NULL;
-
-          g_byte_array_append (body, g_bytes_get_data (ib.range, NULL), g_bytes_get_size (ib.range));
-          if (!patch_tnef_cb (body, &tp, error))
-            goto out;
-          replacement = g_bytes_new (body->data, body->len);
-          add_edit (edits, ib.range_offset, body->len, replacement);
-        }
-      else if (!edit_part (&ib, part_index, FALSE, patch_tnef_cb, &tp, edits, error))
-        goto out;
-    }
-
-  g_hash_table_iter_init (&iter, ical_parts);
+  g_hash_table_iter_init (&iter, parts);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       gint part_index = GPOINTER_TO_INT (key) - 1;
+      GMimePart *part;
 
       if (part_index < 0)
         {
-          g_autoptr (GArray) inserts = find_ical_inserts (g_bytes_get_data (ib.range, NULL), g_bytes_get_size (ib.range), error);
-
-          if (inserts == NULL)
-            goto out;
-          for (guint i = 0; i < inserts->len; i++)
-            {
-              const IcalInsert *ins = &g_array_index (inserts, IcalInsert, i);
-              g_autofree char *line = make_stamp_line (ins->dtstamp, ins->eol);
-              g_autoptr (GBytes) bytes = g_bytes_new (line, strlen (line));
-
-              add_edit (edits, ib.range_offset + ins->offset, 0, bytes);
-            }
+          if (!edit_ical_text (ib, edits, error))
+            return FALSE;
+          continue;
         }
-      else
+      part = tf_repair_find_part (ib, part_index, error);
+      if (part == NULL)
+        return FALSE;
+      if (g_mime_part_get_content_encoding (part) == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
         {
-          GMimePart *part = find_leaf (&ib, part_index, error);
-
-          if (part == NULL)
-            goto out;
-          if (g_mime_part_get_content_encoding (part) == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
-            {
-              if (!edit_ical_qp_part (&ib, part_index, edits, error))
-                goto out;
-            }
-          else if (!edit_part (&ib, part_index, TRUE, patch_ical_cb, NULL, edits, error))
-            goto out;
+          if (!edit_ical_qp_part (ib, part_index, edits, error))
+            return FALSE;
         }
+      else if (!tf_repair_edit_part (ib, part_index, TRUE, patch_ical_cb, NULL, edits, error))
+        return FALSE;
     }
-
-  ok = TRUE;
-out:
-  g_clear_object (&ib.message);
-  g_bytes_unref (ib.range);
-  return ok;
+  return TRUE;
 }
 
-/* ------------------------------------------------------------------ */
-/* Verification                                                        */
+const TfRepairWriter tf_repair_writer_ical = {
+  .name = "ical",
+  .source = TF_SOURCE_ICAL,
+  .write = write_ical,
+};
 
-typedef struct
-{
-  const char *file_path;
-  GPtrArray *before;  /* fresh items of the original bytes */
-  GPtrArray *changes; /* planned changes of this file */
-  GPtrArray *after;   /* out: items of the new bytes */
-} VerifyContext;
-
-static GPtrArray *
-read_items (GBytes *data,
-            const char *file_path)
+GPtrArray *
+tf_repair_read_items (GBytes *data,
+                      const char *file_path)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -1995,8 +2058,8 @@ read_items (GBytes *data,
   return items;
 }
 
-static guint
-item_position (TfItem *item)
+guint
+tf_repair_item_position (TfItem *item)
 {
   return tf_item_get_mbox_index (item) > 0 ? tf_item_get_mbox_index (item) - 1 : 0;
 }
@@ -2057,7 +2120,7 @@ verify_item (TfItem *b,
           {
             TfRepairChange *change = g_ptr_array_index (changes, k);
 
-            if (change->code != TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE && same_site (sb, &change->site))
+            if (change->code != TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE && tf_repair_same_site (sb, &change->site))
               expected = change->new_value;
           }
       if (tf_recipient_get_track_time (ra) != expected)
@@ -2100,7 +2163,7 @@ verify_item (TfItem *b,
     {
       TfFinding *fa = tf_item_get_finding (a, i);
       TfFindingCode code = tf_finding_get_code (fa);
-      gboolean was_there = has_finding_for (b, code, tf_finding_get_recipient (fa));
+      gboolean was_there = tf_repair_has_finding_for (b, code, tf_finding_get_recipient (fa));
 
       if (!was_there)
         VERIFY_FAIL (_ ("new finding %s"), tf_finding_code_to_string (code));
@@ -2116,19 +2179,19 @@ verify_item (TfItem *b,
       for (guint k = 0; k < changes->len; k++)
         if (((TfRepairChange *) g_ptr_array_index (changes, k))->code == code)
           planned = TRUE;
-      if (!planned && !has_finding_for (a, code, tf_finding_get_recipient (fb)))
+      if (!planned && !tf_repair_has_finding_for (a, code, tf_finding_get_recipient (fb)))
         VERIFY_FAIL (_ ("finding %s disappeared"), tf_finding_code_to_string (code));
     }
 
   return TRUE;
 }
 
-static gboolean
-verify_bytes (VerifyContext *ctx,
-              GBytes *data,
-              GError **error)
+gboolean
+tf_repair_verify_bytes (TfRepairVerify *ctx,
+                        GBytes *data,
+                        GError **error)
 {
-  g_autoptr (GPtrArray) after = read_items (data, ctx->file_path);
+  g_autoptr (GPtrArray) after = tf_repair_read_items (data, ctx->file_path);
 
   if (after->len != ctx->before->len)
     VERIFY_FAIL (_ ("number of messages"));
@@ -2142,7 +2205,7 @@ verify_bytes (VerifyContext *ctx,
       for (guint k = 0; k < ctx->changes->len; k++)
         {
           TfRepairChange *change = g_ptr_array_index (ctx->changes, k);
-          if (item_position (change->item) == i)
+          if (tf_repair_item_position (change->item) == i)
             g_ptr_array_add (item_changes, change);
         }
       if (!verify_item (b, a, item_changes, error))
@@ -2154,8 +2217,16 @@ verify_bytes (VerifyContext *ctx,
   return TRUE;
 }
 
-/* ------------------------------------------------------------------ */
-/* Repairing one file                                                  */
+void
+tf_repair_prepared_free (TfRepairPrepared *p)
+{
+  g_clear_pointer (&p->repaired, g_bytes_unref);
+  g_clear_pointer (&p->before, g_ptr_array_unref);
+  g_clear_pointer (&p->ctx.after, g_ptr_array_unref);
+  g_clear_pointer (&p->staged, tf_safe_staged_free);
+  g_clear_pointer (&p->entry, tf_journal_entry_free);
+  g_free (p);
+}
 
 static char **
 describe_changes (GPtrArray *changes)
@@ -2166,128 +2237,6 @@ describe_changes (GPtrArray *changes)
     g_ptr_array_add (strv, tf_repair_change_dup_description (g_ptr_array_index (changes, i)));
   g_ptr_array_add (strv, NULL);
   return (char **) g_ptr_array_free (strv, FALSE);
-}
-
-/* One file between reading and replacing: its stamp, the repaired bytes
- * (parsed and verified in memory; the written temp file must equal them
- * byte for byte) and the items read from them. */
-typedef struct
-{
-  FileJob *job;
-  TfRepairResult *result;
-  GBytes *repaired;
-  TfFileStamp stamp;
-  VerifyContext ctx;
-  GPtrArray *before;
-  TfSafeStaged *staged;
-  TfJournalEntry *entry;
-} Prepared;
-
-static void
-prepared_free (Prepared *p)
-{
-  g_clear_pointer (&p->repaired, g_bytes_unref);
-  g_clear_pointer (&p->before, g_ptr_array_unref);
-  g_clear_pointer (&p->ctx.after, g_ptr_array_unref);
-  g_clear_pointer (&p->staged, tf_safe_staged_free);
-  g_clear_pointer (&p->entry, tf_journal_entry_free);
-  g_free (p);
-}
-
-/* Reads the file, checks it is the one scanned, applies the changes in
- * memory and verifies them. Returns NULL (with @result set) when the file
- * cannot be repaired. */
-static Prepared *
-prepare_file (FileJob *job,
-              TfRepairResult *result)
-{
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GArray) edits = NULL;
-  g_autoptr (GError) error = NULL;
-  Prepared *p;
-
-  for (guint i = 0; i < job->changes->len; i++)
-    g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, i)));
-
-  p = g_new0 (Prepared, 1);
-  p->job = job;
-  p->result = result;
-
-  bytes = tf_safe_read (job->file_path, &p->stamp, &error);
-  if (bytes == NULL)
-    {
-      result_set_error (result, error);
-      goto fail;
-    }
-  result->sha256_before = g_strdup (p->stamp.sha256);
-
-  /* The scan recorded size and time; a file that differs is not the file
-   * the plan was made for. */
-  for (guint i = 0; i < job->items->len; i++)
-    {
-      TfItem *item = g_ptr_array_index (job->items, i);
-
-      if (tf_item_get_file_size (item) != p->stamp.size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != p->stamp.mtime_usec))
-        {
-          g_autofree char *display = g_filename_display_name (job->file_path);
-          g_autofree char *msg = g_strdup_printf (_ ("“%s” changed since it was scanned; scan it again before repairing"), display);
-
-          result_set (result, TF_REPAIR_STATUS_REFUSED, msg);
-          goto fail;
-        }
-    }
-
-  p->before = read_items (bytes, job->file_path);
-  edits = g_array_new (FALSE, FALSE, sizeof (Edit));
-  g_array_set_clear_func (edits, edit_clear);
-
-  for (guint i = 0; i < job->items->len; i++)
-    {
-      TfItem *item = g_ptr_array_index (job->items, i);
-      guint pos = item_position (item);
-      g_autoptr (GPtrArray) item_changes = g_ptr_array_new ();
-
-      if (pos >= p->before->len)
-        {
-          result_set (result, TF_REPAIR_STATUS_REFUSED, _ ("The file no longer holds the scanned message"));
-          goto fail;
-        }
-      for (guint k = 0; k < job->changes->len; k++)
-        {
-          TfRepairChange *change = g_ptr_array_index (job->changes, k);
-          if (change->item == item)
-            g_ptr_array_add (item_changes, change);
-        }
-      if (!edits_for_item (bytes, g_ptr_array_index (p->before, pos), item_changes, edits, &error))
-        {
-          result_set_error (result, error);
-          goto fail;
-        }
-    }
-
-  p->repaired = apply_edits (bytes, edits, &error);
-  if (p->repaired == NULL)
-    {
-      result_set_error (result, error);
-      goto fail;
-    }
-  result->sha256_after = tf_sha256_bytes (p->repaired);
-
-  /* Check in memory first, so that nothing is backed up or journaled for a
-   * change that cannot pass. */
-  p->ctx.file_path = job->file_path;
-  p->ctx.before = p->before;
-  p->ctx.changes = job->changes;
-  if (!verify_bytes (&p->ctx, p->repaired, &error))
-    {
-      result_set_error (result, error);
-      goto fail;
-    }
-  return p;
-
-fail:
-  prepared_free (p);
-  return NULL;
 }
 
 static void
@@ -2302,10 +2251,9 @@ set_file_info_from_disk (TfRepairResult *result)
                              (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
 }
 
-/* Flushes every file system that holds one of @paths (usually one). */
-static gboolean
-sync_file_systems (GPtrArray *paths,
-                   GError **error)
+gboolean
+tf_repair_sync_file_systems (GPtrArray *paths,
+                             GError **error)
 {
   g_autoptr (GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
 
@@ -2340,16 +2288,13 @@ sync_file_systems (GPtrArray *paths,
  *   5. the renames flushed.
  * A crash anywhere leaves every file either original or repaired, and
  * every repaired file has its journal entry and backup on disk. */
-#define BATCH_FILES 64
-#define BATCH_BYTES (32 * 1024 * 1024)
 
-/* Returns FALSE when the run must stop (journal not writable). */
-static gboolean
-repair_batch (GPtrArray *batch,
-              const char *backup_dir,
-              const char *journal_path,
-              const char *run_id,
-              GError **fatal)
+gboolean
+tf_repair_write_batch (GPtrArray *batch,
+                       const char *backup_dir,
+                       const char *journal_path,
+                       const char *run_id,
+                       GError **fatal)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new ();
   g_autoptr (GPtrArray) sync_paths = g_ptr_array_new_with_free_func (g_free);
@@ -2358,13 +2303,13 @@ repair_batch (GPtrArray *batch,
   /* 1. Backups */
   for (guint i = 0; i < batch->len; i++)
     {
-      Prepared *p = g_ptr_array_index (batch, i);
+      TfRepairPrepared *p = g_ptr_array_index (batch, i);
       char *backup = tf_safe_backup_full (p->job->file_path, backup_dir, p->stamp.sha256,
                                           TF_SAFE_NO_SYNC | TF_SAFE_LINK_BACKUP, &error);
 
       if (backup == NULL)
         {
-          result_set_error (p->result, error);
+          tf_repair_result_set_error (p->result, error);
           g_clear_error (&error);
           /* The batch owns its entries: this frees @p. */
           g_ptr_array_remove_index (batch, i--);
@@ -2374,14 +2319,14 @@ repair_batch (GPtrArray *batch,
     }
   if (batch->len == 0)
     return TRUE;
-  g_ptr_array_add (sync_paths, g_strdup (((Prepared *) g_ptr_array_index (batch, 0))->result->backup));
-  if (!sync_file_systems (sync_paths, &error))
+  g_ptr_array_add (sync_paths, g_strdup (((TfRepairPrepared *) g_ptr_array_index (batch, 0))->result->backup));
+  if (!tf_repair_sync_file_systems (sync_paths, &error))
     goto fail_all;
 
   /* 2. Journal */
   for (guint i = 0; i < batch->len; i++)
     {
-      Prepared *p = g_ptr_array_index (batch, i);
+      TfRepairPrepared *p = g_ptr_array_index (batch, i);
 
       p->entry = tf_journal_entry_new (run_id, "repair", p->job->file_path);
       p->entry->sha256_before = g_strdup (p->stamp.sha256);
@@ -2394,7 +2339,7 @@ repair_batch (GPtrArray *batch,
   if (!tf_journal_append_many (journal_path, (TfJournalEntry *const *) entries->pdata, entries->len, &error))
     {
       for (guint i = 0; i < batch->len; i++)
-        result_set_error (((Prepared *) g_ptr_array_index (batch, i))->result, error);
+        tf_repair_result_set_error (((TfRepairPrepared *) g_ptr_array_index (batch, i))->result, error);
       g_propagate_error (fatal, g_steal_pointer (&error));
       return FALSE;
     }
@@ -2403,59 +2348,165 @@ repair_batch (GPtrArray *batch,
   g_ptr_array_set_size (sync_paths, 0);
   for (guint i = 0; i < batch->len; i++)
     {
-      Prepared *p = g_ptr_array_index (batch, i);
+      TfRepairPrepared *p = g_ptr_array_index (batch, i);
 
       p->staged = tf_safe_stage (p->job->file_path, &p->stamp, p->repaired, TF_SAFE_NO_SYNC, &error);
       if (p->staged == NULL)
         {
-          result_set_error (p->result, error);
+          tf_repair_result_set_error (p->result, error);
           g_clear_error (&error);
           continue;
         }
       g_ptr_array_add (sync_paths, g_strdup (p->job->file_path));
     }
-  if (!sync_file_systems (sync_paths, &error))
+  if (!tf_repair_sync_file_systems (sync_paths, &error))
     goto fail_all;
 
   /* 4. Verify and rename */
   for (guint i = 0; i < batch->len; i++)
     {
-      Prepared *p = g_ptr_array_index (batch, i);
+      TfRepairPrepared *p = g_ptr_array_index (batch, i);
 
       if (p->staged == NULL)
         continue;
       /* The commit reads the temp file back and compares it byte for byte
-       * with p->repaired, which verify_bytes() already parsed and checked
+       * with p->repaired, which tf_repair_verify_bytes() already parsed and checked
        * in prepare_file(): parsing the same bytes again cannot differ. */
       if (!tf_safe_staged_commit (p->staged, NULL, NULL, TF_SAFE_NO_SYNC, &error))
         {
-          result_set_error (p->result, error);
+          tf_repair_result_set_error (p->result, error);
           g_clear_error (&error);
           continue;
         }
       p->result->items = g_steal_pointer (&p->ctx.after);
       set_file_info_from_disk (p->result);
-      result_set (p->result, TF_REPAIR_STATUS_DONE, NULL);
+      tf_repair_result_set (p->result, TF_REPAIR_STATUS_DONE, NULL);
     }
 
   /* 5. The renames */
-  if (!sync_file_systems (sync_paths, &error))
+  if (!tf_repair_sync_file_systems (sync_paths, &error))
     {
       for (guint i = 0; i < batch->len; i++)
         {
-          Prepared *p = g_ptr_array_index (batch, i);
+          TfRepairPrepared *p = g_ptr_array_index (batch, i);
           /* Written and verified, but not known to be on disk yet. */
           if (p->result->status == TF_REPAIR_STATUS_DONE)
-            result_set_error (p->result, error);
+            tf_repair_result_set_error (p->result, error);
         }
     }
   return TRUE;
 
 fail_all:
   for (guint i = 0; i < batch->len; i++)
-    result_set_error (((Prepared *) g_ptr_array_index (batch, i))->result, error);
+    tf_repair_result_set_error (((TfRepairPrepared *) g_ptr_array_index (batch, i))->result, error);
   return TRUE;
 }
+
+/* The engine's rooms, the writer interface and the promise it keeps are
+ * described in tf-repair-private.h. This file runs a plan: file by file it
+ * reads, computes the edits through the writers, verifies the result in
+ * memory and hands batches of verified files to tf-repair-run.c. */
+
+/* ------------------------------------------------------------------ */
+/* Preparing one file                                                  */
+
+/* Reads the file, checks it is the one scanned, applies the changes in
+ * memory and verifies them. Returns NULL (with @result set) when the file
+ * cannot be repaired. */
+static TfRepairPrepared *
+prepare_file (TfRepairFileJob *job,
+              TfRepairResult *result)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GArray) edits = NULL;
+  g_autoptr (GError) error = NULL;
+  TfRepairPrepared *p;
+
+  for (guint i = 0; i < job->changes->len; i++)
+    g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, i)));
+
+  p = g_new0 (TfRepairPrepared, 1);
+  p->job = job;
+  p->result = result;
+
+  bytes = tf_safe_read (job->file_path, &p->stamp, &error);
+  if (bytes == NULL)
+    {
+      tf_repair_result_set_error (result, error);
+      goto fail;
+    }
+  result->sha256_before = g_strdup (p->stamp.sha256);
+
+  /* The scan recorded size and time; a file that differs is not the file
+   * the plan was made for. */
+  for (guint i = 0; i < job->items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (job->items, i);
+
+      if (tf_item_get_file_size (item) != p->stamp.size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != p->stamp.mtime_usec))
+        {
+          g_autofree char *display = g_filename_display_name (job->file_path);
+          g_autofree char *msg = g_strdup_printf (_ ("“%s” changed since it was scanned; scan it again before repairing"), display);
+
+          tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED, msg);
+          goto fail;
+        }
+    }
+
+  p->before = tf_repair_read_items (bytes, job->file_path);
+  edits = tf_repair_edits_new ();
+
+  for (guint i = 0; i < job->items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (job->items, i);
+      guint pos = tf_repair_item_position (item);
+      g_autoptr (GPtrArray) item_changes = g_ptr_array_new ();
+
+      if (pos >= p->before->len)
+        {
+          tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED, _ ("The file no longer holds the scanned message"));
+          goto fail;
+        }
+      for (guint k = 0; k < job->changes->len; k++)
+        {
+          TfRepairChange *change = g_ptr_array_index (job->changes, k);
+          if (change->item == item)
+            g_ptr_array_add (item_changes, change);
+        }
+      if (!tf_repair_edits_for_item (bytes, g_ptr_array_index (p->before, pos), item_changes, edits, &error))
+        {
+          tf_repair_result_set_error (result, error);
+          goto fail;
+        }
+    }
+
+  p->repaired = tf_repair_edits_apply (bytes, edits, &error);
+  if (p->repaired == NULL)
+    {
+      tf_repair_result_set_error (result, error);
+      goto fail;
+    }
+  result->sha256_after = tf_sha256_bytes (p->repaired);
+
+  /* Check in memory first, so that nothing is backed up or journaled for a
+   * change that cannot pass. */
+  p->ctx.file_path = job->file_path;
+  p->ctx.before = p->before;
+  p->ctx.changes = job->changes;
+  if (!tf_repair_verify_bytes (&p->ctx, p->repaired, &error))
+    {
+      tf_repair_result_set_error (result, error);
+      goto fail;
+    }
+  return p;
+
+fail:
+  tf_repair_prepared_free (p);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running the plan                                                    */
 
 /* Swaps the fresh reading into the items the plan was made from; the
  * result then lists those (now refreshed) items. */
@@ -2466,12 +2517,12 @@ refresh_items (TfRepairPlan *self,
   for (guint i = 0; i < results->len; i++)
     {
       TfRepairResult *result = g_ptr_array_index (results, i);
-      FileJob *job = NULL;
+      TfRepairFileJob *job = NULL;
 
       if (result->status != TF_REPAIR_STATUS_DONE || result->items == NULL)
         continue;
       for (guint k = 0; k < self->jobs->len; k++)
-        if (g_strcmp0 (((FileJob *) g_ptr_array_index (self->jobs, k))->file_path, result->file_path) == 0)
+        if (g_strcmp0 (((TfRepairFileJob *) g_ptr_array_index (self->jobs, k))->file_path, result->file_path) == 0)
           job = g_ptr_array_index (self->jobs, k);
       if (job == NULL)
         continue;
@@ -2479,7 +2530,7 @@ refresh_items (TfRepairPlan *self,
       for (guint k = 0; k < job->items->len; k++)
         {
           TfItem *item = g_ptr_array_index (job->items, k);
-          guint pos = item_position (item);
+          guint pos = tf_repair_item_position (item);
           TfItem *fresh;
 
           if (pos >= result->items->len)
@@ -2503,7 +2554,7 @@ execute_internal (TfRepairPlan *self,
                   gpointer progress_data)
 {
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) prepared_free);
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tf_repair_prepared_free);
   g_autoptr (GError) fatal = NULL;
   g_autofree char *own_run_id = NULL;
   guint n_done = 0;
@@ -2514,13 +2565,13 @@ execute_internal (TfRepairPlan *self,
 
   for (guint i = 0; i <= self->jobs->len; i++)
     {
-      FileJob *job = i < self->jobs->len ? g_ptr_array_index (self->jobs, i) : NULL;
+      TfRepairFileJob *job = i < self->jobs->len ? g_ptr_array_index (self->jobs, i) : NULL;
       TfRepairResult *result = NULL;
-      Prepared *p = NULL;
+      TfRepairPrepared *p = NULL;
 
       if (job != NULL)
         {
-          result = result_new (job->file_path, "repair", run_id);
+          result = tf_repair_result_new (job->file_path, "repair", run_id);
           g_ptr_array_add (results, result);
 
           if (fatal != NULL)
@@ -2529,13 +2580,13 @@ execute_internal (TfRepairPlan *self,
               g_autofree char *msg = g_strdup_printf (_ ("Not attempted: %s"), fatal->message);
               for (guint k = 0; k < job->changes->len; k++)
                 g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
-              result_set (result, TF_REPAIR_STATUS_FAILED, msg);
+              tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, msg);
             }
           else if (g_cancellable_is_cancelled (cancellable))
             {
               for (guint k = 0; k < job->changes->len; k++)
                 g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
-              result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this file"));
+              tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this file"));
             }
           else
             p = prepare_file (job, result);
@@ -2544,8 +2595,8 @@ execute_internal (TfRepairPlan *self,
       if (p != NULL && dry_run)
         {
           result->items = g_steal_pointer (&p->ctx.after);
-          result_set (result, TF_REPAIR_STATUS_DONE, NULL);
-          prepared_free (p);
+          tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+          tf_repair_prepared_free (p);
           p = NULL;
         }
       if (p != NULL)
@@ -2559,11 +2610,11 @@ execute_internal (TfRepairPlan *self,
         n_done++;
 
       /* Flush a full batch, or what is left at the end. */
-      if (batch->len > 0 && (job == NULL || batch->len >= BATCH_FILES || batch_bytes >= BATCH_BYTES || g_cancellable_is_cancelled (cancellable)))
+      if (batch->len > 0 && (job == NULL || batch->len >= TF_REPAIR_BATCH_FILES || batch_bytes >= TF_REPAIR_BATCH_BYTES || g_cancellable_is_cancelled (cancellable)))
         {
           guint n = batch->len;
 
-          repair_batch (batch, backup_dir, journal_path, run_id, &fatal);
+          tf_repair_write_batch (batch, backup_dir, journal_path, run_id, &fatal);
           g_ptr_array_set_size (batch, 0);
           batch_bytes = 0;
           n_done += n;
@@ -2738,30 +2789,36 @@ tf_repair_plan_execute_finish (TfRepairPlan *self,
   return results;
 }
 
-/* ------------------------------------------------------------------ */
-/* Undo                                                                */
-
-static gboolean
-journal_undo (const char *journal_path,
-              const char *undo_run_id,
-              TfJournalEntry *e,
-              const char *sha_before,
-              const char *sha_after,
-              GError **error)
+TfJournalEntry *
+tf_repair_undo_entry_new (const char *undo_run_id,
+                          TfJournalEntry *e,
+                          const char *sha_before,
+                          const char *sha_after)
 {
-  g_autoptr (TfJournalEntry) undo = tf_journal_entry_new (undo_run_id, "undo", e->file);
-  g_autofree char *what = NULL;
+  TfJournalEntry *undo = tf_journal_entry_new (undo_run_id, "undo", e->file);
 
   undo->sha256_before = g_strdup (sha_before);
   undo->sha256_after = g_strdup (sha_after);
   undo->backup = g_strdup (e->backup);
   undo->target = g_strdup (e->target);
-  /* Translators: %1$s is a journal action such as "repair", %2$u an entry number, %3$s a run id */
-  what = g_strdup_printf (_ ("undo of %1$s (journal entry %2$u, run %3$s)"),
-                          e->action, e->index, e->run_id ? e->run_id : "-");
   g_strfreev (undo->changes);
   undo->changes = g_new0 (char *, 2);
-  undo->changes[0] = g_steal_pointer (&what);
+  /* Translators: %1$s is a journal action such as "repair", %2$u an entry number, %3$s a run id */
+  undo->changes[0] = g_strdup_printf (_ ("undo of %1$s (journal entry %2$u, run %3$s)"),
+                                      e->action, e->index, e->run_id ? e->run_id : "-");
+  return undo;
+}
+
+gboolean
+tf_repair_journal_undo (const char *journal_path,
+                        const char *undo_run_id,
+                        TfJournalEntry *e,
+                        const char *sha_before,
+                        const char *sha_after,
+                        GError **error)
+{
+  g_autoptr (TfJournalEntry) undo = tf_repair_undo_entry_new (undo_run_id, e, sha_before, sha_after);
+
   return tf_journal_append (journal_path, undo, error);
 }
 
@@ -2808,26 +2865,6 @@ restore_free (Restore *r)
   g_free (r);
 }
 
-static TfJournalEntry *
-undo_entry_new (const char *undo_run_id,
-                TfJournalEntry *e,
-                const char *sha_before,
-                const char *sha_after)
-{
-  TfJournalEntry *undo = tf_journal_entry_new (undo_run_id, "undo", e->file);
-
-  undo->sha256_before = g_strdup (sha_before);
-  undo->sha256_after = g_strdup (sha_after);
-  undo->backup = g_strdup (e->backup);
-  undo->target = g_strdup (e->target);
-  g_strfreev (undo->changes);
-  undo->changes = g_new0 (char *, 2);
-  /* Translators: %1$s is a journal action such as "repair", %2$u an entry number, %3$s a run id */
-  undo->changes[0] = g_strdup_printf (_ ("undo of %1$s (journal entry %2$u, run %3$s)"),
-                                      e->action, e->index, e->run_id ? e->run_id : "-");
-  return undo;
-}
-
 /* Checks that @e can be undone by restoring its backup. Returns NULL when
  * there is nothing to write (@result says why, or the action is done). */
 static Restore *
@@ -2849,62 +2886,62 @@ undo_restore_prepare (const char *journal_path,
   current = tf_safe_read (e->file, &r->stamp, &error);
   if (current == NULL)
     {
-      result_set_error (result, error);
+      tf_repair_result_set_error (result, error);
       goto none;
     }
   result->sha256_before = g_strdup (r->stamp.sha256);
 
   if (e->sha256_before != NULL && g_strcmp0 (r->stamp.sha256, e->sha256_before) == 0)
     {
-      result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("The file is already the original"));
+      tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("The file is already the original"));
       goto none;
     }
   if (g_strcmp0 (r->stamp.sha256, e->sha256_after) != 0)
     {
-      result_set (result, TF_REPAIR_STATUS_REFUSED,
-                  _ ("The file changed after it was written (its SHA-256 is not the one in the journal); it is left alone"));
+      tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED,
+                            _ ("The file changed after it was written (its SHA-256 is not the one in the journal); it is left alone"));
       goto none;
     }
 
   if (e->backup == NULL && e->sha256_before == NULL)
     {
       /* The journaled action created this file: undo removes it. */
-      if (!tf_safe_check_unchanged (e->file, &r->stamp, &error) || !journal_undo (journal_path, undo_run_id, e, r->stamp.sha256, NULL, &error))
+      if (!tf_safe_check_unchanged (e->file, &r->stamp, &error) || !tf_repair_journal_undo (journal_path, undo_run_id, e, r->stamp.sha256, NULL, &error))
         {
-          result_set_error (result, error);
+          tf_repair_result_set_error (result, error);
           goto none;
         }
       if (g_unlink (e->file) != 0)
         {
           int saved = errno;
-          result_set (result, TF_REPAIR_STATUS_FAILED, g_strerror (saved));
+          tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, g_strerror (saved));
           goto none;
         }
-      result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+      tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
       goto none;
     }
 
   if (e->backup == NULL)
     {
-      result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The journal entry names no backup"));
+      tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The journal entry names no backup"));
       goto none;
     }
   r->original = tf_safe_read (e->backup, NULL, &error);
   if (r->original == NULL)
     {
-      result_set_error (result, error);
+      tf_repair_result_set_error (result, error);
       goto none;
     }
   backup_sha = tf_sha256_bytes (r->original);
   if (g_strcmp0 (backup_sha, e->sha256_before) != 0)
     {
-      result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The backup does not match the original recorded in the journal"));
+      tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The backup does not match the original recorded in the journal"));
       goto none;
     }
 
   result->backup = g_strdup (e->backup);
   result->sha256_after = g_strdup (backup_sha);
-  r->undo = undo_entry_new (undo_run_id, e, r->stamp.sha256, backup_sha);
+  r->undo = tf_repair_undo_entry_new (undo_run_id, e, r->stamp.sha256, backup_sha);
   return r;
 
 none:
@@ -2912,7 +2949,7 @@ none:
   return NULL;
 }
 
-/* Restores a batch like repair_batch() writes one: undo entries journaled
+/* Restores a batch like tf_repair_write_batch() writes one: undo entries journaled
  * first (one write), temp files written and flushed together, each one
  * verified against the original's SHA-256 and renamed, then flushed. */
 static void
@@ -2931,7 +2968,7 @@ undo_restore_batch (const char *journal_path,
   if (!tf_journal_append_many (journal_path, (TfJournalEntry *const *) entries->pdata, entries->len, &error))
     {
       for (guint i = 0; i < batch->len; i++)
-        result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
+        tf_repair_result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
       return;
     }
 
@@ -2942,16 +2979,16 @@ undo_restore_batch (const char *journal_path,
       r->staged = tf_safe_stage (r->e->file, &r->stamp, r->original, TF_SAFE_NO_SYNC, &error);
       if (r->staged == NULL)
         {
-          result_set_error (r->result, error);
+          tf_repair_result_set_error (r->result, error);
           g_clear_error (&error);
           continue;
         }
       g_ptr_array_add (sync_paths, g_strdup (r->e->file));
     }
-  if (!sync_file_systems (sync_paths, &error))
+  if (!tf_repair_sync_file_systems (sync_paths, &error))
     {
       for (guint i = 0; i < batch->len; i++)
-        result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
+        tf_repair_result_set_error (((Restore *) g_ptr_array_index (batch, i))->result, error);
       return;
     }
 
@@ -2963,105 +3000,20 @@ undo_restore_batch (const char *journal_path,
         continue;
       if (!tf_safe_staged_commit (r->staged, verify_sha_cb, &r->check, TF_SAFE_NO_SYNC, &error))
         {
-          result_set_error (r->result, error);
+          tf_repair_result_set_error (r->result, error);
           g_clear_error (&error);
           continue;
         }
-      result_set (r->result, TF_REPAIR_STATUS_DONE, NULL);
+      tf_repair_result_set (r->result, TF_REPAIR_STATUS_DONE, NULL);
     }
 
-  if (!sync_file_systems (sync_paths, &error))
+  if (!tf_repair_sync_file_systems (sync_paths, &error))
     for (guint i = 0; i < batch->len; i++)
       {
         Restore *r = g_ptr_array_index (batch, i);
         if (r->result->status == TF_REPAIR_STATUS_DONE)
-          result_set_error (r->result, error);
+          tf_repair_result_set_error (r->result, error);
       }
-}
-
-static void
-undo_hold (const char *journal_path,
-           const char *undo_run_id,
-           TfJournalEntry *e,
-           TfRepairResult *result)
-{
-  g_autoptr (GBytes) held = NULL;
-  g_autoptr (GError) error = NULL;
-  TfFileStamp stamp;
-
-  result->target = g_strdup (e->target);
-  if (e->target == NULL)
-    {
-      result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The journal entry names no hold location"));
-      return;
-    }
-  if (!g_file_test (e->target, G_FILE_TEST_EXISTS) && g_file_test (e->file, G_FILE_TEST_EXISTS))
-    {
-      result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("The file is already back in its place"));
-      return;
-    }
-  held = tf_safe_read (e->target, &stamp, &error);
-  if (held == NULL)
-    {
-      result_set_error (result, error);
-      return;
-    }
-  result->sha256_before = g_strdup (stamp.sha256);
-  result->sha256_after = g_strdup (stamp.sha256);
-  if (g_strcmp0 (stamp.sha256, e->sha256_after) != 0)
-    {
-      result_set (result, TF_REPAIR_STATUS_REFUSED,
-                  _ ("The held file changed after it was moved (its SHA-256 is not the one in the journal); it is left alone"));
-      return;
-    }
-  if (!journal_undo (journal_path, undo_run_id, e, stamp.sha256, stamp.sha256, &error) || !tf_safe_move (e->target, &stamp, e->file, &error))
-    {
-      result_set_error (result, error);
-      return;
-    }
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
-}
-
-static void
-undo_resubmit (const char *journal_path,
-               const char *undo_run_id,
-               TfJournalEntry *e,
-               TfRepairResult *result)
-{
-  g_autoptr (GBytes) copy = NULL;
-  g_autoptr (GError) error = NULL;
-  TfFileStamp stamp;
-
-  result->target = g_strdup (e->target);
-  if (e->target == NULL || !g_file_test (e->target, G_FILE_TEST_EXISTS))
-    {
-      result_set (result, TF_REPAIR_STATUS_REFUSED,
-                  _ ("The resubmitted copy is gone: the mail server has picked it up, so it cannot be taken back"));
-      return;
-    }
-  copy = tf_safe_read (e->target, &stamp, &error);
-  if (copy == NULL)
-    {
-      result_set_error (result, error);
-      return;
-    }
-  if (g_strcmp0 (stamp.sha256, e->sha256_after) != 0)
-    {
-      result_set (result, TF_REPAIR_STATUS_REFUSED, _ ("The resubmitted copy changed; it is left alone"));
-      return;
-    }
-  if (!journal_undo (journal_path, undo_run_id, e, stamp.sha256, NULL, &error) || !tf_safe_check_unchanged (e->target, &stamp, &error))
-    {
-      result_set_error (result, error);
-      return;
-    }
-  if (g_unlink (e->target) != 0)
-    {
-      int saved = errno;
-      result_set (result, TF_REPAIR_STATUS_FAILED, g_strerror (saved));
-      return;
-    }
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
 }
 
 GPtrArray *
@@ -3108,19 +3060,19 @@ tf_repair_undo (const char *journal_path,
   for (guint i = 0; i < selected->len; i++)
     {
       TfJournalEntry *e = g_ptr_array_index (selected, i);
-      TfRepairResult *result = result_new (e->file, "undo", undo_run_id);
+      TfRepairResult *result = tf_repair_result_new (e->file, "undo", undo_run_id);
       Restore *r;
 
       g_ptr_array_add (results, result);
       if (g_cancellable_is_cancelled (cancellable))
         {
-          result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this entry"));
+          tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this entry"));
           continue;
         }
 
       /* An older entry of a file already in the batch must see the file
        * as the batch leaves it. */
-      if (g_hash_table_contains (batch_files, e->file) || batch->len >= BATCH_FILES)
+      if (g_hash_table_contains (batch_files, e->file) || batch->len >= TF_REPAIR_BATCH_FILES)
         {
           undo_restore_batch (journal_path, batch);
           g_ptr_array_set_size (batch, 0);
@@ -3128,11 +3080,11 @@ tf_repair_undo (const char *journal_path,
         }
 
       if (g_strcmp0 (e->action, "undo") == 0)
-        result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("An undo is not undone; repair the file again instead"));
+        tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("An undo is not undone; repair the file again instead"));
       else if (g_strcmp0 (e->action, "hold") == 0)
-        undo_hold (journal_path, undo_run_id, e, result);
+        tf_queue_undo_hold (journal_path, undo_run_id, e, result);
       else if (g_strcmp0 (e->action, "resubmit") == 0)
-        undo_resubmit (journal_path, undo_run_id, e, result);
+        tf_queue_undo_resubmit (journal_path, undo_run_id, e, result);
       else if ((r = undo_restore_prepare (journal_path, undo_run_id, e, result)) != NULL)
         {
           g_ptr_array_add (batch, r);
@@ -3144,8 +3096,7 @@ tf_repair_undo (const char *journal_path,
   return g_steal_pointer (&results);
 }
 
-/* ------------------------------------------------------------------ */
-/* Queue actions                                                       */
+#define MAX_HOLD_NAMES 1000
 
 static gboolean
 check_folder (const char *dir,
@@ -3199,7 +3150,7 @@ tf_queue_resubmit (const char *path,
 
   if (run_id == NULL)
     run_id = own_run_id = tf_journal_new_run_id ();
-  result = result_new (path, "resubmit", run_id);
+  result = tf_repair_result_new (path, "resubmit", run_id);
 
   bytes = tf_safe_read (path, &stamp, error);
   if (bytes == NULL)
@@ -3207,7 +3158,7 @@ tf_queue_resubmit (const char *path,
   result->sha256_before = g_strdup (stamp.sha256);
   result->sha256_after = g_strdup (stamp.sha256);
 
-  items = read_items (bytes, path);
+  items = tf_repair_read_items (bytes, path);
   for (guint i = 0; i < items->len; i++)
     {
       TfItem *item = g_ptr_array_index (items, i);
@@ -3264,7 +3215,7 @@ tf_queue_resubmit (const char *path,
   if (!tf_safe_write_new (target, bytes, 0644, error))
     return NULL;
 
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+  tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
   return g_steal_pointer (&result);
 }
 
@@ -3292,7 +3243,7 @@ tf_queue_hold (const char *path,
 
   if (run_id == NULL)
     run_id = own_run_id = tf_journal_new_run_id ();
-  result = result_new (path, "hold", run_id);
+  result = tf_repair_result_new (path, "hold", run_id);
 
   bytes = tf_safe_read (path, &stamp, error);
   if (bytes == NULL)
@@ -3334,6 +3285,94 @@ tf_queue_hold (const char *path,
   if (!tf_safe_move (path, &stamp, target, error))
     return NULL;
 
-  result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+  tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
   return g_steal_pointer (&result);
+}
+
+/* ------------------------------------------------------------------ */
+/* Undo (called by tf_repair_undo())                                   */
+
+void
+tf_queue_undo_hold (const char *journal_path,
+                    const char *undo_run_id,
+                    TfJournalEntry *e,
+                    TfRepairResult *result)
+{
+  g_autoptr (GBytes) held = NULL;
+  g_autoptr (GError) error = NULL;
+  TfFileStamp stamp;
+
+  result->target = g_strdup (e->target);
+  if (e->target == NULL)
+    {
+      tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, _ ("The journal entry names no hold location"));
+      return;
+    }
+  if (!g_file_test (e->target, G_FILE_TEST_EXISTS) && g_file_test (e->file, G_FILE_TEST_EXISTS))
+    {
+      tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("The file is already back in its place"));
+      return;
+    }
+  held = tf_safe_read (e->target, &stamp, &error);
+  if (held == NULL)
+    {
+      tf_repair_result_set_error (result, error);
+      return;
+    }
+  result->sha256_before = g_strdup (stamp.sha256);
+  result->sha256_after = g_strdup (stamp.sha256);
+  if (g_strcmp0 (stamp.sha256, e->sha256_after) != 0)
+    {
+      tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED,
+                            _ ("The held file changed after it was moved (its SHA-256 is not the one in the journal); it is left alone"));
+      return;
+    }
+  if (!tf_repair_journal_undo (journal_path, undo_run_id, e, stamp.sha256, stamp.sha256, &error) || !tf_safe_move (e->target, &stamp, e->file, &error))
+    {
+      tf_repair_result_set_error (result, error);
+      return;
+    }
+  tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
+}
+
+void
+tf_queue_undo_resubmit (const char *journal_path,
+                        const char *undo_run_id,
+                        TfJournalEntry *e,
+                        TfRepairResult *result)
+{
+  g_autoptr (GBytes) copy = NULL;
+  g_autoptr (GError) error = NULL;
+  TfFileStamp stamp;
+
+  result->target = g_strdup (e->target);
+  if (e->target == NULL || !g_file_test (e->target, G_FILE_TEST_EXISTS))
+    {
+      tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED,
+                            _ ("The resubmitted copy is gone: the mail server has picked it up, so it cannot be taken back"));
+      return;
+    }
+  copy = tf_safe_read (e->target, &stamp, &error);
+  if (copy == NULL)
+    {
+      tf_repair_result_set_error (result, error);
+      return;
+    }
+  if (g_strcmp0 (stamp.sha256, e->sha256_after) != 0)
+    {
+      tf_repair_result_set (result, TF_REPAIR_STATUS_REFUSED, _ ("The resubmitted copy changed; it is left alone"));
+      return;
+    }
+  if (!tf_repair_journal_undo (journal_path, undo_run_id, e, stamp.sha256, NULL, &error) || !tf_safe_check_unchanged (e->target, &stamp, &error))
+    {
+      tf_repair_result_set_error (result, error);
+      return;
+    }
+  if (g_unlink (e->target) != 0)
+    {
+      int saved = errno;
+      tf_repair_result_set (result, TF_REPAIR_STATUS_FAILED, g_strerror (saved));
+      return;
+    }
+  tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
 }
