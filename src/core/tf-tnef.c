@@ -1,4 +1,4 @@
-/* tf-tnef.c — TNEF (winmail.dat) reader and in-place FILETIME patcher
+/* tf-tnef.c — TNEF (winmail.dat) reader: streams, attributes, recipients
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -44,7 +44,7 @@
 
 #include "tf-filetime.h"
 #include "tf-reader.h"
-#include "tf-tnef-private.h"
+#include "tf-tnef-stream-private.h"
 
 /* Attribute levels and IDs ([MS-OXTNEF] 2.1.3.3, domain.md §4.2) */
 #define LVL_MESSAGE 0x01
@@ -71,207 +71,14 @@
 /* Caps on counts read from the stream (gromox caps values at 0xFFFF). */
 #define MAX_ROWS 100000
 #define MAX_PROPS 65535
-#define MAX_VALUES 65535
-/* Summary strings (names, subjects) are cut at this many source bytes */
-#define MAX_STRING_BYTES 8192
-
-/* Rendering limits for TF_READ_FULL */
-#define RENDER_BINARY_BYTES 64
-#define RENDER_STRING_BYTES 2048
-#define RENDER_VALUES 16
 
 /* Findings name at most this many attributes / problems */
 #define MAX_LISTED 5
 
-/* IID_IMessage {00020307-0000-0000-C000-000000000046} */
-static const guint8 IID_IMESSAGE[16] = {
-  0x07,
-  0x03,
-  0x02,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0xC0,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x46,
-};
-
-typedef struct
-{
-  guint64 offset;
-  guint n_spans;
-  TfTnefSpan spans[TF_MAX_TNEF_NESTING];
-} SystimeSite;
-
-/* State shared by a stream and every message embedded in it */
-typedef struct
-{
-  const guint8 *base; /* outermost stream: offsets are relative to it */
-  TfItem *item;
-  gint part_index;
-  TfReadFlags flags;
-  GArray *sites; /* SystimeSite; only while verifying a patch */
-  /* Damage found in the stream and every embedded one, reported once */
-  GString *bad_checksums;
-  guint n_bad_checksums;
-  GPtrArray *problems;
-  guint n_problems;
-} Reader;
-
-typedef struct
-{
-  TfRecipient *recipient;
-  gboolean has_track_tag; /* PropID 0x5FFB seen, with any type */
-  /* address parts, resolved when the row is complete */
-  char *display_name;
-  char *recipient_display_name;
-  char *email;
-  char *smtp;
-} Row;
-
-typedef struct
-{
-  Reader *reader;
-  const guint8 *data; /* this stream, from its signature */
-  gsize len;
-  guint depth;
-  /* Attributes of enclosing streams that contain this one, innermost first */
-  guint n_outer;
-  TfTnefSpan outer[TF_MAX_TNEF_NESTING];
-  /* The attribute being decoded */
-  TfTnefSpan span;
-  guint32 attr_id;
-  guint codepage;
-
-  guint n_problems; /* in this stream */
-  GPtrArray *rows;  /* Row */
-  GString *scratch;
-
-  /* Message summary */
-  char *att_class;
-  char *pr_class;
-  char *att_subject;
-  char *pr_subject;
-  char *topic; /* PR_CONVERSATION_TOPIC */
-  gboolean has_submit;
-  guint64 submit;
-  gint64 date_sent;
-  char *from_name; /* attFrom triple */
-  char *from_address;
-  char *repr_name; /* PR_SENT_REPRESENTING_* */
-  char *repr_email;
-  char *repr_smtp;
-  char *sender_name; /* PR_SENDER_* */
-  char *sender_email;
-  char *sender_smtp;
-  const guint8 *goid;
-  gsize goid_len;
-  const guint8 *clean_goid;
-  gsize clean_goid_len;
-  gint sequence;
-  gboolean has_attendee_cc;
-  guint64 attendee_cc;
-  gint64 attendee_cc_offset;
-  gboolean has_owner_cc;
-  guint64 owner_cc;
-  gint64 owner_cc_offset;
-} Stream;
-
-typedef enum
-{
-  PROPS_MESSAGE,
-  PROPS_RECIPIENT,
-  PROPS_ATTACHMENT,
-} PropsKind;
-
-/* One decoded PropValue; pointers point into the stream. */
-typedef struct
-{
-  guint32 tag;
-  guint16 type; /* with the MV flag */
-  gboolean named;
-  const guint8 *guid;
-  gboolean string_name;
-  guint32 lid;
-  const guint8 *name;
-  guint32 name_len;
-  guint32 count;       /* values present */
-  const guint8 *value; /* first value's bytes */
-  guint32 size;        /* first value's size */
-  gsize value_offset;  /* absolute offset of the first value */
-  gsize enc_offset;    /* absolute offset of the encoded value */
-} PropValue;
-
 static void parse_stream (Stream *s);
 
-static inline guint16
-rd16 (const guint8 *p)
-{
-  return (guint16) (p[0] | (p[1] << 8));
-}
-
-static inline guint32
-rd32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-static inline guint64
-rd64 (const guint8 *p)
-{
-  return (guint64) rd32 (p) | ((guint64) rd32 (p + 4) << 32);
-}
-
-typedef struct
-{
-  const guint8 *p;
-  const guint8 *end;
-} Cursor;
-
-static inline gsize
-cur_left (const Cursor *c)
-{
-  return (gsize) (c->end - c->p);
-}
-
-static inline gboolean
-cur_u32 (Cursor *c,
-         guint32 *v)
-{
-  if (cur_left (c) < 4)
-    return FALSE;
-  *v = rd32 (c->p);
-  c->p += 4;
-  return TRUE;
-}
-
-/* Skips the padding after a variable-length value; a stream that ends
- * right after the value without its padding is tolerated. */
-static inline void
-cur_skip_pad (Cursor *c,
-              guint32 size)
-{
-  gsize pad = (4 - (size & 3)) & 3;
-
-  c->p += MIN (pad, cur_left (c));
-}
-
-static inline gsize
-abs_offset (Stream *s,
-            const guint8 *p)
-{
-  return (gsize) (p - s->reader->base);
-}
-
-static char *
-format_offset (gsize offset)
+char *
+tf_tnef_format_offset (gsize offset)
 {
   return g_strdup_printf ("%" G_GSIZE_FORMAT, offset);
 }
@@ -369,7 +176,7 @@ location_prefix (Stream *s)
 
   if (s->depth == 0)
     return g_strdup ("");
-  off = format_offset (abs_offset (s, s->data));
+  off = tf_tnef_format_offset (abs_offset (s, s->data));
   /* Translators: prefix of a problem description, %s is a byte offset */
   return g_strdup_printf (_ ("message embedded at offset %s: "), off);
 }
@@ -398,482 +205,6 @@ add_problem (Stream *s,
   va_end (args);
   where = location_prefix (s);
   g_ptr_array_add (reader->problems, g_strconcat (where, what, NULL));
-}
-
-/* --- strings ------------------------------------------------------------ */
-
-static gboolean
-is_ascii (const guint8 *p,
-          gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (p[i] >= 0x80)
-      return FALSE;
-  return TRUE;
-}
-
-/* Appends an 8-bit string in @codepage as UTF-8. Stops at the first NUL;
- * never assumes one. */
-static void
-append_string8 (GString *out,
-                const guint8 *p,
-                gsize n,
-                guint codepage)
-{
-  const guint8 *nul = memchr (p, 0, n);
-  g_autofree char *converted = NULL;
-
-  if (nul != NULL)
-    n = (gsize) (nul - p);
-  if (is_ascii (p, n))
-    {
-      g_string_append_len (out, (const char *) p, (gssize) n);
-      return;
-    }
-
-  if (codepage == 65001 || codepage == 20127)
-    {
-      converted = g_utf8_make_valid ((const char *) p, (gssize) n);
-    }
-  else if (codepage != 0 && codepage != 1252)
-    {
-      g_autofree char *charset = g_strdup_printf ("CP%u", codepage);
-
-      converted = g_convert ((const char *) p, (gssize) n, "UTF-8", charset, NULL, NULL, NULL);
-    }
-  if (converted == NULL)
-    converted = g_convert ((const char *) p, (gssize) n, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
-  if (converted != NULL)
-    {
-      g_string_append (out, converted);
-      return;
-    }
-
-  /* Bytes Windows-1252 leaves undefined: keep ASCII, mark the rest */
-  for (gsize i = 0; i < n; i++)
-    {
-      if (p[i] < 0x80)
-        g_string_append_c (out, (char) p[i]);
-      else
-        g_string_append_unichar (out, 0xFFFD);
-    }
-}
-
-/* Appends UTF-16LE as UTF-8 up to the first NUL. Reads bytes, not
- * gunichar2, because values in the stream are not 2-byte aligned. */
-static void
-append_utf16 (GString *out,
-              const guint8 *p,
-              gsize n)
-{
-  gsize i = 0;
-
-  while (i + 1 < n)
-    {
-      gunichar c = rd16 (p + i);
-
-      i += 2;
-      if (c == 0)
-        break;
-      if (c >= 0xD800 && c < 0xDC00)
-        {
-          gunichar lo = i + 1 < n ? rd16 (p + i) : 0;
-
-          if (lo >= 0xDC00 && lo < 0xE000)
-            {
-              c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-              i += 2;
-            }
-          else
-            c = 0xFFFD;
-        }
-      else if (c >= 0xDC00 && c < 0xE000)
-        c = 0xFFFD;
-      g_string_append_unichar (out, c);
-    }
-}
-
-static char *
-dup_string8 (Stream *s,
-             const guint8 *p,
-             gsize n)
-{
-  GString *str = g_string_new (NULL);
-
-  append_string8 (str, p, MIN (n, MAX_STRING_BYTES), s->codepage);
-  return g_string_free (str, FALSE);
-}
-
-/* The value of a PT_STRING8 / PT_UNICODE property as UTF-8, or NULL */
-static char *
-prop_dup_string (Stream *s,
-                 const PropValue *pv)
-{
-  GString *str;
-
-  if (pv->count == 0 || (pv->type != TF_PT_STRING8 && pv->type != TF_PT_UNICODE))
-    return NULL;
-  str = g_string_new (NULL);
-  if (pv->type == TF_PT_UNICODE)
-    append_utf16 (str, pv->value, MIN (pv->size, MAX_STRING_BYTES));
-  else
-    append_string8 (str, pv->value, MIN (pv->size, MAX_STRING_BYTES), s->codepage);
-  return g_string_free (str, FALSE);
-}
-
-static void
-take_string (char **field,
-             char *value)
-{
-  if (value == NULL)
-    return;
-  g_free (*field);
-  *field = value;
-}
-
-/* Outlook writes attMessageClass with the MS Mail names of meeting classes */
-static const char *
-map_legacy_class (const char *message_class)
-{
-  static const struct
-  {
-    const char *legacy;
-    const char *modern;
-  } map[] = {
-    { "IPM.Microsoft Schedule.MtgReq", "IPM.Schedule.Meeting.Request" },
-    { "IPM.Microsoft Schedule.MtgRespP", "IPM.Schedule.Meeting.Resp.Pos" },
-    { "IPM.Microsoft Schedule.MtgRespN", "IPM.Schedule.Meeting.Resp.Neg" },
-    { "IPM.Microsoft Schedule.MtgRespA", "IPM.Schedule.Meeting.Resp.Tent" },
-    { "IPM.Microsoft Schedule.MtgCncl", "IPM.Schedule.Meeting.Canceled" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_ascii_strcasecmp (message_class, map[i].legacy) == 0)
-      return map[i].modern;
-  return message_class;
-}
-
-static gboolean
-is_meeting_class (const char *message_class)
-{
-  if (message_class == NULL)
-    return FALSE;
-  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting.", 21) == 0 || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0 || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule.", 23) == 0;
-}
-
-/* --- rendering (TF_READ_FULL) ------------------------------------------- */
-
-static void
-append_hex (GString *out,
-            const guint8 *p,
-            gsize n)
-{
-  static const char hex[] = "0123456789ABCDEF";
-
-  for (gsize i = 0; i < MIN (n, RENDER_BINARY_BYTES); i++)
-    {
-      g_string_append_c (out, hex[p[i] >> 4]);
-      g_string_append_c (out, hex[p[i] & 0xF]);
-    }
-  if (n > RENDER_BINARY_BYTES)
-    g_string_append (out, "…");
-}
-
-static void
-render_one (Stream *s,
-            guint16 base_type,
-            const guint8 *v,
-            guint32 size,
-            GString *out)
-{
-  switch (base_type)
-    {
-    case TF_PT_SHORT:
-      g_string_append_printf (out, "%d (0x%04X)", (gint16) rd16 (v), rd16 (v));
-      break;
-    case TF_PT_BOOLEAN:
-      g_string_append (out, rd16 (v) != 0 ? "true" : "false");
-      break;
-    case TF_PT_LONG:
-      g_string_append_printf (out, "%d (0x%08X)", (gint32) rd32 (v), rd32 (v));
-      break;
-    case TF_PT_ERROR:
-      g_string_append_printf (out, "0x%08X", rd32 (v));
-      break;
-    case TF_PT_FLOAT:
-      {
-        guint32 bits = rd32 (v);
-        float f;
-
-        memcpy (&f, &bits, sizeof f);
-        g_string_append_printf (out, "%g", (double) f);
-      }
-      break;
-    case TF_PT_DOUBLE:
-    case TF_PT_APPTIME:
-      {
-        guint64 bits = rd64 (v);
-        double d;
-
-        memcpy (&d, &bits, sizeof d);
-        g_string_append_printf (out, "%g", d);
-      }
-      break;
-    case TF_PT_CURRENCY:
-      g_string_append_printf (out, "%.4f", (double) (gint64) rd64 (v) / 10000.0);
-      break;
-    case TF_PT_I8:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT " (0x%016" G_GINT64_MODIFIER "X)",
-                              (gint64) rd64 (v), rd64 (v));
-      break;
-    case TF_PT_SYSTIME:
-      {
-        g_autofree char *iso = tf_filetime_format_iso (rd64 (v));
-
-        g_string_append (out, iso);
-      }
-      break;
-    case TF_PT_CLSID:
-      {
-        g_autofree char *guid = tf_mapi_guid_to_string (v);
-
-        g_string_append (out, guid);
-      }
-      break;
-    case TF_PT_STRING8:
-      append_string8 (out, v, MIN (size, RENDER_STRING_BYTES), s->codepage);
-      if (size > RENDER_STRING_BYTES)
-        g_string_append (out, "…");
-      break;
-    case TF_PT_UNICODE:
-      append_utf16 (out, v, MIN (size, RENDER_STRING_BYTES));
-      if (size > RENDER_STRING_BYTES)
-        g_string_append (out, "…");
-      break;
-    case TF_PT_OBJECT:
-      if (size >= 16)
-        {
-          g_autofree char *iid = memcmp (v, IID_IMESSAGE, 16) == 0 ? g_strdup ("IID_IMessage") : tf_mapi_guid_to_string (v);
-
-          /* Translators: an embedded object: its interface ID and size */
-          g_string_append_printf (out, ngettext ("%s, %u byte", "%s, %u bytes", size - 16), iid, size - 16);
-          break;
-        }
-      append_hex (out, v, size);
-      break;
-    default:
-      append_hex (out, v, size);
-      break;
-    }
-}
-
-/* --- property values ([MS-OXTNEF] 2.1.3.4, domain.md §4.3) -------------- */
-
-/* Size of a fixed-length value in the stream, padding included; 0 for
- * variable-length and unknown types. */
-static gsize
-fixed_size (guint16 base_type)
-{
-  switch (base_type)
-    {
-    case TF_PT_SHORT:
-    case TF_PT_BOOLEAN:
-      return 4; /* 2 bytes + 2 padding */
-    case TF_PT_LONG:
-    case TF_PT_ERROR:
-    case TF_PT_FLOAT:
-      return 4;
-    case TF_PT_DOUBLE:
-    case TF_PT_APPTIME:
-    case TF_PT_CURRENCY:
-    case TF_PT_I8:
-    case TF_PT_SYSTIME:
-      return 8;
-    case TF_PT_CLSID:
-      return 16;
-    default:
-      return 0;
-    }
-}
-
-static gboolean
-is_variable (guint16 base_type)
-{
-  switch (base_type)
-    {
-    case TF_PT_STRING8:
-    case TF_PT_UNICODE:
-    case TF_PT_BINARY:
-    case TF_PT_OBJECT:
-    case TF_PT_SVREID:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* Walks the encoded value at @c (renders it into @render when non-NULL).
- * Returns a translated reason on failure. */
-static const char *
-read_value (Stream *s,
-            Cursor *c,
-            PropValue *pv,
-            GString *render)
-{
-  guint16 base_type = pv->type & ~TF_MV_FLAG;
-  gboolean mv = (pv->type & TF_MV_FLAG) != 0;
-  gsize fsize = fixed_size (base_type);
-  guint32 count = 1;
-
-  pv->enc_offset = abs_offset (s, c->p);
-  if (fsize == 0 && !is_variable (base_type))
-    return _ ("unknown property type");
-  if (mv && base_type == TF_PT_OBJECT)
-    return _ ("unknown property type");
-
-  /* Variable-length values are counted even when single-valued */
-  if (mv || is_variable (base_type))
-    {
-      if (!cur_u32 (c, &count))
-        return _ ("the value runs past the end of the attribute");
-      if (count > MAX_VALUES)
-        return _ ("the value count is implausibly large");
-    }
-  pv->count = count;
-
-  if (mv && render != NULL)
-    g_string_append_c (render, '[');
-  for (guint32 i = 0; i < count; i++)
-    {
-      const guint8 *v;
-      guint32 size;
-
-      if (fsize != 0)
-        {
-          if (cur_left (c) < fsize)
-            return _ ("the value runs past the end of the attribute");
-          v = c->p;
-          size = (base_type == TF_PT_SHORT || base_type == TF_PT_BOOLEAN) ? 2 : (guint32) fsize;
-          c->p += fsize;
-        }
-      else
-        {
-          if (!cur_u32 (c, &size) || size > cur_left (c))
-            return _ ("the value runs past the end of the attribute");
-          v = c->p;
-          c->p += size;
-          cur_skip_pad (c, size);
-        }
-
-      if (i == 0)
-        {
-          pv->value = v;
-          pv->size = size;
-          pv->value_offset = abs_offset (s, v);
-        }
-      if (render != NULL)
-        {
-          if (i < RENDER_VALUES)
-            {
-              if (i > 0)
-                g_string_append (render, ", ");
-              render_one (s, base_type, v, size, render);
-            }
-          else if (i == RENDER_VALUES)
-            g_string_append (render, ", …");
-        }
-    }
-  if (mv && render != NULL)
-    g_string_append_c (render, ']');
-  return NULL;
-}
-
-static const char *
-read_prop (Stream *s,
-           Cursor *c,
-           PropValue *pv,
-           GString *render)
-{
-  guint32 tag;
-
-  memset (pv, 0, sizeof *pv);
-  if (!cur_u32 (c, &tag))
-    return _ ("the property runs past the end of the attribute");
-  pv->tag = tag;
-  pv->type = TF_PROP_TYPE (tag);
-
-  if (TF_PROP_ID (tag) >= 0x8000)
-    {
-      guint32 kind;
-
-      if (cur_left (c) < 20)
-        return _ ("the property name runs past the end of the attribute");
-      pv->named = TRUE;
-      pv->guid = c->p;
-      c->p += 16;
-      cur_u32 (c, &kind);
-      if (kind == 0)
-        {
-          if (!cur_u32 (c, &pv->lid))
-            return _ ("the property name runs past the end of the attribute");
-        }
-      else if (kind == 1)
-        {
-          if (!cur_u32 (c, &pv->name_len) || pv->name_len > cur_left (c))
-            return _ ("the property name runs past the end of the attribute");
-          pv->string_name = TRUE;
-          pv->name = c->p;
-          c->p += pv->name_len;
-          cur_skip_pad (c, pv->name_len);
-        }
-      else
-        return _ ("the property name kind is neither MNID_ID nor MNID_STRING");
-    }
-
-  return read_value (s, c, pv, render);
-}
-
-static TfProp *
-make_prop (Stream *s,
-           const PropValue *pv,
-           const char *rendered)
-{
-  TfProp *prop;
-
-  if (pv->type == TF_PT_SYSTIME && pv->count > 0)
-    prop = tf_prop_new_systime (pv->tag, rd64 (pv->value), (gint64) pv->value_offset);
-  else if (pv->count == 0)
-    prop = tf_prop_new (pv->tag, rendered, -1);
-  else if ((pv->type & TF_MV_FLAG) != 0)
-    prop = tf_prop_new (pv->tag, rendered, (gint64) pv->enc_offset);
-  else
-    prop = tf_prop_new (pv->tag, rendered, (gint64) pv->value_offset);
-
-  if (pv->named)
-    {
-      g_autofree char *name = NULL;
-
-      if (pv->string_name)
-        {
-          GString *str = g_string_new (NULL);
-
-          append_utf16 (str, pv->name, pv->name_len);
-          name = g_string_free (str, FALSE);
-        }
-      tf_prop_set_named (prop, pv->guid, pv->lid, name);
-    }
-  return prop;
-}
-
-/* The spans enclosing a value of the current attribute, innermost first */
-static guint
-current_spans (Stream *s,
-               TfTnefSpan *spans)
-{
-  spans[0] = s->span;
-  for (guint i = 0; i < s->n_outer; i++)
-    spans[i + 1] = s->outer[i];
-  return s->n_outer + 1;
 }
 
 /* --- message, recipient and attachment properties ----------------------- */
@@ -937,31 +268,31 @@ handle_message_prop (Stream *s,
   switch (TF_PROP_ID (pv->tag))
     {
     case 0x001A: /* PR_MESSAGE_CLASS */
-      take_string (&s->pr_class, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->pr_class, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0037: /* PR_SUBJECT */
-      take_string (&s->pr_subject, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->pr_subject, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0070: /* PR_CONVERSATION_TOPIC */
-      take_string (&s->topic, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->topic, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0042: /* PR_SENT_REPRESENTING_NAME */
-      take_string (&s->repr_name, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->repr_name, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0065: /* PR_SENT_REPRESENTING_EMAIL_ADDRESS */
-      take_string (&s->repr_email, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->repr_email, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x5D02: /* PR_SENT_REPRESENTING_SMTP_ADDRESS */
-      take_string (&s->repr_smtp, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->repr_smtp, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0C1A: /* PR_SENDER_NAME */
-      take_string (&s->sender_name, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->sender_name, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x0C1F: /* PR_SENDER_EMAIL_ADDRESS */
-      take_string (&s->sender_email, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->sender_email, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x5D01: /* PR_SENDER_SMTP_ADDRESS */
-      take_string (&s->sender_smtp, prop_dup_string (s, pv));
+      tf_tnef_take_string (&s->sender_smtp, tf_tnef_prop_dup_string (s, pv));
       break;
     default:
       break;
@@ -991,7 +322,7 @@ handle_recipient_prop (Stream *s,
           site.source = TF_SOURCE_TNEF;
           site.part_index = s->reader->part_index;
           site.offset = (gint64) pv->value_offset;
-          site.n_spans = current_spans (s, site.spans);
+          site.n_spans = tf_tnef_current_spans (s, site.spans);
           tf_recipient_set_patch_site (row->recipient, &site);
         }
       else
@@ -1025,16 +356,16 @@ handle_recipient_prop (Stream *s,
   switch (id)
     {
     case 0x3001: /* PR_DISPLAY_NAME */
-      take_string (&row->display_name, prop_dup_string (s, pv));
+      tf_tnef_take_string (&row->display_name, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x5FF6: /* PR_RECIPIENT_DISPLAY_NAME */
-      take_string (&row->recipient_display_name, prop_dup_string (s, pv));
+      tf_tnef_take_string (&row->recipient_display_name, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x3003: /* PR_EMAIL_ADDRESS */
-      take_string (&row->email, prop_dup_string (s, pv));
+      tf_tnef_take_string (&row->email, tf_tnef_prop_dup_string (s, pv));
       break;
     case 0x39FE: /* PR_SMTP_ADDRESS */
-      take_string (&row->smtp, prop_dup_string (s, pv));
+      tf_tnef_take_string (&row->smtp, tf_tnef_prop_dup_string (s, pv));
       break;
     default:
       break;
@@ -1125,7 +456,7 @@ static void
 handle_attachment_prop (Stream *s,
                         const PropValue *pv)
 {
-  if (pv->type == TF_PT_OBJECT && TF_PROP_ID (pv->tag) == TF_PROP_ID (TF_TAG_ATTACH_DATA_OBJ) && pv->count > 0 && pv->size > 16 + STREAM_HEADER_SIZE && memcmp (pv->value, IID_IMESSAGE, 16) == 0 && rd32 (pv->value + 16) == TF_TNEF_SIGNATURE)
+  if (pv->type == TF_PT_OBJECT && TF_PROP_ID (pv->tag) == TF_PROP_ID (TF_TAG_ATTACH_DATA_OBJ) && pv->count > 0 && pv->size > 16 + STREAM_HEADER_SIZE && memcmp (pv->value, tf_tnef_iid_imessage, 16) == 0 && rd32 (pv->value + 16) == TF_TNEF_SIGNATURE)
     parse_embedded (s, pv->value + 16, pv->size - 16);
 }
 
@@ -1147,7 +478,7 @@ read_prop_list (Stream *s,
   if (!cur_u32 (c, &count))
     {
       g_autofree char *attr = describe_attribute (s->attr_id);
-      g_autofree char *off = format_offset (list_offset);
+      g_autofree char *off = tf_tnef_format_offset (list_offset);
 
       /* Translators: %s are an attribute name and a byte offset */
       add_problem (s, _ ("%s at offset %s ends before its property count"), attr, off);
@@ -1156,7 +487,7 @@ read_prop_list (Stream *s,
   if (count > MAX_PROPS)
     {
       g_autofree char *attr = describe_attribute (s->attr_id);
-      g_autofree char *off = format_offset (list_offset);
+      g_autofree char *off = tf_tnef_format_offset (list_offset);
 
       /* Translators: an attribute name, a byte offset and a count */
       add_problem (s, _ ("%s at offset %s declares %u properties, too many to be real"), attr, off, count);
@@ -1170,11 +501,11 @@ read_prop_list (Stream *s,
       const char *why;
 
       g_string_truncate (s->scratch, 0);
-      why = read_prop (s, c, &pv, keep ? s->scratch : NULL);
+      why = tf_tnef_read_prop (s, c, &pv, keep ? s->scratch : NULL);
       if (why != NULL)
         {
           g_autofree char *attr = describe_attribute (s->attr_id);
-          g_autofree char *off = format_offset (prop_offset);
+          g_autofree char *off = tf_tnef_format_offset (prop_offset);
 
           /* Translators: "attMsgProps (0x00069003): property 0x5FFB0040 at
            * offset 1234: <reason>" */
@@ -1187,7 +518,7 @@ read_prop_list (Stream *s,
           SystimeSite site = { 0 };
 
           site.offset = pv.value_offset;
-          site.n_spans = current_spans (s, site.spans);
+          site.n_spans = tf_tnef_current_spans (s, site.spans);
           g_array_append_val (s->reader->sites, site);
         }
 
@@ -1197,14 +528,14 @@ read_prop_list (Stream *s,
           if (s->depth == 0)
             handle_message_prop (s, &pv);
           else if (pv.count > 0 && TF_PROP_ID (pv.tag) == 0x001A)
-            take_string (&s->pr_class, prop_dup_string (s, &pv));
+            tf_tnef_take_string (&s->pr_class, tf_tnef_prop_dup_string (s, &pv));
           if (keep)
-            tf_item_take_prop (s->reader->item, make_prop (s, &pv, s->scratch->str));
+            tf_item_take_prop (s->reader->item, tf_tnef_make_prop (s, &pv, s->scratch->str));
           break;
         case PROPS_RECIPIENT:
           handle_recipient_prop (s, row, &pv);
           if (keep)
-            tf_recipient_take_prop (row->recipient, make_prop (s, &pv, s->scratch->str));
+            tf_recipient_take_prop (row->recipient, tf_tnef_make_prop (s, &pv, s->scratch->str));
           break;
         case PROPS_ATTACHMENT:
           handle_attachment_prop (s, &pv);
@@ -1243,7 +574,7 @@ read_recip_table (Stream *s,
 
   if (!cur_u32 (&c, &n_rows))
     {
-      g_autofree char *off = format_offset (abs_offset (s, data));
+      g_autofree char *off = tf_tnef_format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset */
       add_problem (s, _ ("attRecipTable at offset %s ends before its row count"), off);
@@ -1251,7 +582,7 @@ read_recip_table (Stream *s,
     }
   if (n_rows > MAX_ROWS)
     {
-      g_autofree char *off = format_offset (abs_offset (s, data));
+      g_autofree char *off = tf_tnef_format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset, %u a count */
       add_problem (s, _ ("attRecipTable at offset %s declares %u rows, too many to be real"), off, n_rows);
@@ -1293,8 +624,8 @@ read_from_triple (Stream *s,
   addr_len = rd16 (data + 6);
   if ((gsize) name_len + addr_len > length - 8)
     return;
-  take_string (&s->from_name, dup_string8 (s, data + 8, name_len));
-  take_string (&s->from_address, dup_string8 (s, data + 8 + name_len, addr_len));
+  tf_tnef_take_string (&s->from_name, tf_tnef_dup_string8 (s, data + 8, name_len));
+  tf_tnef_take_string (&s->from_address, tf_tnef_dup_string8 (s, data + 8 + name_len, addr_len));
 }
 
 static void
@@ -1307,7 +638,7 @@ read_date_sent (Stream *s,
 
   if (length != 14)
     {
-      g_autofree char *off = format_offset (abs_offset (s, data));
+      g_autofree char *off = tf_tnef_format_offset (abs_offset (s, data));
 
       /* Translators: %s is a byte offset, %u a size */
       add_problem (s, ngettext ("attDateSent at offset %s is %u byte long instead of 14", "attDateSent at offset %s is %u bytes long instead of 14", length),
@@ -1340,11 +671,11 @@ handle_attribute (Stream *s,
       break;
     case ATT_MESSAGE_CLASS:
       if (level == LVL_MESSAGE)
-        take_string (&s->att_class, dup_string8 (s, data, length));
+        tf_tnef_take_string (&s->att_class, tf_tnef_dup_string8 (s, data, length));
       break;
     case ATT_SUBJECT:
       if (level == LVL_MESSAGE && s->depth == 0)
-        take_string (&s->att_subject, dup_string8 (s, data, length));
+        tf_tnef_take_string (&s->att_subject, tf_tnef_dup_string8 (s, data, length));
       break;
     case ATT_DATE_SENT:
       if (level == LVL_MESSAGE)
@@ -1405,7 +736,7 @@ note_bad_checksum (Stream *s,
     g_string_append (reader->bad_checksums, "; ");
   where = location_prefix (s);
   attr = describe_attribute (id);
-  off = format_offset (offset);
+  off = tf_tnef_format_offset (offset);
   g_string_append (reader->bad_checksums, where);
   /* Translators: "attMsgProps (0x00069003) at offset 103 (stored 0x1234,
    * computed 0x5678)" */
@@ -1514,7 +845,7 @@ static void
 add_rows (Stream *s,
           const char *message_class)
 {
-  gboolean meeting = is_meeting_class (message_class);
+  gboolean meeting = tf_tnef_is_meeting_class (message_class);
 
   for (guint i = 0; i < s->rows->len; i++)
     {
@@ -1636,7 +967,7 @@ parse_stream (Stream *s)
            * common and harmless; a cut-off attribute header is not. */
           if ((a[0] == LVL_MESSAGE || a[0] == LVL_ATTACHMENT) && !is_padding (a, left))
             {
-              g_autofree char *off = format_offset (abs_offset (s, a));
+              g_autofree char *off = tf_tnef_format_offset (abs_offset (s, a));
 
               /* Translators: %s is a byte offset */
               add_problem (s, _ ("the stream ends inside the attribute header at offset %s"), off);
@@ -1651,8 +982,8 @@ parse_stream (Stream *s)
         {
           if (!is_padding (a, left))
             {
-              g_autofree char *off = format_offset (abs_offset (s, a));
-              g_autofree char *n = format_offset (left);
+              g_autofree char *off = tf_tnef_format_offset (abs_offset (s, a));
+              g_autofree char *n = tf_tnef_format_offset (left);
 
               /* Translators: a byte value, a byte offset and a byte count */
               add_problem (s,
@@ -1666,8 +997,8 @@ parse_stream (Stream *s)
       if (length > left - ATTR_HEADER_SIZE)
         {
           g_autofree char *attr = describe_attribute (id);
-          g_autofree char *off = format_offset (abs_offset (s, a));
-          g_autofree char *n = format_offset (left - ATTR_HEADER_SIZE);
+          g_autofree char *off = tf_tnef_format_offset (abs_offset (s, a));
+          g_autofree char *n = tf_tnef_format_offset (left - ATTR_HEADER_SIZE);
 
           /* Translators: an attribute name, a byte offset, a declared size
            * and the number of bytes left */
@@ -1684,7 +1015,7 @@ parse_stream (Stream *s)
       if (length > left - ATTR_FRAME_SIZE)
         {
           g_autofree char *attr = describe_attribute (id);
-          g_autofree char *off = format_offset (abs_offset (s, a));
+          g_autofree char *off = tf_tnef_format_offset (abs_offset (s, a));
 
           /* The data is all there: read it, but it cannot be verified (and
            * tf_tnef_patch_filetime() refuses to patch inside it) */
@@ -1708,9 +1039,9 @@ parse_stream (Stream *s)
     add_problem (s, "%s", _ ("the stream holds no attributes"));
 
   if (s->pr_class != NULL && *s->pr_class != '\0')
-    message_class = map_legacy_class (s->pr_class);
+    message_class = tf_tnef_map_legacy_class (s->pr_class);
   else if (s->att_class != NULL && *s->att_class != '\0')
-    message_class = map_legacy_class (s->att_class);
+    message_class = tf_tnef_map_legacy_class (s->att_class);
   else
     message_class = NULL;
 
@@ -1719,10 +1050,10 @@ parse_stream (Stream *s)
   add_rows (s, message_class);
 }
 
-static gboolean
-read_stream (Reader *reader,
-             const guint8 *data,
-             gsize len)
+gboolean
+tf_tnef_read_stream (Reader *reader,
+                     const guint8 *data,
+                     gsize len)
 {
   Stream s;
 
@@ -1782,88 +1113,5 @@ tf_tnef_read (const guint8 *data,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
 
-  return read_stream (&reader, data, len);
-}
-
-static gboolean
-site_matches (const SystimeSite *found,
-              const TfPatchSite *site)
-{
-  if (found->offset != (guint64) site->offset || found->n_spans != site->n_spans)
-    return FALSE;
-  for (guint i = 0; i < found->n_spans; i++)
-    if (found->spans[i].data_offset != site->spans[i].data_offset || found->spans[i].data_length != site->spans[i].data_length)
-      return FALSE;
-  return TRUE;
-}
-
-gboolean
-tf_tnef_patch_filetime (guint8 *data,
-                        gsize len,
-                        const TfPatchSite *site,
-                        guint64 new_value,
-                        GError **error)
-{
-  g_autoptr (TfItem) scratch = NULL;
-  g_autoptr (GArray) sites = NULL;
-  gboolean found = FALSE;
-  Reader reader;
-
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (site != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (site->source != TF_SOURCE_TNEF || site->offset < 0 || site->n_spans == 0 || site->n_spans > TF_MAX_TNEF_NESTING)
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   _ ("The value has no place in a TNEF stream that could be patched."));
-      return FALSE;
-    }
-
-  /* Walk the stream as it is now and insist the site is a PT_SYSTIME
-   * value inside exactly these attributes before touching a byte. */
-  scratch = tf_item_new ("", "", 0);
-  sites = g_array_new (FALSE, FALSE, sizeof (SystimeSite));
-  reader = (Reader){ data, scratch, -1, TF_READ_NONE, sites, NULL, 0, NULL, 0 };
-  if (read_stream (&reader, data, len))
-    {
-      for (guint i = 0; i < sites->len && !found; i++)
-        found = site_matches (&g_array_index (sites, SystimeSite, i), site);
-    }
-  if (!found)
-    {
-      g_autofree char *off = format_offset ((gsize) site->offset);
-
-      g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
-                   /* Translators: %s is a byte offset */
-                   _ ("No PT_SYSTIME value is at offset %s of the TNEF stream any more; the file changed since it was read."),
-                   off);
-      return FALSE;
-    }
-
-  /* The walk proved these bounds; check them again anyway before writing */
-  for (guint i = 0; i < site->n_spans; i++)
-    {
-      const TfTnefSpan *span = &site->spans[i];
-
-      if (span->data_offset > len || span->data_length > len - span->data_offset || len - span->data_offset - span->data_length < 2 || (guint64) site->offset < span->data_offset || (guint64) site->offset + 8 > span->data_offset + span->data_length)
-        {
-          g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                       _ ("The TNEF attribute around the value lies outside the stream."));
-          return FALSE;
-        }
-    }
-
-  for (guint i = 0; i < 8; i++)
-    data[site->offset + i] = (guint8) (new_value >> (8 * i));
-  /* Innermost first: an inner checksum is part of the outer data */
-  for (guint i = 0; i < site->n_spans; i++)
-    {
-      const TfTnefSpan *span = &site->spans[i];
-      guint16 sum = tf_tnef_checksum (data + span->data_offset, span->data_length);
-
-      data[span->data_offset + span->data_length] = (guint8) (sum & 0xFF);
-      data[span->data_offset + span->data_length + 1] = (guint8) (sum >> 8);
-    }
-  return TRUE;
+  return tf_tnef_read_stream (&reader, data, len);
 }
