@@ -5,8 +5,9 @@
 # Trackfix temp files are left over, and at the end that the journal lets
 # undo restore every original byte for byte.
 #
-# TRACKFIX_CRASH_ITERATIONS (default 30) and TRACKFIX_CRASH_FILES (default
-# 200) size the run.
+# TRACKFIX_CRASH_KILLS (default 30; the `long` test setup sets 200) and
+# TRACKFIX_CRASH_FILES (default 200) size the run; TRACKFIX_CRASH_ITERATIONS
+# is the older name of TRACKFIX_CRASH_KILLS.
 #
 # Copyright 2026 The Trackfix authors
 #
@@ -16,7 +17,7 @@ set -u
 
 CLI="${TRACKFIX_BUILD_ROOT:?}/src/cli/trackfix-cli"
 GEN="${TRACKFIX_BUILD_ROOT:?}/tests/trackfix-gen"
-ITERATIONS="${TRACKFIX_CRASH_ITERATIONS:-30}"
+ITERATIONS="${TRACKFIX_CRASH_KILLS:-${TRACKFIX_CRASH_ITERATIONS:-30}}"
 FILES="${TRACKFIX_CRASH_FILES:-200}"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/trackfix-crash-XXXXXX") || exit 2
