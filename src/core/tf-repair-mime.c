@@ -45,10 +45,10 @@ tf_repair_find_part (TfRepairItemBytes *ib,
 /* The encoded body of @part: [*start, *end) inside the item's bytes */
 static gboolean
 part_body_range (TfRepairItemBytes *ib,
-                           GMimePart *part,
-                           gsize *start,
-                           gsize *end,
-                           GError **error)
+                 GMimePart *part,
+                 gsize *start,
+                 gsize *end,
+                 GError **error)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
   GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
