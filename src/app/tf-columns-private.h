@@ -46,6 +46,21 @@ GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
 void tf_column_view_column_set_lines (GtkColumnViewColumn *column,
                                       int lines);
 
+/* Below the text of @column's cells, a second line in dim type (before any
+ * row is created); @nat_chars is the natural width of both lines */
+void tf_column_view_column_set_second_line (GtkColumnViewColumn *column,
+                                            TfCellTextFunc second_func,
+                                            int nat_chars);
+
+/* The name screen readers say for @column's header when its title is
+ * empty or too terse (an icon-only status column) */
+void tf_column_view_column_set_accessible_name (GtkColumnViewColumn *column,
+                                                const char *name);
+
+/* After the columns are added: header labels wrap instead of being cut,
+ * and every header has an accessible name */
+void tf_column_view_setup_headers (GtkColumnView *view);
+
 /* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
 GtkSorter *tf_string_sorter_new (GCallback getter);
 GtkSorter *tf_numeric_sorter_new (GType type,

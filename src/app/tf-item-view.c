@@ -240,6 +240,7 @@ create_finding_row_cb (gpointer item,
                         "wrap", TRUE,
                         "xalign", 0.0f,
                         "selectable", TRUE,
+                        "focusable", FALSE, /* selectable by mouse, not a Tab stop */
                         "margin-start", 12,
                         "margin-end", 12,
                         "margin-top", 12,

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-labels-private.h"
 #include "tf-reader.h"
 #include "tf-regfile.h"
 #include "tf-registry.h"
@@ -78,7 +79,7 @@ add_toast (TfServerFixPage *self,
   g_debug ("%s", title);
   if (overlay == NULL)
     return;
-  toast = adw_toast_new (title);
+  toast = tf_labels_new_toast (title);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
@@ -400,7 +401,7 @@ add_undo_toast (TfServerFixPage *self,
       add_toast (self, title);
       return;
     }
-  toast = adw_toast_new (title);
+  toast = tf_labels_new_toast (title);
   adw_toast_set_timeout (toast, 10);
   adw_toast_set_button_label (toast, _ ("_Undo"));
   ud = g_new0 (UndoData, 1);

@@ -49,6 +49,8 @@ struct _TfWindow
   AdwToastOverlay *toast_overlay;
   GtkListBox *views_list;
   AdwWindowTitle *window_title;
+  GtkWidget *server_fix_page;
+  char *last_run_id; /* the latest repair/hold/resubmit here (Ctrl+Z) */
 
   /* Owned References */
   GSettings *settings;
@@ -67,6 +69,9 @@ struct _TfWindow
   GtkSortListModel *meeting_sort_model;
   GtkSingleSelection *meeting_selection;
   char **search_words; /* lower-case, NULL when no search */
+  TfItem *kept_item;    /* the item the user selected (tf-window-list.c) */
+  char *kept_path;      /* … and its path, for a rescan */
+  guint kept_index;
 
   /* Borrowed References */
   TfScanSource *current_source; /* NULL: all sources */
@@ -89,6 +94,13 @@ void _tf_window_repair_class_init (GtkWidgetClass *widget_class);
 void _tf_window_repair_init (TfWindow *self);
 void _tf_window_repair_update (TfWindow *self);
 
+/* tf-window-list.c: columns, order, sort menu, keeping the selection */
+void _tf_window_list_init (TfWindow *self);
+void _tf_window_list_dispose (TfWindow *self);
+
+/* tf-window-focus.c: Tab out of the lists, Ctrl+Tab, search → results */
+void _tf_window_focus_init (TfWindow *self);
+
 /* tf-window.c: the extension points (see the comment atop tf-window.c) */
 void _tf_window_add_page (TfWindow *self,
                           const char *name,
@@ -108,5 +120,16 @@ void _tf_window_show_sidebar (TfWindow *self);
 void _tf_window_update_recent_menu (TfWindow *self);
 /* (transfer full): the items the list shows, in order */
 GListStore *_tf_window_dup_visible_items (TfWindow *self);
+void _tf_window_schedule_summary (TfWindow *self);
+/* The list's scope in words: "Queue Messages", "Problems Only in “demo”" */
+char *_tf_window_dup_view_title (TfWindow *self);
+/* Save dialogs start in the current source's folder, else home */
+void _tf_window_set_save_folder (TfWindow *self,
+                                 GtkFileChooser *chooser);
+/* Focus the next (or previous) of sidebar, list, item view */
+void _tf_window_focus_next_pane (TfWindow *self,
+                                 gboolean backwards);
+gboolean _tf_window_filter_meeting (gpointer item,
+                                    gpointer user_data);
 
 G_END_DECLS

@@ -50,6 +50,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-columns-private.h"
 #include "tf-labels-private.h"
@@ -61,355 +62,7 @@
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void schedule_summary (TfWindow *self);
 static void schedule_meetings (TfWindow *self);
-
-/* Item columns ------------------------------------------------------------ */
-
-static char *
-item_subject_text (gpointer item,
-                   gpointer user_data)
-{
-  const char *subject = tf_item_get_subject (item);
-
-  /* A damaged file has no subject: name the file and say what is wrong,
-   * so several damaged files in one queue can be told apart */
-  if ((subject == NULL || *subject == '\0') && tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
-    {
-      g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
-
-      /* Translators: list entry for a file that cannot be read; %s is its file name */
-      return g_strdup_printf (_ ("%s (cannot be read)"), base);
-    }
-
-  return g_strdup (subject);
-}
-
-static char *
-item_from_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_item_get_from (item));
-}
-
-static char *
-item_kind_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_labels_item_kind (item));
-}
-
-static char *
-item_sent_text (gpointer item,
-                gpointer user_data)
-{
-  TfWindow *self = user_data;
-
-  return tf_labels_format_unix (tf_item_get_sent (item),
-                                g_settings_get_boolean (self->settings, "use-local-time"));
-}
-
-static char *
-item_recipients_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_item_get_n_recipients (item));
-}
-
-static char *
-item_problems_text (gpointer item,
-                    gpointer user_data)
-{
-  guint n = tf_item_get_n_problems (item);
-
-  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
-}
-
-static char *
-item_problems_tooltip (gpointer item,
-                       gpointer user_data)
-{
-  g_autoptr (GString) tooltip = NULL;
-  guint n = tf_item_get_n_findings (item);
-
-  if (n == 0)
-    return NULL;
-
-  tooltip = g_string_new (NULL);
-  for (guint i = 0; i < n && i < 8; i++)
-    {
-      TfFinding *finding = tf_item_get_finding (item, i);
-
-      if (tooltip->len > 0)
-        g_string_append_c (tooltip, '\n');
-      g_string_append (tooltip, tf_finding_code_get_title (tf_finding_get_code (finding)));
-    }
-
-  return g_string_free (g_steal_pointer (&tooltip), FALSE);
-}
-
-static char *
-item_file_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_item_get_path (item));
-}
-
-static const char *
-item_status_icon (gpointer item,
-                  gpointer user_data,
-                  char **tooltip,
-                  const char **css_class)
-{
-  TfSeverity severity;
-
-  if (tf_item_get_n_problems (item) == 0)
-    return NULL;
-
-  severity = tf_item_get_max_severity (item);
-  *tooltip = g_strdup (tf_severity_get_label (severity));
-  *css_class = tf_labels_severity_class (severity);
-
-  return tf_labels_severity_icon (severity);
-}
-
-/* Getters for the sorters (GtkCClosureExpression: instance first) */
-static char *
-sort_subject (TfItem *item,
-              gpointer data)
-{
-  return g_strdup (tf_item_get_subject (item));
-}
-
-static char *
-sort_from (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_item_get_from (item));
-}
-
-static char *
-sort_kind (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_labels_item_kind (item));
-}
-
-static char *
-sort_path (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_item_get_path (item));
-}
-
-static gint64
-sort_sent (TfItem *item,
-           gpointer data)
-{
-  return tf_item_get_sent (item);
-}
-
-static guint
-sort_n_recipients (TfItem *item,
-                   gpointer data)
-{
-  return tf_item_get_n_recipients (item);
-}
-
-static guint
-sort_n_problems (TfItem *item,
-                 gpointer data)
-{
-  return tf_item_get_n_problems (item);
-}
-
-/* Status column order: the KB 938650 cases first (what users come for),
- * then other errors, then warnings, then clean items. */
-static guint
-sort_severity (TfItem *item,
-               gpointer data)
-{
-  if (tf_item_get_n_problems (item) == 0)
-    return 0;
-  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
-    return 4;
-
-  return 1 + (guint) tf_item_get_max_severity (item);
-}
-
-static void
-setup_item_columns (TfWindow *self)
-{
-  GtkColumnView *view = self->items_view;
-  GtkColumnViewColumn *column;
-
-  column = tf_column_view_add_text_column (view, "status", "", NULL, NULL,
-                                           item_status_icon,
-                                           tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_severity)),
-                                           FALSE, 0, self);
-  gtk_column_view_column_set_fixed_width (column, 40);
-  gtk_column_view_column_set_resizable (column, FALSE);
-  /* No default sort: with 100,000 rows arriving in batches a sorted view
-   * re-sorts (and re-filters) on every batch. Problems Only and the status
-   * column put the KB 938650 items first when asked. */
-  tf_column_view_add_text_column (view, "subject", _ ("Subject"), item_subject_text, item_subject_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 14, self);
-  tf_column_view_add_text_column (view, "from", _ ("From / Organizer"), item_from_text, item_from_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_from)), TRUE, 10, self);
-  tf_column_view_add_text_column (view, "kind", _ ("Kind"), item_kind_text, NULL,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_kind)), FALSE, 8, self);
-  tf_column_view_add_text_column (view, "sent", _ ("Sent"), item_sent_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),
-                                  FALSE, 19, self);
-  /* Translators: column header, number of recipients */
-  tf_column_view_add_text_column (view, "recipients", C_ ("column", "Recipients"), item_recipients_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_recipients)),
-                                  FALSE, 3, self);
-  /* Translators: column header, number of problems */
-  tf_column_view_add_text_column (view, "problems", C_ ("column", "Problems"), item_problems_text,
-                                  item_problems_tooltip, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_problems)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "file", _ ("File"), item_file_text, item_file_text, NULL,
-                                  tf_string_sorter_new (G_CALLBACK (sort_path)), TRUE, 12, self);
-}
-
-/* Meeting columns ---------------------------------------------------------- */
-
-static char *
-meeting_subject_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup (tf_meeting_get_subject (item));
-}
-
-static char *
-meeting_organizer_text (gpointer item,
-                        gpointer user_data)
-{
-  return g_strdup (tf_meeting_get_organizer (item));
-}
-
-static char *
-meeting_copies_text (gpointer item,
-                     gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_meeting_get_n_copies (item));
-}
-
-static char *
-meeting_replies_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_meeting_get_n_replies (item));
-}
-
-static char *
-meeting_stuck_text (gpointer item,
-                    gpointer user_data)
-{
-  guint n = tf_meeting_get_n_stuck (item);
-
-  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
-}
-
-static const char *
-meeting_stuck_icon (gpointer item,
-                    gpointer user_data,
-                    char **tooltip,
-                    const char **css_class)
-{
-  guint n = tf_meeting_get_n_stuck (item);
-
-  if (n == 0)
-    return NULL;
-
-  *tooltip = g_strdup_printf (ngettext ("%u update cannot be converted by Exchange 2003",
-                                        "%u updates cannot be converted by Exchange 2003", n),
-                              n);
-  *css_class = "error";
-  return "dialog-warning-symbolic";
-}
-
-static char *
-meeting_last_text (gpointer item,
-                   gpointer user_data)
-{
-  TfWindow *self = user_data;
-
-  return tf_labels_format_unix (tf_meeting_get_last_sent (item),
-                                g_settings_get_boolean (self->settings, "use-local-time"));
-}
-
-static char *
-sort_meeting_subject (TfMeeting *meeting,
-                      gpointer data)
-{
-  return g_strdup (tf_meeting_get_subject (meeting));
-}
-
-static char *
-sort_meeting_organizer (TfMeeting *meeting,
-                        gpointer data)
-{
-  return g_strdup (tf_meeting_get_organizer (meeting));
-}
-
-static guint
-sort_meeting_copies (TfMeeting *meeting,
-                     gpointer data)
-{
-  return tf_meeting_get_n_copies (meeting);
-}
-
-static guint
-sort_meeting_replies (TfMeeting *meeting,
-                      gpointer data)
-{
-  return tf_meeting_get_n_replies (meeting);
-}
-
-static guint
-sort_meeting_stuck (TfMeeting *meeting,
-                    gpointer data)
-{
-  return tf_meeting_get_n_stuck (meeting);
-}
-
-static gint64
-sort_meeting_last (TfMeeting *meeting,
-                   gpointer data)
-{
-  return tf_meeting_get_last_sent (meeting);
-}
-
-static void
-setup_meeting_columns (TfWindow *self)
-{
-  GtkColumnView *view = self->meetings_view;
-
-  tf_column_view_add_text_column (view, "subject", _ ("Meeting"), meeting_subject_text, meeting_subject_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 16, self);
-  /* Right after the meeting: the number that matters stays in view when
-   * the list is narrow */
-  /* Translators: column header: updates stuck because of a 1601 time */
-  tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
-                                  FALSE, 4, self);
-  tf_column_view_add_text_column (view, "organizer", _ ("Organizer"), meeting_organizer_text,
-                                  meeting_organizer_text, NULL,
-                                  tf_string_sorter_new (G_CALLBACK (sort_meeting_organizer)), TRUE, 14, self);
-  /* Translators: column header: number of organizer-side copies of a meeting */
-  tf_column_view_add_text_column (view, "copies", _ ("Copies"), meeting_copies_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_copies)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "replies", _ ("Replies"), meeting_replies_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_replies)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "last", _ ("Last Sent"), meeting_last_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
-                                  FALSE, 19, self);
-}
 
 /* Filtering ----------------------------------------------------------------- */
 
@@ -471,8 +124,8 @@ filter_item (gpointer item,
   return tf_item_matches_words (item, (const char *const *) self->search_words);
 }
 
-static gboolean
-filter_meeting (gpointer item,
+gboolean
+_tf_window_filter_meeting (gpointer item,
                 gpointer user_data)
 {
   TfWindow *self = user_data;
@@ -621,8 +274,8 @@ summary_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_summary (TfWindow *self)
+void
+_tf_window_schedule_summary (TfWindow *self)
 {
   if (self->summary_source == 0)
     self->summary_source = g_timeout_add (150, summary_timeout_cb, self);
@@ -639,7 +292,7 @@ rebuild_meetings (TfWindow *self)
   g_list_store_splice (self->meetings, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->meetings)),
                        meetings->pdata, meetings->len);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static gboolean
@@ -663,6 +316,39 @@ schedule_meetings (TfWindow *self)
 }
 
 /* Progress and sidebar ------------------------------------------------------ */
+
+/* Screen readers hear the view and, where it is known without a walk,
+ * how many items it has */
+static void
+update_view_row_names (TfWindow *self,
+                       guint n_items,
+                       guint n_problems)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->views_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *id = gtk_widget_get_name (row);
+      GtkWidget *box = GTK_IS_LIST_BOX_ROW (row) ? gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)) : NULL;
+      GtkWidget *label = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+      g_autofree char *name = NULL;
+      guint n;
+
+      if (label == NULL || !GTK_IS_LABEL (label))
+        continue;
+      if (g_strcmp0 (id, "all") == 0 || g_strcmp0 (id, "problems") == 0)
+        {
+          g_autofree char *count = NULL;
+
+          n = g_strcmp0 (id, "all") == 0 ? n_items : n_problems;
+          count = g_strdup_printf (ngettext ("%u item", "%u items", n), n);
+          /* Translators: screen reader name of a sidebar view: "All Items, 12 items" */
+          name = g_strdup_printf (C_ ("sidebar", "%s, %s"), gtk_label_get_text (GTK_LABEL (label)), count);
+        }
+      else
+        name = g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+}
 
 static void
 update_progress (TfWindow *self)
@@ -689,6 +375,7 @@ update_progress (TfWindow *self)
     }
 
   tf_scan_source_set_totals (self->all_source, n_items, n_problems, scanning);
+  update_view_row_names (self, n_items, n_problems);
   gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
 
   if (scanning)
@@ -738,6 +425,15 @@ update_source_row (GtkWidget *row)
   g_autofree char *badge_text = g_strdup_printf ("%u", n_problems);
   g_autofree char *badge_tooltip = NULL;
 
+  g_autofree char *items_text = g_strdup_printf (ngettext ("%u item", "%u items", tf_scan_source_get_n_items (source)),
+                                                 tf_scan_source_get_n_items (source));
+  g_autofree char *problems_text = g_strdup_printf (ngettext ("%u with problems", "%u with problems", n_problems),
+                                                    n_problems);
+  /* Translators: screen reader name of a source in the sidebar: folder name, "12 items", "3 with problems" */
+  g_autofree char *name = g_strdup_printf (C_ ("sidebar", "%s, %s, %s"), tf_scan_source_get_title (source),
+                                           items_text, problems_text);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_label_set_text (count, count_text);
   gtk_label_set_text (badge, badge_text);
   gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
@@ -791,6 +487,7 @@ create_source_row_cb (gpointer item,
                         "label", tf_scan_source_get_title (source),
                         "xalign", 0.0f,
                         "ellipsize", PANGO_ELLIPSIZE_MIDDLE,
+                        "max-width-chars", 18,
                         NULL);
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (box), labels);
@@ -841,7 +538,7 @@ on_source_changed_cb (TfWindow *self,
   if (self->search_words == NULL && self->view == TF_WINDOW_VIEW_ALL)
     update_summary (self);
   else
-    schedule_summary (self);
+    _tf_window_schedule_summary (self);
 }
 
 /* After the first scan of the window, with nothing chosen yet, the first
@@ -888,11 +585,11 @@ on_source_scan_finished_cb (TfWindow *self,
 
       /* Translators: toast; %s is the folder or file name, then the reason */
       message = g_strdup_printf (_ ("Cannot scan “%s”: %s"), tf_scan_source_get_title (source), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
     }
 
   update_progress (self);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
   if (error == NULL && !_tf_window_is_scanning (self))
     select_first_problem (self);
 }
@@ -904,43 +601,8 @@ on_items_changed_cb (TfWindow *self,
                      guint added,
                      GListModel *model)
 {
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
   schedule_meetings (self);
-}
-
-static void
-on_filter_items_changed_cb (TfWindow *self,
-                            guint position,
-                            guint removed,
-                            guint added,
-                            GListModel *model)
-{
-  schedule_summary (self);
-}
-
-static void
-on_selection_changed_cb (TfWindow *self,
-                         GParamSpec *pspec,
-                         GtkSingleSelection *selection)
-{
-  TfItem *item = gtk_single_selection_get_selected_item (selection);
-
-  tf_item_view_set_item (self->item_view, item);
-  if (self->view != TF_WINDOW_VIEW_MEETINGS)
-    gtk_stack_set_visible_child_name (self->detail_stack, item != NULL ? "item" : "empty");
-  _tf_window_actions_update (self);
-}
-
-static void
-on_meeting_selection_changed_cb (TfWindow *self,
-                                 GParamSpec *pspec,
-                                 GtkSingleSelection *selection)
-{
-  TfMeeting *meeting = gtk_single_selection_get_selected_item (selection);
-
-  tf_meeting_view_set_meeting (self->meeting_view, meeting);
-  if (self->view == TF_WINDOW_VIEW_MEETINGS)
-    gtk_stack_set_visible_child_name (self->detail_stack, meeting != NULL ? "meeting" : "empty");
 }
 
 static void
@@ -983,7 +645,7 @@ on_search_entry_changed_cb (TfWindow *self,
 
   update_filter (self, change);
   gtk_filter_changed (GTK_FILTER (self->meeting_filter), change);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static void
@@ -1031,7 +693,7 @@ set_view (TfWindow *self,
         update_filter (self, GTK_FILTER_CHANGE_DIFFERENT);
     }
 
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static void
@@ -1088,7 +750,7 @@ on_sources_list_row_selected_cb (TfWindow *self,
   self->current_source = source;
   gtk_sort_list_model_set_model (self->sort_model, base_model (self));
   schedule_meetings (self);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
   update_title (self);
 }
 
@@ -1132,7 +794,7 @@ on_local_time_changed_cb (TfWindow *self,
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_set_model (self->meetings_view, NULL);
   gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 /* Window state ---------------------------------------------------------------- */
@@ -1191,6 +853,8 @@ tf_window_dispose (GObject *object)
   g_clear_object (&self->all_source);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->search_words, g_strfreev);
+  _tf_window_list_dispose (self);
+  g_clear_pointer (&self->last_run_id, g_free);
   self->current_source = NULL;
 
   G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
@@ -1277,39 +941,7 @@ tf_window_init (TfWindow *self)
   self->all_items = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->source_models)));
   g_signal_connect_object (self->all_items, "items-changed",
                            G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
-
-  setup_item_columns (self);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->items_view)));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* Meetings */
-  setup_meeting_columns (self);
-  self->meetings = g_list_store_new (TF_TYPE_MEETING);
-  self->meeting_filter = gtk_custom_filter_new (filter_meeting, self, NULL);
-  self->meeting_filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->meetings)),
-                                                          g_object_ref (GTK_FILTER (self->meeting_filter)));
-  self->meeting_sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->meeting_filter_model)),
-                                                      g_object_ref (gtk_column_view_get_sorter (self->meetings_view)));
-  self->meeting_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->meeting_sort_model)));
-  gtk_single_selection_set_autoselect (self->meeting_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->meeting_selection, TRUE);
-  g_signal_connect_object (self->meeting_selection, "notify::selected-item",
-                           G_CALLBACK (on_meeting_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
-  self->meetings_dirty = TRUE;
+  _tf_window_list_init (self);
 
   /* Settings-driven state */
   g_signal_connect_object (self->settings, "changed::use-local-time",
@@ -1325,10 +957,12 @@ tf_window_init (TfWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
-  _tf_window_add_page (self, "server-fix", _ ("Server Fix"), "emblem-system-symbolic", tf_server_fix_page_new ());
+  self->server_fix_page = tf_server_fix_page_new ();
+  _tf_window_add_page (self, "server-fix", _ ("Server Fix"), "emblem-system-symbolic", self->server_fix_page);
   gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
 
   _tf_window_actions_init (self);
+  _tf_window_focus_init (self);
   _tf_window_update_recent_menu (self);
   set_view (self, TF_WINDOW_VIEW_ALL, NULL);
   update_summary (self);
@@ -1380,12 +1014,42 @@ add_recent (TfWindow *self,
   _tf_window_update_recent_menu (self);
 }
 
+/* A registry hive starts with "regf" (the base block signature) */
+static gboolean
+is_hive (GFile *file)
+{
+  g_autoptr (GFileInputStream) stream = NULL;
+  char magic[4];
+  gsize n_read = 0;
+
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_REGULAR)
+    return FALSE;
+  stream = g_file_read (file, NULL, NULL);
+  if (stream == NULL)
+    return FALSE;
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), magic, sizeof magic, &n_read, NULL, NULL))
+    return FALSE;
+
+  return n_read == sizeof magic && memcmp (magic, "regf", sizeof magic) == 0;
+}
+
+static void
+select_view_row (TfWindow *self,
+                 const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->views_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      gtk_list_box_select_row (self->views_list, GTK_LIST_BOX_ROW (row));
+}
+
 void
 tf_window_open_files (TfWindow *self,
                       GFile **files,
                       guint n_files)
 {
   guint n_sources;
+  guint n_files_hives = 0;
 
   g_return_if_fail (TF_IS_WINDOW (self));
   g_return_if_fail (files != NULL || n_files == 0);
@@ -1394,6 +1058,15 @@ tf_window_open_files (TfWindow *self,
     {
       g_autoptr (TfScanSource) source = NULL;
       gboolean found = FALSE;
+
+      if (is_hive (files[i]))
+        {
+          /* A SYSTEM hive is not mail: it goes to the Server Fix page */
+          tf_server_fix_page_set_hive (TF_SERVER_FIX_PAGE (self->server_fix_page), files[i]);
+          select_view_row (self, "server-fix");
+          n_files_hives++;
+          continue;
+        }
 
       n_sources = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
       for (guint j = 0; j < n_sources && !found; j++)
@@ -1423,6 +1096,8 @@ tf_window_open_files (TfWindow *self,
       add_recent (self, files[i]);
     }
 
+  if (n_files_hives == n_files && n_files > 0)
+    return;
   if (self->view != TF_WINDOW_VIEW_PAGE)
     adw_view_stack_set_visible_child_name (self->main_stack, "browser");
   if (adw_leaflet_get_folded (self->leaflet))
@@ -1577,12 +1252,48 @@ _tf_window_update_recent_menu (TfWindow *self)
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autoptr (GFile) file = g_file_new_for_uri (recent[i]);
-      g_autofree char *label = g_file_get_parse_name (file);
-      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_auto (GStrv) parts = NULL;
+      g_autofree char *label = NULL;
+      g_autoptr (GMenuItem) item = NULL;
+
+      /* A local folder that is gone (deleted, an unplugged disk) is not
+       * offered; remote ones are not probed (that could block) */
+      if (g_file_is_native (file) && !g_file_query_exists (file, NULL))
+        continue;
+      /* Menu labels take "_" as a mnemonic: double it to show it */
+      parts = g_strsplit (name, "_", -1);
+      label = g_strjoinv ("__", parts);
+      item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_section, item);
     }
+}
+
+char *
+_tf_window_dup_view_title (TfWindow *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->views_list);
+  GtkWidget *box = row != NULL ? gtk_list_box_row_get_child (row) : NULL;
+  GtkWidget *label = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+  g_autofree char *view = g_strdup (label != NULL && GTK_IS_LABEL (label) ? gtk_label_get_text (GTK_LABEL (label)) : "");
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (self->current_source != NULL)
+    {
+      char *with_source;
+
+      /* Translators: scope of a list: a view, then a source folder */
+      with_source = g_strdup_printf (C_ ("scope", "%s in %s"), view, tf_scan_source_get_title (self->current_source));
+      g_free (view);
+      view = with_source;
+    }
+  if (self->search_words != NULL && search != NULL)
+    /* Translators: scope of a list: a view, then the search text */
+    return g_strdup_printf (C_ ("scope", "%s matching “%s”"), view, search);
+
+  return g_steal_pointer (&view);
 }
 
 GListStore *
