@@ -99,6 +99,8 @@ bind_two_line_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (secondary), has_primary && has_secondary ? secondary_text : "");
   gtk_widget_set_visible (secondary, has_primary && has_secondary);
   gtk_widget_set_tooltip_text (box, tooltip);
+  /* The first column of these small tables names its row (the person) */
+  tf_column_view_name_row (box, tooltip != NULL ? tooltip : gtk_label_get_text (GTK_LABEL (primary)));
 }
 
 GtkColumnViewColumn *

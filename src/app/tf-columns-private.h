@@ -52,6 +52,15 @@ void tf_column_view_column_set_second_line (GtkColumnViewColumn *column,
                                             TfCellTextFunc second_func,
                                             int nat_chars);
 
+/* Binding a cell of @column names its whole row for screen readers
+ * (GTK 4.8 says "GtkListItemWidget" otherwise) */
+void tf_column_view_column_set_row_name (GtkColumnViewColumn *column,
+                                         TfCellTextFunc row_name_func);
+
+/* Names the row that holds @cell_child (a cell's widget) */
+void tf_column_view_name_row (GtkWidget *cell_child,
+                              const char *name);
+
 /* The name screen readers say for @column's header when its title is
  * empty or too terse (an icon-only status column) */
 void tf_column_view_column_set_accessible_name (GtkColumnViewColumn *column,

@@ -17,6 +17,7 @@ typedef struct
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
   TfCellTextFunc second_func; /* a dim second line below the text */
+  TfCellTextFunc row_name_func; /* the accessible name of the whole row */
   int min_chars;
   int nat_chars;
   int lines;
@@ -178,6 +179,13 @@ bind_cb (GtkSignalListItemFactory *factory,
                                         -1);
     }
 
+  if (funcs->row_name_func != NULL)
+    {
+      g_autofree char *name = funcs->row_name_func (item, funcs->user_data);
+
+      tf_column_view_name_row (child, name);
+    }
+
   if (funcs->text_func == NULL)
     return;
   text = funcs->text_func (item, funcs->user_data);
@@ -319,6 +327,32 @@ tf_column_view_column_set_second_line (GtkColumnViewColumn *column,
   funcs->nat_chars = nat_chars;
 }
 
+void
+tf_column_view_name_row (GtkWidget *cell_child,
+                         const char *name)
+{
+  /* cell child → cell → row (GtkListItemWidget in 4.8) */
+  GtkWidget *cell = gtk_widget_get_parent (cell_child);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+
+  if (row != NULL && name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+void
+tf_column_view_column_set_row_name (GtkColumnViewColumn *column,
+                                    TfCellTextFunc row_name_func)
+{
+  ColumnFuncs *funcs;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  funcs = column_funcs (column);
+  g_return_if_fail (funcs != NULL);
+
+  funcs->row_name_func = row_name_func;
+}
+
 static GtkWidget *
 find_label (GtkWidget *widget)
 {
@@ -341,15 +375,13 @@ find_label (GtkWidget *widget)
  * (Polish and German headers are often longer than their column), and
  * each gets the column's title as its accessible name: 4.8 computes no
  * name from a widget's content, so screen readers would say nothing. */
-void
-tf_column_view_setup_headers (GtkColumnView *view)
+static void
+setup_headers (GtkColumnView *view)
 {
   GtkWidget *header;
   GListModel *columns;
   GtkWidget *title;
   guint n;
-
-  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
 
   header = gtk_widget_get_first_child (GTK_WIDGET (view));
   columns = gtk_column_view_get_columns (view);
@@ -378,6 +410,18 @@ tf_column_view_setup_headers (GtkColumnView *view)
             gtk_widget_set_tooltip_text (title, name);
         }
     }
+}
+
+void
+tf_column_view_setup_headers (GtkColumnView *view)
+{
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  /* The titles exist once the view is in a window: on every map (cheap:
+   * a handful of widgets) */
+  g_signal_connect (view, "map", G_CALLBACK (setup_headers), NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (view)))
+    setup_headers (view);
 }
 
 void

@@ -457,6 +457,7 @@ setup_columns (TfItemView *self)
                             14, 40, self);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
+  tf_column_view_setup_headers (view);
 }
 
 static void

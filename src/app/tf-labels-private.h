@@ -32,7 +32,8 @@ TfFinding *tf_labels_worst_finding_for (TfItem *item,
 
 /* A few words for the list: "1601 track time", "4.4.7 bounce" */
 const char *tf_labels_finding_short (TfFindingCode code);
-/* Sort rank: 4 for the KB 938650 cases (1601 / pre-1900 times), 3 other
+/* Sort rank: 5 for a 1601 track-status time (KB 938650, what users come
+ * for), 4 for the related pre-1900 / critical-change cases, 3 other
  * errors, 2 warnings, 1 info, 0 healthy */
 guint tf_labels_item_rank (TfItem *item);
 /* The finding the list names for @item (the highest rank), or NULL */

@@ -137,7 +137,9 @@ tf_labels_item_rank (TfItem *item)
 {
   if (tf_item_get_n_problems (item) == 0)
     return 0;
-  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
+  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+    return 5;
+  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
     return 4;
 
   return 1 + (guint) tf_item_get_max_severity (item);

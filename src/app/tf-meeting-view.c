@@ -313,6 +313,7 @@ tf_meeting_view_init (TfMeetingView *self)
   /* Translators: column: non-delivery report status for the attendee */
   tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);
+  tf_column_view_setup_headers (view);
 }
 
 TfMeeting *

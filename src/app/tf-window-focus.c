@@ -102,6 +102,7 @@ focus_results (TfWindow *self)
   GtkWidget *list = current_list (self);
   GtkSingleSelection *selection = self->view == TF_WINDOW_VIEW_MEETINGS ? self->meeting_selection : self->selection;
   guint position = gtk_single_selection_get_selected (selection);
+  GtkWidget *focus;
 
   if (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 0)
     return;
@@ -113,7 +114,8 @@ focus_results (TfWindow *self)
   /* The column view's GtkListView: its action scrolls to the row and
    * focuses it */
   gtk_widget_activate_action (gtk_widget_get_last_child (list), "list.scroll-to-item", "u", position);
-  if (!gtk_widget_has_focus (list) && gtk_root_get_focus (GTK_ROOT (self)) == GTK_WIDGET (self->search_entry))
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || (focus != list && !gtk_widget_is_ancestor (focus, list)))
     gtk_widget_grab_focus (list);
 }
 

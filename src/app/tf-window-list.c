@@ -141,6 +141,23 @@ item_message_tooltip (gpointer item,
                           tf_item_get_path (item));
 }
 
+/* What a screen reader says for a row: subject, then the status */
+static char *
+item_row_name (gpointer item,
+               gpointer user_data)
+{
+  g_autofree char *subject = item_subject_text (item, user_data);
+  g_autofree char *problem = item_problem_text (item, user_data);
+
+  if (problem == NULL)
+    /* Translators: screen reader name of a list row without problems; %s is the subject */
+    return g_strdup_printf (_ ("%s, no problems"), subject);
+
+  /* Translators: screen reader name of a list row: subject, then the severity and the worst problem */
+  return g_strdup_printf (C_ ("row name", "%s, %s: %s"), subject,
+                          tf_severity_get_label (tf_item_get_max_severity (item)), problem);
+}
+
 /* "2026-11-24 09:30:00": the date on the first line, the time below */
 static char *
 format_sent (TfWindow *self,
@@ -175,7 +192,8 @@ static char *
 sort_subject (TfItem *item,
               gpointer data)
 {
-  return g_strdup (tf_item_get_subject (item));
+  /* GtkStringSorter (4.8) cannot casefold NULL */
+  return g_strdup (tf_item_get_subject (item) ?: "");
 }
 
 static gint64
@@ -191,15 +209,15 @@ static guint
 sort_severity (TfItem *item,
                gpointer data)
 {
-  return 4 - tf_labels_item_rank (item);
+  return 5 - tf_labels_item_rank (item);
 }
 
 /* The default order, and the tie-break of every column: severity, then
  * sent time (oldest first; unknown last), then path. Scans deliver items
  * in the order worker threads finish, so without it the list order
  * changes on every start and rescan. */
-static int
-compare_default (gconstpointer a,
+int
+_tf_window_compare_default (gconstpointer a,
                  gconstpointer b,
                  gpointer user_data)
 {
@@ -247,6 +265,7 @@ setup_item_columns (TfWindow *self)
                                            item_subject_text, item_message_tooltip, NULL,
                                            tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 22, self);
   tf_column_view_column_set_second_line (column, item_second_text, 50);
+  tf_column_view_column_set_row_name (column, item_row_name);
   /* Translators: column header: when the item was sent */
   column = tf_column_view_add_text_column (view, "sent", C_ ("column", "Sent"), item_sent_date, NULL, NULL,
                                            tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),
@@ -276,6 +295,22 @@ meeting_tooltip (gpointer item,
                  gpointer user_data)
 {
   return g_strdup_printf ("%s\n%s", tf_meeting_get_subject (item) ?: "", tf_meeting_get_organizer (item) ?: "");
+}
+
+static char *
+meeting_row_name (gpointer item,
+                  gpointer user_data)
+{
+  guint n = tf_meeting_get_n_stuck (item);
+  g_autofree char *stuck = NULL;
+
+  if (n == 0)
+    return g_strdup (tf_meeting_get_subject (item) ?: "");
+  stuck = g_strdup_printf (ngettext ("%u update cannot be converted by Exchange 2003",
+                                     "%u updates cannot be converted by Exchange 2003", n),
+                           n);
+  /* Translators: screen reader name of a meeting row: subject, then how many updates are stuck */
+  return g_strdup_printf (C_ ("row name", "%s, %s"), tf_meeting_get_subject (item) ?: "", stuck);
 }
 
 static char *
@@ -323,7 +358,7 @@ static char *
 sort_meeting_subject (TfMeeting *meeting,
                       gpointer data)
 {
-  return g_strdup (tf_meeting_get_subject (meeting));
+  return g_strdup (tf_meeting_get_subject (meeting) ?: "");
 }
 
 static guint
@@ -350,6 +385,7 @@ setup_meeting_columns (TfWindow *self)
   column = tf_column_view_add_text_column (view, "subject", _ ("Meeting"), meeting_subject_text, meeting_tooltip,
                                            NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 22, self);
   tf_column_view_column_set_second_line (column, meeting_organizer_text, 50);
+  tf_column_view_column_set_row_name (column, meeting_row_name);
   /* Translators: column header: updates stuck because of a 1601 time */
   tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
@@ -511,7 +547,7 @@ _tf_window_list_init (TfWindow *self)
   setup_item_columns (self);
   sorter = gtk_multi_sorter_new ();
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->items_view)));
-  gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (compare_default, NULL, NULL)));
+  gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (_tf_window_compare_default, NULL, NULL)));
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)), GTK_SORTER (sorter));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);

@@ -97,6 +97,10 @@ void _tf_window_repair_update (TfWindow *self);
 /* tf-window-list.c: columns, order, sort menu, keeping the selection */
 void _tf_window_list_init (TfWindow *self);
 void _tf_window_list_dispose (TfWindow *self);
+/* The default order of items (a GCompareDataFunc): severity, sent, path */
+int _tf_window_compare_default (gconstpointer a,
+                                gconstpointer b,
+                                gpointer user_data);
 
 /* tf-window-focus.c: Tab out of the lists, Ctrl+Tab, search → results */
 void _tf_window_focus_init (TfWindow *self);

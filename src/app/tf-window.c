@@ -52,6 +52,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-a11y-private.h"
 #include "tf-columns-private.h"
 #include "tf-labels-private.h"
 #include "tf-meetings.h"
@@ -558,19 +559,26 @@ select_first_problem (TfWindow *self)
   if (gtk_single_selection_get_selected_item (self->selection) != NULL)
     return;
 
-  /* A stuck update (1601) first: that is what the user came for */
-  for (guint pass = 0; pass < 2; pass++)
+  /* The first item of the default order (a stuck 1601 update, when
+   * there is one), found without waiting for the incremental sort */
+  {
+    TfItem *best = NULL;
+    guint best_pos = 0;
+
     for (guint i = 0; i < n; i++)
       {
         g_autoptr (TfItem) item = g_list_model_get_item (model, i);
 
-        if (pass == 0 ? tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601)
-                      : tf_item_get_n_problems (item) > 0)
+        if (best == NULL || _tf_window_compare_default (item, best, NULL) < 0)
           {
-            gtk_single_selection_set_selected (self->selection, i);
-            return;
+            g_set_object (&best, item);
+            best_pos = i;
           }
       }
+    if (best != NULL && tf_item_get_n_problems (best) > 0)
+      gtk_single_selection_set_selected (self->selection, best_pos);
+    g_clear_object (&best);
+  }
 }
 
 static void
@@ -664,6 +672,7 @@ set_view (TfWindow *self,
   TfWindowView old = self->view;
 
   self->view = view;
+  tf_a11y_name_buttons (GTK_WIDGET (self));
 
   if (view == TF_WINDOW_VIEW_PAGE)
     {
@@ -963,6 +972,7 @@ tf_window_init (TfWindow *self)
 
   _tf_window_actions_init (self);
   _tf_window_focus_init (self);
+  g_signal_connect (self, "map", G_CALLBACK (tf_a11y_name_buttons), NULL);
   _tf_window_update_recent_menu (self);
   set_view (self, TF_WINDOW_VIEW_ALL, NULL);
   update_summary (self);
