@@ -66,9 +66,11 @@ void tf_column_view_name_row (GtkWidget *cell_child,
 void tf_column_view_column_set_accessible_name (GtkColumnViewColumn *column,
                                                 const char *name);
 
-/* After the columns are added: header labels wrap instead of being cut,
- * and every header has an accessible name */
+/* After the columns are added: every header gets an accessible name */
 void tf_column_view_setup_headers (GtkColumnView *view);
+
+/* How many characters wide a column must be to show @title uncut */
+int tf_column_title_chars (const char *title);
 
 /* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
 GtkSorter *tf_string_sorter_new (GCallback getter);

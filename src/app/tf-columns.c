@@ -218,6 +218,13 @@ unbind_cb (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text (GTK_INSCRIPTION (label), NULL);
 }
 
+int
+tf_column_title_chars (const char *title)
+{
+  /* + 2 for the sort arrow and the title's padding */
+  return title != NULL && *title != '\0' ? (int) g_utf8_strlen (title, -1) + 2 : 0;
+}
+
 GtkColumnViewColumn *
 tf_column_view_add_text_column (GtkColumnView *view,
                                 const char *id,
@@ -241,8 +248,10 @@ tf_column_view_add_text_column (GtkColumnView *view,
   funcs->text_func = text_func;
   funcs->tooltip_func = tooltip_func;
   funcs->icon_func = icon_func;
-  funcs->min_chars = min_chars;
-  funcs->nat_chars = min_chars;
+  /* Never narrower than the header: GtkColumnView sizes a column by its
+   * cells and clips a longer (Polish, German) title */
+  funcs->min_chars = MAX (min_chars, tf_column_title_chars (title));
+  funcs->nat_chars = funcs->min_chars;
   funcs->user_data = user_data;
 
   factory = gtk_signal_list_item_factory_new ();
@@ -371,10 +380,10 @@ find_label (GtkWidget *widget)
 
 /* GTK 4.8 offers no API for the header buttons (GtkColumnViewTitle is
  * private), so they are found as the column view's first child's
- * children, one per visible column, in column order. Their labels wrap
- * (Polish and German headers are often longer than their column), and
- * each gets the column's title as its accessible name: 4.8 computes no
- * name from a widget's content, so screen readers would say nothing. */
+ * children, one per visible column, in column order. Each gets the
+ * column's title as its accessible name: 4.8 computes no name from a
+ * widget's content, so screen readers would say nothing. (Wrapping their
+ * labels does not help: the header row is measured for one line.) */
 static void
 setup_headers (GtkColumnView *view)
 {
@@ -397,12 +406,7 @@ setup_headers (GtkColumnView *view)
       if (name == NULL)
         name = text;
       if (label != NULL)
-        {
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_LEFT);
-          gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-        }
+        gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
       if (name != NULL && *name != '\0')
         {
           gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);

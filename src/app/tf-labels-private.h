@@ -39,6 +39,9 @@ guint tf_labels_item_rank (TfItem *item);
 /* The finding the list names for @item (the highest rank), or NULL */
 TfFinding *tf_labels_worst_finding (TfItem *item);
 
+/* "Ken Myer" for "Ken Myer <ken.myer@contoso.example>"; the address when
+ * there is no name (transfer full, NULL for NULL) */
+char *tf_labels_display_name (const char *from);
 /* A toast showing @text as it is (escaped: AdwToast 1.2 parses markup) */
 AdwToast *tf_labels_new_toast (const char *text);
 /* A journal time ("2026-11-24T18:30:00Z") in local time, 24 h */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-filetime.h"
 #include "tf-labels-private.h"
@@ -191,4 +192,29 @@ tf_labels_format_iso_local (const char *iso8601)
   local = g_date_time_to_local (utc);
 
   return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+char *
+tf_labels_display_name (const char *from)
+{
+  const char *bracket = from != NULL ? strchr (from, '<') : NULL;
+
+  if (from == NULL)
+    return NULL;
+  if (bracket != NULL && bracket > from)
+    {
+      g_autofree char *name = g_strndup (from, bracket - from);
+
+      g_strstrip (name);
+      /* "Ken Myer" <…>: without the quotes too */
+      if (name[0] == '"' && strlen (name) > 1 && name[strlen (name) - 1] == '"')
+        {
+          name[strlen (name) - 1] = '\0';
+          memmove (name, name + 1, strlen (name));
+        }
+      if (*name != '\0')
+        return g_steal_pointer (&name);
+    }
+
+  return g_strdup (from);
 }

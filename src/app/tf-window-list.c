@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-columns-private.h"
 #include "tf-labels-private.h"
@@ -115,30 +116,61 @@ item_subject_text (gpointer item,
   return g_strdup (subject);
 }
 
-/* Sender and file name: the start of a long path says nothing */
+/* The sender's name ("Ken Myer", not "Ken Myer <ken.myer@…>"), else the
+ * file name (not the start of a long path); both are in the tooltip */
+static char *
+item_sender_text (TfItem *item)
+{
+  const char *from = tf_item_get_from (item);
+
+  if (from == NULL || *from == '\0')
+    return g_path_get_basename (tf_item_get_path (item));
+
+  return tf_labels_display_name (from);
+}
+
+/* The second line: who sent it, the worst finding in a few words, and
+ * the file name (copies of one update differ only there) */
 static char *
 item_second_text (gpointer item,
                   gpointer user_data)
 {
-  const char *from = tf_item_get_from (item);
-  g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
+  g_autofree char *sender = item_sender_text (item);
+  g_autofree char *problem = item_problem_text (item, user_data);
+  g_autofree char *base = g_path_get_basename (tf_item_get_file_path (item));
+  g_autofree char *first = NULL;
 
-  if (from == NULL || *from == '\0')
-    return g_steal_pointer (&base);
+  if (problem == NULL)
+    first = g_steal_pointer (&sender);
+  else
+    /* Translators: second line of a list row: sender, then the worst problem ("1601 track time") */
+    first = g_strdup_printf (C_ ("list row", "%s — %s"), sender, problem);
+  /* Without a sender, the first part is the file name already */
+  if (tf_item_get_from (item) == NULL || *tf_item_get_from (item) == '\0')
+    return g_steal_pointer (&first);
 
-  /* Translators: second line of a list row: sender, then the file name */
-  return g_strdup_printf (C_ ("list row", "%s · %s"), from, base);
+  /* Translators: second line of a list row: the above, then the file name */
+  return g_strdup_printf (C_ ("list row", "%s · %s"), first, base);
 }
 
+/* Subject, sender, file, and the findings with the attendees they
+ * concern */
 static char *
 item_message_tooltip (gpointer item,
                       gpointer user_data)
 {
   g_autofree char *subject = item_subject_text (item, user_data);
+  g_autofree char *findings = item_problem_tooltip (item, user_data);
   const char *from = tf_item_get_from (item);
+  GString *tooltip = g_string_new (subject);
 
-  return g_strdup_printf ("%s\n%s%s%s", subject, from != NULL ? from : "", from != NULL ? "\n" : "",
-                          tf_item_get_path (item));
+  if (from != NULL && *from != '\0')
+    g_string_append_printf (tooltip, "\n%s", from);
+  g_string_append_printf (tooltip, "\n%s", tf_item_get_path (item));
+  if (findings != NULL)
+    g_string_append_printf (tooltip, "\n\n%s", findings);
+
+  return g_string_free (tooltip, FALSE);
 }
 
 /* What a screen reader says for a row: subject, then the status */
@@ -254,17 +286,21 @@ setup_item_columns (TfWindow *self)
   GtkColumnView *view = self->items_view;
   GtkColumnViewColumn *column;
 
-  /* Translators: column header: the worst problem of an item, in a few words */
-  column = tf_column_view_add_text_column (view, "status", C_ ("column", "Problem"),
-                                           item_problem_text, item_problem_tooltip, item_status_icon,
+  /* An icon with a tooltip; the words are on the message's second line,
+   * so the subject keeps its room. The header is empty (the column is an
+   * icon wide) but named for screen readers. */
+  column = tf_column_view_add_text_column (view, "status", "", NULL, NULL, item_status_icon,
                                            tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_severity)),
-                                           FALSE, 14, self);
-  tf_column_view_column_set_lines (column, 2);
+                                           FALSE, 0, self);
+  gtk_column_view_column_set_fixed_width (column, 40);
+  gtk_column_view_column_set_resizable (column, FALSE);
+  /* Translators: screen reader name of the status column's header */
+  tf_column_view_column_set_accessible_name (column, C_ ("column", "Problem"));
   /* Translators: column header: subject, sender and file of an item */
   column = tf_column_view_add_text_column (view, "subject", C_ ("column", "Message"),
                                            item_subject_text, item_message_tooltip, NULL,
                                            tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 22, self);
-  tf_column_view_column_set_second_line (column, item_second_text, 50);
+  tf_column_view_column_set_second_line (column, item_second_text, 60);
   tf_column_view_column_set_row_name (column, item_row_name);
   /* Translators: column header: when the item was sent */
   column = tf_column_view_add_text_column (view, "sent", C_ ("column", "Sent"), item_sent_date, NULL, NULL,
@@ -287,7 +323,7 @@ static char *
 meeting_organizer_text (gpointer item,
                         gpointer user_data)
 {
-  return g_strdup (tf_meeting_get_organizer (item));
+  return tf_labels_display_name (tf_meeting_get_organizer (item));
 }
 
 static char *
@@ -390,10 +426,12 @@ setup_meeting_columns (TfWindow *self)
   tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
                                   tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
                                   FALSE, 4, self);
-  column = tf_column_view_add_text_column (view, "last", _ ("Last Sent"), meeting_last_date, NULL, NULL,
+  /* "Sent" is short in every language; screen readers hear "Last Sent" */
+  column = tf_column_view_add_text_column (view, "last", C_ ("column", "Sent"), meeting_last_date, NULL, NULL,
                                            tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
                                            FALSE, 10, self);
   tf_column_view_column_set_second_line (column, meeting_last_time, 10);
+  tf_column_view_column_set_accessible_name (column, _ ("Last Sent"));
   tf_column_view_setup_headers (view);
 }
 
@@ -534,6 +572,37 @@ on_meeting_selection_changed_cb (TfWindow *self,
     gtk_stack_set_visible_child_name (self->detail_stack, meeting != NULL ? "meeting" : "empty");
 }
 
+/* While rows arrive, the list view keeps its scroll anchor on whatever
+ * row was first then; once the sort settles, the first selection is
+ * brought into view (only then: later rescans never scroll the list) */
+static void
+scroll_to_selected (TfWindow *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  self->scroll_pending = FALSE;
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (gtk_widget_get_last_child (GTK_WIDGET (self->items_view)),
+                                "list.scroll-to-item", "u", position);
+}
+
+static void
+on_sort_pending_cb (TfWindow *self,
+                    GParamSpec *pspec,
+                    GtkSortListModel *model)
+{
+  if (self->scroll_pending && gtk_sort_list_model_get_pending (model) == 0)
+    scroll_to_selected (self);
+}
+
+void
+_tf_window_list_scroll_when_sorted (TfWindow *self)
+{
+  self->scroll_pending = TRUE;
+  if (gtk_sort_list_model_get_pending (self->sort_model) == 0)
+    scroll_to_selected (self);
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 void
@@ -550,6 +619,7 @@ _tf_window_list_init (TfWindow *self)
   gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (_tf_window_compare_default, NULL, NULL)));
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)), GTK_SORTER (sorter));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  g_signal_connect_object (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending_cb), self, G_CONNECT_SWAPPED);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   g_object_ref (GTK_FILTER (self->filter)));

@@ -50,6 +50,7 @@ struct _TfWindow
   GtkListBox *views_list;
   AdwWindowTitle *window_title;
   GtkWidget *server_fix_page;
+  int items_paned_position; /* while Meetings narrows the list */
   char *last_run_id; /* the latest repair/hold/resubmit here (Ctrl+Z) */
 
   /* Owned References */
@@ -82,6 +83,7 @@ struct _TfWindow
   guint meetings_dirty : 1;
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */
+  guint scroll_pending : 1;        /* tf-window-list.c */
 };
 
 /* tf-window-actions.c */
@@ -97,6 +99,8 @@ void _tf_window_repair_update (TfWindow *self);
 /* tf-window-list.c: columns, order, sort menu, keeping the selection */
 void _tf_window_list_init (TfWindow *self);
 void _tf_window_list_dispose (TfWindow *self);
+/* Bring the selected row into view once the sort has settled */
+void _tf_window_list_scroll_when_sorted (TfWindow *self);
 /* The default order of items (a GCompareDataFunc): severity, sent, path */
 int _tf_window_compare_default (gconstpointer a,
                                 gconstpointer b,

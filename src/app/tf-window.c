@@ -60,6 +60,7 @@
 #include "tf-window-private.h"
 
 #define MAX_RECENT 10
+#define MEETINGS_LIST_WIDTH 480
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -488,7 +489,6 @@ create_source_row_cb (gpointer item,
                         "label", tf_scan_source_get_title (source),
                         "xalign", 0.0f,
                         "ellipsize", PANGO_ELLIPSIZE_MIDDLE,
-                        "max-width-chars", 18,
                         NULL);
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (box), labels);
@@ -576,7 +576,10 @@ select_first_problem (TfWindow *self)
           }
       }
     if (best != NULL && tf_item_get_n_problems (best) > 0)
-      gtk_single_selection_set_selected (self->selection, best_pos);
+      {
+        gtk_single_selection_set_selected (self->selection, best_pos);
+        _tf_window_list_scroll_when_sorted (self);
+      }
     g_clear_object (&best);
   }
 }
@@ -684,6 +687,20 @@ set_view (TfWindow *self,
                                          g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
                                              ? "browser"
                                              : "welcome");
+
+  /* Meetings need a narrower list and a wider attendee table than items:
+   * the pane moves in and back out (the user's own position wins) */
+  if (view == TF_WINDOW_VIEW_MEETINGS && old != view && gtk_paned_get_position (self->paned) > MEETINGS_LIST_WIDTH)
+    {
+      self->items_paned_position = gtk_paned_get_position (self->paned);
+      gtk_paned_set_position (self->paned, MEETINGS_LIST_WIDTH);
+    }
+  else if (view != TF_WINDOW_VIEW_MEETINGS && old == TF_WINDOW_VIEW_MEETINGS && self->items_paned_position > 0)
+    {
+      if (gtk_paned_get_position (self->paned) == MEETINGS_LIST_WIDTH)
+        gtk_paned_set_position (self->paned, self->items_paned_position);
+      self->items_paned_position = 0;
+    }
 
   if (view == TF_WINDOW_VIEW_MEETINGS)
     {
@@ -820,7 +837,8 @@ tf_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  g_settings_set_int (self->settings, "paned-position", gtk_paned_get_position (self->paned));
+  g_settings_set_int (self->settings, "paned-position",
+                      self->items_paned_position > 0 ? self->items_paned_position : gtk_paned_get_position (self->paned));
   g_settings_apply (self->settings);
 
   _tf_window_cancel_scans (self);
