@@ -335,7 +335,8 @@ scan_finished_cb (GObject *object,
   self->replacing = FALSE;
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Scanning %s failed: %s", self->subtitle, error->message);
+    /* Shown in the window (a toast and the list's empty state) */
+    g_debug ("Scanning %s failed: %s", self->subtitle, error->message);
 
   g_clear_error (&self->error);
   self->error = g_steal_pointer (&error);

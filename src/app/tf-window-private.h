@@ -35,6 +35,7 @@ struct _TfWindow
   AdwLeaflet *leaflet;
   GtkStack *list_stack;
   AdwViewStack *main_stack;
+  AdwStatusPage *missing_page;
   TfMeetingView *meeting_view;
   GtkColumnView *meetings_view;
   GtkPaned *paned;
@@ -50,6 +51,7 @@ struct _TfWindow
   GtkListBox *views_list;
   AdwWindowTitle *window_title;
   GtkWidget *server_fix_page;
+  guint progress_last_done;
   int items_paned_position; /* while Meetings narrows the list */
   char *last_run_id; /* the latest repair/hold/resubmit here (Ctrl+Z) */
 

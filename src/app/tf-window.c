@@ -357,7 +357,6 @@ update_progress (TfWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
   guint done = 0;
-  guint total = 0;
   guint n_items = 0;
   guint n_problems = 0;
   gboolean scanning = FALSE;
@@ -372,7 +371,6 @@ update_progress (TfWindow *self)
         {
           scanning = TRUE;
           done += tf_scan_source_get_n_files_done (source);
-          total += tf_scan_source_get_n_files_total (source);
         }
     }
 
@@ -386,12 +384,17 @@ update_progress (TfWindow *self)
       g_autofree char *items = NULL;
       g_autofree char *label = NULL;
 
-      gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0.0);
+      /* The scanner reads while it still walks the folders: the number of
+       * files found grows until the end, so a fraction would run ahead and
+       * fall back. The bar pulses; the label counts what was read. */
+      if (done != self->progress_last_done)
+        gtk_progress_bar_pulse (self->progress_bar);
+      self->progress_last_done = done;
 
-      /* Translators: progress; "120 of 4000 files" */
-      files = g_strdup_printf (ngettext ("%u of %u file", "%u of %u files", total), done, total);
+      /* Translators: progress: files read so far */
+      files = g_strdup_printf (ngettext ("%u file read", "%u files read", done), done);
       items = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
-      /* Translators: progress: "Scanning… 120 of 4000 files · 118 items" */
+      /* Translators: progress: "Scanning… 120 files read · 118 items" */
       label = g_strdup_printf (_ ("Scanning… %s · %s"), files, items);
       gtk_label_set_text (self->progress_label, label);
     }
@@ -584,6 +587,36 @@ select_first_problem (TfWindow *self)
   }
 }
 
+/* A source that cannot be read (a folder deleted or unmounted since it
+ * was opened or chosen from Recent) shows why instead of an empty list */
+static void
+update_list_page (TfWindow *self)
+{
+  TfScanSource *source = self->current_source;
+  const GError *error;
+
+  if (self->view == TF_WINDOW_VIEW_MEETINGS || self->view == TF_WINDOW_VIEW_PAGE)
+    return;
+  if (source == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->sources)) == 1)
+    {
+      g_autoptr (TfScanSource) only = g_list_model_get_item (G_LIST_MODEL (self->sources), 0);
+
+      source = only; /* the list keeps it */
+    }
+  error = source != NULL ? tf_scan_source_get_error (source) : NULL;
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && tf_scan_source_get_n_items (source) == 0)
+    {
+      g_autofree char *description = NULL;
+
+      /* Translators: empty list; %s is the folder, then the reason */
+      description = g_strdup_printf (_ ("“%s” cannot be read: %s"), tf_scan_source_get_subtitle (source), error->message);
+      adw_status_page_set_description (self->missing_page, description);
+      gtk_stack_set_visible_child_name (self->list_stack, "missing");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "items");
+}
+
 static void
 on_source_scan_finished_cb (TfWindow *self,
                             TfScanSource *source)
@@ -601,6 +634,7 @@ on_source_scan_finished_cb (TfWindow *self,
 
   update_progress (self);
   _tf_window_schedule_summary (self);
+  update_list_page (self);
   if (error == NULL && !_tf_window_is_scanning (self))
     select_first_problem (self);
 }
@@ -712,7 +746,7 @@ set_view (TfWindow *self,
     }
   else
     {
-      gtk_stack_set_visible_child_name (self->list_stack, "items");
+      update_list_page (self);
       gtk_stack_set_visible_child_name (self->detail_stack,
                                         gtk_single_selection_get_selected_item (self->selection) != NULL ? "item" : "empty");
       if (old != view)
@@ -775,6 +809,7 @@ on_sources_list_row_selected_cb (TfWindow *self,
 
   self->current_source = source;
   gtk_sort_list_model_set_model (self->sort_model, base_model (self));
+  update_list_page (self);
   schedule_meetings (self);
   _tf_window_schedule_summary (self);
   update_title (self);
@@ -907,6 +942,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, missing_page);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meeting_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meetings_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, paned);

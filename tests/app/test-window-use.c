@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tf-application.h"
 #include "tf-fixturegen.h"
@@ -552,6 +553,27 @@ test_hive_routing (void)
   close_window (window);
 }
 
+/* A folder that is gone shows why, not an empty list */
+static void
+test_missing_source (void)
+{
+  g_autofree char *path = g_build_filename (scratch, "no-such-queue", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  TfWindow *window = tf_window_new (ADW_APPLICATION (app));
+  const char *description;
+
+  gtk_window_present (GTK_WINDOW (window));
+  tf_window_open_files (window, &file, 1);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 10000);
+  tf_ui_test_spin_for (50);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "missing");
+  description = adw_status_page_get_description (window->missing_page);
+  g_assert_nonnull (strstr (description, "no-such-queue"));
+
+  close_window (window);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -589,6 +611,7 @@ main (int argc,
   g_test_add_func ("/window-use/toast-text", test_toast_text);
   g_test_add_func ("/window-use/recent-menu", test_recent_menu);
   g_test_add_func ("/window-use/hive-routing", test_hive_routing);
+  g_test_add_func ("/window-use/missing-source", test_missing_source);
 
   ret = g_test_run ();
 
