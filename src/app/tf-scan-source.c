@@ -806,6 +806,14 @@ tf_scan_source_new (GFile *file)
   return self;
 }
 
+gboolean
+tf_scan_source_get_streaming (TfScanSource *self)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), FALSE);
+
+  return self->cancellable != NULL && !self->replacing;
+}
+
 GFile *
 tf_scan_source_get_file (TfScanSource *self)
 {

@@ -63,6 +63,7 @@ struct _TfWindow
   GListStore *source_models;          /* each source's item store */
   GtkFlattenListModel *all_items;
   GtkSortListModel *sort_model; /* base → sorted by column */
+  GtkSorter *sorter;            /* column view sorter, then the default order */
   GtkCustomFilter *filter;
   GtkFilterListModel *filter_model; /* sorted → view + search */
   GtkSingleSelection *selection;
@@ -86,6 +87,7 @@ struct _TfWindow
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */
   guint scroll_pending : 1;        /* tf-window-list.c */
+  guint sort_detached : 1;         /* tf-window-list.c: rows streaming in */
 };
 
 /* tf-window-actions.c */
@@ -101,6 +103,9 @@ void _tf_window_repair_update (TfWindow *self);
 /* tf-window-list.c: columns, order, sort menu, keeping the selection */
 void _tf_window_list_init (TfWindow *self);
 void _tf_window_list_dispose (TfWindow *self);
+/* Sort (FALSE) or show rows as they arrive (TRUE: a first scan) */
+void _tf_window_list_set_streaming (TfWindow *self,
+                                    gboolean streaming);
 /* Bring the selected row into view once the sort has settled */
 void _tf_window_list_scroll_when_sorted (TfWindow *self);
 /* The default order of items (a GCompareDataFunc): severity, sent, path */

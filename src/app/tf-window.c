@@ -360,11 +360,13 @@ update_progress (TfWindow *self)
   guint n_items = 0;
   guint n_problems = 0;
   gboolean scanning = FALSE;
+  gboolean streaming = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
 
+      streaming |= tf_scan_source_get_streaming (source);
       n_items += tf_scan_source_get_n_items (source);
       n_problems += tf_scan_source_get_n_problems (source);
       if (tf_scan_source_get_scanning (source))
@@ -375,6 +377,7 @@ update_progress (TfWindow *self)
     }
 
   tf_scan_source_set_totals (self->all_source, n_items, n_problems, scanning);
+  _tf_window_list_set_streaming (self, streaming);
   update_view_row_names (self, n_items, n_problems);
   gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
 
@@ -397,6 +400,13 @@ update_progress (TfWindow *self)
       /* Translators: progress: "Scanning… 120 files read · 118 items" */
       label = g_strdup_printf (_ ("Scanning… %s · %s"), files, items);
       gtk_label_set_text (self->progress_label, label);
+    }
+  else if (self->progress_last_done != 0)
+    {
+      /* Out of activity mode: its animation would keep the frame clock
+       * drawing the idle window (the bar is hidden, not unrealized) */
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      self->progress_last_done = 0;
     }
 
   _tf_window_actions_update (self);
