@@ -16,7 +16,7 @@ typedef struct
   TfCellTextFunc text_func;
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
-  TfCellTextFunc second_func; /* a dim second line below the text */
+  TfCellTextFunc second_func;   /* a dim second line below the text */
   TfCellTextFunc row_name_func; /* the accessible name of the whole row */
   int min_chars;
   int nat_chars;

@@ -250,8 +250,8 @@ sort_severity (TfItem *item,
  * changes on every start and rescan. */
 int
 _tf_window_compare_default (gconstpointer a,
-                 gconstpointer b,
-                 gpointer user_data)
+                            gconstpointer b,
+                            gpointer user_data)
 {
   TfItem *item_a = (TfItem *) a;
   TfItem *item_b = (TfItem *) b;

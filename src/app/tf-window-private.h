@@ -53,7 +53,7 @@ struct _TfWindow
   GtkWidget *server_fix_page;
   guint progress_last_done;
   int items_paned_position; /* while Meetings narrows the list */
-  char *last_run_id; /* the latest repair/hold/resubmit here (Ctrl+Z) */
+  char *last_run_id;        /* the latest repair/hold/resubmit here (Ctrl+Z) */
 
   /* Owned References */
   GSettings *settings;
@@ -73,8 +73,8 @@ struct _TfWindow
   GtkSortListModel *meeting_sort_model;
   GtkSingleSelection *meeting_selection;
   char **search_words; /* lower-case, NULL when no search */
-  TfItem *kept_item;    /* the item the user selected (tf-window-list.c) */
-  char *kept_path;      /* … and its path, for a rescan */
+  TfItem *kept_item;   /* the item the user selected (tf-window-list.c) */
+  char *kept_path;     /* … and its path, for a rescan */
   guint kept_index;
 
   /* Borrowed References */

@@ -128,7 +128,7 @@ filter_item (gpointer item,
 
 gboolean
 _tf_window_filter_meeting (gpointer item,
-                gpointer user_data)
+                           gpointer user_data)
 {
   TfWindow *self = user_data;
   GListModel *items;
@@ -1158,6 +1158,7 @@ tf_window_open_files (TfWindow *self,
         continue;
 
       source = tf_scan_source_new (files[i]);
+      tf_scan_source_set_sort_func (source, _tf_window_compare_default);
       g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (source, "notify::n-files-done", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);

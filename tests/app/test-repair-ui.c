@@ -500,11 +500,7 @@ main (int argc,
 
   ret = g_test_run ();
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", scratch);
-    /* Test scratch folder only */
-    (void) !system (cmd);
-  }
+  tf_ui_test_remove_scratch (scratch);
   g_free (scratch);
   g_clear_object (&app);
   return ret;

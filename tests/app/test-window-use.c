@@ -183,15 +183,7 @@ test_keyboard_sort (void)
               break;
             }
         }
-      /* depth-first walk */
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w != NULL ? gtk_widget_get_next_sibling (w) : NULL;
-        }
+      w = tf_ui_test_next_widget (w, GTK_WIDGET (window));
     }
   g_assert_nonnull (sort_button);
   g_assert_true (gtk_widget_get_focusable (sort_button) || gtk_widget_get_focusable (gtk_widget_get_first_child (sort_button)));
@@ -362,14 +354,7 @@ test_keyboard_focus (void)
     {
       if (GTK_IS_LABEL (w) && gtk_label_get_selectable (GTK_LABEL (w)))
         g_assert_false (gtk_widget_get_focusable (w));
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && w != GTK_WIDGET (window->item_view) && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w != NULL && w != GTK_WIDGET (window->item_view) ? gtk_widget_get_next_sibling (w) : NULL;
-        }
+      w = tf_ui_test_next_widget (w, GTK_WIDGET (window->item_view));
     }
 
   close_window (window);
@@ -428,14 +413,14 @@ walk_accessible (GtkWidget *widget,
   if (!gtk_widget_get_mapped (widget))
     return;
   {
-  /* Rows of a list (not the header row of a column view, a container),
-   * column headers, and whatever takes the focus */
-  gboolean header_row = role == GTK_ACCESSIBLE_ROLE_ROW && GTK_IS_COLUMN_VIEW (gtk_widget_get_parent (widget));
-  gboolean reachable = !header_row && (gtk_widget_get_focusable (widget) || role == GTK_ACCESSIBLE_ROLE_COLUMN_HEADER || role == GTK_ACCESSIBLE_ROLE_ROW);
+    /* Rows of a list (not the header row of a column view, a container),
+     * column headers, and whatever takes the focus */
+    gboolean header_row = role == GTK_ACCESSIBLE_ROLE_ROW && GTK_IS_COLUMN_VIEW (gtk_widget_get_parent (widget));
+    gboolean reachable = !header_row && (gtk_widget_get_focusable (widget) || role == GTK_ACCESSIBLE_ROLE_COLUMN_HEADER || role == GTK_ACCESSIBLE_ROLE_ROW);
 
-  if (is_interactive (role) && reachable && !has_name (widget))
-    g_string_append_printf (unnamed, "%s (role %d, parent %s, tooltip %s)\n", G_OBJECT_TYPE_NAME (widget), role,
-                            G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), gtk_widget_get_tooltip_text (widget));
+    if (is_interactive (role) && reachable && !has_name (widget))
+      g_string_append_printf (unnamed, "%s (role %d, parent %s, tooltip %s)\n", G_OBJECT_TYPE_NAME (widget), role,
+                              G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), gtk_widget_get_tooltip_text (widget));
   }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     walk_accessible (child, unnamed);
@@ -490,14 +475,7 @@ test_toast_text (void)
     {
       if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), command) == 0)
         found = TRUE;
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
-            w = gtk_widget_get_parent (w);
-          w = w != NULL ? gtk_widget_get_next_sibling (w) : NULL;
-        }
+      w = tf_ui_test_next_widget (w, GTK_WIDGET (window->toast_overlay));
     }
   g_assert_true (found);
 
@@ -615,11 +593,7 @@ main (int argc,
 
   ret = g_test_run ();
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", scratch);
-    /* Test scratch folder only */
-    (void) !system (cmd);
-  }
+  tf_ui_test_remove_scratch (scratch);
   g_free (scratch);
   g_free (demo_dir);
   g_clear_object (&app);

@@ -40,4 +40,10 @@ AdwMessageDialog *tf_ui_test_find_dialog (const char *heading_prefix);
 GtkWidget *tf_ui_test_find_button (GtkWidget *root,
                                    const char *label);
 
+/* rm -rf @dir, a scratch folder below g_get_tmp_dir() */
+void tf_ui_test_remove_scratch (const char *dir);
+/* The widget after @widget in a depth-first walk of @root, or NULL */
+GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
+                                   GtkWidget *root);
+
 G_END_DECLS
