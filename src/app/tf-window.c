@@ -13,8 +13,13 @@
  * TfItem. Their stores are flattened (all_items), then
  *
  *   GtkColumnView → GtkSingleSelection → GtkFilterListModel (view + search,
- *   incremental) → GtkSortListModel (column sorters) → all_items or the
- *   selected source's store
+ *   incremental) → GtkSortListModel (column sorters, then the default
+ *   order) → all_items or the selected source's store
+ *
+ * The rooms: tf-window-list.c (columns, order, sort menu, keeping the
+ * selection), tf-window-focus.c (Tab, Ctrl+Tab, search → results, save
+ * folders), tf-window-actions.c, tf-window-repair.c; this file holds the
+ * sidebar, views, summary, progress and the extension points below.
  *
  * The Meetings view groups the same base model with tf_meetings_group()
  * (core) into TfMeeting rows.
