@@ -586,21 +586,50 @@ scroll_to_selected (TfWindow *self)
                                 "list.scroll-to-item", "u", position);
 }
 
+static gboolean
+sorted (TfWindow *self)
+{
+  return !self->sort_detached && gtk_sort_list_model_get_pending (self->sort_model) == 0;
+}
+
+/* The first item of the order, when it has a problem (a stuck 1601
+ * update, when there is one) — once the order is there: a walk of
+ * 100,000 rows to find it would stall the main loop */
+static void
+select_first (TfWindow *self)
+{
+  g_autoptr (TfItem) first = NULL;
+
+  self->select_pending = FALSE;
+  if (gtk_single_selection_get_selected_item (self->selection) != NULL)
+    return;
+  first = g_list_model_get_item (G_LIST_MODEL (self->selection), 0);
+  if (first != NULL && tf_item_get_n_problems (first) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      scroll_to_selected (self);
+    }
+}
+
 static void
 on_sort_pending_cb (TfWindow *self,
                     GParamSpec *pspec,
                     GtkSortListModel *model)
 {
-  if (self->scroll_pending && gtk_sort_list_model_get_pending (model) == 0)
+  if (!sorted (self))
+    return;
+  if (self->select_pending)
+    select_first (self);
+  if (self->scroll_pending)
     scroll_to_selected (self);
 }
 
 void
-_tf_window_list_scroll_when_sorted (TfWindow *self)
+_tf_window_list_select_first (TfWindow *self)
 {
-  self->scroll_pending = TRUE;
-  if (gtk_sort_list_model_get_pending (self->sort_model) == 0)
-    scroll_to_selected (self);
+  self->select_pending = TRUE;
+  if (sorted (self))
+    select_first (self);
 }
 
 /* Setup ---------------------------------------------------------------------- */
@@ -674,6 +703,7 @@ _tf_window_list_set_streaming (TfWindow *self,
     return;
   self->sort_detached = !!streaming;
   gtk_sort_list_model_set_sorter (self->sort_model, streaming ? NULL : self->sorter);
+  on_sort_pending_cb (self, NULL, self->sort_model);
 }
 
 void

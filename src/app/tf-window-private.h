@@ -87,6 +87,7 @@ struct _TfWindow
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */
   guint scroll_pending : 1;        /* tf-window-list.c */
+  guint select_pending : 1;        /* tf-window-list.c */
   guint sort_detached : 1;         /* tf-window-list.c: rows streaming in */
 };
 
@@ -106,8 +107,9 @@ void _tf_window_list_dispose (TfWindow *self);
 /* Sort (FALSE) or show rows as they arrive (TRUE: a first scan) */
 void _tf_window_list_set_streaming (TfWindow *self,
                                     gboolean streaming);
-/* Bring the selected row into view once the sort has settled */
-void _tf_window_list_scroll_when_sorted (TfWindow *self);
+/* Select the first item of the order (when it has a problem) and bring
+ * it into view, as soon as the order is there */
+void _tf_window_list_select_first (TfWindow *self);
 /* The default order of items (a GCompareDataFunc): severity, sent, path */
 int _tf_window_compare_default (gconstpointer a,
                                 gconstpointer b,
@@ -115,6 +117,21 @@ int _tf_window_compare_default (gconstpointer a,
 
 /* tf-window-focus.c: Tab out of the lists, Ctrl+Tab, search → results */
 void _tf_window_focus_init (TfWindow *self);
+
+/* tf-window-sources.c: opening, Recent, hives, the sidebar's rows */
+void _tf_window_sources_init (TfWindow *self);
+GtkWidget *_tf_window_create_source_row (gpointer item,
+                                         gpointer user_data);
+void _tf_window_sidebar_update_names (TfWindow *self,
+                                      guint n_items,
+                                      guint n_problems);
+void _tf_window_select_view (TfWindow *self,
+                             const char *name);
+
+/* tf-window.c: for the files above */
+void _tf_window_track_source (TfWindow *self,
+                              TfScanSource *source);
+void _tf_window_sources_changed (TfWindow *self);
 
 /* tf-window.c: the extension points (see the comment atop tf-window.c) */
 void _tf_window_add_page (TfWindow *self,
