@@ -471,16 +471,9 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data_home = NULL;
   int ret;
 
-  /* Journal and backups go to a scratch XDG_DATA_HOME, set before GLib
-   * caches the user folders. */
-  scratch = g_dir_make_tmp ("trackfix-repair-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_home = g_build_filename (scratch, "data-home", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  scratch = tf_ui_test_make_scratch ("trackfix-repair-ui-XXXXXX");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -557,13 +557,9 @@ main (int argc,
       char *argv[])
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *data_home = NULL;
   int ret;
 
-  scratch = g_dir_make_tmp ("trackfix-window-use-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_home = g_build_filename (scratch, "data-home", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  scratch = tf_ui_test_make_scratch ("trackfix-window-use-XXXXXX");
 
   /* The accessible tree is read through GTK's test AT context (the
    * suite's GTK_A11Y=none would give every widget an empty one) */

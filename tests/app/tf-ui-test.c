@@ -170,3 +170,19 @@ tf_ui_test_next_widget (GtkWidget *widget,
 
   return widget != NULL && widget != root ? gtk_widget_get_next_sibling (widget) : NULL;
 }
+
+char *
+tf_ui_test_make_scratch (const char *template)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  /* Journal and backups go to a scratch XDG_DATA_HOME, set before GLib
+   * caches the user folders */
+  data_home = g_build_filename (dir, "data-home", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  return dir;
+}
