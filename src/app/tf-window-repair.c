@@ -661,6 +661,7 @@ show_preview (TfWindow *self,
     heading = g_strdup (_ ("Repair This Item?"));
   else
     /* Translators: dialog heading; %u is a number of items */
+    /* Of the items the list shows, those with something to repair */
     heading = g_strdup_printf (ngettext ("Repair %u Item in “%s”?", "Repair All %u Items in “%s”?",
                                          tf_repair_plan_get_n_items (run->plan)),
                                tf_repair_plan_get_n_items (run->plan), scope);

@@ -330,7 +330,6 @@ _tf_window_update_recent_menu (TfWindow *self)
     }
 }
 
-
 void
 _tf_window_sources_init (TfWindow *self)
 {

@@ -323,7 +323,6 @@ schedule_meetings (TfWindow *self)
 
 /* Progress and sidebar ------------------------------------------------------ */
 
-
 static void
 update_progress (TfWindow *self)
 {
@@ -399,9 +398,6 @@ update_title (TfWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
-
-
-
 
 /* Callbacks ------------------------------------------------------------------ */
 
@@ -667,7 +663,6 @@ on_sources_list_row_selected_cb (TfWindow *self,
   update_title (self);
 }
 
-
 static void
 on_local_time_changed_cb (TfWindow *self,
                           const char *key,
@@ -894,10 +889,6 @@ tf_window_dup_demo_folder (void)
   return g_file_new_for_path (SOURCE_DEMO_DIR);
 }
 
-
-
-
-
 void
 _tf_window_add_page (TfWindow *self,
                      const char *name,
@@ -1031,7 +1022,6 @@ _tf_window_show_sidebar (TfWindow *self)
 
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
 }
-
 
 char *
 _tf_window_dup_view_title (TfWindow *self)

@@ -272,6 +272,46 @@ test_selection_survives (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 1);
   tf_ui_test_spin_until (selected_is, &wait, 10000);
 
+  /* The Undo History marks the run as undone */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
+  tf_ui_test_spin_until (dialog_shown, (gpointer) "Undo History", 10000);
+  dialog = tf_ui_test_find_dialog ("Undo History");
+  {
+    gboolean undone = FALSE;
+
+    for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL; w = tf_ui_test_next_widget (w, GTK_WIDGET (dialog)))
+      if (ADW_IS_PREFERENCES_ROW (w) && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "(undone)") != NULL)
+        undone = TRUE;
+    g_assert_true (undone);
+  }
+  adw_message_dialog_response (dialog, "close");
+  tf_ui_test_spin_for (50);
+
+  close_window (window);
+}
+
+/* Repair All says how many items of which view, and offers every
+ * problem when the view shows fewer */
+static void
+test_repair_all_scope (void)
+{
+  TfWindow *window = tf_ui_test_open_folder (ADW_APPLICATION (app), demo_dir);
+  AdwMessageDialog *dialog;
+  const char *heading;
+
+  tf_ui_test_spin_until (sort_done, window, 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "i", 1)); /* Queue Messages */
+  tf_ui_test_spin_until (sort_done, window, 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
+  tf_ui_test_spin_until (dialog_shown, (gpointer) "Repair", 10000);
+  dialog = tf_ui_test_find_dialog ("Repair");
+  heading = adw_message_dialog_get_heading (dialog);
+  g_assert_nonnull (strstr (heading, "Queue Messages"));
+  g_assert_true (g_str_has_prefix (heading, "Repair All ") || g_str_has_prefix (heading, "Repair 1 Item"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "all-problems"));
+  adw_message_dialog_response (dialog, "cancel");
+  tf_ui_test_spin_for (50);
+
   close_window (window);
 }
 
@@ -581,6 +621,7 @@ main (int argc,
   g_test_add_func ("/window-use/keyboard-sort", test_keyboard_sort);
   g_test_add_func ("/window-use/selection-survives", test_selection_survives);
   g_test_add_func ("/window-use/keyboard-focus", test_keyboard_focus);
+  g_test_add_func ("/window-use/repair-all-scope", test_repair_all_scope);
   g_test_add_func ("/window-use/accessible-names", test_accessible_names);
   g_test_add_func ("/window-use/toast-text", test_toast_text);
   g_test_add_func ("/window-use/recent-menu", test_recent_menu);
