@@ -167,11 +167,22 @@ choose_renderer (void)
 TfApplication *
 tf_application_new (void)
 {
+  TfApplication *app;
+
   choose_renderer ();
 
-  return g_object_new (TF_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN,
-                       "resource-base-path", APP_PATH,
-                       NULL);
+  app = g_object_new (TF_TYPE_APPLICATION,
+                      "application-id", APP_ID,
+                      "flags", G_APPLICATION_HANDLES_OPEN,
+                      "resource-base-path", APP_PATH,
+                      NULL);
+  /* Translators: `trackfix --help`: the arguments */
+  g_application_set_option_context_parameter_string (G_APPLICATION (app), _ ("[PATH|URI…]"));
+  g_application_set_option_context_summary (G_APPLICATION (app),
+                                            _ ("Opens queue folders, mailboxes, .eml, .msg, TNEF and .ics files "
+                                               "or GIO URIs (smb://…) and lists meeting updates stuck because of "
+                                               "a 1601 track-status time. A SYSTEM registry hive (a file starting "
+                                               "with “regf”) opens on the Server Fix page."));
+
+  return app;
 }

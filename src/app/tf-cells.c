@@ -19,6 +19,7 @@ typedef struct
   TfCellIconFunc icon_func;
   int min_chars;
   int max_chars;
+  gboolean names_row; /* the first column: its text names the row */
   gpointer user_data;
 } CellFuncs;
 
@@ -48,6 +49,18 @@ add_column (GtkColumnView *view,
   return column;
 }
 
+/* An address broken across lines must not gain a hyphen that is not in
+ * it ("ken.myer@contos-o.example") */
+static void
+no_hyphens (GtkWidget *label)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (GTK_LABEL (label), attrs);
+  pango_attr_list_unref (attrs);
+}
+
 /* Two lines ------------------------------------------------------------------- */
 
 static void
@@ -60,18 +73,24 @@ setup_two_line_cb (GtkSignalListItemFactory *factory,
   GtkWidget *secondary;
 
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  /* Wrapped, not cut: a name or address longer than the column (a
+   * narrow pane, a long German word) takes another line */
   primary = g_object_new (GTK_TYPE_LABEL,
                           "xalign", 0.0f,
-                          "ellipsize", PANGO_ELLIPSIZE_END,
+                          "wrap", TRUE,
+                          "wrap-mode", PANGO_WRAP_WORD_CHAR,
                           "width-chars", funcs->min_chars,
                           "max-width-chars", funcs->max_chars,
                           NULL);
   secondary = g_object_new (GTK_TYPE_LABEL,
                             "xalign", 0.0f,
-                            "ellipsize", PANGO_ELLIPSIZE_END,
+                            "wrap", TRUE,
+                            "wrap-mode", PANGO_WRAP_WORD_CHAR,
                             "width-chars", funcs->min_chars,
                             "max-width-chars", funcs->max_chars,
                             NULL);
+  no_hyphens (primary);
+  no_hyphens (secondary);
   gtk_widget_add_css_class (secondary, "dim-label");
   gtk_widget_add_css_class (secondary, "caption");
   gtk_box_append (GTK_BOX (box), primary);
@@ -99,6 +118,9 @@ bind_two_line_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (secondary), has_primary && has_secondary ? secondary_text : "");
   gtk_widget_set_visible (secondary, has_primary && has_secondary);
   gtk_widget_set_tooltip_text (box, tooltip);
+  /* The first column of these small tables names its row (the person) */
+  if (funcs->names_row)
+    tf_column_view_name_row (box, tooltip != NULL ? tooltip : gtk_label_get_text (GTK_LABEL (primary)));
 }
 
 GtkColumnViewColumn *
@@ -120,9 +142,10 @@ tf_cells_add_two_line_column (GtkColumnView *view,
   funcs = g_new0 (CellFuncs, 1);
   funcs->text_func = primary_func;
   funcs->second_func = secondary_func;
+  funcs->names_row = g_list_model_get_n_items (gtk_column_view_get_columns (view)) == 0;
   funcs->tooltip_func = tooltip_func;
-  funcs->min_chars = min_chars;
-  funcs->max_chars = MAX (max_chars, min_chars);
+  funcs->min_chars = MAX (min_chars, tf_column_title_chars (title));
+  funcs->max_chars = MAX (max_chars, funcs->min_chars);
   funcs->user_data = user_data;
 
   /* Up to its natural width: the room left goes to the wrapping text */
@@ -150,6 +173,7 @@ setup_wrap_cb (GtkSignalListItemFactory *factory,
                         "width-chars", funcs->min_chars,
                         "max-width-chars", funcs->max_chars,
                         NULL);
+  no_hyphens (label);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);
@@ -206,8 +230,8 @@ tf_cells_add_wrap_column (GtkColumnView *view,
   funcs->text_func = text_func;
   funcs->tooltip_func = tooltip_func;
   funcs->icon_func = icon_func;
-  funcs->min_chars = min_chars;
-  funcs->max_chars = MAX (max_chars, min_chars);
+  funcs->min_chars = MAX (min_chars, tf_column_title_chars (title));
+  funcs->max_chars = MAX (max_chars, funcs->min_chars);
   funcs->user_data = user_data;
 
   return add_column (view, id, title, funcs, G_CALLBACK (setup_wrap_cb), G_CALLBACK (bind_wrap_cb), TRUE);

@@ -46,6 +46,32 @@ GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
 void tf_column_view_column_set_lines (GtkColumnViewColumn *column,
                                       int lines);
 
+/* Below the text of @column's cells, a second line in dim type (before any
+ * row is created); @nat_chars is the natural width of both lines */
+void tf_column_view_column_set_second_line (GtkColumnViewColumn *column,
+                                            TfCellTextFunc second_func,
+                                            int nat_chars);
+
+/* Binding a cell of @column names its whole row for screen readers
+ * (GTK 4.8 says "GtkListItemWidget" otherwise) */
+void tf_column_view_column_set_row_name (GtkColumnViewColumn *column,
+                                         TfCellTextFunc row_name_func);
+
+/* Names the row that holds @cell_child (a cell's widget) */
+void tf_column_view_name_row (GtkWidget *cell_child,
+                              const char *name);
+
+/* The name screen readers say for @column's header when its title is
+ * empty or too terse (an icon-only status column) */
+void tf_column_view_column_set_accessible_name (GtkColumnViewColumn *column,
+                                                const char *name);
+
+/* After the columns are added: every header gets an accessible name */
+void tf_column_view_setup_headers (GtkColumnView *view);
+
+/* How many characters wide a column must be to show @title uncut */
+int tf_column_title_chars (const char *title);
+
 /* GtkStringSorter / GtkNumericSorter over a C getter, for the columns */
 GtkSorter *tf_string_sorter_new (GCallback getter);
 GtkSorter *tf_numeric_sorter_new (GType type,

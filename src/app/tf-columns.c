@@ -16,7 +16,10 @@ typedef struct
   TfCellTextFunc text_func;
   TfCellTextFunc tooltip_func;
   TfCellIconFunc icon_func;
+  TfCellTextFunc second_func;   /* a dim second line below the text */
+  TfCellTextFunc row_name_func; /* the accessible name of the whole row */
   int min_chars;
+  int nat_chars;
   int lines;
   gpointer user_data;
 } ColumnFuncs;
@@ -71,6 +74,17 @@ on_image_query_tooltip_cb (GtkWidget *image,
   return TRUE;
 }
 
+static GtkWidget *
+new_inscription (ColumnFuncs *funcs)
+{
+  return g_object_new (GTK_TYPE_INSCRIPTION,
+                       "hexpand", TRUE,
+                       "min-chars", funcs->min_chars,
+                       "nat-chars", MAX (funcs->nat_chars, funcs->min_chars),
+                       "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                       NULL);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem *list_item,
@@ -93,12 +107,7 @@ setup_cb (GtkSignalListItemFactory *factory,
       return;
     }
 
-  label = g_object_new (GTK_TYPE_INSCRIPTION,
-                        "hexpand", TRUE,
-                        "min-chars", funcs->min_chars,
-                        "nat-chars", funcs->min_chars,
-                        "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
-                        NULL);
+  label = new_inscription (funcs);
   if (funcs->lines > 1)
     g_object_set (label,
                   "wrap-mode", PANGO_WRAP_WORD_CHAR,
@@ -112,6 +121,18 @@ setup_cb (GtkSignalListItemFactory *factory,
       g_object_set_data (G_OBJECT (label), "tf-list-item", list_item);
       gtk_widget_set_has_tooltip (label, TRUE);
       g_signal_connect (label, "query-tooltip", G_CALLBACK (on_label_query_tooltip_cb), funcs);
+    }
+
+  if (funcs->second_func != NULL)
+    {
+      /* Two lines as in mail clients: the text, and a dim line below */
+      GtkWidget *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *second = new_inscription (funcs);
+
+      gtk_widget_add_css_class (second, "dim-label");
+      gtk_box_append (GTK_BOX (lines), label);
+      gtk_box_append (GTK_BOX (lines), second);
+      label = lines;
     }
 
   if (funcs->icon_func == NULL)
@@ -158,9 +179,23 @@ bind_cb (GtkSignalListItemFactory *factory,
                                         -1);
     }
 
+  if (funcs->row_name_func != NULL)
+    {
+      g_autofree char *name = funcs->row_name_func (item, funcs->user_data);
+
+      tf_column_view_name_row (child, name);
+    }
+
   if (funcs->text_func == NULL)
     return;
   text = funcs->text_func (item, funcs->user_data);
+  if (funcs->second_func != NULL)
+    {
+      g_autofree char *second = funcs->second_func (item, funcs->user_data);
+
+      label = gtk_widget_get_first_child (label);
+      gtk_inscription_set_text (GTK_INSCRIPTION (gtk_widget_get_next_sibling (label)), second);
+    }
   gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
 }
 
@@ -175,7 +210,19 @@ unbind_cb (GtkSignalListItemFactory *factory,
   if (funcs->text_func == NULL)
     return;
   label = funcs->icon_func != NULL ? gtk_widget_get_last_child (child) : child;
+  if (funcs->second_func != NULL)
+    {
+      gtk_inscription_set_text (GTK_INSCRIPTION (gtk_widget_get_last_child (label)), NULL);
+      label = gtk_widget_get_first_child (label);
+    }
   gtk_inscription_set_text (GTK_INSCRIPTION (label), NULL);
+}
+
+int
+tf_column_title_chars (const char *title)
+{
+  /* + 2 for the sort arrow and the title's padding */
+  return title != NULL && *title != '\0' ? (int) g_utf8_strlen (title, -1) + 2 : 0;
 }
 
 GtkColumnViewColumn *
@@ -201,7 +248,10 @@ tf_column_view_add_text_column (GtkColumnView *view,
   funcs->text_func = text_func;
   funcs->tooltip_func = tooltip_func;
   funcs->icon_func = icon_func;
-  funcs->min_chars = min_chars;
+  /* Never narrower than the header: GtkColumnView sizes a column by its
+   * cells and clips a longer (Polish, German) title */
+  funcs->min_chars = MAX (min_chars, tf_column_title_chars (title));
+  funcs->nat_chars = funcs->min_chars;
   funcs->user_data = user_data;
 
   factory = gtk_signal_list_item_factory_new ();
@@ -248,18 +298,141 @@ tf_numeric_sorter_new (GType type,
   return GTK_SORTER (gtk_numeric_sorter_new (expression));
 }
 
+static ColumnFuncs *
+column_funcs (GtkColumnViewColumn *column)
+{
+  GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+
+  return g_object_get_data (G_OBJECT (factory), "tf-column-funcs");
+}
+
 void
 tf_column_view_column_set_lines (GtkColumnViewColumn *column,
                                  int lines)
 {
-  GtkListItemFactory *factory;
   ColumnFuncs *funcs;
 
   g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
 
-  factory = gtk_column_view_column_get_factory (column);
-  funcs = g_object_get_data (G_OBJECT (factory), "tf-column-funcs");
+  funcs = column_funcs (column);
   g_return_if_fail (funcs != NULL);
 
   funcs->lines = lines;
+}
+
+void
+tf_column_view_column_set_second_line (GtkColumnViewColumn *column,
+                                       TfCellTextFunc second_func,
+                                       int nat_chars)
+{
+  ColumnFuncs *funcs;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  funcs = column_funcs (column);
+  g_return_if_fail (funcs != NULL && funcs->text_func != NULL);
+
+  funcs->second_func = second_func;
+  funcs->nat_chars = nat_chars;
+}
+
+void
+tf_column_view_name_row (GtkWidget *cell_child,
+                         const char *name)
+{
+  /* cell child → cell → row (GtkListItemWidget in 4.8) */
+  GtkWidget *cell = gtk_widget_get_parent (cell_child);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+
+  if (row != NULL && name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+void
+tf_column_view_column_set_row_name (GtkColumnViewColumn *column,
+                                    TfCellTextFunc row_name_func)
+{
+  ColumnFuncs *funcs;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  funcs = column_funcs (column);
+  g_return_if_fail (funcs != NULL);
+
+  funcs->row_name_func = row_name_func;
+}
+
+static GtkWidget *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 offers no API for the header buttons (GtkColumnViewTitle is
+ * private), so they are found as the column view's first child's
+ * children, one per visible column, in column order. Each gets the
+ * column's title as its accessible name: 4.8 computes no name from a
+ * widget's content, so screen readers would say nothing. (Wrapping their
+ * labels does not help: the header row is measured for one line.) */
+static void
+setup_headers (GtkColumnView *view)
+{
+  GtkWidget *header;
+  GListModel *columns;
+  GtkWidget *title;
+  guint n;
+
+  header = gtk_widget_get_first_child (GTK_WIDGET (view));
+  columns = gtk_column_view_get_columns (view);
+  n = g_list_model_get_n_items (columns);
+  title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+  for (guint i = 0; i < n && title != NULL; i++, title = gtk_widget_get_next_sibling (title))
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *text = gtk_column_view_column_get_title (column);
+      const char *name = g_object_get_data (G_OBJECT (column), "tf-column-a11y");
+      GtkWidget *label = find_label (title);
+
+      if (name == NULL)
+        name = text;
+      if (label != NULL)
+        gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      if (name != NULL && *name != '\0')
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          if (text == NULL || *text == '\0')
+            gtk_widget_set_tooltip_text (title, name);
+        }
+    }
+}
+
+void
+tf_column_view_setup_headers (GtkColumnView *view)
+{
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  /* The titles exist once the view is in a window: on every map (cheap:
+   * a handful of widgets) */
+  g_signal_connect (view, "map", G_CALLBACK (setup_headers), NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (view)))
+    setup_headers (view);
+}
+
+void
+tf_column_view_column_set_accessible_name (GtkColumnViewColumn *column,
+                                           const char *name)
+{
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  g_object_set_data_full (G_OBJECT (column), "tf-column-a11y", g_strdup (name), g_free);
 }

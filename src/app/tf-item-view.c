@@ -240,6 +240,7 @@ create_finding_row_cb (gpointer item,
                         "wrap", TRUE,
                         "xalign", 0.0f,
                         "selectable", TRUE,
+                        "focusable", FALSE, /* selectable by mouse, not a Tab stop */
                         "margin-start", 12,
                         "margin-end", 12,
                         "margin-top", 12,
@@ -359,9 +360,10 @@ refresh_recipients (TfItemView *self)
           TfRecipient *recipient = tf_item_get_recipient (self->item, i);
           TfFinding *finding = tf_labels_worst_finding_for (self->item, tf_recipient_get_address (recipient));
 
-          height += 44;
+          /* names and addresses wrap in a narrow pane: up to three lines */
+          height += 64;
           if (finding != NULL && tf_finding_get_severity (finding) >= TF_SEVERITY_WARNING)
-            height += 24;
+            height += 40;
         }
       gtk_scrolled_window_set_min_content_height (self->recipients_scroller, height);
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (tf_item_get_recipients (self->item))));
@@ -447,15 +449,17 @@ setup_columns (TfItemView *self)
   tf_cells_add_two_line_column (view, "recipient", _ ("Recipient"),
                                 recipient_name_text, recipient_address_text, recipient_display_text,
                                 10, 26, self);
-  tf_column_view_add_text_column (view, "type", _ ("Role"),
-                                  recipient_role_text, NULL, NULL, NULL, FALSE, role_chars, self);
-  tf_column_view_add_text_column (view, "response", _ ("Response"),
-                                  recipient_response_text, recipient_response_text, NULL, NULL, FALSE, response_chars, self);
+  /* The response, and below it the role: one column instead of two
+   * leaves the reason of a 1601 time room in a 1366-pixel window */
+  tf_cells_add_two_line_column (view, "response", _ ("Response"),
+                                recipient_response_text, recipient_role_text, NULL,
+                                MAX (role_chars, response_chars), 16, self);
   tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
                             recipient_time_text, recipient_time_tooltip, recipient_time_icon,
                             14, 40, self);
   tf_column_view_add_text_column (view, "source", _ ("Source"),
                                   recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
+  tf_column_view_setup_headers (view);
 }
 
 static void

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <adwaita.h>
+
 #include "tf-item.h"
 
 G_BEGIN_DECLS
@@ -27,5 +29,22 @@ char *tf_labels_format_unix (gint64 unix_seconds,
 /* The finding of @item for @address with the highest severity, or NULL */
 TfFinding *tf_labels_worst_finding_for (TfItem *item,
                                         const char *address);
+
+/* A few words for the list: "1601 track time", "4.4.7 bounce" */
+const char *tf_labels_finding_short (TfFindingCode code);
+/* Sort rank: 5 for a 1601 track-status time (KB 938650, what users come
+ * for), 4 for the related pre-1900 / critical-change cases, 3 other
+ * errors, 2 warnings, 1 info, 0 healthy */
+guint tf_labels_item_rank (TfItem *item);
+/* The finding the list names for @item (the highest rank), or NULL */
+TfFinding *tf_labels_worst_finding (TfItem *item);
+
+/* "Ken Myer" for "Ken Myer <ken.myer@contoso.example>"; the address when
+ * there is no name (transfer full, NULL for NULL) */
+char *tf_labels_display_name (const char *from);
+/* A toast showing @text as it is (escaped: AdwToast 1.2 parses markup) */
+AdwToast *tf_labels_new_toast (const char *text);
+/* A journal time ("2026-11-24T18:30:00Z") in local time, 24 h */
+char *tf_labels_format_iso_local (const char *iso8601);
 
 G_END_DECLS

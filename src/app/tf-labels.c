@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tf-filetime.h"
 #include "tf-labels-private.h"
@@ -93,4 +94,127 @@ tf_labels_worst_finding_for (TfItem *item,
 
   /* Borrowed: the item keeps its findings */
   return worst;
+}
+
+const char *
+tf_labels_finding_short (TfFindingCode code)
+{
+  switch (code)
+    {
+    case TF_FINDING_TRACK_TIME_1601:
+      /* Translators: short label in the item list: a recipient's track-status time is 1601-01-01 */
+      return C_ ("finding", "1601 track time");
+    case TF_FINDING_TRACK_TIME_PRE_1900:
+      /* Translators: short label in the item list */
+      return C_ ("finding", "pre-1900 track time");
+    case TF_FINDING_TRACK_TIME_MISSING:
+      /* Translators: short label in the item list */
+      return C_ ("finding", "no track time");
+    case TF_FINDING_TRACK_TIME_OUT_OF_RANGE:
+      /* Translators: short label in the item list */
+      return C_ ("finding", "track time out of range");
+    case TF_FINDING_CRITICAL_CHANGE_1601:
+      /* Translators: short label in the item list: Attendee/OwnerCriticalChange is 1601 */
+      return C_ ("finding", "1601 critical change");
+    case TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE:
+      /* Translators: short label in the item list: an iCalendar reply lacks X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
+      return C_ ("finding", "reply without critical change");
+    case TF_FINDING_NDR_EXPIRED_4_4_7:
+      /* Translators: short label in the item list: a non-delivery report with status 4.4.7 */
+      return C_ ("finding", "4.4.7 bounce");
+    case TF_FINDING_TNEF_CHECKSUM:
+      /* Translators: short label in the item list */
+      return C_ ("finding", "TNEF checksum");
+    case TF_FINDING_PARSE_ERROR:
+      /* Translators: short label in the item list: the file is damaged */
+      return C_ ("finding", "cannot be read");
+    default:
+      return tf_finding_code_get_title (code);
+    }
+}
+
+guint
+tf_labels_item_rank (TfItem *item)
+{
+  if (tf_item_get_n_problems (item) == 0)
+    return 0;
+  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+    return 5;
+  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
+    return 4;
+
+  return 1 + (guint) tf_item_get_max_severity (item);
+}
+
+TfFinding *
+tf_labels_worst_finding (TfItem *item)
+{
+  TfFinding *worst = NULL;
+  guint n = tf_item_get_n_findings (item);
+
+  /* The KB 938650 cases first, as in tf_labels_item_rank() */
+  for (guint i = 0; i < n; i++)
+    {
+      TfFinding *finding = tf_item_get_finding (item, i);
+      TfFindingCode code = tf_finding_get_code (finding);
+
+      if (code == TF_FINDING_TRACK_TIME_1601 || code == TF_FINDING_TRACK_TIME_PRE_1900 || code == TF_FINDING_CRITICAL_CHANGE_1601)
+        return finding;
+      if (worst == NULL || tf_finding_get_severity (finding) > tf_finding_get_severity (worst))
+        worst = finding;
+    }
+
+  return worst;
+}
+
+AdwToast *
+tf_labels_new_toast (const char *text)
+{
+  /* AdwToast (libadwaita 1.2) always parses its title as Pango markup;
+   * adw_toast_set_use_markup() is 1.4. Texts with file names or command
+   * lines ("net stop … && net start …") would be dropped as bad markup. */
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  return adw_toast_new (escaped);
+}
+
+char *
+tf_labels_format_iso_local (const char *iso8601)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+
+  if (iso8601 == NULL)
+    return g_strdup ("");
+  utc = g_date_time_new_from_iso8601 (iso8601, NULL);
+  if (utc == NULL)
+    return g_strdup (iso8601);
+  local = g_date_time_to_local (utc);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+char *
+tf_labels_display_name (const char *from)
+{
+  const char *bracket = from != NULL ? strchr (from, '<') : NULL;
+
+  if (from == NULL)
+    return NULL;
+  if (bracket != NULL && bracket > from)
+    {
+      g_autofree char *name = g_strndup (from, bracket - from);
+
+      g_strstrip (name);
+      /* "Ken Myer" <…>: without the quotes too */
+      if (name[0] == '"' && strlen (name) > 1 && name[strlen (name) - 1] == '"')
+        {
+          name[strlen (name) - 1] = '\0';
+          memmove (name, name + 1, strlen (name));
+        }
+      if (*name != '\0')
+        return g_steal_pointer (&name);
+    }
+
+  return g_strdup (from);
 }

@@ -85,29 +85,29 @@ reply_time_text (gpointer item,
   return tf_labels_format_unix (tf_meeting_attendee_get_reply_time (item), self->local_time);
 }
 
+/* Below the response: when the reply was sent, and whether it lacked the
+ * critical-change stamp (a column of its own left the reason of a 1601
+ * time no room at 1366 pixels) */
 static char *
-critical_change_text (gpointer item,
-                      gpointer user_data)
+reply_text (gpointer item,
+            gpointer user_data)
 {
-  if (!tf_meeting_attendee_get_has_reply (item))
-    return g_strdup ("—");
+  g_autofree char *time = reply_time_text (item, user_data);
 
-  return g_strdup (tf_meeting_attendee_get_reply_has_critical_change (item) ? _ ("Yes") : _ ("No"));
+  if (!tf_meeting_attendee_get_has_reply (item) || tf_meeting_attendee_get_reply_has_critical_change (item))
+    return g_steal_pointer (&time);
+
+  return g_strdup_printf ("%s\n%s", time, tf_labels_finding_short (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
 }
 
-static const char *
-critical_change_icon (gpointer item,
-                      gpointer user_data,
-                      char **tooltip,
-                      const char **css_class)
+static char *
+reply_tooltip (gpointer item,
+               gpointer user_data)
 {
   if (!tf_meeting_attendee_get_has_reply (item) || tf_meeting_attendee_get_reply_has_critical_change (item))
     return NULL;
 
-  *tooltip = g_strdup (tf_finding_code_get_row_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
-  *css_class = "warning";
-
-  return "dialog-warning-symbolic";
+  return g_strdup (tf_finding_code_get_row_reason (TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
 }
 
 static char *
@@ -241,9 +241,10 @@ update (TfMeetingView *self)
                                 ? tf_filetime_classify (tf_meeting_attendee_get_track_time (attendee))
                                 : TF_TIME_CLASS_OK;
 
-        height += 44;
+        /* names and addresses wrap in a narrow pane: up to three lines */
+        height += 64;
         if (klass == TF_TIME_CLASS_ZERO || klass == TF_TIME_CLASS_PRE_1900)
-          height += 24;
+          height += 40;
       }
     gtk_scrolled_window_set_min_content_height (self->attendees_scroller, height);
   }
@@ -300,19 +301,19 @@ tf_meeting_view_init (TfMeetingView *self)
   tf_cells_add_two_line_column (view, "attendee", _ ("Attendee"),
                                 attendee_name_text, attendee_address_text, attendee_display_text,
                                 10, 26, self);
-  /* The response, and below it when the reply was sent */
+  /* The response, and below it when the reply was sent and whether it
+   * lacked the critical-change stamp */
   tf_cells_add_two_line_column (view, "response", _ ("Latest Response"),
-                                response_text, reply_time_text, NULL,
+                                response_text, reply_text, reply_tooltip,
                                 15, 19, self);
-  /* Translators: column: did the reply carry X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE */
-  tf_column_view_add_text_column (view, "critical-change", _ ("Critical Change"),
-                                  critical_change_text, NULL, critical_change_icon, NULL, FALSE, 4, self);
-  tf_cells_add_wrap_column (view, "track-time", _ ("Organizer Track-Status Time"),
+  /* The organizer's copy: said in the tooltip, the header stays short */
+  tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
                             track_time_text, track_time_tooltip, track_time_icon,
                             14, 40, self);
   /* Translators: column: non-delivery report status for the attendee */
   tf_column_view_add_text_column (view, "ndr", _ ("NDR"),
                                   ndr_text, NULL, ndr_icon, NULL, FALSE, 5, self);
+  tf_column_view_setup_headers (view);
 }
 
 TfMeeting *

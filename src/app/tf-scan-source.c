@@ -45,6 +45,7 @@ struct _TfScanSource
   GCancellable *watch_cancellable;
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
+  GCompareDataFunc sort_func; /* the order the store is left in */
 
   guint rescan_source;
   gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
@@ -306,6 +307,120 @@ keep_unchanged_items (TfScanSource *self,
 }
 
 static void
+finish_scan (TfScanSource *self,
+             GError *error)
+{
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  self->replacing = FALSE;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Shown in the window (a toast and the list's empty state) */
+    g_debug ("Scanning %s failed: %s", self->subtitle, error->message);
+
+  g_clear_error (&self->error);
+  self->error = error;
+  g_clear_object (&self->cancellable);
+
+  set_scanning (self, FALSE);
+  notify_counts (self);
+  /* Folders may have come or gone: watch what is there now */
+  if (self->watch_synced)
+    sync_monitors (self);
+  /* Changes seen while scanning: look again */
+  if (self->rescan_after_scan && self->watching && self->rescan_source == 0)
+    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+  self->rescan_after_scan = FALSE;
+  g_signal_emit (self, signals[SCAN_FINISHED], 0);
+}
+
+/* The final rows in the order of sort_func, sorted on a worker thread: a
+ * GtkSortListModel given 100,000 unsorted rows merges its runs on the
+ * main thread in steps of 100 ms and more; given sorted rows it finds
+ * one run. Items are not changed while a scan runs (repairs wait). */
+typedef struct
+{
+  TfScanSource *self; /* weak */
+  GCancellable *cancellable;
+  GPtrArray *items;
+  GCompareDataFunc func;
+} SortData;
+
+static void
+sort_data_free (SortData *data)
+{
+  g_clear_weak_pointer (&data->self);
+  g_clear_object (&data->cancellable);
+  g_ptr_array_unref (data->items);
+  g_free (data);
+}
+
+/* g_ptr_array_sort_with_data() passes pointers to the elements
+ * (g_ptr_array_sort_values_with_data() is GLib 2.76) */
+static int
+compare_elements (gconstpointer a,
+                  gconstpointer b,
+                  gpointer user_data)
+{
+  SortData *data = user_data;
+
+  return data->func (*(gpointer const *) a, *(gpointer const *) b, NULL);
+}
+
+static void
+sort_thread (GTask *task,
+             gpointer source_object,
+             gpointer task_data,
+             GCancellable *cancellable)
+{
+  SortData *data = task_data;
+
+  g_ptr_array_sort_with_data (data->items, compare_elements, data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sorted_cb (GObject *object,
+           GAsyncResult *result,
+           gpointer user_data)
+{
+  SortData *data = g_task_get_task_data (G_TASK (result));
+  TfScanSource *self = data->self;
+
+  if (self == NULL || self->cancellable != data->cancellable)
+    return; /* cancelled, or a new scan began */
+
+  if (self->replacing)
+    {
+      reset_counts (self);
+      count_items (self, data->items->pdata, data->items->len);
+      splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                    data->items->pdata, data->items->len);
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->items)) == data->items->len)
+    /* The same items, reordered: one change for the views */
+    splice_items (self, 0, data->items->len, data->items->pdata, data->items->len);
+
+  finish_scan (self, NULL);
+}
+
+static void
+sort_then_finish (TfScanSource *self,
+                  GPtrArray *items)
+{
+  g_autoptr (GTask) task = NULL;
+  SortData *data = g_new0 (SortData, 1);
+
+  g_set_weak_pointer (&data->self, self);
+  data->cancellable = g_object_ref (self->cancellable);
+  data->items = g_ptr_array_ref (items);
+  data->func = self->sort_func;
+  task = g_task_new (NULL, NULL, sorted_cb, NULL);
+  g_task_set_source_tag (task, sort_then_finish);
+  g_task_set_task_data (task, data, (GDestroyNotify) sort_data_free);
+  g_task_run_in_thread (task, sort_thread);
+}
+
+static void
 scan_finished_cb (GObject *object,
                   GAsyncResult *result,
                   gpointer user_data)
@@ -324,33 +439,35 @@ scan_finished_cb (GObject *object,
     }
 
   if (self->replacing && error == NULL)
+    keep_unchanged_items (self, self->pending);
+
+  if (error == NULL && self->sort_func != NULL)
     {
-      keep_unchanged_items (self, self->pending);
+      g_autoptr (GPtrArray) items = NULL;
+
+      if (self->replacing)
+        items = g_ptr_array_ref (self->pending);
+      else
+        {
+          guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+          items = g_ptr_array_new_full (n, g_object_unref);
+          for (guint i = 0; i < n; i++)
+            g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->items), i));
+        }
+      sort_then_finish (self, items);
+      scan_data_free (scan);
+      return;
+    }
+
+  if (self->replacing && error == NULL)
+    {
       reset_counts (self);
       count_items (self, self->pending->pdata, self->pending->len);
       splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                     self->pending->pdata, self->pending->len);
     }
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  self->replacing = FALSE;
-
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Scanning %s failed: %s", self->subtitle, error->message);
-
-  g_clear_error (&self->error);
-  self->error = g_steal_pointer (&error);
-  g_clear_object (&self->cancellable);
-
-  set_scanning (self, FALSE);
-  notify_counts (self);
-  /* Folders may have come or gone: watch what is there now */
-  if (self->watch_synced)
-    sync_monitors (self);
-  /* Changes seen while scanning: look again */
-  if (self->rescan_after_scan && self->watching && self->rescan_source == 0)
-    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
-  self->rescan_after_scan = FALSE;
-  g_signal_emit (self, signals[SCAN_FINISHED], 0);
+  finish_scan (self, g_steal_pointer (&error));
 
   scan_data_free (scan);
 }
@@ -803,6 +920,23 @@ tf_scan_source_new (GFile *file)
     }
 
   return self;
+}
+
+void
+tf_scan_source_set_sort_func (TfScanSource *self,
+                              GCompareDataFunc sort_func)
+{
+  g_return_if_fail (TF_IS_SCAN_SOURCE (self));
+
+  self->sort_func = sort_func;
+}
+
+gboolean
+tf_scan_source_get_streaming (TfScanSource *self)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), FALSE);
+
+  return self->cancellable != NULL && !self->replacing;
 }
 
 GFile *

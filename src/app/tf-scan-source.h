@@ -41,6 +41,13 @@ const GError *tf_scan_source_get_error (TfScanSource *self);
  * as they arrive; a rescan swaps the whole list in when it completes so
  * the view does not flicker. Emits "scan-finished" at the end. */
 void tf_scan_source_scan (TfScanSource *self);
+/* When a scan ends, the items are put in this order (sorted on a worker
+ * thread) before "scan-finished"; called with two TfItem, no user data */
+void tf_scan_source_set_sort_func (TfScanSource *self,
+                                   GCompareDataFunc sort_func);
+/* TRUE while a first scan appends its rows batch by batch (a rescan
+ * replaces them all at once when it ends) */
+gboolean tf_scan_source_get_streaming (TfScanSource *self);
 void tf_scan_source_cancel (TfScanSource *self);
 /* Watch the folder/file and rescan (debounced) when it changes */
 void tf_scan_source_set_watch (TfScanSource *self,

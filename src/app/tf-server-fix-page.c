@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-labels-private.h"
 #include "tf-reader.h"
 #include "tf-regfile.h"
 #include "tf-registry.h"
@@ -78,7 +79,7 @@ add_toast (TfServerFixPage *self,
   g_debug ("%s", title);
   if (overlay == NULL)
     return;
-  toast = adw_toast_new (title);
+  toast = tf_labels_new_toast (title);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
@@ -89,6 +90,50 @@ get_window (TfServerFixPage *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* Registry paths in monospace that break only after a "\\" and never
+ * gain a hyphen: "MimeHandlers\\FixRecipient-TrackStatusTime" would be
+ * typed wrong from the dialog. Not selectable: the joiners would be
+ * copied too (Copy Command and the .reg export are for copying). */
+static GtkWidget *
+registry_label (char **lines)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  PangoAttrList *attrs = pango_attr_list_new ();
+  GtkWidget *label;
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, "• ");
+      /* U+2060 WORD JOINER after every character but "\\", a zero-width
+       * space after "\\": the only place Pango may break the line */
+      for (const char *p = lines[i]; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          g_string_append_unichar (text, c);
+          if (c == '\\')
+            g_string_append_unichar (text, 0x200B);
+          else if (c != ' ' && *g_utf8_next_char (p) != '\0')
+            g_string_append_unichar (text, 0x2060);
+        }
+    }
+
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  label = g_object_new (GTK_TYPE_LABEL,
+                        "label", text->str,
+                        "xalign", 0.0f,
+                        "wrap", TRUE,
+                        "wrap-mode", PANGO_WRAP_WORD,
+                        "attributes", attrs,
+                        NULL);
+  gtk_widget_add_css_class (label, "monospace");
+  pango_attr_list_unref (attrs);
+
+  return label;
 }
 
 /* Errors that need reading (refusals) get a dialog, not a toast. */
@@ -400,7 +445,7 @@ add_undo_toast (TfServerFixPage *self,
       add_toast (self, title);
       return;
     }
-  toast = adw_toast_new (title);
+  toast = tf_labels_new_toast (title);
   adw_toast_set_timeout (toast, 10);
   adw_toast_set_button_label (toast, _ ("_Undo"));
   ud = g_new0 (UndoData, 1);
@@ -493,9 +538,6 @@ plan_done_cb (GObject *source,
   path = g_file_get_path (self->hive);
   /* Translators: %s is the hive file; a list of changes follows */
   g_string_append_printf (body, _ ("These changes will be written to %s:"), path);
-  g_string_append (body, "\n");
-  for (guint i = 0; plan->changes[i] != NULL; i++)
-    g_string_append_printf (body, "\n• %s", plan->changes[i]);
   g_string_append (body, "\n\n");
   g_string_append (body, _ ("A copy of the hive is kept first and the change is recorded in the journal, so it can be undone. "
                             "Windows must not be running from this hive."));
@@ -503,6 +545,7 @@ plan_done_cb (GObject *source,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (get_window (self),
                                                        enable ? _ ("Enable the Fix Flag?") : _ ("Revert the Fix Flag?"),
                                                        body->str));
+  adw_message_dialog_set_extra_child (dialog, registry_label (plan->changes));
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _ ("_Cancel"),
                                     "apply", enable ? _ ("_Enable") : _ ("_Revert"),
@@ -668,9 +711,21 @@ choose_file (TfServerFixPage *self,
                                         save ? _ ("_Save") : _ ("_Open"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (save)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
-                                       kind == CHOOSE_EXPORT_ENABLE ? "FixRecipientTrackStatusTime-enable.reg"
-                                                                    : "FixRecipientTrackStatusTime-revert.reg");
+    {
+      /* Beside the hive when it is local, else home: never the working
+       * directory the app happened to start in */
+      g_autoptr (GFile) folder = self->hive != NULL && g_file_is_native (self->hive) ? g_file_get_parent (self->hive) : NULL;
+
+      if (folder == NULL || !g_file_query_exists (folder, NULL))
+        {
+          g_clear_object (&folder);
+          folder = g_file_new_for_path (g_get_home_dir ());
+        }
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
+                                         kind == CHOOSE_EXPORT_ENABLE ? "FixRecipientTrackStatusTime-enable.reg"
+                                                                      : "FixRecipientTrackStatusTime-revert.reg");
+    }
   g_object_set_data (G_OBJECT (native), "kind", GINT_TO_POINTER (kind));
   g_signal_connect (native, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));

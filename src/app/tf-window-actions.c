@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tf-labels-private.h"
 #include "tf-export.h"
 #include "tf-window-private.h"
 
@@ -109,7 +110,7 @@ open_demo_action (GtkWidget *widget,
 
   if (!g_file_query_exists (demo, NULL))
     {
-      _tf_window_add_toast (self, adw_toast_new (_ ("The demo data is not installed")));
+      _tf_window_add_toast (self, tf_labels_new_toast (_ ("The demo data is not installed")));
       return;
     }
 
@@ -186,7 +187,7 @@ export_done_cb (GObject *object,
     /* Translators: toast; %u items, %s is the file name */
     message = g_strdup_printf (ngettext ("Exported %u item to “%s”", "Exported %u items to “%s”", n), n, name);
 
-  _tf_window_add_toast (self, adw_toast_new (message));
+  _tf_window_add_toast (self, tf_labels_new_toast (message));
 }
 
 static void
@@ -227,6 +228,7 @@ export_action (GtkWidget *widget,
                                         _ ("_Export"), _ ("_Cancel"));
   /* Translators: default file name of the CSV export */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _ ("trackfix-findings.csv"));
+  _tf_window_set_save_folder (self, GTK_FILE_CHOOSER (native));
   gtk_file_filter_set_name (filter, _ ("CSV Files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_suffix (filter, "csv");
@@ -272,6 +274,29 @@ show_sidebar_action (GtkWidget *widget,
   _tf_window_show_sidebar (TF_WINDOW (widget));
 }
 
+/* Ctrl+1 … Ctrl+6: the sidebar's views in order */
+static void
+show_view_action (GtkWidget *widget,
+                  const char *action_name,
+                  GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->views_list, g_variant_get_int32 (param));
+
+  if (row != NULL)
+    gtk_list_box_select_row (self->views_list, row);
+}
+
+/* Ctrl+Tab: sidebar → list → item view → sidebar (Shift: backwards), for
+ * keyboard users inside a widget that keeps Tab to itself */
+static void
+next_pane_action (GtkWidget *widget,
+                  const char *action_name,
+                  GVariant *param)
+{
+  _tf_window_focus_next_pane (TF_WINDOW (widget), g_variant_get_boolean (param));
+}
+
 void
 _tf_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -284,6 +309,8 @@ _tf_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.rescan", NULL, rescan_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "i", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.next-pane", "b", next_pane_action);
   _tf_window_repair_class_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-folder", NULL);
@@ -293,6 +320,13 @@ _tf_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.rescan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.rescan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-scan", NULL);
+  for (int i = 0; i < 6; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK, "win.show-view", "i", i);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Tab, GDK_CONTROL_MASK, "win.next-pane", "b", FALSE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_ISO_Left_Tab, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.next-pane", "b", TRUE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Tab, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.next-pane", "b", TRUE);
 }
 
 void

@@ -35,6 +35,7 @@ struct _TfWindow
   AdwLeaflet *leaflet;
   GtkStack *list_stack;
   AdwViewStack *main_stack;
+  AdwStatusPage *missing_page;
   TfMeetingView *meeting_view;
   GtkColumnView *meetings_view;
   GtkPaned *paned;
@@ -49,6 +50,10 @@ struct _TfWindow
   AdwToastOverlay *toast_overlay;
   GtkListBox *views_list;
   AdwWindowTitle *window_title;
+  GtkWidget *server_fix_page;
+  guint progress_last_done;
+  int items_paned_position; /* while Meetings narrows the list */
+  char *last_run_id;        /* the latest repair/hold/resubmit here (Ctrl+Z) */
 
   /* Owned References */
   GSettings *settings;
@@ -58,6 +63,7 @@ struct _TfWindow
   GListStore *source_models;          /* each source's item store */
   GtkFlattenListModel *all_items;
   GtkSortListModel *sort_model; /* base → sorted by column */
+  GtkSorter *sorter;            /* column view sorter, then the default order */
   GtkCustomFilter *filter;
   GtkFilterListModel *filter_model; /* sorted → view + search */
   GtkSingleSelection *selection;
@@ -67,6 +73,9 @@ struct _TfWindow
   GtkSortListModel *meeting_sort_model;
   GtkSingleSelection *meeting_selection;
   char **search_words; /* lower-case, NULL when no search */
+  TfItem *kept_item;   /* the item the user selected (tf-window-list.c) */
+  char *kept_path;     /* … and its path, for a rescan */
+  guint kept_index;
 
   /* Borrowed References */
   TfScanSource *current_source; /* NULL: all sources */
@@ -77,6 +86,9 @@ struct _TfWindow
   guint meetings_dirty : 1;
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */
+  guint scroll_pending : 1;        /* tf-window-list.c */
+  guint select_pending : 1;        /* tf-window-list.c */
+  guint sort_detached : 1;         /* tf-window-list.c: rows streaming in */
 };
 
 /* tf-window-actions.c */
@@ -88,6 +100,38 @@ void _tf_window_actions_update (TfWindow *self);
 void _tf_window_repair_class_init (GtkWidgetClass *widget_class);
 void _tf_window_repair_init (TfWindow *self);
 void _tf_window_repair_update (TfWindow *self);
+
+/* tf-window-list.c: columns, order, sort menu, keeping the selection */
+void _tf_window_list_init (TfWindow *self);
+void _tf_window_list_dispose (TfWindow *self);
+/* Sort (FALSE) or show rows as they arrive (TRUE: a first scan) */
+void _tf_window_list_set_streaming (TfWindow *self,
+                                    gboolean streaming);
+/* Select the first item of the order (when it has a problem) and bring
+ * it into view, as soon as the order is there */
+void _tf_window_list_select_first (TfWindow *self);
+/* The default order of items (a GCompareDataFunc): severity, sent, path */
+int _tf_window_compare_default (gconstpointer a,
+                                gconstpointer b,
+                                gpointer user_data);
+
+/* tf-window-focus.c: Tab out of the lists, Ctrl+Tab, search → results */
+void _tf_window_focus_init (TfWindow *self);
+
+/* tf-window-sources.c: opening, Recent, hives, the sidebar's rows */
+void _tf_window_sources_init (TfWindow *self);
+GtkWidget *_tf_window_create_source_row (gpointer item,
+                                         gpointer user_data);
+void _tf_window_sidebar_update_names (TfWindow *self,
+                                      guint n_items,
+                                      guint n_problems);
+void _tf_window_select_view (TfWindow *self,
+                             const char *name);
+
+/* tf-window.c: for the files above */
+void _tf_window_track_source (TfWindow *self,
+                              TfScanSource *source);
+void _tf_window_sources_changed (TfWindow *self);
 
 /* tf-window.c: the extension points (see the comment atop tf-window.c) */
 void _tf_window_add_page (TfWindow *self,
@@ -108,5 +152,16 @@ void _tf_window_show_sidebar (TfWindow *self);
 void _tf_window_update_recent_menu (TfWindow *self);
 /* (transfer full): the items the list shows, in order */
 GListStore *_tf_window_dup_visible_items (TfWindow *self);
+void _tf_window_schedule_summary (TfWindow *self);
+/* The list's scope in words: "Queue Messages", "Problems Only in “demo”" */
+char *_tf_window_dup_view_title (TfWindow *self);
+/* Save dialogs start in the current source's folder, else home */
+void _tf_window_set_save_folder (TfWindow *self,
+                                 GtkFileChooser *chooser);
+/* Focus the next (or previous) of sidebar, list, item view */
+void _tf_window_focus_next_pane (TfWindow *self,
+                                 gboolean backwards);
+gboolean _tf_window_filter_meeting (gpointer item,
+                                    gpointer user_data);
 
 G_END_DECLS

@@ -15,7 +15,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "tf-labels-private.h"
 #include "tf-filetime.h"
 #include "tf-reader.h"
 #include "tf-repair.h"
@@ -167,7 +169,7 @@ undo_done_cb (GObject *object,
     {
       /* Translators: toast; %s is the reason */
       message = g_strdup_printf (_ ("Cannot undo: %s"), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
       return;
     }
 
@@ -208,7 +210,7 @@ undo_done_cb (GObject *object,
   else
     /* Translators: toast after Undo */
     message = g_strdup_printf (ngettext ("Restored %u original file", "Restored %u original files", n_done), n_done);
-  _tf_window_add_toast (self, adw_toast_new (message));
+  _tf_window_add_toast (self, tf_labels_new_toast (message));
 }
 
 static void
@@ -220,6 +222,9 @@ undo_run (TfWindow *self,
 
   data->run_id = g_strdup (run_id);
   data->journal = tf_journal_default_path ();
+  if (g_strcmp0 (run_id, self->last_run_id) == 0)
+    g_clear_pointer (&self->last_run_id, g_free);
+  _tf_window_actions_update (self);
   task = g_task_new (self, NULL, undo_done_cb, NULL);
   g_task_set_source_tag (task, undo_run);
   g_task_set_task_data (task, data, (GDestroyNotify) undo_data_free);
@@ -297,7 +302,7 @@ queue_done_cb (GObject *object,
       else
         /* Translators: toast; %s is the reason */
         message = g_strdup_printf (_ ("Cannot resubmit the file: %s"), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
       return;
     }
 
@@ -308,10 +313,13 @@ queue_done_cb (GObject *object,
   else
     /* Translators: toast; %s is the new file name in the Pickup / Replay folder */
     message = g_strdup_printf (_ ("Resubmitted as “%s”"), target);
-  toast = adw_toast_new (message);
+  toast = tf_labels_new_toast (message);
   adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_timeout (toast, 10);
   g_object_set_data_full (G_OBJECT (toast), "trackfix-run-id", g_strdup (tf_repair_result_get_run_id (done)), g_free);
+  g_free (self->last_run_id);
+  self->last_run_id = g_strdup (tf_repair_result_get_run_id (done));
+  _tf_window_actions_update (self);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_undo_cb), self, 0);
   _tf_window_add_toast (self, toast);
 
@@ -441,7 +449,7 @@ execute_done_cb (GObject *object,
     {
       /* Translators: toast; %s is the reason */
       message = g_strdup_printf (_ ("Cannot repair: %s"), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
       return;
     }
 
@@ -468,7 +476,7 @@ execute_done_cb (GObject *object,
 
   if (n_items == 0 && n_failed == 0)
     {
-      _tf_window_add_toast (self, adw_toast_new (_ ("Repair cancelled; nothing was changed")));
+      _tf_window_add_toast (self, tf_labels_new_toast (_ ("Repair cancelled; nothing was changed")));
       return;
     }
 
@@ -491,10 +499,13 @@ execute_done_cb (GObject *object,
 
   /* Translators: toast after a repair */
   message = g_strdup_printf (ngettext ("Repaired %u item", "Repaired %u items", n_items), n_items);
-  toast = adw_toast_new (message);
+  toast = tf_labels_new_toast (message);
   adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_timeout (toast, 10);
   g_object_set_data_full (G_OBJECT (toast), "trackfix-run-id", g_strdup (run->run_id), g_free);
+  g_free (self->last_run_id);
+  self->last_run_id = g_strdup (run->run_id);
+  _tf_window_actions_update (self);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_undo_cb), self, 0);
   _tf_window_add_toast (self, toast);
 }
@@ -613,10 +624,21 @@ change_row (TfRepairChange *change,
   return row;
 }
 
+#define ALL_PROBLEMS_RESPONSE "all-problems"
+
+static void
+on_preview_all_problems_cb (AdwMessageDialog *dialog,
+                            const char *response,
+                            TfWindow *self);
+
+/* @scope: the view the items come from (Repair All), NULL for one item;
+ * @n_more: items with problems outside it (offered as a response) */
 static void
 show_preview (TfWindow *self,
               GPtrArray *items,
-              gboolean single)
+              gboolean single,
+              const char *scope,
+              guint n_more)
 {
   g_autoptr (GPtrArray) sources = dup_all_items (self);
   RepairRun *run = g_new0 (RepairRun, 1);
@@ -639,8 +661,10 @@ show_preview (TfWindow *self,
     heading = g_strdup (_ ("Repair This Item?"));
   else
     /* Translators: dialog heading; %u is a number of items */
-    heading = g_strdup_printf (ngettext ("Repair %u Item?", "Repair All %u Items?", tf_repair_plan_get_n_items (run->plan)),
-                               tf_repair_plan_get_n_items (run->plan));
+    /* Of the items the list shows, those with something to repair */
+    heading = g_strdup_printf (ngettext ("Repair %u Item in “%s”?", "Repair All %u Items in “%s”?",
+                                         tf_repair_plan_get_n_items (run->plan)),
+                               tf_repair_plan_get_n_items (run->plan), scope);
 
   if (n_changes == 0)
     body = g_strdup (_ ("Nothing here needs repairing."));
@@ -695,6 +719,16 @@ show_preview (TfWindow *self,
     }
 
   adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
+  if (n_more > 0)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: a response of the Repair All dialog when the list is
+       * filtered; %u is the number of items with problems in all views */
+      label = g_strdup_printf (ngettext ("All %u _Problem", "All %u _Problems", n_more), n_more);
+      adw_message_dialog_add_response (dialog, ALL_PROBLEMS_RESPONSE, label);
+      g_signal_connect_object (dialog, "response::" ALL_PROBLEMS_RESPONSE, G_CALLBACK (on_preview_all_problems_cb), self, 0);
+    }
   if (n_repairable > 0)
     {
       adw_message_dialog_add_response (dialog, "repair", _ ("_Repair"));
@@ -719,7 +753,7 @@ repair_action (GtkWidget *widget,
   if (item == NULL)
     return;
   g_ptr_array_add (items, item);
-  show_preview (self, items, TRUE);
+  show_preview (self, items, TRUE, NULL, 0);
 }
 
 static void
@@ -732,10 +766,52 @@ repair_all_action (GtkWidget *widget,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (visible));
   g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
 
-  /* "All" is what the list shows: the current view, source and search. */
+  g_autofree char *scope = _tf_window_dup_view_title (self);
+  guint n_all = tf_scan_source_get_n_problems (self->all_source);
+  guint n_shown = 0;
+
+  /* "All" is what the list shows: the current view, source and search.
+   * When that is narrower than every item with a problem, the dialog
+   * also offers those. */
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (visible), i));
-  show_preview (self, items, FALSE);
+    {
+      TfItem *item = g_list_model_get_item (G_LIST_MODEL (visible), i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        n_shown++;
+      g_ptr_array_add (items, item);
+    }
+  show_preview (self, items, FALSE, scope, n_all > n_shown ? n_all : 0);
+}
+
+static void
+on_preview_all_problems_cb (AdwMessageDialog *dialog,
+                            const char *response,
+                            TfWindow *self)
+{
+  g_autoptr (GPtrArray) all = dup_all_items (self);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (all, i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        g_ptr_array_add (items, g_object_ref (item));
+    }
+  /* Translators: the scope of Repair All: every opened folder and file */
+  show_preview (self, items, FALSE, _ ("All Sources"), 0);
+}
+
+static void
+undo_action (GtkWidget *widget,
+             const char *action_name,
+             GVariant *param)
+{
+  TfWindow *self = TF_WINDOW (widget);
+
+  if (self->last_run_id != NULL)
+    undo_run (self, self->last_run_id);
 }
 
 /* Undo history ----------------------------------------------------------------- */
@@ -765,6 +841,24 @@ action_label (const char *action)
   return action;
 }
 
+/* An undo's journal entry names the run it undid ("… run RUN-ID)") */
+static gboolean
+run_was_undone (GPtrArray *entries,
+                const char *run_id)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TfJournalEntry *e = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (e->action, "undo") != 0 || e->changes == NULL)
+        continue;
+      for (guint k = 0; e->changes[k] != NULL; k++)
+        if (strstr (e->changes[k], run_id) != NULL)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 undo_history_action (GtkWidget *widget,
                      const char *action_name,
@@ -783,7 +877,7 @@ undo_history_action (GtkWidget *widget,
   if (entries == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       g_autofree char *message = g_strdup_printf (_ ("Cannot read the journal: %s"), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
       return;
     }
 
@@ -794,6 +888,7 @@ undo_history_action (GtkWidget *widget,
         TfJournalEntry *e = g_ptr_array_index (entries, i - 1);
         g_autofree char *title = NULL;
         g_autofree char *subtitle = NULL;
+        g_autofree char *local_time = NULL;
         GtkWidget *row;
         GtkWidget *button;
         guint n_files = 0;
@@ -811,8 +906,13 @@ undo_history_action (GtkWidget *widget,
             gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
             gtk_widget_add_css_class (list, "boxed-list");
           }
-        /* Translators: a row of the undo history: action, then the time */
-        title = g_strdup_printf (_ ("%s, %s"), action_label (e->action), e->time ? e->time : "");
+        local_time = tf_labels_format_iso_local (e->time);
+        if (run_was_undone (entries, e->run_id))
+          /* Translators: a row of the undo history: action, then the local time, of a run already undone */
+          title = g_strdup_printf (_ ("%s, %s (undone)"), action_label (e->action), local_time);
+        else
+          /* Translators: a row of the undo history: action, then the local time */
+          title = g_strdup_printf (_ ("%s, %s"), action_label (e->action), local_time);
         /* Translators: %u files; %s the newest file's path */
         subtitle = g_strdup_printf (ngettext ("%u file, e.g. %s", "%u files, e.g. %s", n_files), n_files, e->file);
         row = adw_action_row_new ();
@@ -862,6 +962,9 @@ _tf_window_repair_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.repair", NULL, repair_action);
   gtk_widget_class_install_action (widget_class, "win.repair-all", NULL, repair_all_action);
   gtk_widget_class_install_action (widget_class, "win.undo-history", NULL, undo_history_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.repair", NULL);
   gtk_widget_class_install_action (widget_class, "win.resubmit", NULL, queue_action);
   gtk_widget_class_install_action (widget_class, "win.hold", NULL, queue_action);
 }
@@ -899,6 +1002,7 @@ _tf_window_repair_update (TfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair",
                                  !scanning && item_has_repair_target (_tf_window_get_selected_item (self)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.repair-all", !scanning && has_sources);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", !scanning && self->last_run_id != NULL);
 
   {
     TfItem *item = _tf_window_get_selected_item (self);

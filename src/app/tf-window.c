@@ -13,8 +13,13 @@
  * TfItem. Their stores are flattened (all_items), then
  *
  *   GtkColumnView → GtkSingleSelection → GtkFilterListModel (view + search,
- *   incremental) → GtkSortListModel (column sorters) → all_items or the
- *   selected source's store
+ *   incremental) → GtkSortListModel (column sorters, then the default
+ *   order) → all_items or the selected source's store
+ *
+ * The rooms: tf-window-list.c (columns, order, sort menu, keeping the
+ * selection), tf-window-focus.c (Tab, Ctrl+Tab, search → results, save
+ * folders), tf-window-actions.c, tf-window-repair.c; this file holds the
+ * sidebar, views, summary, progress and the extension points below.
  *
  * The Meetings view groups the same base model with tf_meetings_group()
  * (core) into TfMeeting rows.
@@ -50,366 +55,20 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "tf-a11y-private.h"
 #include "tf-columns-private.h"
 #include "tf-labels-private.h"
 #include "tf-meetings.h"
 #include "tf-server-fix-page.h"
 #include "tf-window-private.h"
 
-#define MAX_RECENT 10
+#define MEETINGS_LIST_WIDTH 480
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void schedule_summary (TfWindow *self);
 static void schedule_meetings (TfWindow *self);
-
-/* Item columns ------------------------------------------------------------ */
-
-static char *
-item_subject_text (gpointer item,
-                   gpointer user_data)
-{
-  const char *subject = tf_item_get_subject (item);
-
-  /* A damaged file has no subject: name the file and say what is wrong,
-   * so several damaged files in one queue can be told apart */
-  if ((subject == NULL || *subject == '\0') && tf_item_has_finding (item, TF_FINDING_PARSE_ERROR))
-    {
-      g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
-
-      /* Translators: list entry for a file that cannot be read; %s is its file name */
-      return g_strdup_printf (_ ("%s (cannot be read)"), base);
-    }
-
-  return g_strdup (subject);
-}
-
-static char *
-item_from_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_item_get_from (item));
-}
-
-static char *
-item_kind_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_labels_item_kind (item));
-}
-
-static char *
-item_sent_text (gpointer item,
-                gpointer user_data)
-{
-  TfWindow *self = user_data;
-
-  return tf_labels_format_unix (tf_item_get_sent (item),
-                                g_settings_get_boolean (self->settings, "use-local-time"));
-}
-
-static char *
-item_recipients_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_item_get_n_recipients (item));
-}
-
-static char *
-item_problems_text (gpointer item,
-                    gpointer user_data)
-{
-  guint n = tf_item_get_n_problems (item);
-
-  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
-}
-
-static char *
-item_problems_tooltip (gpointer item,
-                       gpointer user_data)
-{
-  g_autoptr (GString) tooltip = NULL;
-  guint n = tf_item_get_n_findings (item);
-
-  if (n == 0)
-    return NULL;
-
-  tooltip = g_string_new (NULL);
-  for (guint i = 0; i < n && i < 8; i++)
-    {
-      TfFinding *finding = tf_item_get_finding (item, i);
-
-      if (tooltip->len > 0)
-        g_string_append_c (tooltip, '\n');
-      g_string_append (tooltip, tf_finding_code_get_title (tf_finding_get_code (finding)));
-    }
-
-  return g_string_free (g_steal_pointer (&tooltip), FALSE);
-}
-
-static char *
-item_file_text (gpointer item,
-                gpointer user_data)
-{
-  return g_strdup (tf_item_get_path (item));
-}
-
-static const char *
-item_status_icon (gpointer item,
-                  gpointer user_data,
-                  char **tooltip,
-                  const char **css_class)
-{
-  TfSeverity severity;
-
-  if (tf_item_get_n_problems (item) == 0)
-    return NULL;
-
-  severity = tf_item_get_max_severity (item);
-  *tooltip = g_strdup (tf_severity_get_label (severity));
-  *css_class = tf_labels_severity_class (severity);
-
-  return tf_labels_severity_icon (severity);
-}
-
-/* Getters for the sorters (GtkCClosureExpression: instance first) */
-static char *
-sort_subject (TfItem *item,
-              gpointer data)
-{
-  return g_strdup (tf_item_get_subject (item));
-}
-
-static char *
-sort_from (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_item_get_from (item));
-}
-
-static char *
-sort_kind (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_labels_item_kind (item));
-}
-
-static char *
-sort_path (TfItem *item,
-           gpointer data)
-{
-  return g_strdup (tf_item_get_path (item));
-}
-
-static gint64
-sort_sent (TfItem *item,
-           gpointer data)
-{
-  return tf_item_get_sent (item);
-}
-
-static guint
-sort_n_recipients (TfItem *item,
-                   gpointer data)
-{
-  return tf_item_get_n_recipients (item);
-}
-
-static guint
-sort_n_problems (TfItem *item,
-                 gpointer data)
-{
-  return tf_item_get_n_problems (item);
-}
-
-/* Status column order: the KB 938650 cases first (what users come for),
- * then other errors, then warnings, then clean items. */
-static guint
-sort_severity (TfItem *item,
-               gpointer data)
-{
-  if (tf_item_get_n_problems (item) == 0)
-    return 0;
-  if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_CRITICAL_CHANGE_1601))
-    return 4;
-
-  return 1 + (guint) tf_item_get_max_severity (item);
-}
-
-static void
-setup_item_columns (TfWindow *self)
-{
-  GtkColumnView *view = self->items_view;
-  GtkColumnViewColumn *column;
-
-  column = tf_column_view_add_text_column (view, "status", "", NULL, NULL,
-                                           item_status_icon,
-                                           tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_severity)),
-                                           FALSE, 0, self);
-  gtk_column_view_column_set_fixed_width (column, 40);
-  gtk_column_view_column_set_resizable (column, FALSE);
-  /* No default sort: with 100,000 rows arriving in batches a sorted view
-   * re-sorts (and re-filters) on every batch. Problems Only and the status
-   * column put the KB 938650 items first when asked. */
-  tf_column_view_add_text_column (view, "subject", _ ("Subject"), item_subject_text, item_subject_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 14, self);
-  tf_column_view_add_text_column (view, "from", _ ("From / Organizer"), item_from_text, item_from_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_from)), TRUE, 10, self);
-  tf_column_view_add_text_column (view, "kind", _ ("Kind"), item_kind_text, NULL,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_kind)), FALSE, 8, self);
-  tf_column_view_add_text_column (view, "sent", _ ("Sent"), item_sent_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),
-                                  FALSE, 19, self);
-  /* Translators: column header, number of recipients */
-  tf_column_view_add_text_column (view, "recipients", C_ ("column", "Recipients"), item_recipients_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_recipients)),
-                                  FALSE, 3, self);
-  /* Translators: column header, number of problems */
-  tf_column_view_add_text_column (view, "problems", C_ ("column", "Problems"), item_problems_text,
-                                  item_problems_tooltip, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_n_problems)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "file", _ ("File"), item_file_text, item_file_text, NULL,
-                                  tf_string_sorter_new (G_CALLBACK (sort_path)), TRUE, 12, self);
-}
-
-/* Meeting columns ---------------------------------------------------------- */
-
-static char *
-meeting_subject_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup (tf_meeting_get_subject (item));
-}
-
-static char *
-meeting_organizer_text (gpointer item,
-                        gpointer user_data)
-{
-  return g_strdup (tf_meeting_get_organizer (item));
-}
-
-static char *
-meeting_copies_text (gpointer item,
-                     gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_meeting_get_n_copies (item));
-}
-
-static char *
-meeting_replies_text (gpointer item,
-                      gpointer user_data)
-{
-  return g_strdup_printf ("%u", tf_meeting_get_n_replies (item));
-}
-
-static char *
-meeting_stuck_text (gpointer item,
-                    gpointer user_data)
-{
-  guint n = tf_meeting_get_n_stuck (item);
-
-  return n > 0 ? g_strdup_printf ("%u", n) : NULL;
-}
-
-static const char *
-meeting_stuck_icon (gpointer item,
-                    gpointer user_data,
-                    char **tooltip,
-                    const char **css_class)
-{
-  guint n = tf_meeting_get_n_stuck (item);
-
-  if (n == 0)
-    return NULL;
-
-  *tooltip = g_strdup_printf (ngettext ("%u update cannot be converted by Exchange 2003",
-                                        "%u updates cannot be converted by Exchange 2003", n),
-                              n);
-  *css_class = "error";
-  return "dialog-warning-symbolic";
-}
-
-static char *
-meeting_last_text (gpointer item,
-                   gpointer user_data)
-{
-  TfWindow *self = user_data;
-
-  return tf_labels_format_unix (tf_meeting_get_last_sent (item),
-                                g_settings_get_boolean (self->settings, "use-local-time"));
-}
-
-static char *
-sort_meeting_subject (TfMeeting *meeting,
-                      gpointer data)
-{
-  return g_strdup (tf_meeting_get_subject (meeting));
-}
-
-static char *
-sort_meeting_organizer (TfMeeting *meeting,
-                        gpointer data)
-{
-  return g_strdup (tf_meeting_get_organizer (meeting));
-}
-
-static guint
-sort_meeting_copies (TfMeeting *meeting,
-                     gpointer data)
-{
-  return tf_meeting_get_n_copies (meeting);
-}
-
-static guint
-sort_meeting_replies (TfMeeting *meeting,
-                      gpointer data)
-{
-  return tf_meeting_get_n_replies (meeting);
-}
-
-static guint
-sort_meeting_stuck (TfMeeting *meeting,
-                    gpointer data)
-{
-  return tf_meeting_get_n_stuck (meeting);
-}
-
-static gint64
-sort_meeting_last (TfMeeting *meeting,
-                   gpointer data)
-{
-  return tf_meeting_get_last_sent (meeting);
-}
-
-static void
-setup_meeting_columns (TfWindow *self)
-{
-  GtkColumnView *view = self->meetings_view;
-
-  tf_column_view_add_text_column (view, "subject", _ ("Meeting"), meeting_subject_text, meeting_subject_text,
-                                  NULL, tf_string_sorter_new (G_CALLBACK (sort_meeting_subject)), TRUE, 16, self);
-  /* Right after the meeting: the number that matters stays in view when
-   * the list is narrow */
-  /* Translators: column header: updates stuck because of a 1601 time */
-  tf_column_view_add_text_column (view, "stuck", _ ("Stuck"), meeting_stuck_text, NULL, meeting_stuck_icon,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_stuck)),
-                                  FALSE, 4, self);
-  tf_column_view_add_text_column (view, "organizer", _ ("Organizer"), meeting_organizer_text,
-                                  meeting_organizer_text, NULL,
-                                  tf_string_sorter_new (G_CALLBACK (sort_meeting_organizer)), TRUE, 14, self);
-  /* Translators: column header: number of organizer-side copies of a meeting */
-  tf_column_view_add_text_column (view, "copies", _ ("Copies"), meeting_copies_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_copies)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "replies", _ ("Replies"), meeting_replies_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_UINT, G_CALLBACK (sort_meeting_replies)),
-                                  FALSE, 3, self);
-  tf_column_view_add_text_column (view, "last", _ ("Last Sent"), meeting_last_text, NULL, NULL,
-                                  tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_meeting_last)),
-                                  FALSE, 19, self);
-}
 
 /* Filtering ----------------------------------------------------------------- */
 
@@ -471,9 +130,9 @@ filter_item (gpointer item,
   return tf_item_matches_words (item, (const char *const *) self->search_words);
 }
 
-static gboolean
-filter_meeting (gpointer item,
-                gpointer user_data)
+gboolean
+_tf_window_filter_meeting (gpointer item,
+                           gpointer user_data)
 {
   TfWindow *self = user_data;
   GListModel *items;
@@ -621,8 +280,8 @@ summary_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_summary (TfWindow *self)
+void
+_tf_window_schedule_summary (TfWindow *self)
 {
   if (self->summary_source == 0)
     self->summary_source = g_timeout_add (150, summary_timeout_cb, self);
@@ -639,7 +298,7 @@ rebuild_meetings (TfWindow *self)
   g_list_store_splice (self->meetings, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->meetings)),
                        meetings->pdata, meetings->len);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static gboolean
@@ -669,26 +328,28 @@ update_progress (TfWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
   guint done = 0;
-  guint total = 0;
   guint n_items = 0;
   guint n_problems = 0;
   gboolean scanning = FALSE;
+  gboolean streaming = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
 
+      streaming |= tf_scan_source_get_streaming (source);
       n_items += tf_scan_source_get_n_items (source);
       n_problems += tf_scan_source_get_n_problems (source);
       if (tf_scan_source_get_scanning (source))
         {
           scanning = TRUE;
           done += tf_scan_source_get_n_files_done (source);
-          total += tf_scan_source_get_n_files_total (source);
         }
     }
 
   tf_scan_source_set_totals (self->all_source, n_items, n_problems, scanning);
+  _tf_window_list_set_streaming (self, streaming);
+  _tf_window_sidebar_update_names (self, n_items, n_problems);
   gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
 
   if (scanning)
@@ -697,14 +358,26 @@ update_progress (TfWindow *self)
       g_autofree char *items = NULL;
       g_autofree char *label = NULL;
 
-      gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0.0);
+      /* The scanner reads while it still walks the folders: the number of
+       * files found grows until the end, so a fraction would run ahead and
+       * fall back. The bar pulses; the label counts what was read. */
+      if (done != self->progress_last_done)
+        gtk_progress_bar_pulse (self->progress_bar);
+      self->progress_last_done = done;
 
-      /* Translators: progress; "120 of 4000 files" */
-      files = g_strdup_printf (ngettext ("%u of %u file", "%u of %u files", total), done, total);
+      /* Translators: progress: files read so far */
+      files = g_strdup_printf (ngettext ("%u file read", "%u files read", done), done);
       items = g_strdup_printf (ngettext ("%u item", "%u items", n_items), n_items);
-      /* Translators: progress: "Scanning… 120 of 4000 files · 118 items" */
+      /* Translators: progress: "Scanning… 120 files read · 118 items" */
       label = g_strdup_printf (_ ("Scanning… %s · %s"), files, items);
       gtk_label_set_text (self->progress_label, label);
+    }
+  else if (self->progress_last_done != 0)
+    {
+      /* Out of activity mode: its animation would keep the frame clock
+       * drawing the idle window (the bar is hidden, not unrealized) */
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      self->progress_last_done = 0;
     }
 
   _tf_window_actions_update (self);
@@ -726,105 +399,6 @@ update_title (TfWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-static void
-update_source_row (GtkWidget *row)
-{
-  TfScanSource *source = g_object_get_data (G_OBJECT (row), "tf-source");
-  GtkLabel *count = g_object_get_data (G_OBJECT (row), "tf-count");
-  GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
-  GtkWidget *spinner = g_object_get_data (G_OBJECT (row), "tf-spinner");
-  guint n_problems = tf_scan_source_get_n_problems (source);
-  g_autofree char *count_text = g_strdup_printf ("%u", tf_scan_source_get_n_items (source));
-  g_autofree char *badge_text = g_strdup_printf ("%u", n_problems);
-  g_autofree char *badge_tooltip = NULL;
-
-  gtk_label_set_text (count, count_text);
-  gtk_label_set_text (badge, badge_text);
-  gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
-  badge_tooltip = g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems),
-                                   n_problems);
-  /* Only on change: setting a tooltip queries the pointer (X round trip) */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), badge_tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (badge), badge_tooltip);
-  /* A static icon, not a GtkSpinner: a never-ending animation keeps the
-   * frame clock busy and, on slow renderers, starves the idle-priority
-   * batches the scanner delivers. */
-  gtk_widget_set_visible (GTK_WIDGET (spinner), tf_scan_source_get_scanning (source));
-}
-
-static void
-on_source_row_notify_cb (GtkWidget *row,
-                         GParamSpec *pspec,
-                         TfScanSource *source)
-{
-  update_source_row (row);
-}
-
-static GtkWidget *
-create_source_row_cb (gpointer item,
-                      gpointer user_data)
-{
-  TfScanSource *source = item;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *labels;
-  GtkWidget *title;
-  GtkWidget *count;
-  GtkWidget *badge;
-  GtkWidget *spinner;
-  GFile *file = tf_scan_source_get_file (source);
-  const char *icon = "folder-symbolic";
-
-  if (file == NULL)
-    icon = "view-grid-symbolic";
-  else if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
-    icon = "text-x-generic-symbolic";
-
-  row = gtk_list_box_row_new ();
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
-
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_hexpand (labels, TRUE);
-  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  title = g_object_new (GTK_TYPE_LABEL,
-                        "label", tf_scan_source_get_title (source),
-                        "xalign", 0.0f,
-                        "ellipsize", PANGO_ELLIPSIZE_MIDDLE,
-                        NULL);
-  gtk_box_append (GTK_BOX (labels), title);
-  gtk_box_append (GTK_BOX (box), labels);
-  gtk_widget_set_tooltip_text (row, tf_scan_source_get_subtitle (source));
-
-  spinner = gtk_image_new_from_icon_name ("content-loading-symbolic");
-  gtk_widget_set_tooltip_text (spinner, _ ("Scanning…"));
-  gtk_box_append (GTK_BOX (box), spinner);
-  count = gtk_label_new (NULL);
-  /* Translators: tooltip of the item count in the sidebar */
-  gtk_widget_set_tooltip_text (count, _ ("Items read"));
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_box_append (GTK_BOX (box), count);
-  badge = gtk_label_new (NULL);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (badge, "problem-badge");
-  gtk_widget_add_css_class (badge, "numeric");
-  gtk_box_append (GTK_BOX (box), badge);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "tf-source", g_object_ref (source), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "tf-count", count);
-  g_object_set_data (G_OBJECT (row), "tf-badge", badge);
-  g_object_set_data (G_OBJECT (row), "tf-spinner", spinner);
-
-  g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (source, "notify::n-problems", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_row_notify_cb), row, G_CONNECT_SWAPPED);
-  update_source_row (row);
-
-  return row;
-}
-
 /* Callbacks ------------------------------------------------------------------ */
 
 static void
@@ -841,7 +415,7 @@ on_source_changed_cb (TfWindow *self,
   if (self->search_words == NULL && self->view == TF_WINDOW_VIEW_ALL)
     update_summary (self);
   else
-    schedule_summary (self);
+    _tf_window_schedule_summary (self);
 }
 
 /* After the first scan of the window, with nothing chosen yet, the first
@@ -851,9 +425,6 @@ on_source_changed_cb (TfWindow *self,
 static void
 select_first_problem (TfWindow *self)
 {
-  GListModel *model = G_LIST_MODEL (self->filter_model);
-  guint n = g_list_model_get_n_items (model);
-
   if (self->offered_first_problem)
     return;
   self->offered_first_problem = TRUE;
@@ -861,19 +432,37 @@ select_first_problem (TfWindow *self)
   if (gtk_single_selection_get_selected_item (self->selection) != NULL)
     return;
 
-  /* A stuck update (1601) first: that is what the user came for */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < n; i++)
-      {
-        g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+  _tf_window_list_select_first (self);
+}
 
-        if (pass == 0 ? tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601)
-                      : tf_item_get_n_problems (item) > 0)
-          {
-            gtk_single_selection_set_selected (self->selection, i);
-            return;
-          }
-      }
+/* A source that cannot be read (a folder deleted or unmounted since it
+ * was opened or chosen from Recent) shows why instead of an empty list */
+static void
+update_list_page (TfWindow *self)
+{
+  TfScanSource *source = self->current_source;
+  const GError *error;
+
+  if (self->view == TF_WINDOW_VIEW_MEETINGS || self->view == TF_WINDOW_VIEW_PAGE)
+    return;
+  if (source == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->sources)) == 1)
+    {
+      g_autoptr (TfScanSource) only = g_list_model_get_item (G_LIST_MODEL (self->sources), 0);
+
+      source = only; /* the list keeps it */
+    }
+  error = source != NULL ? tf_scan_source_get_error (source) : NULL;
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && tf_scan_source_get_n_items (source) == 0)
+    {
+      g_autofree char *description = NULL;
+
+      /* Translators: empty list; %s is the folder, then the reason */
+      description = g_strdup_printf (_ ("“%s” cannot be read: %s"), tf_scan_source_get_subtitle (source), error->message);
+      adw_status_page_set_description (self->missing_page, description);
+      gtk_stack_set_visible_child_name (self->list_stack, "missing");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "items");
 }
 
 static void
@@ -888,11 +477,12 @@ on_source_scan_finished_cb (TfWindow *self,
 
       /* Translators: toast; %s is the folder or file name, then the reason */
       message = g_strdup_printf (_ ("Cannot scan “%s”: %s"), tf_scan_source_get_title (source), error->message);
-      _tf_window_add_toast (self, adw_toast_new (message));
+      _tf_window_add_toast (self, tf_labels_new_toast (message));
     }
 
   update_progress (self);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
+  update_list_page (self);
   if (error == NULL && !_tf_window_is_scanning (self))
     select_first_problem (self);
 }
@@ -904,43 +494,8 @@ on_items_changed_cb (TfWindow *self,
                      guint added,
                      GListModel *model)
 {
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
   schedule_meetings (self);
-}
-
-static void
-on_filter_items_changed_cb (TfWindow *self,
-                            guint position,
-                            guint removed,
-                            guint added,
-                            GListModel *model)
-{
-  schedule_summary (self);
-}
-
-static void
-on_selection_changed_cb (TfWindow *self,
-                         GParamSpec *pspec,
-                         GtkSingleSelection *selection)
-{
-  TfItem *item = gtk_single_selection_get_selected_item (selection);
-
-  tf_item_view_set_item (self->item_view, item);
-  if (self->view != TF_WINDOW_VIEW_MEETINGS)
-    gtk_stack_set_visible_child_name (self->detail_stack, item != NULL ? "item" : "empty");
-  _tf_window_actions_update (self);
-}
-
-static void
-on_meeting_selection_changed_cb (TfWindow *self,
-                                 GParamSpec *pspec,
-                                 GtkSingleSelection *selection)
-{
-  TfMeeting *meeting = gtk_single_selection_get_selected_item (selection);
-
-  tf_meeting_view_set_meeting (self->meeting_view, meeting);
-  if (self->view == TF_WINDOW_VIEW_MEETINGS)
-    gtk_stack_set_visible_child_name (self->detail_stack, meeting != NULL ? "meeting" : "empty");
 }
 
 static void
@@ -983,7 +538,7 @@ on_search_entry_changed_cb (TfWindow *self,
 
   update_filter (self, change);
   gtk_filter_changed (GTK_FILTER (self->meeting_filter), change);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static void
@@ -1002,6 +557,7 @@ set_view (TfWindow *self,
   TfWindowView old = self->view;
 
   self->view = view;
+  tf_a11y_name_buttons (GTK_WIDGET (self));
 
   if (view == TF_WINDOW_VIEW_PAGE)
     {
@@ -1014,6 +570,20 @@ set_view (TfWindow *self,
                                              ? "browser"
                                              : "welcome");
 
+  /* Meetings need a narrower list and a wider attendee table than items:
+   * the pane moves in and back out (the user's own position wins) */
+  if (view == TF_WINDOW_VIEW_MEETINGS && old != view && gtk_paned_get_position (self->paned) > MEETINGS_LIST_WIDTH)
+    {
+      self->items_paned_position = gtk_paned_get_position (self->paned);
+      gtk_paned_set_position (self->paned, MEETINGS_LIST_WIDTH);
+    }
+  else if (view != TF_WINDOW_VIEW_MEETINGS && old == TF_WINDOW_VIEW_MEETINGS && self->items_paned_position > 0)
+    {
+      if (gtk_paned_get_position (self->paned) == MEETINGS_LIST_WIDTH)
+        gtk_paned_set_position (self->paned, self->items_paned_position);
+      self->items_paned_position = 0;
+    }
+
   if (view == TF_WINDOW_VIEW_MEETINGS)
     {
       gtk_stack_set_visible_child_name (self->list_stack, "meetings");
@@ -1024,14 +594,14 @@ set_view (TfWindow *self,
     }
   else
     {
-      gtk_stack_set_visible_child_name (self->list_stack, "items");
+      update_list_page (self);
       gtk_stack_set_visible_child_name (self->detail_stack,
                                         gtk_single_selection_get_selected_item (self->selection) != NULL ? "item" : "empty");
       if (old != view)
         update_filter (self, GTK_FILTER_CHANGE_DIFFERENT);
     }
 
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 static void
@@ -1087,35 +657,10 @@ on_sources_list_row_selected_cb (TfWindow *self,
 
   self->current_source = source;
   gtk_sort_list_model_set_model (self->sort_model, base_model (self));
+  update_list_page (self);
   schedule_meetings (self);
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
   update_title (self);
-}
-
-static gboolean
-on_drop_cb (TfWindow *self,
-            const GValue *value,
-            double x,
-            double y,
-            GtkDropTarget *target)
-{
-  GSList *list;
-  g_autoptr (GPtrArray) files = NULL;
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-
-  list = g_value_get_boxed (value);
-  files = g_ptr_array_new ();
-  for (GSList *l = list; l != NULL; l = l->next)
-    g_ptr_array_add (files, l->data);
-
-  if (files->len == 0)
-    return FALSE;
-
-  tf_window_open_files (self, (GFile **) files->pdata, files->len);
-
-  return TRUE;
 }
 
 static void
@@ -1132,7 +677,7 @@ on_local_time_changed_cb (TfWindow *self,
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_set_model (self->meetings_view, NULL);
   gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
-  schedule_summary (self);
+  _tf_window_schedule_summary (self);
 }
 
 /* Window state ---------------------------------------------------------------- */
@@ -1149,7 +694,8 @@ tf_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  g_settings_set_int (self->settings, "paned-position", gtk_paned_get_position (self->paned));
+  g_settings_set_int (self->settings, "paned-position",
+                      self->items_paned_position > 0 ? self->items_paned_position : gtk_paned_get_position (self->paned));
   g_settings_apply (self->settings);
 
   _tf_window_cancel_scans (self);
@@ -1191,6 +737,8 @@ tf_window_dispose (GObject *object)
   g_clear_object (&self->all_source);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->search_words, g_strfreev);
+  _tf_window_list_dispose (self);
+  g_clear_pointer (&self->last_run_id, g_free);
   self->current_source = NULL;
 
   G_OBJECT_CLASS (tf_window_parent_class)->dispose (object);
@@ -1216,6 +764,7 @@ tf_window_class_init (TfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TfWindow, missing_page);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meeting_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, meetings_view);
   gtk_widget_class_bind_template_child (widget_class, TfWindow, paned);
@@ -1244,7 +793,6 @@ tf_window_init (TfWindow *self)
 {
   g_autoptr (GListStore) sidebar_parts = NULL;
   g_autoptr (GListStore) all_part = NULL;
-  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1269,7 +817,7 @@ tf_window_init (TfWindow *self)
   g_list_store_append (sidebar_parts, self->sources);
   self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sidebar_parts)));
   gtk_list_box_bind_model (self->sources_list, G_LIST_MODEL (self->sidebar_model),
-                           create_source_row_cb, self, NULL);
+                           _tf_window_create_source_row, self, NULL);
   gtk_list_box_select_row (self->sources_list, gtk_list_box_get_row_at_index (self->sources_list, 0));
 
   /* Items: flatten → sort → filter → selection */
@@ -1277,39 +825,7 @@ tf_window_init (TfWindow *self)
   self->all_items = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->source_models)));
   g_signal_connect_object (self->all_items, "items-changed",
                            G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
-
-  setup_item_columns (self);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->items_view)));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* Meetings */
-  setup_meeting_columns (self);
-  self->meetings = g_list_store_new (TF_TYPE_MEETING);
-  self->meeting_filter = gtk_custom_filter_new (filter_meeting, self, NULL);
-  self->meeting_filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->meetings)),
-                                                          g_object_ref (GTK_FILTER (self->meeting_filter)));
-  self->meeting_sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->meeting_filter_model)),
-                                                      g_object_ref (gtk_column_view_get_sorter (self->meetings_view)));
-  self->meeting_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->meeting_sort_model)));
-  gtk_single_selection_set_autoselect (self->meeting_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->meeting_selection, TRUE);
-  g_signal_connect_object (self->meeting_selection, "notify::selected-item",
-                           G_CALLBACK (on_meeting_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
-  self->meetings_dirty = TRUE;
+  _tf_window_list_init (self);
 
   /* Settings-driven state */
   g_signal_connect_object (self->settings, "changed::use-local-time",
@@ -1317,18 +833,18 @@ tf_window_init (TfWindow *self)
   tf_item_view_set_local_time (self->item_view, g_settings_get_boolean (self->settings, "use-local-time"));
   tf_meeting_view_set_local_time (self->meeting_view, g_settings_get_boolean (self->settings, "use-local-time"));
 
-  /* Drag and drop of files and folders */
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  _tf_window_sources_init (self);
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
-  _tf_window_add_page (self, "server-fix", _ ("Server Fix"), "emblem-system-symbolic", tf_server_fix_page_new ());
+  self->server_fix_page = tf_server_fix_page_new ();
+  _tf_window_add_page (self, "server-fix", _ ("Server Fix"), "emblem-system-symbolic", self->server_fix_page);
   gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
 
   _tf_window_actions_init (self);
+  _tf_window_focus_init (self);
+  g_signal_connect (self, "map", G_CALLBACK (tf_a11y_name_buttons), NULL);
   _tf_window_update_recent_menu (self);
   set_view (self, TF_WINDOW_VIEW_ALL, NULL);
   update_summary (self);
@@ -1336,6 +852,23 @@ tf_window_init (TfWindow *self)
 }
 
 /* Public and private API ----------------------------------------------------- */
+
+void
+_tf_window_track_source (TfWindow *self,
+                         TfScanSource *source)
+{
+  g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::n-files-done", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "scan-finished", G_CALLBACK (on_source_scan_finished_cb), self, G_CONNECT_SWAPPED);
+}
+
+void
+_tf_window_sources_changed (TfWindow *self)
+{
+  update_title (self);
+  update_progress (self);
+}
 
 TfWindow *
 tf_window_new (AdwApplication *application)
@@ -1354,81 +887,6 @@ tf_window_dup_demo_folder (void)
     return g_file_new_for_path (installed);
 
   return g_file_new_for_path (SOURCE_DEMO_DIR);
-}
-
-static void
-add_recent (TfWindow *self,
-            GFile *file)
-{
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-sources");
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) updated = NULL;
-  g_autofree char *uri = g_file_get_uri (file);
-  guint n = 1;
-
-  g_strv_builder_add (builder, uri);
-  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
-    {
-      if (!g_str_equal (recent[i], uri))
-        {
-          g_strv_builder_add (builder, recent[i]);
-          n++;
-        }
-    }
-  updated = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "recent-sources", (const char *const *) updated);
-  _tf_window_update_recent_menu (self);
-}
-
-void
-tf_window_open_files (TfWindow *self,
-                      GFile **files,
-                      guint n_files)
-{
-  guint n_sources;
-
-  g_return_if_fail (TF_IS_WINDOW (self));
-  g_return_if_fail (files != NULL || n_files == 0);
-
-  for (guint i = 0; i < n_files; i++)
-    {
-      g_autoptr (TfScanSource) source = NULL;
-      gboolean found = FALSE;
-
-      n_sources = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
-      for (guint j = 0; j < n_sources && !found; j++)
-        {
-          g_autoptr (TfScanSource) existing = g_list_model_get_item (G_LIST_MODEL (self->sources), j);
-
-          if (g_file_equal (tf_scan_source_get_file (existing), files[i]))
-            {
-              /* Opening the same folder again means "look again" */
-              tf_scan_source_scan (existing);
-              found = TRUE;
-            }
-        }
-      if (found)
-        continue;
-
-      source = tf_scan_source_new (files[i]);
-      g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (source, "notify::n-files-done", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (source, "scan-finished", G_CALLBACK (on_source_scan_finished_cb), self, G_CONNECT_SWAPPED);
-
-      g_list_store_append (self->sources, source);
-      g_list_store_append (self->source_models, tf_scan_source_get_items (source));
-      tf_scan_source_scan (source);
-      tf_scan_source_set_watch (source, TRUE);
-      add_recent (self, files[i]);
-    }
-
-  if (self->view != TF_WINDOW_VIEW_PAGE)
-    adw_view_stack_set_visible_child_name (self->main_stack, "browser");
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  update_title (self);
-  update_progress (self);
 }
 
 void
@@ -1565,24 +1023,29 @@ _tf_window_show_sidebar (TfWindow *self)
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
 }
 
-void
-_tf_window_update_recent_menu (TfWindow *self)
+char *
+_tf_window_dup_view_title (TfWindow *self)
 {
-  g_auto (GStrv) recent = NULL;
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->views_list);
+  GtkWidget *box = row != NULL ? gtk_list_box_row_get_child (row) : NULL;
+  GtkWidget *label = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+  g_autofree char *view = g_strdup (label != NULL && GTK_IS_LABEL (label) ? gtk_label_get_text (GTK_LABEL (label)) : "");
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
-  g_return_if_fail (TF_IS_WINDOW (self));
-
-  recent = g_settings_get_strv (self->settings, "recent-sources");
-  g_menu_remove_all (self->recent_section);
-  for (guint i = 0; recent[i] != NULL; i++)
+  if (self->current_source != NULL)
     {
-      g_autoptr (GFile) file = g_file_new_for_uri (recent[i]);
-      g_autofree char *label = g_file_get_parse_name (file);
-      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+      char *with_source;
 
-      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
-      g_menu_append_item (self->recent_section, item);
+      /* Translators: scope of a list: a view, then a source folder */
+      with_source = g_strdup_printf (C_ ("scope", "%s in %s"), view, tf_scan_source_get_title (self->current_source));
+      g_free (view);
+      view = with_source;
     }
+  if (self->search_words != NULL && search != NULL)
+    /* Translators: scope of a list: a view, then the search text */
+    return g_strdup_printf (C_ ("scope", "%s matching “%s”"), view, search);
+
+  return g_steal_pointer (&view);
 }
 
 GListStore *

@@ -471,16 +471,9 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data_home = NULL;
   int ret;
 
-  /* Journal and backups go to a scratch XDG_DATA_HOME, set before GLib
-   * caches the user folders. */
-  scratch = g_dir_make_tmp ("trackfix-repair-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_home = g_build_filename (scratch, "data-home", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  scratch = tf_ui_test_make_scratch ("trackfix-repair-ui-XXXXXX");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -500,11 +493,7 @@ main (int argc,
 
   ret = g_test_run ();
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", scratch);
-    /* Test scratch folder only */
-    (void) !system (cmd);
-  }
+  tf_ui_test_remove_scratch (scratch);
   g_free (scratch);
   g_clear_object (&app);
   return ret;

@@ -146,3 +146,43 @@ tf_ui_test_find_button (GtkWidget *root,
 
   return NULL;
 }
+
+void
+tf_ui_test_remove_scratch (const char *dir)
+{
+  g_autofree char *cmd = NULL;
+
+  g_return_if_fail (dir != NULL && g_str_has_prefix (dir, g_get_tmp_dir ()));
+
+  /* A test's own scratch folder below the temporary folder only */
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  (void) !system (cmd);
+}
+
+GtkWidget *
+tf_ui_test_next_widget (GtkWidget *widget,
+                        GtkWidget *root)
+{
+  if (gtk_widget_get_first_child (widget) != NULL)
+    return gtk_widget_get_first_child (widget);
+  while (widget != NULL && widget != root && gtk_widget_get_next_sibling (widget) == NULL)
+    widget = gtk_widget_get_parent (widget);
+
+  return widget != NULL && widget != root ? gtk_widget_get_next_sibling (widget) : NULL;
+}
+
+char *
+tf_ui_test_make_scratch (const char *template)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  /* Journal and backups go to a scratch XDG_DATA_HOME, set before GLib
+   * caches the user folders */
+  data_home = g_build_filename (dir, "data-home", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  return dir;
+}

@@ -40,4 +40,13 @@ AdwMessageDialog *tf_ui_test_find_dialog (const char *heading_prefix);
 GtkWidget *tf_ui_test_find_button (GtkWidget *root,
                                    const char *label);
 
+/* A new folder below g_get_tmp_dir() (a g_dir_make_tmp() @template),
+ * with XDG_DATA_HOME pointed inside it; call before gtk_test_init() */
+char *tf_ui_test_make_scratch (const char *template);
+/* rm -rf @dir, a scratch folder below g_get_tmp_dir() */
+void tf_ui_test_remove_scratch (const char *dir);
+/* The widget after @widget in a depth-first walk of @root, or NULL */
+GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
+                                   GtkWidget *root);
+
 G_END_DECLS

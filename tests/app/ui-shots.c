@@ -4,7 +4,8 @@
  *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
  *
  * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix}.png at
- * WIDTH x HEIGHT (default: the schema's 1400 x 880). Set LANGUAGE=pl and
+ * WIDTH x HEIGHT (default: 1366 x 768, the laptop size the layout is made for;
+ * data/screenshots/ holds the English AppStream shots taken this way). Set LANGUAGE=pl and
  * TRACKFIX_LOCALEDIR=_build/po for the Polish UI, GSETTINGS_SCHEMA_DIR=
  * _build/data and GSETTINGS_BACKEND=memory as for the app.
  *
@@ -79,8 +80,8 @@ main (int argc,
   AdwMessageDialog *dialog;
   TfWindow *window;
   GListModel *model;
-  int width = 1400;
-  int height = 880;
+  int width = 1366;
+  int height = 768;
   gint64 end;
 
   setlocale (LC_ALL, "");
