@@ -426,6 +426,7 @@ read_part_cb (GMimeObject *object,
   else if (is_calendar_part (part))
     {
       g_autofree char *text = NULL;
+      const char *method;
       gsize len = 0;
 
       text = dup_part_text (part, &len);
@@ -439,19 +440,15 @@ read_part_cb (GMimeObject *object,
           return FALSE;
         }
 
-      tf_ical_read (text, len, ctx->item, index, ctx->flags);
-
+      method = g_mime_object_get_content_type_parameter (object, "method");
       /* RFC 6047: the part's method parameter matches the body's METHOD;
-       * use it when the body has none. */
-      if (tf_item_get_ical_method (ctx->item) == NULL)
+       * the reader uses it for a body without one, and so do we when the
+       * body cannot be read. */
+      tf_ical_read_with_method (text, len, ctx->item, index, method, ctx->flags);
+      if (tf_item_get_ical_method (ctx->item) == NULL && method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
         {
-          const char *method = g_mime_object_get_content_type_parameter (object, "method");
-
-          if (method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
-            {
-              g_autofree char *upper = g_ascii_strup (method, -1);
-              tf_item_set_ical_method (ctx->item, g_strstrip (upper));
-            }
+          g_autofree char *upper = g_ascii_strup (method, -1);
+          tf_item_set_ical_method (ctx->item, g_strstrip (upper));
         }
     }
   else if (is_delivery_status_part (part))

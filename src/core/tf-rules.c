@@ -264,13 +264,11 @@ has_ical_stamp (TfItem *item,
 static void
 check_reply (TfItem *item)
 {
-  const char *method = tf_item_get_ical_method (item);
   const char *replier = NULL;
 
-  if (method == NULL
-      || (g_ascii_strcasecmp (method, "REPLY") != 0 && g_ascii_strcasecmp (method, "COUNTER") != 0))
-    return;
-  if (has_ical_stamp (item, TF_STAMP_ATTENDEE_CRITICAL_CHANGE))
+  /* The calendar reader marks every REPLY / COUNTER VEVENT without the
+   * stamp, whichever VCALENDAR object of the item it is in. */
+  if (!has_ical_stamp (item, TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE))
     return;
 
   for (guint i = 0; i < tf_item_get_n_recipients (item); i++)

@@ -141,6 +141,53 @@ format_rfc5322_date (gint64 unix_seconds)
   return g_mime_utils_header_format_date (dt);
 }
 
+static void
+recase (char *p,
+        gsize n,
+        TfGenNameCase name_case)
+{
+  for (gsize i = 0; i < n; i++)
+    p[i] = name_case == TF_GEN_CASE_LOWER || i % 2 == 1 ? g_ascii_tolower (p[i]) : g_ascii_toupper (p[i]);
+}
+
+/* Re-cases the names (and the enumerated values RFC 5545 also makes
+ * case-insensitive) of every content line of @text in place. */
+static void
+recase_names (char *text,
+              TfGenNameCase name_case)
+{
+  for (char *line = text; *line != '\0';)
+    {
+      gsize len = strcspn (line, "\r\n");
+      gsize name = strcspn (line, ";:\r\n");
+      char *colon = memchr (line, ':', len);
+
+      if (line[0] != ' ' && colon != NULL)
+        {
+          gboolean recase_value = (name == 5 && g_ascii_strncasecmp (line, "BEGIN", 5) == 0)
+                                  || (name == 3 && g_ascii_strncasecmp (line, "END", 3) == 0)
+                                  || (name == 6 && g_ascii_strncasecmp (line, "METHOD", 6) == 0);
+
+          recase (line, name, name_case);
+          /* parameter names, and PARTSTAT values */
+          for (char *p = line + name; p < colon && *p == ';';)
+            {
+              gsize pname = strcspn (p + 1, "=:");
+              gsize pvalue;
+
+              recase (p + 1, pname, name_case);
+              pvalue = strcspn (p + 1 + pname + 1, ";:");
+              if (pname == 8 && g_ascii_strncasecmp (p + 1, "PARTSTAT", 8) == 0)
+                recase (p + 1 + pname + 1, pvalue, name_case);
+              p += 1 + pname + 1 + pvalue;
+            }
+          if (recase_value)
+            recase (colon + 1, line + len - colon - 1, name_case);
+        }
+      line += len + strspn (line + len, "\r\n");
+    }
+}
+
 /**
  * tf_gen_ics:
  *
@@ -220,6 +267,9 @@ tf_gen_ics (const TfGenEvent *event)
 
   append_folded (out, "END:VEVENT");
   append_folded (out, "END:VCALENDAR");
+
+  if (event->name_case != TF_GEN_CASE_UPPER)
+    recase_names (out->str, event->name_case);
 
   return g_string_free_to_bytes (out);
 }
