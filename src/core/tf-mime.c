@@ -296,32 +296,34 @@ is_delivery_status_part (GMimePart *part)
   return part_is (object, "message", "delivery-status") || part_is (object, "message", "global-delivery-status");
 }
 
-/* RFC 3464: a multipart/report of report-type delivery-status must hold
- * a message/delivery-status part. */
+/* multipart/report; report-type=delivery-status (RFC 3462 / 6522) */
 static gboolean
-is_report_without_status (GMimeMultipart *multipart)
+is_delivery_report (GMimeObject *object)
 {
-  GMimeObject *object = GMIME_OBJECT (multipart);
   const char *report_type;
-  int n;
 
   if (!part_is (object, "multipart", "report"))
     return FALSE;
 
   report_type = g_mime_object_get_content_type_parameter (object, "report-type");
-  if (report_type == NULL || g_ascii_strcasecmp (report_type, "delivery-status") != 0)
-    return FALSE;
+  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
+}
 
-  n = g_mime_multipart_get_count (multipart);
+/* RFC 3464: a delivery report must hold a message/delivery-status part. */
+static gboolean
+has_status_part (GMimeMultipart *multipart)
+{
+  int n = g_mime_multipart_get_count (multipart);
+
   for (int i = 0; i < n; i++)
     {
       GMimeObject *child = g_mime_multipart_get_part (multipart, i);
 
       if (GMIME_IS_PART (child) && is_delivery_status_part (GMIME_PART (child)))
-        return FALSE;
+        return TRUE;
     }
 
-  return TRUE;
+  return FALSE;
 }
 
 /* TRUE when the last non-blank line is a closing delimiter ("--x--"). */
@@ -390,12 +392,17 @@ read_part_cb (GMimeObject *object,
 
   if (GMIME_IS_MULTIPART (object))
     {
-      if (n_messages == 0 && is_report_without_status (GMIME_MULTIPART (object)))
-        tf_item_add_finding (ctx->item,
-                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                    /* Translators: %d is a MIME part number */
-                                                    _ ("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
-                                                    index));
+      if (n_messages == 0 && is_delivery_report (object))
+        {
+          /* A bounce even when its status part is lost */
+          tf_item_add_source (ctx->item, TF_SOURCE_DSN);
+          if (!has_status_part (GMIME_MULTIPART (object)))
+            tf_item_add_finding (ctx->item,
+                                 tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                        /* Translators: %d is a MIME part number */
+                                                        _ ("The delivery report (MIME part %d) has no message/delivery-status part, so the per-recipient status (RFC 3464) is missing; the file is probably truncated. Recipients come from the report’s text, if any."),
+                                                        index));
+        }
       return FALSE;
     }
 

@@ -486,6 +486,67 @@ status_sentence (const char *status)
 }
 
 /**
+ * tf_gen_text_ndr:
+ *
+ * An Exchange 2003 / IMS text NDR: one text/plain body, no
+ * message/delivery-status part. Each of @recipient_lines is written as
+ * given ("'user@example.com' on 8/22/2008 11:34 AM", "\"Name\"
+ * <user@example.com>", "user@example.com #4.4.7 X.400; …"), followed, unless
+ * it holds the status itself, by the reason and "<mta #status>".
+ */
+GBytes *
+tf_gen_text_ndr (const char *reporting_mta,
+                 const char *const *recipient_lines,
+                 const char *status,
+                 const char *subject,
+                 gint64 date)
+{
+  g_autofree char *date_text = NULL;
+  g_autofree char *sent_text = NULL;
+  g_autofree char *message_id = NULL;
+  const char *domain;
+  GString *out;
+
+  g_return_val_if_fail (reporting_mta != NULL, NULL);
+  g_return_val_if_fail (recipient_lines != NULL, NULL);
+  g_return_val_if_fail (status != NULL, NULL);
+
+  g_mime_init ();
+
+  domain = strchr (reporting_mta, '.');
+  domain = domain != NULL ? domain + 1 : reporting_mta;
+  date_text = format_rfc5322_date (date);
+  sent_text = format_rfc5322_date (date - 2 * 24 * 3600);
+  message_id = make_message_id (reporting_mta, subject, date);
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "From: System Administrator <postmaster@%s>" CRLF, domain);
+  g_string_append_printf (out, "To: organizer@%s" CRLF, domain);
+  g_string_append_printf (out, "Subject: Undeliverable: %s" CRLF, subject != NULL ? subject : "");
+  g_string_append_printf (out, "Date: %s" CRLF, date_text);
+  g_string_append_printf (out, "Message-ID: %s" CRLF, message_id);
+  g_string_append (out, "MIME-Version: 1.0" CRLF);
+  g_string_append (out, "Content-Type: text/plain; charset=\"us-ascii\"" CRLF
+                        "Content-Transfer-Encoding: 7bit" CRLF CRLF);
+  g_string_append (out, "Your message did not reach some or all of the intended recipients." CRLF CRLF);
+  g_string_append_printf (out, "      Subject:\t%s" CRLF, subject != NULL ? subject : "");
+  g_string_append_printf (out, "      Sent:\t%s" CRLF CRLF, sent_text);
+  g_string_append (out, "The following recipient(s) could not be reached:" CRLF CRLF);
+  for (guint i = 0; recipient_lines[i] != NULL; i++)
+    {
+      g_string_append_printf (out, "      %s" CRLF, recipient_lines[i]);
+      if (strchr (recipient_lines[i], '#') == NULL)
+        {
+          g_string_append_printf (out, "            %s" CRLF, status_sentence (status));
+          g_string_append_printf (out, "            <%s #%s>" CRLF, reporting_mta, status);
+        }
+      g_string_append (out, CRLF);
+    }
+
+  return g_string_free_to_bytes (out);
+}
+
+/**
  * tf_gen_dsn:
  *
  * multipart/report; report-type=delivery-status (0) { text/plain (1) in the

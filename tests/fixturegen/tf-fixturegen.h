@@ -105,6 +105,14 @@ GBytes *tf_gen_dsn        (const char         *reporting_mta,
                            const char         *subject,
                            gint64              date);
 
+/* Exchange 2003 / IMS text NDR (text/plain only) with each recipient line
+ * written verbatim, see tf_gen_text_ndr() */
+GBytes *tf_gen_text_ndr (const char *reporting_mta,
+                         const char *const *recipient_lines,
+                         const char *status,
+                         const char *subject,
+                         gint64 date);
+
 /* Writes the demo folder (data/demo layout): a queue with healthy and
  * affected TNEF updates, iCalendar replies with and without the critical
  * change stamp, organizer .msg items, an NDR and a damaged file. */
