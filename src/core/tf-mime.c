@@ -504,23 +504,14 @@ static void
 read_headers (GMimeMessage *message,
               TfItem *item)
 {
-  const char *subject = g_mime_message_get_subject (message);
+  /* Not g_mime_message_get_subject(): it decodes each encoded word alone */
+  g_autofree char *subject = tf_mime_dup_header_text (GMIME_OBJECT (message), "Subject");
   const char *message_id = g_mime_message_get_message_id (message);
   GDateTime *date = g_mime_message_get_date (message);
   g_autofree char *from = dup_from (message);
 
   if (subject != NULL)
-    {
-      if (g_utf8_validate (subject, -1, NULL))
-        {
-          tf_item_set_subject (item, subject);
-        }
-      else
-        {
-          g_autofree char *valid = g_utf8_make_valid (subject, -1);
-          tf_item_set_subject (item, valid);
-        }
-    }
+    tf_item_set_subject (item, subject);
 
   if (from != NULL && g_utf8_validate (from, -1, NULL))
     tf_item_set_from (item, from);

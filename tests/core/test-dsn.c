@@ -460,6 +460,23 @@ test_corpus_truncated (void)
   g_assert_cmpstr (tf_recipient_get_address (tf_item_get_recipient (item, 0)), ==, "kijitora@example.com");
 }
 
+/* The subject's last character is split across two ISO-2022-JP encoded
+ * words (Python's email module gives up on the first word); the joined
+ * bytes decode (iconv) to "…キジトラ・フラッシュ/ニャーン" */
+static void
+test_corpus_split_subject (void)
+{
+  g_autoptr (TfItem) item = read_corpus ("sisimai-lhost-exchange2007-04.eml");
+
+  if (item == NULL)
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Undeliverable: キジトラ・フラッシュ/ニャーン");
+}
+
 /* A generated report cut before its status part: a bounce all the same */
 static void
 test_generated_truncated (void)
@@ -508,6 +525,7 @@ main (int argc,
   g_test_add_func ("/dsn/corpus/facts", test_corpus_facts);
   g_test_add_func ("/dsn/corpus/not-reports", test_corpus_not_reports);
   g_test_add_func ("/dsn/corpus/truncated", test_corpus_truncated);
+  g_test_add_func ("/dsn/corpus/split-subject", test_corpus_split_subject);
   g_test_add_func ("/dsn/generated/truncated", test_generated_truncated);
 
   return g_test_run ();
