@@ -53,6 +53,18 @@ kind_from_method (const char *method,
 }
 
 static gboolean
+contains_ci (const char *haystack,
+             const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = haystack; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 kind_from_class (const char *klass,
                  TfKind *kind)
 {
@@ -73,7 +85,8 @@ kind_from_class (const char *klass,
 
   if (klass == NULL)
     return FALSE;
-  if (has_prefix_ci (klass, "REPORT.") && strstr (klass, ".NDR") != NULL)
+  /* Message classes are case-insensitive ("Report.IPM.Note.ndr") */
+  if (has_prefix_ci (klass, "REPORT.") && contains_ci (klass, ".NDR"))
     {
       *kind = TF_KIND_NDR;
       return TRUE;
