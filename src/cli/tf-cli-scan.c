@@ -362,6 +362,9 @@ tf_cli_scan (int argc,
 static char *
 prop_name (const TfProp *prop)
 {
+  if (tf_prop_is_ical (prop))
+    return g_strdup (prop->name);
+
   if (prop->named)
     {
       g_autofree char *set = tf_mapi_guid_to_string (prop->guid);
@@ -419,12 +422,14 @@ print_props (GPtrArray *props)
     {
       const TfProp *prop = g_ptr_array_index (props, i);
       g_autofree char *name = prop_name (prop);
-      g_autofree char *type = tf_mapi_type_to_string (TF_PROP_TYPE (prop->tag));
+      /* iCalendar properties have a name and a text value, no tag */
+      g_autofree char *type = tf_prop_is_ical (prop) ? g_strdup ("TEXT") : tf_mapi_type_to_string (TF_PROP_TYPE (prop->tag));
+      g_autofree char *tag = tf_prop_is_ical (prop) ? pad (NONE, 10) : g_strdup_printf ("0x%08X", prop->tag);
       g_autofree char *value = prop_value (prop);
       g_autofree char *offset = prop->offset >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, prop->offset)
                                                   : g_strdup (NONE);
 
-      g_print ("    0x%08X  %-38s  %-12s  %-10s  %s\n", prop->tag, name, type, offset, value);
+      g_print ("    %s  %-38s  %-12s  %-10s  %s\n", tag, name, type, offset, value);
     }
 }
 

@@ -451,6 +451,7 @@ check_tree (TfCfb *self,
   {
     guint32 entry;
     guint32 parent;
+    guint32 from; /* the entry whose link led here, for messages */
     guint depth;
     guint nesting;
   } Frame;
@@ -468,7 +469,7 @@ check_tree (TfCfb *self,
 
   if (root->child == TF_CFB_NO_ENTRY)
     return TRUE;
-  f = (Frame){ root->child, 0, 1, 1 };
+  f = (Frame){ root->child, 0, 0, 1, 1 };
   g_array_append_val (stack, f);
 
   while (stack->len > 0)
@@ -480,7 +481,7 @@ check_tree (TfCfb *self,
 
       if (f.entry >= self->n_entries)
         return parse_error (error, _ ("CFB: directory entry %u links to entry %u beyond the directory"),
-                            f.parent, f.entry);
+                            f.from, f.entry);
       e = &self->entries[f.entry];
       if (e->reachable)
         return parse_error (error, _ ("CFB: directory tree loops at entry %u"), f.entry);
@@ -507,11 +508,11 @@ check_tree (TfCfb *self,
         return parse_error (error, _ ("CFB: a storage holds more than %u entries"), MAX_CHILDREN);
 
       if (e->left != TF_CFB_NO_ENTRY)
-        g_array_append_val (stack, ((Frame){ e->left, f.parent, f.depth + 1, f.nesting }));
+        g_array_append_val (stack, ((Frame){ e->left, f.parent, f.entry, f.depth + 1, f.nesting }));
       if (e->right != TF_CFB_NO_ENTRY)
-        g_array_append_val (stack, ((Frame){ e->right, f.parent, f.depth + 1, f.nesting }));
+        g_array_append_val (stack, ((Frame){ e->right, f.parent, f.entry, f.depth + 1, f.nesting }));
       if (e->type != TYPE_STREAM && e->child != TF_CFB_NO_ENTRY)
-        g_array_append_val (stack, ((Frame){ e->child, f.entry, f.depth + 1, f.nesting + 1 }));
+        g_array_append_val (stack, ((Frame){ e->child, f.entry, f.entry, f.depth + 1, f.nesting + 1 }));
     }
   return TRUE;
 }

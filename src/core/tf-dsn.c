@@ -23,6 +23,7 @@
 typedef struct
 {
   char *address;
+  char *name; /* display name a text NDR gave, or NULL */
   char *action;
   char *status;
   char *diagnostic;
@@ -33,6 +34,7 @@ static void
 dsn_record_clear (DsnRecord *record)
 {
   g_clear_pointer (&record->address, g_free);
+  g_clear_pointer (&record->name, g_free);
   g_clear_pointer (&record->action, g_free);
   g_clear_pointer (&record->status, g_free);
   g_clear_pointer (&record->diagnostic, g_free);
@@ -144,6 +146,8 @@ store_record (TfItem *item,
   set_field (&status, record->status, replace);
   set_field (&diagnostic, record->diagnostic, replace);
   tf_recipient_set_dsn (recipient, action, status, diagnostic);
+  if (record->name != NULL && tf_recipient_get_name (recipient) == NULL)
+    tf_recipient_set_name (recipient, record->name);
 
   if (created != NULL)
     tf_item_add_recipient (item, created);
@@ -363,34 +367,126 @@ tf_dsn_read_status (const char *text,
   return read_status (text, len, item, 0);
 }
 
-/* "user@example.com on 20/08/2008 11:34" or a line holding only an address
- * (optionally in angle brackets); returns the address or NULL. */
+/* An address: local@domain, no blanks, no further '@' */
+static gboolean
+is_bare_address (const char *text)
+{
+  const char *at = strchr (text, '@');
+
+  return at != NULL && at != text && at[1] != '\0' && strchr (at + 1, '@') == NULL && strpbrk (text, " \t<>()[],;:\"'") == NULL;
+}
+
+/* A display name written without quotes before "<address>": short, and
+ * not a sentence (diagnostic lines also hold "<…>") */
+#define MAX_BARE_NAME 64
+
+static gboolean
+is_bare_name (const char *text,
+              gsize len)
+{
+  return len <= MAX_BARE_NAME && strpbrk (text, ".,:;!?()[]@\"'<>") == NULL;
+}
+
+/* What may follow the address on a recipient line: nothing, "on <date>",
+ * or the status ("#4.4.7", "#4.4.7 X.400; …", "#< #4.4.7 smtp;…>") */
+static gboolean
+is_recipient_tail (const char *rest)
+{
+  return *rest == '\0' || *rest == '#' || (g_ascii_strncasecmp (rest, "on", 2) == 0 && (rest[2] == ' ' || rest[2] == '\t'));
+}
+
+/*
+ * A recipient line of a text NDR:
+ *   user@example.com on 8/22/2008 11:34 AM
+ *   'user@example.com' on 8/22/2008 11:34 AM      (Exchange 2003)
+ *   "Jane Doe" <user@example.com> on 8/22/2008 …
+ *   Jane Doe <user@example.com>
+ *   <user@example.com>
+ *   user@example.com #4.4.7 X.400; …               (IMS)
+ * Returns the bare address (and the display name, when there is one, in
+ * @name), with a status on the same line in @tail, or NULL.
+ */
 static char *
-parse_recipient_line (const char *line)
+parse_recipient_line (const char *line,
+                      char **name,
+                      char **tail)
 {
   g_autofree char *copy = g_strstrip (g_strdup (line));
+  g_autofree char *display = NULL;
+  g_autofree char *address = NULL;
+  char *p = copy;
   char *end;
-  gsize len;
 
-  end = strstr (copy, " on ");
-  if (end != NULL)
-    *end = '\0';
-  else if (strchr (copy, ' ') != NULL || strchr (copy, '\t') != NULL)
-    return NULL;
-
-  len = strlen (copy);
-  if (len >= 2 && copy[0] == '<' && copy[len - 1] == '>')
+  if (*p == '"')
     {
-      copy[len - 1] = '\0';
-      memmove (copy, copy + 1, len - 1);
+      end = strchr (p + 1, '"');
+      if (end == NULL)
+        return NULL;
+      display = g_strndup (p + 1, end - p - 1);
+      p = end + 1;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p != '<')
+        return NULL;
+    }
+  else if (*p != '<' && *p != '\'' && (end = strchr (p, '<')) != NULL)
+    {
+      display = g_strstrip (g_strndup (p, end - p));
+      /* Office 365: "user@example.com<mailto:user@example.com>" */
+      if (is_bare_address (display) && g_ascii_strncasecmp (end + 1, "mailto:", 7) == 0)
+        {
+          gsize n = strlen (display);
+
+          if (g_ascii_strncasecmp (end + 8, display, n) != 0 || end[8 + n] != '>')
+            return NULL;
+          address = g_steal_pointer (&display);
+          p = end + 8 + n + 1;
+        }
+      else if (!is_bare_name (display, strlen (display)))
+        return NULL;
+      else
+        p = end;
     }
 
-  /* an address: local@domain, no blanks, no further '@' */
-  end = strchr (copy, '@');
-  if (end == NULL || end == copy || end[1] == '\0' || strchr (end + 1, '@') != NULL || strpbrk (copy, " \t<>()[],;:\"") != NULL)
+  if (address != NULL)
+    ;
+
+  else if (*p == '<' || *p == '\'')
+    {
+      char close = *p == '<' ? '>' : '\'';
+
+      end = strchr (p + 1, close);
+      if (end == NULL)
+        return NULL;
+      address = g_strstrip (g_strndup (p + 1, end - p - 1));
+      p = end + 1;
+      /* '<user@example.com>' */
+      if (close == '\'' && address[0] == '<' && g_str_has_suffix (address, ">"))
+        {
+          char *inner = g_strndup (address + 1, strlen (address) - 2);
+
+          g_free (address);
+          address = inner;
+        }
+    }
+  else if (address == NULL)
+    {
+      gsize n = strcspn (p, " \t");
+
+      address = g_strndup (p, n);
+      p += n;
+    }
+
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (!is_bare_address (address) || !is_recipient_tail (p))
     return NULL;
 
-  return g_steal_pointer (&copy);
+  if (display != NULL && *display != '\0' && g_ascii_strcasecmp (display, address) != 0)
+    *name = g_steal_pointer (&display);
+  *tail = *p == '#' ? g_strdup (p) : NULL;
+
+  return g_steal_pointer (&address);
 }
 
 /* Exchange 2000/2003 ("The following recipient(s) could not be reached:"),
@@ -458,10 +554,12 @@ flush_text_record (TfItem *item,
  * @item: the item to add TF_SOURCE_DSN recipients to
  *
  * Looks for an Exchange text NDR: after "The following recipient(s) could
- * not be reached:" (or the older/newer equivalents), each line
- * "user@domain on <date>" (or a bare address) starts a recipient; the
- * indented lines after it are its diagnostic, in which "#4.4.7" or
- * "4.4.7" is the status.
+ * not be reached:" (or the older/newer equivalents), each recipient line
+ * ("user@domain on <date>", "'user@domain' on <date>", "\"Name\"
+ * <user@domain>", a bare address, see parse_recipient_line()) starts a
+ * recipient: the bare address, with the display name kept separately; the
+ * rest of that line from '#' and the indented lines after it are its
+ * diagnostic, in which "#4.4.7" or "4.4.7" is the status.
  *
  * Returns: TRUE when at least one recipient was found
  */
@@ -494,6 +592,8 @@ tf_dsn_read_text (const char *text,
     {
       const char *line = lines[i];
       g_autofree char *address = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *tail = NULL;
       g_autofree char *trimmed = NULL;
 
       if (!in_list)
@@ -502,11 +602,14 @@ tf_dsn_read_text (const char *text,
           continue;
         }
 
-      address = parse_recipient_line (line);
+      address = parse_recipient_line (line, &name, &tail);
       if (address != NULL)
         {
           flush_text_record (item, &record, diagnostic, &n_records);
           record.address = g_steal_pointer (&address);
+          record.name = g_steal_pointer (&name);
+          if (tail != NULL)
+            g_string_append (diagnostic, tail);
           found = TRUE;
           continue;
         }

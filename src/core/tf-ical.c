@@ -35,6 +35,8 @@ static GMutex parse_lock;
 #define GOID_INSTANCE_HEX_LEN 8
 
 #define MAX_PARSE_ERRORS 3
+/* What DTSTAMP lines are renamed to before parsing (prepare_text()) */
+#define RAW_DTSTAMP_NAME "X-TRACKFIX-RAW-DTSTAMP"
 /* libical builds and frees components recursively: hostile nesting would
  * overflow the stack, so deeper input is refused before parsing. Real
  * calendars nest 3 levels (VCALENDAR > VTIMEZONE > STANDARD). */
@@ -53,6 +55,12 @@ typedef struct
   guint n_errors;
   guint n_recipients;
   gboolean too_many;
+  /* Per scheduling component: it carries the attendee critical change */
+  gboolean component_has_cc;
+  guint64 component_dtstamp;
+  guint n_components;
+  gboolean method_from_scheduling;
+  const char *default_method; /* for a VCALENDAR without METHOD */
 } IcalContext;
 
 static void
@@ -287,7 +295,7 @@ read_attendee (IcalContext *ctx,
     }
 }
 
-static void
+static gboolean
 add_time_stamp (IcalContext *ctx,
                 TfStampKind kind,
                 const char *name,
@@ -303,7 +311,7 @@ add_time_stamp (IcalContext *ctx,
       what = g_strdup_printf (_ ("%s has a value that is not a date-time: “%s”."),
                               name, value != NULL ? value : "");
       add_parse_error (ctx, what);
-      return;
+      return FALSE;
     }
 
   stamp.kind = kind;
@@ -311,6 +319,7 @@ add_time_stamp (IcalContext *ctx,
   stamp.offset = -1;
   stamp.part_index = ctx->part_index;
   tf_item_add_stamp (ctx->item, &stamp);
+  return TRUE;
 }
 
 static gboolean
@@ -452,20 +461,21 @@ read_component (IcalContext *ctx,
             }
           break;
 
-        case ICAL_DTSTAMP_PROPERTY:
-          {
-            g_autoptr (TfIcalString) value = icalproperty_get_value_as_string_r (prop);
-
-            add_time_stamp (ctx, TF_STAMP_DTSTAMP, "DTSTAMP", value);
-          }
-          break;
-
         case ICAL_X_PROPERTY:
           {
             const char *name = icalproperty_get_x_name (prop);
             /* The value as written: libical keeps X- values as text, so
              * "16010101T000000Z" survives unchanged. */
             g_autoptr (TfIcalString) value = NULL;
+
+            if (name != NULL && strcmp (name, RAW_DTSTAMP_NAME) == 0)
+              {
+                /* DTSTAMP as written (see prepare_text()) */
+                value = icalproperty_get_value_as_string_r (prop);
+                if (add_time_stamp (ctx, TF_STAMP_DTSTAMP, "DTSTAMP", value))
+                  ctx->component_dtstamp = tf_item_get_stamp (ctx->item, tf_item_get_n_stamps (ctx->item) - 1)->filetime;
+                break;
+              }
 
             if (name == NULL || !is_microsoft_x_name (name))
               break;
@@ -475,7 +485,10 @@ read_component (IcalContext *ctx,
             keep_x_prop (ctx, name, value);
 
             if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE") == 0)
-              add_time_stamp (ctx, TF_STAMP_ATTENDEE_CRITICAL_CHANGE, name, value);
+              {
+                ctx->component_has_cc = TRUE;
+                add_time_stamp (ctx, TF_STAMP_ATTENDEE_CRITICAL_CHANGE, name, value);
+              }
             else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE") == 0)
               add_time_stamp (ctx, TF_STAMP_OWNER_CRITICAL_CHANGE, name, value);
             else if (g_ascii_strcasecmp (name, "X-MICROSOFT-CDO-REPLYTIME") == 0)
@@ -529,53 +542,64 @@ has_scheduling_component (icalcomponent *calendar)
   return FALSE;
 }
 
-/* The VCALENDAR the item stands for: @root itself, or for concatenated
- * objects (libical wraps them in an XROOT) the first one that schedules
- * something, else the first one. */
-static icalcomponent *
-pick_calendar (icalcomponent *root)
+/* METHOD of @calendar in upper case, or NULL */
+static char *
+dup_method (icalcomponent *calendar)
 {
-  icalcomponent *first = NULL;
+  icalproperty *method = icalcomponent_get_first_property (calendar, ICAL_METHOD_PROPERTY);
+  g_autoptr (TfIcalString) text = NULL;
 
-  if (icalcomponent_isa (root) == ICAL_VCALENDAR_COMPONENT)
-    return root;
-
-  if (icalcomponent_isa (root) != ICAL_XROOT_COMPONENT)
+  if (method == NULL)
+    return NULL;
+  text = icalproperty_get_value_as_string_r (method);
+  if (text == NULL || *text == '\0')
     return NULL;
 
-  for (icalcomponent *cal = icalcomponent_get_first_component (root, ICAL_VCALENDAR_COMPONENT);
-       cal != NULL;
-       cal = icalcomponent_get_next_component (root, ICAL_VCALENDAR_COMPONENT))
-    {
-      if (has_scheduling_component (cal))
-        return cal;
-      if (first == NULL)
-        first = cal;
-    }
+  return g_strstrip (g_ascii_strup (text, -1));
+}
 
-  return first;
+static gboolean
+is_reply_method (const char *method)
+{
+  return method != NULL && (strcmp (method, "REPLY") == 0 || strcmp (method, "COUNTER") == 0);
+}
+
+/* A REPLY / COUNTER component without the attendee critical change: the
+ * rules report it (REPLY_MISSING_CRITICAL_CHANGE), the repair inserts the
+ * stamp into exactly this component. */
+static void
+add_unstamped_reply (IcalContext *ctx)
+{
+  TfStamp stamp = { 0 };
+
+  stamp.kind = TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE;
+  stamp.source = TF_SOURCE_ICAL;
+  stamp.filetime = ctx->component_dtstamp;
+  stamp.offset = -1;
+  stamp.part_index = ctx->part_index;
+  tf_item_add_stamp (ctx->item, &stamp);
 }
 
 static void
 read_calendar (IcalContext *ctx,
                icalcomponent *calendar)
 {
-  guint n_components = 0;
-  icalproperty *method;
+  g_autofree char *method = dup_method (calendar);
+  gboolean schedules = has_scheduling_component (calendar);
 
   check_lib_errors (ctx, calendar);
 
-  method = icalcomponent_get_first_property (calendar, ICAL_METHOD_PROPERTY);
-  if (method != NULL && tf_item_get_ical_method (ctx->item) == NULL)
-    {
-      g_autoptr (TfIcalString) text = icalproperty_get_value_as_string_r (method);
+  if (method == NULL && ctx->default_method != NULL)
+    method = g_strstrip (g_ascii_strup (ctx->default_method, -1));
+  if (method != NULL && *method == '\0')
+    g_clear_pointer (&method, g_free);
 
-      if (text != NULL && *text != '\0')
-        {
-          g_autofree char *upper = g_ascii_strup (text, -1);
-          tf_item_set_ical_method (ctx->item, upper);
-        }
-    }
+  /* The item's METHOD is that of the first calendar that schedules
+   * something (else of the first calendar). */
+  if (method != NULL && (tf_item_get_ical_method (ctx->item) == NULL || (schedules && !ctx->method_from_scheduling)))
+    tf_item_set_ical_method (ctx->item, method);
+  if (schedules && tf_item_get_ical_method (ctx->item) != NULL)
+    ctx->method_from_scheduling = TRUE;
 
   for (icalproperty *prop = icalcomponent_get_first_property (calendar, ICAL_X_PROPERTY);
        prop != NULL;
@@ -602,13 +626,19 @@ read_calendar (IcalContext *ctx,
       if (!is_scheduling_component (comp))
         continue;
 
-      if (n_components++ >= MAX_COMPONENTS)
+      if (ctx->n_components++ >= MAX_COMPONENTS)
         {
           ctx->too_many = TRUE;
           break;
         }
 
+      ctx->component_has_cc = FALSE;
+      ctx->component_dtstamp = 0;
       read_component (ctx, comp);
+      /* Meeting responses only: Outlook records a track-status time from
+       * a VEVENT reply, never from a VTODO or VFREEBUSY one */
+      if (is_reply_method (method) && icalcomponent_isa (comp) == ICAL_VEVENT_COMPONENT && !ctx->component_has_cc)
+        add_unstamped_reply (ctx);
     }
 }
 
@@ -623,46 +653,108 @@ line_is_marker (const char *line,
   return g_ascii_strncasecmp (line, name, len) == 0 && (line[len] == ':' || line[len] == ';');
 }
 
-/*
- * Checks @text before libical sees it, in place:
- * - returns the deepest BEGIN/END nesting, counting no further than
- *   @limit + 1;
- * - turns an END line that closes nothing into an ignored X- line:
- *   libical prints "Encountered END before BEGIN" to stderr for it (its
- *   icalerror_warn() cannot be silenced).
- */
-static guint
-prepare_components (char *text,
-                    guint limit)
+/* Length of the property name at the start of a content line */
+static gsize
+name_length (const char *line,
+             gsize len)
 {
+  gsize i = 0;
+
+  while (i < len && line[i] != ':' && line[i] != ';')
+    i++;
+  return i;
+}
+
+/*
+ * Rewrites @text for libical, which has three habits we must work around
+ * (no libical setting changes them):
+ * - names are case-insensitive (RFC 5545 3.1), but libical recognises an
+ *   extension property only when its name starts with upper-case "X-", so
+ *   "x-microsoft-cdo-attendee-critical-change" was dropped: every property
+ *   name is upper-cased (values and continuation lines are kept);
+ * - it re-formats DTSTAMP (and accepts "2008082T113400Z" as a date), so
+ *   DTSTAMP is renamed RAW_DTSTAMP_NAME, which libical keeps as text: the
+ *   value is checked, reported and copied exactly as written;
+ * - an END line that closes nothing makes it print "Encountered END before
+ *   BEGIN" to stderr (icalerror_warn() cannot be silenced): such a line
+ *   becomes an ignored X- line.
+ * Returns the deepest BEGIN/END nesting in @max_depth, counting no
+ * further than @limit + 1 (the rest of the text is then not copied).
+ */
+static char *
+prepare_text (const char *text,
+              guint limit,
+              guint *max_depth)
+{
+  GString *out = g_string_sized_new (strlen (text) + 64);
   guint depth = 0;
-  guint max_depth = 0;
 
-  for (char *line = text; line != NULL && *line != '\0';)
+  *max_depth = 0;
+  for (const char *line = text; *line != '\0';)
     {
-      char *next = strpbrk (line, "\r\n");
+      gsize line_len = strcspn (line, "\r\n");
+      gsize eol_len = strspn (line + line_len, "\r\n");
+      gsize name_len = name_length (line, line_len);
 
-      if (line_is_marker (line, "BEGIN"))
+      if (line[0] == ' ' || line[0] == '\t' || name_len == line_len)
+        /* a continuation line, or no name */
+        g_string_append_len (out, line, line_len);
+      else if (line_is_marker (line, "BEGIN"))
         {
           depth++;
-          max_depth = MAX (max_depth, depth);
-          if (max_depth > limit)
+          *max_depth = MAX (*max_depth, depth);
+          if (*max_depth > limit)
             break;
+          g_string_append_len (out, line, line_len);
         }
-      else if (line_is_marker (line, "END"))
+      else if (line_is_marker (line, "END") && depth == 0)
         {
-          if (depth > 0)
+          g_string_append (out, "X-E");
+          g_string_append_len (out, line + 3, line_len - 3);
+        }
+      else
+        {
+          gsize at = out->len;
+
+          if (line_is_marker (line, "END"))
             depth--;
+          if (name_len == 7 && g_ascii_strncasecmp (line, "DTSTAMP", 7) == 0)
+            g_string_append (out, RAW_DTSTAMP_NAME);
           else
-            memcpy (line, "X-E", 3);
+            {
+              g_string_append_len (out, line, name_len);
+              for (gsize i = at; i < out->len; i++)
+                out->str[i] = g_ascii_toupper (out->str[i]);
+            }
+          g_string_append_len (out, line + name_len, line_len - name_len);
         }
 
-      if (next == NULL)
-        break;
-      line = next + strspn (next, "\r\n");
+      g_string_append_len (out, line + line_len, eol_len);
+      line += line_len + eol_len;
     }
 
-  return max_depth;
+  return g_string_free (out, FALSE);
+}
+
+/* "Calendar in MIME part 3" / "Calendar file", with the object number
+ * when the text holds several VCALENDAR objects */
+static char *
+dup_where (gint part_index,
+           guint object,
+           guint n_objects)
+{
+  if (n_objects > 1 && part_index >= 0)
+    /* Translators: %1$d is a MIME part number, %2$u the number of a
+     * VCALENDAR object inside it (1, 2, …) */
+    return g_strdup_printf (_ ("Calendar in MIME part %1$d, object %2$u"), part_index, object);
+  if (n_objects > 1)
+    /* Translators: %u is the number of a VCALENDAR object in the file */
+    return g_strdup_printf (_ ("Calendar file, object %u"), object);
+  if (part_index >= 0)
+    /* Translators: %d is a MIME part number */
+    return g_strdup_printf (_ ("Calendar in MIME part %d"), part_index);
+
+  return g_strdup (_ ("Calendar file"));
 }
 
 /**
@@ -676,16 +768,19 @@ prepare_components (char *text,
  *
  * Reads METHOD, UID (the meeting key is the UID, or for a GlobalObjectId
  * in hex the CleanGlobalObjectId), SEQUENCE / X-MICROSOFT-CDO-APPT-SEQUENCE,
- * SUMMARY (as subject if the item has none), DTSTAMP, ORGANIZER, every
- * ATTENDEE (one recipient per address, PARTSTAT mapped to a track status),
- * and the X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE / -OWNER-CRITICAL-CHANGE
- * / -REPLYTIME stamps (read from the value text, so 1601 dates survive).
+ * SUMMARY (as subject if the item has none), DTSTAMP (as written),
+ * ORGANIZER, every ATTENDEE (one recipient per address, PARTSTAT mapped
+ * to a track status), and the X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE /
+ * -OWNER-CRITICAL-CHANGE / -REPLYTIME stamps (read from the value text, so
+ * 1601 dates survive). Names are matched without regard to case.
  *
- * When @text holds several VCALENDAR objects (concatenated iTIP messages),
- * the item stands for the first one holding a VEVENT, VTODO, VJOURNAL or
- * VFREEBUSY; the others are ignored. Fields the item already has (from
- * the message headers or an earlier calendar part) are kept; recipients
- * are merged by address.
+ * Every VCALENDAR object of @text is read (a text/calendar part may hold
+ * several; tf_read_bytes() gives each object of an .ics file its own
+ * item, see tf_ical_split()). The item's METHOD is that of the first
+ * object that schedules something; each REPLY / COUNTER component without
+ * the attendee critical change adds a TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE
+ * stamp. Fields the item already has (from the message headers or an
+ * earlier calendar part) are kept; recipients are merged by address.
  *
  * Returns: FALSE when no VCALENDAR could be read (a PARSE_ERROR finding
  *   says why)
@@ -697,23 +792,45 @@ tf_ical_read (const char *text,
               gint part_index,
               TfReadFlags flags)
 {
+  return tf_ical_read_with_method (text, len, item, part_index, NULL, flags);
+}
+
+/**
+ * tf_ical_read_with_method:
+ * @default_method: (nullable): the METHOD of a VCALENDAR that has none
+ *   (RFC 6047: a text/calendar part's method parameter matches the body's
+ *   METHOD)
+ *
+ * Same as tf_ical_read().
+ */
+gboolean
+tf_ical_read_with_method (const char *text,
+                          gsize len,
+                          TfItem *item,
+                          gint part_index,
+                          const char *default_method,
+                          TfReadFlags flags)
+{
   g_autoptr (icalcomponent) root = NULL;
   g_autofree char *copy = NULL;
+  g_autofree char *prepared = NULL;
   g_autofree char *where = NULL;
-  IcalContext ctx = { item, part_index, flags, NULL, 0, 0, FALSE };
+  g_autoptr (GPtrArray) calendars = g_ptr_array_new ();
+  IcalContext ctx = { 0 };
   icalerrorenum error_code;
-  icalcomponent *calendar;
+  guint max_depth = 0;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
   g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
 
   ensure_libical ();
 
-  if (part_index >= 0)
-    /* Translators: %d is a MIME part number */
-    where = g_strdup_printf (_ ("Calendar in MIME part %d"), part_index);
-  else
-    where = g_strdup (_ ("Calendar file"));
+  ctx.item = item;
+  ctx.part_index = part_index;
+  ctx.flags = flags;
+  if (default_method != NULL && g_utf8_validate (default_method, -1, NULL))
+    ctx.default_method = default_method;
+  where = dup_where (part_index, 0, 1);
   ctx.where = where;
 
   /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
@@ -732,7 +849,8 @@ tf_ical_read (const char *text,
       return FALSE;
     }
 
-  if (prepare_components (copy, MAX_COMPONENT_DEPTH) > MAX_COMPONENT_DEPTH)
+  prepared = prepare_text (copy, MAX_COMPONENT_DEPTH, &max_depth);
+  if (max_depth > MAX_COMPONENT_DEPTH)
     {
       g_autofree char *what = NULL;
 
@@ -749,11 +867,20 @@ tf_ical_read (const char *text,
    * the parsed tree needs no lock. */
   g_mutex_lock (&parse_lock);
   icalerror_clear_errno ();
-  root = icalparser_parse_string (copy);
+  root = icalparser_parse_string (prepared);
   error_code = icalerrno;
   g_mutex_unlock (&parse_lock);
-  calendar = root != NULL ? pick_calendar (root) : NULL;
-  if (calendar == NULL)
+
+  /* Concatenated objects come wrapped in an XROOT */
+  if (root != NULL && icalcomponent_isa (root) == ICAL_VCALENDAR_COMPONENT)
+    g_ptr_array_add (calendars, root);
+  else if (root != NULL && icalcomponent_isa (root) == ICAL_XROOT_COMPONENT)
+    for (icalcomponent *cal = icalcomponent_get_first_component (root, ICAL_VCALENDAR_COMPONENT);
+         cal != NULL;
+         cal = icalcomponent_get_next_component (root, ICAL_VCALENDAR_COMPONENT))
+      g_ptr_array_add (calendars, cal);
+
+  if (calendars->len == 0)
     {
       g_autofree char *what = NULL;
 
@@ -768,7 +895,14 @@ tf_ical_read (const char *text,
       return FALSE;
     }
 
-  read_calendar (&ctx, calendar);
+  for (guint i = 0; i < calendars->len && !ctx.too_many; i++)
+    {
+      g_autofree char *object_where = dup_where (part_index, i + 1, calendars->len);
+
+      ctx.where = object_where;
+      read_calendar (&ctx, g_ptr_array_index (calendars, i));
+      ctx.where = where;
+    }
   tf_item_add_source (item, TF_SOURCE_ICAL);
 
   if (ctx.too_many)
@@ -782,4 +916,87 @@ tf_ical_read (const char *text,
     }
 
   return TRUE;
+}
+
+/* TRUE when @line (of @len bytes, no line end) is BEGIN:VCALENDAR or
+ * END:VCALENDAR in any case, trailing blanks allowed */
+static gboolean
+line_is_calendar_marker (const char *line,
+                         gsize len,
+                         const char *marker)
+{
+  gsize n = strlen (marker);
+
+  while (len > n && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+    len--;
+  return len == n && g_ascii_strncasecmp (line, marker, n) == 0;
+}
+
+/**
+ * tf_ical_split:
+ * @text: the content of an .ics file
+ * @len: its length
+ * @max_objects: stop after this many objects
+ *
+ * Finds the top-level VCALENDAR objects of @text, one after another
+ * (libical parses concatenated objects but says nothing about where each
+ * lies in the text, which the repair needs: an inserted line goes into
+ * its own object). An object runs from its BEGIN:VCALENDAR line to the
+ * end of the line that closes it (BEGIN / END lines of inner components
+ * are counted), or to the end of the text when it is not closed. Text
+ * between objects belongs to none.
+ *
+ * Returns: (element-type TfIcalObject): the objects in file order
+ */
+GArray *
+tf_ical_split (const char *text,
+               gsize len,
+               guint max_objects)
+{
+  GArray *objects = g_array_new (FALSE, FALSE, sizeof (TfIcalObject));
+  TfIcalObject current = { 0, 0 };
+  gboolean inside = FALSE;
+  gsize depth = 0;
+  gsize pos = 0;
+
+  while (pos < len && objects->len < max_objects)
+    {
+      const char *line = text + pos;
+      const char *nl = memchr (line, '\n', len - pos);
+      gsize next = nl != NULL ? (gsize) (nl - text) + 1 : len;
+      gsize line_len = next - pos;
+
+      while (line_len > 0 && (line[line_len - 1] == '\n' || line[line_len - 1] == '\r'))
+        line_len--;
+
+      if (!inside)
+        {
+          if (line_is_calendar_marker (line, line_len, "BEGIN:VCALENDAR"))
+            {
+              inside = TRUE;
+              depth = 1;
+              current.offset = pos;
+            }
+        }
+      else if (line_len > 0 && line[0] != ' ' && line[0] != '\t')
+        {
+          if (line_is_marker (line, "BEGIN"))
+            depth++;
+          else if (line_is_marker (line, "END") && --depth == 0)
+            {
+              current.len = next - current.offset;
+              g_array_append_val (objects, current);
+              inside = FALSE;
+            }
+        }
+      pos = next;
+    }
+
+  if (inside)
+    {
+      current.len = len - current.offset;
+      g_array_append_val (objects, current);
+    }
+
+  return objects;
 }

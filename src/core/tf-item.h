@@ -25,6 +25,10 @@ typedef enum
   TF_STAMP_OWNER_CRITICAL_CHANGE,
   TF_STAMP_DTSTAMP,
   TF_STAMP_REPLY_TIME,
+  /* Not a time of its own: an iCalendar REPLY / COUNTER component without
+   * X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE; @filetime is its DTSTAMP
+   * (0 when it has none) */
+  TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE,
 } TfStampKind;
 
 typedef struct
@@ -40,9 +44,11 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (TfItem, tf_item, TF, ITEM, GObject)
 
-/* @path: the path as found (display form; for mbox messages "file#N").
+/* @path: the path as found (display form; for mbox messages and the
+ * VCALENDAR objects of a multi-object .ics file "file#N").
  * @file_path: the real file on disk. @mbox_index: 1-based message number
- * inside an mbox, or 0. */
+ * inside an mbox or object number inside an .ics file (then the item is
+ * that byte range of the file), or 0. */
 TfItem        *tf_item_new                  (const char    *path,
                                              const char    *file_path,
                                              guint          mbox_index);

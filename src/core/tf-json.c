@@ -118,6 +118,16 @@ append_hex32_member (GString *out,
 }
 
 static void
+append_int_member (GString *out,
+                   gboolean *first,
+                   const char *member,
+                   gint64 value)
+{
+  append_member (out, first, member);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
 append_prop (GString *out,
              const TfProp *prop)
 {
@@ -125,6 +135,18 @@ append_prop (GString *out,
   gboolean first = TRUE;
 
   g_string_append_c (out, '{');
+
+  if (tf_prop_is_ical (prop))
+    {
+      /* An iCalendar property (X-MICROSOFT-*): no MAPI tag */
+      append_string_member (out, &first, "tag", NULL);
+      append_string_member (out, &first, "name", prop->name);
+      append_string_member (out, &first, "type", "TEXT");
+      append_string_member (out, &first, "value", prop->value);
+      append_string_member (out, &first, "offset", NULL);
+      g_string_append_c (out, '}');
+      return;
+    }
 
   append_hex32_member (out, &first, "tag", prop->tag, 8);
 
@@ -219,8 +241,25 @@ append_recipient (GString *out,
       append_string_member (out, &first, "track_time_raw", NULL);
     }
 
+  if (tf_recipient_get_track_status (recipient) != TF_TRACK_STATUS_ABSENT)
+    append_int_member (out, &first, "track_status_value", tf_recipient_get_track_status (recipient));
+
   append_string_member (out, &first, "source",
                         tf_source_to_string (tf_recipient_get_source (recipient)));
+  if (tf_recipient_get_row (recipient) >= 0)
+    append_int_member (out, &first, "row", tf_recipient_get_row (recipient));
+  /* What `show` prints for iCalendar and DSN rows */
+  if (tf_recipient_get_source (recipient) == TF_SOURCE_ICAL)
+    {
+      append_string_member (out, &first, "partstat", tf_recipient_get_partstat (recipient));
+      append_string_member (out, &first, "role", tf_recipient_get_role (recipient));
+    }
+  if (tf_recipient_get_source (recipient) == TF_SOURCE_DSN)
+    {
+      append_string_member (out, &first, "dsn_action", tf_recipient_get_dsn_action (recipient));
+      append_string_member (out, &first, "dsn_status", tf_recipient_get_dsn_status (recipient));
+      append_string_member (out, &first, "dsn_diagnostic", tf_recipient_get_dsn_diagnostic (recipient));
+    }
   append_props (out, &first, tf_recipient_get_props (recipient));
 
   g_string_append_c (out, '}');
@@ -258,8 +297,15 @@ append_item (GString *out,
   append_string_member (out, &first, "format", tf_format_to_string (tf_item_get_format (item)));
   append_string_member (out, &first, "kind", tf_kind_to_string (tf_item_get_kind (item)));
   append_string_member (out, &first, "message_class", tf_item_get_message_class (item));
+  append_string_member (out, &first, "ical_method", tf_item_get_ical_method (item));
   append_string_member (out, &first, "subject", tf_item_get_subject (item));
+  append_string_member (out, &first, "from", tf_item_get_from (item));
   append_string_member (out, &first, "uid", tf_item_get_uid (item));
+  append_member (out, &first, "sequence");
+  if (tf_item_get_sequence (item) >= 0)
+    g_string_append_printf (out, "%d", tf_item_get_sequence (item));
+  else
+    g_string_append (out, "null");
   append_string_member (out, &first, "sent", sent);
 
   append_member (out, &first, "recipients");

@@ -96,6 +96,12 @@ tf_prop_copy (const TfProp *prop)
   return copy;
 }
 
+gboolean
+tf_prop_is_ical (const TfProp *prop)
+{
+  return prop != NULL && prop->tag == 0 && !prop->named && prop->name != NULL;
+}
+
 void
 tf_prop_free (TfProp *prop)
 {

@@ -152,6 +152,11 @@ void        tf_prop_set_named       (TfProp       *prop,
 TfProp     *tf_prop_copy            (const TfProp *prop);
 void        tf_prop_free            (TfProp       *prop);
 
+/* TRUE for an iCalendar property kept like a MAPI one (the calendar
+ * reader's X-MICROSOFT-* / X-MS-OLK-* properties: tag 0, @name the
+ * property name, @value its text as written) */
+gboolean tf_prop_is_ical (const TfProp *prop);
+
 /* "PidTagRecipientTrackStatusTime" for known tags, NULL otherwise. */
 const char *tf_mapi_tag_get_name    (guint32       tag);
 /* "PidLidAttendeeCriticalChange" for known (set, lid), NULL otherwise. */

@@ -373,17 +373,28 @@ partstat_to_track_status (const char *partstat)
   return TF_TRACK_STATUS_ABSENT;
 }
 
-/* IPM.Schedule.Meeting.Resp.Pos / .Tent / .Neg */
+static gboolean
+has_suffix_ci (const char *text,
+               const char *suffix)
+{
+  gsize len = strlen (text);
+  gsize n = strlen (suffix);
+
+  return len >= n && g_ascii_strcasecmp (text + len - n, suffix) == 0;
+}
+
+/* IPM.Schedule.Meeting.Resp.Pos / .Tent / .Neg (message classes are
+ * case-insensitive) */
 static int
 message_class_to_track_status (const char *message_class)
 {
   if (message_class == NULL)
     return TF_TRACK_STATUS_ABSENT;
-  if (g_str_has_suffix (message_class, ".Pos"))
+  if (has_suffix_ci (message_class, ".Pos"))
     return TF_TRACK_STATUS_ACCEPTED;
-  if (g_str_has_suffix (message_class, ".Tent"))
+  if (has_suffix_ci (message_class, ".Tent"))
     return TF_TRACK_STATUS_TENTATIVE;
-  if (g_str_has_suffix (message_class, ".Neg"))
+  if (has_suffix_ci (message_class, ".Neg"))
     return TF_TRACK_STATUS_DECLINED;
   return TF_TRACK_STATUS_ABSENT;
 }

@@ -76,4 +76,9 @@ GPtrArray *tf_mime_dup_part_types (GMimeMessage *message);
 /* Decoded (transfer encoding removed) content of a leaf part. */
 GBytes *tf_mime_dup_part_content (GMimePart *part);
 
+/* tf-encoded-words.c: RFC 2047 with characters split across words */
+char *tf_mime_join_encoded_words (const char *value);
+char *tf_mime_dup_header_text (GMimeObject *object,
+                               const char *name);
+
 G_END_DECLS

@@ -296,32 +296,34 @@ is_delivery_status_part (GMimePart *part)
   return part_is (object, "message", "delivery-status") || part_is (object, "message", "global-delivery-status");
 }
 
-/* RFC 3464: a multipart/report of report-type delivery-status must hold
- * a message/delivery-status part. */
+/* multipart/report; report-type=delivery-status (RFC 3462 / 6522) */
 static gboolean
-is_report_without_status (GMimeMultipart *multipart)
+is_delivery_report (GMimeObject *object)
 {
-  GMimeObject *object = GMIME_OBJECT (multipart);
   const char *report_type;
-  int n;
 
   if (!part_is (object, "multipart", "report"))
     return FALSE;
 
   report_type = g_mime_object_get_content_type_parameter (object, "report-type");
-  if (report_type == NULL || g_ascii_strcasecmp (report_type, "delivery-status") != 0)
-    return FALSE;
+  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
+}
 
-  n = g_mime_multipart_get_count (multipart);
+/* RFC 3464: a delivery report must hold a message/delivery-status part. */
+static gboolean
+has_status_part (GMimeMultipart *multipart)
+{
+  int n = g_mime_multipart_get_count (multipart);
+
   for (int i = 0; i < n; i++)
     {
       GMimeObject *child = g_mime_multipart_get_part (multipart, i);
 
       if (GMIME_IS_PART (child) && is_delivery_status_part (GMIME_PART (child)))
-        return FALSE;
+        return TRUE;
     }
 
-  return TRUE;
+  return FALSE;
 }
 
 /* TRUE when the last non-blank line is a closing delimiter ("--x--"). */
@@ -390,12 +392,17 @@ read_part_cb (GMimeObject *object,
 
   if (GMIME_IS_MULTIPART (object))
     {
-      if (n_messages == 0 && is_report_without_status (GMIME_MULTIPART (object)))
-        tf_item_add_finding (ctx->item,
-                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                    /* Translators: %d is a MIME part number */
-                                                    _ ("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
-                                                    index));
+      if (n_messages == 0 && is_delivery_report (object))
+        {
+          /* A bounce even when its status part is lost */
+          tf_item_add_source (ctx->item, TF_SOURCE_DSN);
+          if (!has_status_part (GMIME_MULTIPART (object)))
+            tf_item_add_finding (ctx->item,
+                                 tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                        /* Translators: %d is a MIME part number */
+                                                        _ ("The delivery report (MIME part %d) has no message/delivery-status part, so the per-recipient status (RFC 3464) is missing; the file is probably truncated. Recipients come from the report’s text, if any."),
+                                                        index));
+        }
       return FALSE;
     }
 
@@ -426,6 +433,7 @@ read_part_cb (GMimeObject *object,
   else if (is_calendar_part (part))
     {
       g_autofree char *text = NULL;
+      const char *method;
       gsize len = 0;
 
       text = dup_part_text (part, &len);
@@ -439,19 +447,15 @@ read_part_cb (GMimeObject *object,
           return FALSE;
         }
 
-      tf_ical_read (text, len, ctx->item, index, ctx->flags);
-
+      method = g_mime_object_get_content_type_parameter (object, "method");
       /* RFC 6047: the part's method parameter matches the body's METHOD;
-       * use it when the body has none. */
-      if (tf_item_get_ical_method (ctx->item) == NULL)
+       * the reader uses it for a body without one, and so do we when the
+       * body cannot be read. */
+      tf_ical_read_with_method (text, len, ctx->item, index, method, ctx->flags);
+      if (tf_item_get_ical_method (ctx->item) == NULL && method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
         {
-          const char *method = g_mime_object_get_content_type_parameter (object, "method");
-
-          if (method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
-            {
-              g_autofree char *upper = g_ascii_strup (method, -1);
-              tf_item_set_ical_method (ctx->item, g_strstrip (upper));
-            }
+          g_autofree char *upper = g_ascii_strup (method, -1);
+          tf_item_set_ical_method (ctx->item, g_strstrip (upper));
         }
     }
   else if (is_delivery_status_part (part))
@@ -500,23 +504,14 @@ static void
 read_headers (GMimeMessage *message,
               TfItem *item)
 {
-  const char *subject = g_mime_message_get_subject (message);
+  /* Not g_mime_message_get_subject(): it decodes each encoded word alone */
+  g_autofree char *subject = tf_mime_dup_header_text (GMIME_OBJECT (message), "Subject");
   const char *message_id = g_mime_message_get_message_id (message);
   GDateTime *date = g_mime_message_get_date (message);
   g_autofree char *from = dup_from (message);
 
   if (subject != NULL)
-    {
-      if (g_utf8_validate (subject, -1, NULL))
-        {
-          tf_item_set_subject (item, subject);
-        }
-      else
-        {
-          g_autofree char *valid = g_utf8_make_valid (subject, -1);
-          tf_item_set_subject (item, valid);
-        }
-    }
+    tf_item_set_subject (item, subject);
 
   if (from != NULL && g_utf8_validate (from, -1, NULL))
     tf_item_set_from (item, from);

@@ -41,6 +41,13 @@ append_prop (GString *out,
   g_autofree char *set = NULL;
   g_autofree char *hex = NULL;
 
+  if (tf_prop_is_ical (prop))
+    {
+      /* iCalendar: the property by name, its value as written */
+      g_string_append_printf (out, "%s%s:%s\n", indent, prop->name, prop->value != NULL ? prop->value : "");
+      return;
+    }
+
   if (prop->named)
     {
       name = prop->name != NULL ? prop->name : tf_mapi_named_get_name (prop->guid, prop->lid);

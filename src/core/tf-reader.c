@@ -304,6 +304,55 @@ read_mbox (GBytes *data,
     }
 }
 
+/* Objects read from one .ics file; a bound like the calendar reader's
+ * MAX_COMPONENTS, so a hostile file cannot make a million items. */
+#define MAX_ICS_OBJECTS 10000
+
+/* An .ics file holding several VCALENDAR objects (concatenated iTIP
+ * messages) yields one item per object, "file.ics#3", whose byte range is
+ * that object: each REPLY is checked, shown and repaired on its own. One
+ * object (or none, which the calendar reader reports) is the whole file. */
+static gboolean
+read_ics_objects (GBytes *data,
+                  const char *path,
+                  const char *file_path,
+                  TfReadFlags flags,
+                  GPtrArray *items)
+{
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data, &len);
+  g_autoptr (GArray) objects = tf_ical_split (text, len, MAX_ICS_OBJECTS + 1);
+  gboolean truncated = objects->len > MAX_ICS_OBJECTS;
+
+  if (objects->len < 2)
+    return FALSE;
+  if (truncated)
+    g_array_set_size (objects, MAX_ICS_OBJECTS);
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      const TfIcalObject *o = &g_array_index (objects, TfIcalObject, i);
+      g_autoptr (GBytes) slice = g_bytes_new_from_bytes (data, o->offset, o->len);
+      g_autoptr (TfItem) item = NULL;
+      g_autofree char *item_path = g_strdup_printf ("%s#%u", path, i + 1);
+
+      item = tf_item_new (item_path, file_path, i + 1);
+      tf_item_set_format (item, TF_FORMAT_ICS);
+      tf_item_set_range (item, (guint64) o->offset, (guint64) o->len);
+      read_single (slice, TF_FORMAT_ICS, item, flags);
+      if (truncated && i + 1 == objects->len)
+        tf_item_add_finding (item,
+                             tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                    /* Translators: %d is a number of calendar objects */
+                                                    _ ("The file holds more than %d calendar objects; the rest were not read."),
+                                                    MAX_ICS_OBJECTS));
+      finish_item (item);
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+
+  return TRUE;
+}
+
 void
 tf_read_bytes (GBytes *data,
                const char *path,
@@ -349,10 +398,14 @@ tf_read_bytes (GBytes *data,
       read_mbox (data, path, file_path, flags, items);
       return;
 
+    case TF_FORMAT_ICS:
+      if (read_ics_objects (data, path, file_path, flags, items))
+        return;
+      break;
+
     case TF_FORMAT_EML:
     case TF_FORMAT_MSG:
     case TF_FORMAT_TNEF:
-    case TF_FORMAT_ICS:
     default:
       break;
     }

@@ -98,6 +98,22 @@ gboolean   tf_ical_read        (const char    *text,
                                 TfItem        *item,
                                 gint           part_index,
                                 TfReadFlags    flags);
+gboolean tf_ical_read_with_method (const char *text,
+                                   gsize len,
+                                   TfItem *item,
+                                   gint part_index,
+                                   const char *default_method,
+                                   TfReadFlags flags);
+/* One VCALENDAR object of an .ics file: byte range */
+typedef struct
+{
+  gsize offset;
+  gsize len;
+} TfIcalObject;
+
+GArray *tf_ical_split (const char *text,
+                       gsize len,
+                       guint max_objects);
 gboolean   tf_mime_read        (GBytes        *data,
                                 TfItem        *item,
                                 TfReadFlags    flags);

@@ -53,6 +53,18 @@ kind_from_method (const char *method,
 }
 
 static gboolean
+contains_ci (const char *haystack,
+             const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = haystack; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 kind_from_class (const char *klass,
                  TfKind *kind)
 {
@@ -73,7 +85,8 @@ kind_from_class (const char *klass,
 
   if (klass == NULL)
     return FALSE;
-  if (has_prefix_ci (klass, "REPORT.") && strstr (klass, ".NDR") != NULL)
+  /* Message classes are case-insensitive ("Report.IPM.Note.ndr") */
+  if (has_prefix_ci (klass, "REPORT.") && contains_ci (klass, ".NDR"))
     {
       *kind = TF_KIND_NDR;
       return TRUE;
@@ -264,13 +277,11 @@ has_ical_stamp (TfItem *item,
 static void
 check_reply (TfItem *item)
 {
-  const char *method = tf_item_get_ical_method (item);
   const char *replier = NULL;
 
-  if (method == NULL
-      || (g_ascii_strcasecmp (method, "REPLY") != 0 && g_ascii_strcasecmp (method, "COUNTER") != 0))
-    return;
-  if (has_ical_stamp (item, TF_STAMP_ATTENDEE_CRITICAL_CHANGE))
+  /* The calendar reader marks every REPLY / COUNTER VEVENT without the
+   * stamp, whichever VCALENDAR object of the item it is in. */
+  if (!has_ical_stamp (item, TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE))
     return;
 
   for (guint i = 0; i < tf_item_get_n_recipients (item); i++)

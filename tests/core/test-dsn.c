@@ -187,6 +187,50 @@ test_text_kb938650 (void)
   g_assert_cmpuint (count_code (item, TF_FINDING_NDR_EXPIRED_4_4_7), ==, 2);
 }
 
+/* Exchange 2003 / IMS recipient lines: the bare address, the display name
+ * separately, the status also when it is on the same line */
+static void
+test_generated_text_lines (void)
+{
+  static const char *const lines[] = {
+    "'user@example.com' on 8/22/2008 11:34 AM",
+    "\"Doe, Jane\" <jane@example.com> on 8/22/2008 11:34 AM",
+    "Room 4 <room4@example.com>",
+    "<angle@example.com>",
+    "bare@example.com #4.4.7 X.400; Reason 1 (Unable-To-Transfer)",
+    "'<quoted-angle@example.com>' on 8/22/2008 11:34 AM",
+    NULL
+  };
+  static const struct
+  {
+    const char *address;
+    const char *name;
+  } expected[] = {
+    { "user@example.com", NULL },
+    { "jane@example.com", "Doe, Jane" },
+    { "room4@example.com", "Room 4" },
+    { "angle@example.com", NULL },
+    { "bare@example.com", NULL },
+    { "quoted-angle@example.com", NULL },
+  };
+  g_autoptr (GBytes) ndr = tf_gen_text_ndr ("exchange2003.corp.example", lines, "4.4.7",
+                                            "Updated: Quarterly review", 1219232040);
+  g_autoptr (TfItem) item = read_mime (ndr);
+
+  g_assert_cmpuint (tf_item_get_n_recipients (item), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      TfRecipient *r = tf_item_get_recipient (item, i);
+
+      g_assert_cmpstr (tf_recipient_get_address (r), ==, expected[i].address);
+      g_assert_cmpstr (tf_recipient_get_name (r), ==, expected[i].name);
+      g_assert_cmpstr (tf_recipient_get_dsn_status (r), ==, "4.4.7");
+    }
+  g_assert_nonnull (strstr (tf_recipient_get_dsn_diagnostic (tf_item_get_recipient (item, 4)), "X.400"));
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_NDR);
+  g_assert_cmpuint (count_code (item, TF_FINDING_NDR_EXPIRED_4_4_7), ==, G_N_ELEMENTS (expected));
+}
+
 static void
 test_text_not_ndr (void)
 {
@@ -403,9 +447,64 @@ test_corpus_truncated (void)
       return;
     }
 
-  /* the report lost its delivery-status part: said so, no crash */
+  /* the report lost its delivery-status part: said so, no crash; still a
+   * bounce, the recipient taken from the Office 365 text */
   g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+  g_assert_nonnull (strstr (tf_finding_get_detail (tf_item_get_finding (item, tf_item_get_n_findings (item) - 1)),
+                            "no message/delivery-status part"));
   g_assert_cmpstr (tf_item_get_subject (item), ==, "Undeliverable: Nyaan");
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_NDR);
+  g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 1);
+  /* "kijitora@example.com<mailto:kijitora@example.com>" (the status is
+   * after a quoted-printable "=00", where the text ends) */
+  g_assert_cmpstr (tf_recipient_get_address (tf_item_get_recipient (item, 0)), ==, "kijitora@example.com");
+}
+
+/* The subject's last character is split across two ISO-2022-JP encoded
+ * words (Python's email module gives up on the first word); the joined
+ * bytes decode (iconv) to "…キジトラ・フラッシュ/ニャーン" */
+static void
+test_corpus_split_subject (void)
+{
+  g_autoptr (TfItem) item = read_corpus ("sisimai-lhost-exchange2007-04.eml");
+
+  if (item == NULL)
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Undeliverable: キジトラ・フラッシュ/ニャーン");
+}
+
+/* A generated report cut before its status part: a bounce all the same */
+static void
+test_generated_truncated (void)
+{
+  const char *const recipients[] = { "user@other.example", NULL };
+  g_autoptr (GBytes) dsn = tf_gen_dsn ("exchange2003.corp.example", recipients, "4.4.7",
+                                       "Updated: Quarterly review", 1219232040);
+  const char *data = g_bytes_get_data (dsn, NULL);
+  const char *text_part = g_strstr_len (data, g_bytes_get_size (dsn), "Your message did not reach");
+  const char *status_part = g_strstr_len (data, g_bytes_get_size (dsn), "Content-Type: message/delivery-status");
+  g_autoptr (GString) cut = g_string_new_len (data, text_part - data);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (TfItem) item = NULL;
+  TfFinding *error;
+
+  g_assert_nonnull (text_part);
+  g_assert_nonnull (status_part);
+  /* no text NDR either: only the kind tells it is a bounce */
+  g_string_append (cut, "Delivery failed.\r\n");
+  bytes = g_bytes_new (cut->str, cut->len);
+  item = read_mime (bytes);
+
+  g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_NDR);
+  g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 0);
+  g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), >=, 1);
+  error = tf_item_get_finding (item, 0);
+  g_assert_cmpint (tf_finding_get_code (error), ==, TF_FINDING_PARSE_ERROR);
+  g_assert_nonnull (strstr (tf_finding_get_detail (error), "no message/delivery-status part"));
 }
 
 int
@@ -419,12 +518,15 @@ main (int argc,
   g_test_add_func ("/dsn/status/damaged", test_status_damaged);
   g_test_add_func ("/dsn/text/kb938650", test_text_kb938650);
   g_test_add_func ("/dsn/text/not-ndr", test_text_not_ndr);
+  g_test_add_func ("/dsn/generated/text-lines", test_generated_text_lines);
   g_test_add_func ("/dsn/generated/4.4.7", test_generated_4_4_7);
   g_test_add_func ("/dsn/base64-status-part", test_base64_status_part);
   g_test_add_func ("/dsn/corpus/all", test_corpus_all);
   g_test_add_func ("/dsn/corpus/facts", test_corpus_facts);
   g_test_add_func ("/dsn/corpus/not-reports", test_corpus_not_reports);
   g_test_add_func ("/dsn/corpus/truncated", test_corpus_truncated);
+  g_test_add_func ("/dsn/corpus/split-subject", test_corpus_split_subject);
+  g_test_add_func ("/dsn/generated/truncated", test_generated_truncated);
 
   return g_test_run ();
 }

@@ -215,6 +215,129 @@ test_generated_reply_1601 (void)
   g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 0);
 }
 
+/* RFC 5545 3.1: names, METHOD and PARTSTAT values in any case */
+static void
+test_generated_name_case (void)
+{
+  static const TfGenNameCase cases[] = { TF_GEN_CASE_LOWER, TF_GEN_CASE_MIXED };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TfGenEvent event = {
+        .method = "REPLY",
+        .uid = "case@corp.example",
+        .sequence = 1,
+        .dtstamp = 1219232040,
+        .organizer = "boss@corp.example",
+        .attendees = reply_attendee,
+        .n_attendees = 1,
+        .attendee_cc = "20080820T113400Z",
+        .owner_cc = "16010101T000000Z",
+        .name_case = cases[i],
+      };
+      g_autoptr (GBytes) ics = tf_gen_ics (&event);
+      g_autoptr (TfItem) item = read_generated (&event, TRUE);
+      const char *text = g_bytes_get_data (ics, NULL);
+      TfRecipient *r;
+
+      g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (ics),
+                                      cases[i] == TF_GEN_CASE_LOWER ? "\r\nx-microsoft-cdo-attendee-critical-change:"
+                                                                    : "\r\nX-MiCrOsOfT-CdO-AtTeNdEe-cRiTiCaL-ChAnGe:"));
+      g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (ics), cases[i] == TF_GEN_CASE_LOWER ? "method:reply" : "MeThOd:RePlY"));
+
+      g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REPLY");
+      g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_REPLY);
+      g_assert_nonnull (tf_item_find_stamp (item, TF_STAMP_ATTENDEE_CRITICAL_CHANGE));
+      g_assert_cmpuint (count_code (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 0);
+      /* the owner stamp is read too, and its 1601 value reported */
+      g_assert_cmpuint (count_code (item, TF_FINDING_CRITICAL_CHANGE_1601), ==, 1);
+      g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 0);
+      r = tf_item_find_recipient (item, "user@other.example", TF_SOURCE_ICAL);
+      g_assert_nonnull (r);
+      g_assert_cmpint (tf_recipient_get_track_status (r), ==, TF_TRACK_STATUS_ACCEPTED);
+      g_assert_cmpstr (tf_recipient_get_role (r), ==, "REQ-PARTICIPANT");
+    }
+}
+
+/* Every VEVENT of a REPLY is checked, not just whether one has the stamp */
+static void
+test_reply_events (void)
+{
+  static const char text[] = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nVERSION:2.0\r\n"
+                             "BEGIN:VEVENT\r\nUID:r@x\r\nDTSTAMP:20080820T113400Z\r\n"
+                             "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x.example\r\n"
+                             "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080820T113400Z\r\nEND:VEVENT\r\n"
+                             "BEGIN:VEVENT\r\nUID:r@x\r\nRECURRENCE-ID:20080901T090000Z\r\n"
+                             "DTSTAMP:20080821T080000Z\r\nATTENDEE;PARTSTAT=DECLINED:mailto:a@x.example\r\n"
+                             "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  gboolean ok;
+  g_autoptr (TfItem) item = read_text (text, sizeof text - 1, TF_READ_NONE, &ok);
+  const TfStamp *mark;
+
+  g_assert_true (ok);
+  tf_rules_classify (item);
+  tf_rules_apply (item);
+  g_assert_cmpuint (count_code (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 1);
+  mark = tf_item_find_stamp (item, TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE);
+  g_assert_nonnull (mark);
+  /* the unstamped event's own DTSTAMP */
+  g_assert_cmpuint (mark->filetime, ==, filetime_of ("20080821T080000Z"));
+}
+
+/* Several VCALENDAR objects in one text/calendar part: every one is read,
+ * a REPLY after a REQUEST is checked, damage names its object. */
+static void
+test_objects_in_part (void)
+{
+  static const char text[] = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\n"
+                             "BEGIN:VEVENT\r\nUID:o@x\r\nDTSTAMP:20080820T113400Z\r\n"
+                             "ORGANIZER:mailto:boss@x.example\r\nATTENDEE:mailto:a@x.example\r\n"
+                             "END:VEVENT\r\nEND:VCALENDAR\r\n"
+                             "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+                             "BEGIN:VEVENT\r\nUID:o@x\r\nDTSTAMP:2008082T113400Z\r\n"
+                             "ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@x.example\r\n"
+                             "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  g_autoptr (TfItem) item = tf_item_new ("m.eml", "m.eml", 0);
+  TfFinding *error = NULL;
+
+  g_assert_true (tf_ical_read (text, sizeof text - 1, item, 3, TF_READ_NONE));
+  tf_rules_classify (item);
+  tf_rules_apply (item);
+  g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
+  g_assert_nonnull (tf_item_find_recipient (item, "b@x.example", TF_SOURCE_ICAL));
+  g_assert_cmpuint (count_code (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 1);
+
+  for (guint i = 0; i < tf_item_get_n_findings (item); i++)
+    if (tf_finding_get_code (tf_item_get_finding (item, i)) == TF_FINDING_PARSE_ERROR)
+      error = tf_item_get_finding (item, i);
+  g_assert_nonnull (error);
+  /* which object, and the value exactly as written */
+  g_assert_nonnull (strstr (tf_finding_get_detail (error), "MIME part 3, object 2"));
+  g_assert_nonnull (strstr (tf_finding_get_detail (error), "“2008082T113400Z”"));
+}
+
+/* Error details quote the value as written, not as libical re-formats it */
+static void
+test_value_as_written (void)
+{
+  static const char *const bad[] = { "2008082T113400Z", "20080820T1134Z", "2008-08-20T11:34:00Z", "20080820T113400+0100" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:v@x\r\n"
+                                               "dtstamp:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                                               bad[i]);
+      g_autofree char *quoted = g_strdup_printf ("DTSTAMP has a value that is not a date-time: “%s”", bad[i]);
+      gboolean ok;
+      g_autoptr (TfItem) item = read_text (text, strlen (text), TF_READ_NONE, &ok);
+
+      g_assert_true (ok);
+      g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+      g_assert_nonnull (strstr (tf_finding_get_detail (tf_item_get_finding (item, 0)), quoted));
+      g_assert_null (tf_item_find_stamp (item, TF_STAMP_DTSTAMP));
+    }
+}
+
 static void
 test_generated_folding (void)
 {
@@ -596,13 +719,79 @@ test_corpus_facts (void)
   g_assert_cmpstr (tf_recipient_get_name (r), ==, "RembrandDX");
   g_clear_object (&item);
 
-  /* 15 concatenated iTIP objects: the item is the first one */
+  /* 15 concatenated iTIP objects: one item each */
   item = read_corpus ("ics/libical-incoming.ics", &ok);
   g_assert_true (ok);
   g_assert_cmpstr (tf_item_get_ical_method (item), ==, "REQUEST");
   g_assert_cmpstr (tf_item_get_uid (item), ==, "calsrv.example.com-873970198738776@example.com");
   g_assert_cmpuint (tf_item_get_n_recipients (item), >, 0);
   g_clear_object (&item);
+}
+
+/* Counts, checked with python3-icalendar (each object parsed alone):
+ * the METHOD of every object and which are REPLY / COUNTER objects with a
+ * VEVENT and no X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. */
+static void
+check_objects (const char *name,
+               guint n_objects,
+               const char *const *methods,
+               const char *unstamped)
+{
+  g_autofree char *path = corpus_path (name);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GString) flagged = g_string_new (NULL);
+
+  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
+  g_assert_cmpuint (items->len, ==, n_objects);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+      g_autofree char *expected_path = g_strdup_printf ("%s#%u", path, i + 1);
+
+      g_assert_cmpstr (tf_item_get_path (item), ==, expected_path);
+      g_assert_cmpuint (tf_item_get_mbox_index (item), ==, i + 1);
+      g_assert_cmpstr (tf_item_get_ical_method (item), ==, methods[i]);
+      g_assert_false (tf_item_has_finding (item, TF_FINDING_PARSE_ERROR));
+      if (tf_item_has_finding (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE))
+        g_string_append_printf (flagged, "%s%u", flagged->len > 0 ? " " : "", i + 1);
+      /* each item is exactly its object */
+      if (i > 0)
+        g_assert_cmpuint (tf_item_get_offset (item), >=,
+                          tf_item_get_offset (g_ptr_array_index (items, i - 1)) + tf_item_get_size (g_ptr_array_index (items, i - 1)));
+    }
+  g_assert_cmpstr (flagged->str, ==, unstamped);
+}
+
+static void
+test_corpus_objects (void)
+{
+  static const char *const incoming[] = {
+    "REQUEST", "REQUEST", "REQUEST", "REQUEST", "REPLY", "REPLY", "REQUEST", "REPLY",
+    "REPLY", "REPLY", "CANCEL", "COUNTER", "PUBLISH", "PUBLISH", "PUBLISH"
+  };
+  static const char *const rfc2446[] = {
+    "PUBLISH", "PUBLISH", "CANCEL", "PUBLISH", "PUBLISH", "REQUEST", "REPLY", "REQUEST",
+    "REQUEST", "COUNTER", "REQUEST", "DECLINECOUNTER", "REPLY", "REQUEST", "REPLY", "REPLY",
+    "REQUEST", "CANCEL", "CANCEL", "REQUEST", "REQUEST", "PUBLISH", "REQUEST", "REPLY",
+    "REQUEST", "REQUEST", "REQUEST", "CANCEL", "CANCEL", "REQUEST", "ADD", "REQUEST",
+    "ADD", "REQUEST", "REQUEST", "REQUEST", "ADD", "REQUEST", "COUNTER", "REQUEST",
+    "REPLY", "REQUEST", "REPLY", "REQUEST", "REPLY", "REPLY", "REQUEST", "REQUEST",
+    "REPLY", "PUBLISH", "REFRESH", "REQUEST", "REFRESH"
+  };
+  g_autofree char *dir = corpus_path ("ics");
+
+  if (dir == NULL)
+    {
+      g_test_skip ("corpus not available (TRACKFIX_CORPUS_DIR)");
+      return;
+    }
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (incoming) == 15);
+  G_STATIC_ASSERT (G_N_ELEMENTS (rfc2446) == 53);
+  check_objects ("ics/libical-incoming.ics", 15, incoming, "5 6 8 9 10 12");
+  /* 24 is a VFREEBUSY reply, 43-49 reply without a VEVENT: no meeting
+   * response, nothing Outlook records a response time from */
+  check_objects ("ics/libical-2446.ics", 53, rfc2446, "7 10 13 15 16 39 41");
 }
 
 static int
@@ -612,9 +801,9 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* python3-icalendar's view of each file: the METHOD and the ATTENDEE /
- * ORGANIZER addresses of the calendar we pick (the first one that
- * schedules something), "ERROR …" when it cannot parse the file. */
+/* python3-icalendar's view of each file: for every VCALENDAR object (each
+ * is an item of ours) the METHOD and the ATTENDEE / ORGANIZER addresses,
+ * objects separated by tabs; "ERROR …" when it cannot parse the file. */
 static const char python_icalendar[] = "import sys\n"
                                        "try:\n"
                                        "    import icalendar\n"
@@ -625,21 +814,23 @@ static const char python_icalendar[] = "import sys\n"
                                        "    try:\n"
                                        "        with open(path, 'rb') as f:\n"
                                        "            cals = icalendar.Calendar.from_ical(f.read(), multiple=True)\n"
-                                       "        cal = next((c for c in cals if any(s.name in SCHED for s in c.subcomponents)), cals[0])\n"
-                                       "        addrs = set()\n"
-                                       "        for comp in cal.subcomponents:\n"
-                                       "            if comp.name not in SCHED:\n"
-                                       "                continue\n"
-                                       "            for key in ('ATTENDEE', 'ORGANIZER'):\n"
-                                       "                v = comp.get(key)\n"
-                                       "                for a in (v if isinstance(v, list) else [v] if v is not None else []):\n"
-                                       "                    s = str(a)\n"
-                                       "                    while s.lower().startswith('mailto:'):\n"
-                                       "                        s = s[7:]\n"
-                                       "                    s = s.strip().lower()\n"
-                                       "                    if s:\n"
-                                       "                        addrs.add(s)\n"
-                                       "        print(str(cal.get('METHOD', '')).upper() + '|' + ' '.join(sorted(addrs)))\n"
+                                       "        out = []\n"
+                                       "        for cal in cals:\n"
+                                       "            addrs = set()\n"
+                                       "            for comp in cal.subcomponents:\n"
+                                       "                if comp.name not in SCHED:\n"
+                                       "                    continue\n"
+                                       "                for key in ('ATTENDEE', 'ORGANIZER'):\n"
+                                       "                    v = comp.get(key)\n"
+                                       "                    for a in (v if isinstance(v, list) else [v] if v is not None else []):\n"
+                                       "                        s = str(a)\n"
+                                       "                        while s.lower().startswith('mailto:'):\n"
+                                       "                            s = s[7:]\n"
+                                       "                        s = s.strip().lower()\n"
+                                       "                        if s:\n"
+                                       "                            addrs.add(s)\n"
+                                       "            out.append(str(cal.get('METHOD', '')).upper() + '|' + ' '.join(sorted(addrs)))\n"
+                                       "        print('\\t'.join(out))\n"
                                        "    except Exception as e:\n"
                                        "        print('ERROR ' + type(e).__name__)\n";
 
@@ -695,27 +886,27 @@ test_corpus_python_icalendar (void)
     {
       const char *path = g_ptr_array_index (argv, i);
       const char *expected = lines[i - 3];
-      g_autofree char *text = NULL;
-      g_autoptr (TfItem) item = NULL;
-      g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr (GString) ours = g_string_new (NULL);
-      gsize len = 0;
-      gboolean ok;
 
       g_assert_nonnull (expected);
       if (g_str_has_prefix (expected, "ERROR"))
         continue;
 
-      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
-      item = read_text (text, len, TF_READ_NONE, &ok);
-      g_assert_true (ok);
+      g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
+      for (guint k = 0; k < items->len; k++)
+        {
+          TfItem *item = g_ptr_array_index (items, k);
+          g_autoptr (GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
 
-      for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
-        g_ptr_array_add (addresses, g_ascii_strdown (tf_recipient_get_address (tf_item_get_recipient (item, r)), -1));
-      g_ptr_array_sort (addresses, compare_strings);
-      g_string_append_printf (ours, "%s|", tf_item_get_ical_method (item) ? tf_item_get_ical_method (item) : "");
-      for (guint r = 0; r < addresses->len; r++)
-        g_string_append_printf (ours, "%s%s", r > 0 ? " " : "", (char *) g_ptr_array_index (addresses, r));
+          for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
+            g_ptr_array_add (addresses, g_ascii_strdown (tf_recipient_get_address (tf_item_get_recipient (item, r)), -1));
+          g_ptr_array_sort (addresses, compare_strings);
+          g_string_append_printf (ours, "%s%s|", k > 0 ? "\t" : "",
+                                  tf_item_get_ical_method (item) ? tf_item_get_ical_method (item) : "");
+          for (guint r = 0; r < addresses->len; r++)
+            g_string_append_printf (ours, "%s%s", r > 0 ? " " : "", (char *) g_ptr_array_index (addresses, r));
+        }
 
       g_test_message ("%s", path);
       g_assert_cmpstr (ours->str, ==, expected);
@@ -736,6 +927,10 @@ main (int argc,
   g_test_add_func ("/ical/generated/reply-without-critical-change", test_generated_reply_without_critical_change);
   g_test_add_func ("/ical/generated/reply-1601", test_generated_reply_1601);
   g_test_add_func ("/ical/generated/folding", test_generated_folding);
+  g_test_add_func ("/ical/generated/name-case", test_generated_name_case);
+  g_test_add_func ("/ical/reply-events", test_reply_events);
+  g_test_add_func ("/ical/objects-in-part", test_objects_in_part);
+  g_test_add_func ("/ical/value-as-written", test_value_as_written);
   g_test_add_func ("/ical/fields", test_fields);
   g_test_add_func ("/ical/damaged", test_damaged);
   g_test_add_func ("/ical/bad-values", test_bad_values);
@@ -745,6 +940,7 @@ main (int argc,
   g_test_add_func ("/ical/threads", test_threads);
   g_test_add_func ("/ical/corpus/all", test_corpus_all);
   g_test_add_func ("/ical/corpus/facts", test_corpus_facts);
+  g_test_add_func ("/ical/corpus/objects", test_corpus_objects);
   g_test_add_func ("/ical/corpus/python-icalendar", test_corpus_python_icalendar);
 
   return g_test_run ();

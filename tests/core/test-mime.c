@@ -597,6 +597,45 @@ test_threads (void)
     g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 0);
 }
 
+/* RFC 2047 words that split one character (Exchange 2007 cuts by bytes) */
+static void
+test_split_encoded_words (void)
+{
+  /* "Update: Grüße ニャーン": "ü" (C3 BC) and "ニ" (E3 83 8B) cut in
+   * two; B then Q, B then B, and a word in another charset after them */
+  static const struct
+  {
+    const char *header;
+    const char *subject;
+  } cases[] = {
+    { "=?utf-8?B?VXBkYXRlOiBHcsM=?= =?UTF-8?Q?=BC=C3=9Fe_=E3=83?=\r\n =?utf-8?B?i+ODo+ODvOODsw==?=",
+      "Update: Grüße ニャーン" },
+    { "=?iso-2022-jp?B?VW5kZWxpdmVyYWJsZTogGyRCJUsl?=\r\n =?ISO-2022-JP?B?YyE8JXMbKEI=?=",
+      "Undeliverable: ニャーン" },
+    /* different charsets are not joined; text between words is kept */
+    { "=?iso-8859-1?Q?Gr=FC=DFe?= und =?utf-8?B?w7w=?=", "Grüße und ü" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GBytes) eml = tf_gen_eml ("boss@corp.example", "user@corp.example", "PLACEHOLDER",
+                                           1219232040, NULL, NULL, NULL, FALSE);
+      g_autofree char *text = g_strndup (g_bytes_get_data (eml, NULL), g_bytes_get_size (eml));
+      g_auto (GStrv) halves = g_strsplit (text, "PLACEHOLDER", 2);
+      g_autofree char *joined = NULL;
+      g_autoptr (GBytes) data = NULL;
+      g_autoptr (TfItem) item = NULL;
+      gboolean ok;
+
+      g_assert_nonnull (halves[1]);
+      joined = g_strconcat (halves[0], cases[i].header, halves[1], NULL);
+      data = g_bytes_new (joined, strlen (joined));
+      item = read_mime (data, &ok);
+      g_assert_true (ok);
+      g_assert_cmpstr (tf_item_get_subject (item), ==, cases[i].subject);
+    }
+}
+
 static void
 test_corpus_all (void)
 {
@@ -836,6 +875,7 @@ main (int argc,
   g_test_add_func ("/mime/bytes-stream/reads", test_bytes_stream_reads);
   g_test_add_func ("/mime/raw-page", test_raw_page);
   g_test_add_func ("/mime/threads", test_threads);
+  g_test_add_func ("/mime/split-encoded-words", test_split_encoded_words);
   g_test_add_func ("/mime/corpus/all", test_corpus_all);
   g_test_add_func ("/mime/corpus/facts", test_corpus_facts);
   g_test_add_func ("/mime/corpus/python-part-order", test_corpus_python_order);

@@ -176,6 +176,7 @@ test_reply_rules (void)
   g_autoptr (TfRecipient) org = tf_recipient_new (TF_SOURCE_ICAL);
   g_autoptr (TfRecipient) att = tf_recipient_new (TF_SOURCE_ICAL);
   TfStamp stamp = { TF_STAMP_ATTENDEE_CRITICAL_CHANGE, TF_SOURCE_ICAL, 0, -1, -1 };
+  TfStamp unstamped = { TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE, TF_SOURCE_ICAL, 0, -1, -1 };
 
   tf_recipient_set_address (org, "boss@contoso.example");
   tf_recipient_set_recipient_type (org, TF_RECIPIENT_TYPE_ORGANIZER);
@@ -183,7 +184,12 @@ test_reply_rules (void)
   tf_item_add_recipient (reply, org);
   tf_item_add_recipient (reply, att);
   tf_item_set_ical_method (reply, "REPLY");
+  /* METHOD:REPLY alone is not enough: the reader marks each VEVENT
+   * without the stamp */
   tf_rules_classify (reply);
+  tf_rules_apply (reply);
+  g_assert_cmpuint (count_code (reply, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 0);
+  tf_item_add_stamp (reply, &unstamped);
   tf_rules_apply (reply);
   g_assert_cmpint (tf_item_get_kind (reply), ==, TF_KIND_REPLY);
   g_assert_cmpuint (count_code (reply, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE), ==, 1);
@@ -244,7 +250,9 @@ test_classify (void)
     { "IPM.Appointment", NULL, TF_KIND_APPOINTMENT },
     { "IPM.Microsoft Schedule.MtgCncl", NULL, TF_KIND_CANCEL },
     { "REPORT.IPM.Note.NDR", NULL, TF_KIND_NDR },
+    { "Report.IPM.Schedule.Meeting.Request.ndr", NULL, TF_KIND_NDR },
     { "IPM.Note", NULL, TF_KIND_MESSAGE },
+    { "IPM.Note", "cancel", TF_KIND_CANCEL },
     { "IPM.Note", "CANCEL", TF_KIND_CANCEL },
     { NULL, "PUBLISH", TF_KIND_APPOINTMENT },
     { NULL, "REFRESH", TF_KIND_MESSAGE },

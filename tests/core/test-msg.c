@@ -910,6 +910,28 @@ test_damage (void)
   wr32 (d + (dir0 + 1) * 512 + 0x4C, 0);
   expect_damage (d, len, "loops at entry 0");
 
+  /* A sibling link out of range: the message names the entry holding the
+   * link (here a child of the root), not its storage */
+  memcpy (d, orig, len);
+  {
+    guint32 broken = 0;
+    g_autofree char *msg = NULL;
+
+    for (guint32 i = 1; i < 4 && broken == 0; i++)
+      {
+        guint8 *e = d + (dir0 + 1) * 512 + i * 128;
+
+        if (e[0x42] != 0 && rd32 (e + 0x44) == 0xFFFFFFFF)
+          {
+            wr32 (e + 0x44, 0x00ABCDEF);
+            broken = i;
+          }
+      }
+    g_assert_cmpuint (broken, >, 0);
+    msg = g_strdup_printf ("directory entry %u links to entry %u beyond", broken, 0x00ABCDEF);
+    expect_damage (d, len, msg);
+  }
+
   /* Two recipient storages whose names differ only in case: libgsf and
    * we could pick different ones */
   memcpy (d, orig, len);

@@ -842,6 +842,84 @@ test_mbox (Fixture *fx,
   (void) first_end;
 }
 
+/* An .ics file of three objects, two of them replies without the stamp:
+ * repairing object 3 inserts the line into object 3 only */
+static void
+test_ics_objects (Fixture *fx,
+                  gconstpointer data)
+{
+  g_autoptr (GBytes) reply1 = make_reply ("alice@fabrikam.example", NULL);
+  g_autoptr (GBytes) healthy = make_reply ("bob@fabrikam.example", "20080820T113400Z");
+  g_autoptr (GBytes) reply3 = make_reply ("carol@fabrikam.example", NULL);
+  GString *text = g_string_new (NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_text = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) third = g_ptr_array_new ();
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (GBytes) repaired = NULL;
+  const char *line = "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080820T113400Z\r\n";
+  const char *end_event;
+  gsize cut;
+
+  g_string_append_len (text, g_bytes_get_data (reply1, NULL), g_bytes_get_size (reply1));
+  g_string_append_len (text, g_bytes_get_data (healthy, NULL), g_bytes_get_size (healthy));
+  g_string_append_len (text, g_bytes_get_data (reply3, NULL), g_bytes_get_size (reply3));
+  before = g_strdup (text->str);
+  bytes = g_string_free_to_bytes (text);
+  path = write_fixture (fx, "replies.ics", bytes);
+
+  items = scan (path);
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_true (tf_item_has_finding (g_ptr_array_index (items, 0), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  g_assert_false (tf_item_has_finding (g_ptr_array_index (items, 1), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  g_assert_true (tf_item_has_finding (g_ptr_array_index (items, 2), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  g_assert_true (g_str_has_suffix (tf_item_get_path (g_ptr_array_index (items, 2)), "replies.ics#3"));
+
+  g_ptr_array_add (third, g_ptr_array_index (items, 2));
+  plan = tf_repair_plan_new_at (third, items, NOW_UNIX);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 1);
+  results = execute (fx, plan, FALSE);
+  assert_done (only_result (results));
+
+  repaired = slurp (path);
+  after_text = g_strndup (g_bytes_get_data (repaired, NULL), g_bytes_get_size (repaired));
+  /* one line, before the last END:VEVENT; everything else identical */
+  end_event = g_strrstr (before, "END:VEVENT");
+  cut = end_event - before;
+  g_assert_cmpuint (strlen (after_text), ==, strlen (before) + strlen (line));
+  g_assert_cmpmem (after_text, cut, before, cut);
+  g_assert_cmpmem (after_text + cut, strlen (line), line, strlen (line));
+  g_assert_cmpstr (after_text + cut + strlen (line), ==, before + cut);
+
+  after = scan (path);
+  g_assert_cmpuint (after->len, ==, 3);
+  g_assert_true (tf_item_has_finding (g_ptr_array_index (after, 0), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  g_assert_false (tf_item_has_finding (g_ptr_array_index (after, 2), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+
+  /* Then the whole file: object 1 gets its line, 3 stays as it is */
+  {
+    g_autoptr (TfRepairPlan) all = tf_repair_plan_new_at (after, NULL, NOW_UNIX);
+    g_autoptr (GPtrArray) all_results = NULL;
+    g_autoptr (GPtrArray) final = NULL;
+    g_autoptr (GBytes) twice = NULL;
+
+    g_assert_cmpuint (tf_repair_plan_get_n_repairable (all), ==, 1);
+    all_results = execute (fx, all, FALSE);
+    assert_done (only_result (all_results));
+    twice = slurp (path);
+    g_assert_cmpuint (g_bytes_get_size (twice), ==, g_bytes_get_size (repaired) + strlen (line));
+    final = scan (path);
+    g_assert_cmpuint (final->len, ==, 3);
+    for (guint i = 0; i < final->len; i++)
+      g_assert_cmpuint (tf_item_get_n_problems (g_ptr_array_index (final, i)), ==, 0);
+  }
+}
+
 static void
 test_refuses_changed (Fixture *fx,
                       gconstpointer data)
@@ -1256,6 +1334,7 @@ main (int argc,
   ADD ("write/msg", test_msg);
   ADD ("write/ics-reply", test_ics_reply);
   ADD ("write/ics-no-final-newline", test_ics_no_final_newline);
+  ADD ("write/ics-objects", test_ics_objects);
   g_test_add ("/repair/write/ical-part/8bit", Fixture, "8bit", fixture_setup, test_ical_part, fixture_teardown);
   g_test_add ("/repair/write/ical-part/base64", Fixture, "base64", fixture_setup, test_ical_part, fixture_teardown);
   g_test_add ("/repair/write/ical-part/quoted-printable", Fixture, "quoted-printable", fixture_setup, test_ical_part, fixture_teardown);

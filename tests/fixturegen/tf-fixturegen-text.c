@@ -141,6 +141,53 @@ format_rfc5322_date (gint64 unix_seconds)
   return g_mime_utils_header_format_date (dt);
 }
 
+static void
+recase (char *p,
+        gsize n,
+        TfGenNameCase name_case)
+{
+  for (gsize i = 0; i < n; i++)
+    p[i] = name_case == TF_GEN_CASE_LOWER || i % 2 == 1 ? g_ascii_tolower (p[i]) : g_ascii_toupper (p[i]);
+}
+
+/* Re-cases the names (and the enumerated values RFC 5545 also makes
+ * case-insensitive) of every content line of @text in place. */
+static void
+recase_names (char *text,
+              TfGenNameCase name_case)
+{
+  for (char *line = text; *line != '\0';)
+    {
+      gsize len = strcspn (line, "\r\n");
+      gsize name = strcspn (line, ";:\r\n");
+      char *colon = memchr (line, ':', len);
+
+      if (line[0] != ' ' && colon != NULL)
+        {
+          gboolean recase_value = (name == 5 && g_ascii_strncasecmp (line, "BEGIN", 5) == 0)
+                                  || (name == 3 && g_ascii_strncasecmp (line, "END", 3) == 0)
+                                  || (name == 6 && g_ascii_strncasecmp (line, "METHOD", 6) == 0);
+
+          recase (line, name, name_case);
+          /* parameter names, and PARTSTAT values */
+          for (char *p = line + name; p < colon && *p == ';';)
+            {
+              gsize pname = strcspn (p + 1, "=:");
+              gsize pvalue;
+
+              recase (p + 1, pname, name_case);
+              pvalue = strcspn (p + 1 + pname + 1, ";:");
+              if (pname == 8 && g_ascii_strncasecmp (p + 1, "PARTSTAT", 8) == 0)
+                recase (p + 1 + pname + 1, pvalue, name_case);
+              p += 1 + pname + 1 + pvalue;
+            }
+          if (recase_value)
+            recase (colon + 1, line + len - colon - 1, name_case);
+        }
+      line += len + strspn (line + len, "\r\n");
+    }
+}
+
 /**
  * tf_gen_ics:
  *
@@ -220,6 +267,9 @@ tf_gen_ics (const TfGenEvent *event)
 
   append_folded (out, "END:VEVENT");
   append_folded (out, "END:VCALENDAR");
+
+  if (event->name_case != TF_GEN_CASE_UPPER)
+    recase_names (out->str, event->name_case);
 
   return g_string_free_to_bytes (out);
 }
@@ -433,6 +483,67 @@ status_sentence (const char *status)
     return "The e-mail account does not exist at the organization this message was sent to.";
 
   return "The message could not be delivered.";
+}
+
+/**
+ * tf_gen_text_ndr:
+ *
+ * An Exchange 2003 / IMS text NDR: one text/plain body, no
+ * message/delivery-status part. Each of @recipient_lines is written as
+ * given ("'user@example.com' on 8/22/2008 11:34 AM", "\"Name\"
+ * <user@example.com>", "user@example.com #4.4.7 X.400; …"), followed, unless
+ * it holds the status itself, by the reason and "<mta #status>".
+ */
+GBytes *
+tf_gen_text_ndr (const char *reporting_mta,
+                 const char *const *recipient_lines,
+                 const char *status,
+                 const char *subject,
+                 gint64 date)
+{
+  g_autofree char *date_text = NULL;
+  g_autofree char *sent_text = NULL;
+  g_autofree char *message_id = NULL;
+  const char *domain;
+  GString *out;
+
+  g_return_val_if_fail (reporting_mta != NULL, NULL);
+  g_return_val_if_fail (recipient_lines != NULL, NULL);
+  g_return_val_if_fail (status != NULL, NULL);
+
+  g_mime_init ();
+
+  domain = strchr (reporting_mta, '.');
+  domain = domain != NULL ? domain + 1 : reporting_mta;
+  date_text = format_rfc5322_date (date);
+  sent_text = format_rfc5322_date (date - 2 * 24 * 3600);
+  message_id = make_message_id (reporting_mta, subject, date);
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "From: System Administrator <postmaster@%s>" CRLF, domain);
+  g_string_append_printf (out, "To: organizer@%s" CRLF, domain);
+  g_string_append_printf (out, "Subject: Undeliverable: %s" CRLF, subject != NULL ? subject : "");
+  g_string_append_printf (out, "Date: %s" CRLF, date_text);
+  g_string_append_printf (out, "Message-ID: %s" CRLF, message_id);
+  g_string_append (out, "MIME-Version: 1.0" CRLF);
+  g_string_append (out, "Content-Type: text/plain; charset=\"us-ascii\"" CRLF
+                        "Content-Transfer-Encoding: 7bit" CRLF CRLF);
+  g_string_append (out, "Your message did not reach some or all of the intended recipients." CRLF CRLF);
+  g_string_append_printf (out, "      Subject:\t%s" CRLF, subject != NULL ? subject : "");
+  g_string_append_printf (out, "      Sent:\t%s" CRLF CRLF, sent_text);
+  g_string_append (out, "The following recipient(s) could not be reached:" CRLF CRLF);
+  for (guint i = 0; recipient_lines[i] != NULL; i++)
+    {
+      g_string_append_printf (out, "      %s" CRLF, recipient_lines[i]);
+      if (strchr (recipient_lines[i], '#') == NULL)
+        {
+          g_string_append_printf (out, "            %s" CRLF, status_sentence (status));
+          g_string_append_printf (out, "            <%s #%s>" CRLF, reporting_mta, status);
+        }
+      g_string_append (out, CRLF);
+    }
+
+  return g_string_free_to_bytes (out);
 }
 
 /**

@@ -49,6 +49,14 @@ typedef struct
   const char *role;       /* "REQ-PARTICIPANT", … or NULL */
 } TfGenAttendee;
 
+/* How tf_gen_ics() writes names (RFC 5545 3.1: case-insensitive) */
+typedef enum
+{
+  TF_GEN_CASE_UPPER, /* as Outlook and Exchange write them */
+  TF_GEN_CASE_LOWER, /* "x-microsoft-cdo-attendee-critical-change" */
+  TF_GEN_CASE_MIXED, /* "x-MiCrOsOfT-…" */
+} TfGenNameCase;
+
 typedef struct
 {
   const char          *method;          /* "REQUEST", "REPLY", "CANCEL", "COUNTER", NULL */
@@ -63,6 +71,9 @@ typedef struct
    * verbatim values ("20080820T113400Z", "16010101T000000Z"); NULL omits */
   const char          *attendee_cc;
   const char          *owner_cc;
+  /* Case of property and parameter names and of the BEGIN, END, METHOD
+   * and PARTSTAT values (on the first line of a folded line) */
+  TfGenNameCase name_case;
 } TfGenEvent;
 
 /* Raw TNEF stream (winmail.dat) with attMessageClass, attMsgProps (named
@@ -93,6 +104,14 @@ GBytes *tf_gen_dsn        (const char         *reporting_mta,
                            const char         *status,
                            const char         *subject,
                            gint64              date);
+
+/* Exchange 2003 / IMS text NDR (text/plain only) with each recipient line
+ * written verbatim, see tf_gen_text_ndr() */
+GBytes *tf_gen_text_ndr (const char *reporting_mta,
+                         const char *const *recipient_lines,
+                         const char *status,
+                         const char *subject,
+                         gint64 date);
 
 /* Writes the demo folder (data/demo layout): a queue with healthy and
  * affected TNEF updates, iCalendar replies with and without the critical

@@ -483,6 +483,20 @@ def gen_text():
          b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n" + b"BEGIN:VEVENT\r\n" * 20000
          + b"END:VEVENT\r\n" * 20000 + b"END:VCALENDAR\r\n",
          "handled", "VEVENT nested 20,000 deep")
+    reply = (b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+             b"DTSTAMP:20080820T113400Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@x.example\r\n"
+             b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    emit("ics-many-objects.ics", reply * 12000,
+         "error", "12,000 VCALENDAR objects (items are capped at 10,000)")
+    emit("ics-nested-calendars.ics",
+         b"BEGIN:VCALENDAR\r\n" * 20000 + b"END:VCALENDAR\r\n" * 20000,
+         "error", "VCALENDAR nested 20,000 deep")
+    emit("ics-unclosed-calendars.ics",
+         (b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u\r\n") * 5000,
+         "error", "5,000 VCALENDAR objects never closed (one object, nested too deep)")
+    emit("ics-stray-ends.ics",
+         reply + b"END:VCALENDAR\r\n" * 5000 + b"END:VEVENT\r\n" * 5000 + reply,
+         "finding:REPLY_MISSING_CRITICAL_CHANGE", "10,000 END lines outside every object between two replies")
     emit("ics-huge-line.ics",
          b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:"
          + b"\r\n " .join([b"y" * 74] * 60000) + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",

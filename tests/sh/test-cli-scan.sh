@@ -268,6 +268,28 @@ assert isinstance(p["offset"], int) and p["offset"] > 0, p
 assert "0x5FFF0003" in props and "0x0C150003" in props, sorted(props)
 assert "props" in item
 ' "$T/show.json"
+# iCalendar properties by name (no MAPI tag), DSN and iCalendar row fields
+"$CLI" show "$M/calendar/Board meeting prep.ics" > "$T/show-ics.txt"
+expect_status "show on an .ics with a 1601 critical change" 1 $?
+if grep -q "^    0x00000000" "$T/show-ics.txt"; then fail "show prints iCalendar properties as tag 0x00000000"; else ok "show prints no tag for iCalendar properties"; fi
+if grep -Eq "^    —  +X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE +TEXT" "$T/show-ics.txt"; then ok "show names X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE"; else fail "show names the owner critical change"; sed 's/^/# /' "$T/show-ics.txt"; fi
+"$CLI" show --json "$M/calendar/Board meeting prep.ics" > "$T/show-ics.json"
+"$CLI" show --json "$M/ndr/Undeliverable.eml" > "$T/show-dsn.json"
+"$CLI" show --json "$M/replies/accepted-outlook.eml" > "$T/show-reply.json"
+py "show --json carries what the text form prints" '
+import json, sys
+ics, dsn, reply = (json.load(open(p))["items"][0] for p in sys.argv[1:4])
+names = {p["name"]: p for p in ics["props"]}
+assert "X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE" in names, sorted(names)
+assert names["X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE"]["tag"] is None, names
+assert names["X-MICROSOFT-CDO-OWNER-CRITICAL-CHANGE"]["type"] == "TEXT", names
+assert "ical_method" in ics and "from" in ics and "sequence" in ics, sorted(ics)
+rows = [r for r in dsn["recipients"] if r["source"] == "dsn"]
+assert rows and all(r["dsn_status"] == "4.4.7" and r["dsn_action"] for r in rows), rows
+assert reply["ical_method"] == "REPLY", reply["ical_method"]
+att = [r for r in reply["recipients"] if r["source"] == "ical" and r["type"] != "organizer"]
+assert att and att[0]["partstat"] == "ACCEPTED" and att[0]["track_status_value"] == 3, att
+' "$T/show-ics.json" "$T/show-dsn.json" "$T/show-reply.json"
 "$CLI" show "$M/calendar/healthy.msg" > /dev/null
 expect_status "show on a healthy .msg" 0 $?
 "$CLI" show "$T/no-such-file.msg" > /dev/null 2>&1
@@ -332,12 +354,19 @@ files = set(open(sys.argv[2]).read().split("\n")) - {""}
 seen = set()
 for item in doc["items"]:
     p = item["path"]
-    if p not in files and item["format"] == "mbox":
+    if p not in files and item["format"] in ("mbox", "ics"):
         p = p.rsplit("#", 1)[0]
     assert p in files, p
     seen.add(p)
 assert seen == files, files - seen
 assert doc["summary"]["files"] == len(files), (doc["summary"]["files"], len(files))
+# one item per VCALENDAR object (counted with python3-icalendar)
+objects = {}
+for item in doc["items"]:
+    base, _, number = item["path"].rpartition("#")
+    if item["format"] == "ics" and number.isdigit():
+        objects[base.rsplit("/", 1)[-1]] = objects.get(base.rsplit("/", 1)[-1], 0) + 1
+assert objects.get("libical-incoming.ics") == 15 and objects.get("libical-2446.ics") == 53, objects
 ' "$T/corpus.json" "$T/corpus.files"
 else
   echo "# corpus not available: skipped the corpus check"
