@@ -85,6 +85,7 @@ typedef struct
   gsize start, end; /* still-encoded content of a leaf */
   gint parent;
   gboolean multipart;
+  gboolean ignored; /* a leaf no reader looks at: fields not parsed */
 } FastPart;
 
 enum
@@ -366,6 +367,64 @@ is_message_type_we_read (GMimeContentType *ct)
   return g_mime_content_type_is_type (ct, "message", "delivery-status") || g_mime_content_type_is_type (ct, "message", "global-delivery-status");
 }
 
+/* Leaf types tf_mime_read() looks at (besides a "winmail.dat" name) */
+static const char *const read_types[] = {
+  "text/plain",
+  "text/calendar",
+  "text/x-vcalendar",
+  "application/ms-tnef",
+  "application/vnd.ms-tnef",
+  "application/ics",
+  "application/octet-stream",
+};
+
+static gboolean
+has_text_ci (const char *value,
+             const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = value; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, needle, n) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* TRUE for a part every reader ignores, told from the raw field values
+ * alone: not multipart or message, not a type in read_types, and no
+ * file name that could decode to "winmail.dat" (no RFC 2231 or 2047
+ * encoding, no quoted-pair, no "winmail" at all). Parsing the content
+ * type and disposition of HTML bodies and images was a tenth of a scan. */
+static gboolean
+is_ignored_part (const char *content_type,
+                 const char *disposition)
+{
+  const char *p = content_type;
+  gsize len;
+
+  while (*p == ' ' || *p == '\t' || *p == '\n')
+    p++;
+  for (len = 0; p[len] != '\0' && p[len] != ';' && p[len] != ' ' && p[len] != '\t' && p[len] != '\n'; len++)
+    ;
+
+  if (g_ascii_strncasecmp (p, "multipart/", 10) == 0 || g_ascii_strncasecmp (p, "message/", 8) == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (read_types); i++)
+    if (strlen (read_types[i]) == len && g_ascii_strncasecmp (p, read_types[i], len) == 0)
+      return FALSE;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *value = i == 0 ? content_type : disposition;
+
+      if (value != NULL && (strpbrk (value, "*%\\") != NULL || strstr (value, "=?") != NULL || has_text_ci (value, "winmail")))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Reads the fields of one entity into @part. */
 static gboolean
 read_part_fields (const Fast *f,
@@ -373,12 +432,22 @@ read_part_fields (const Fast *f,
                   gboolean in_digest,
                   FastPart *part)
 {
+  g_autofree char *disposition = NULL;
+
+  if (hs->seen & (1u << H_DISPOSITION))
+    disposition = dup_raw_value (f, hs, H_DISPOSITION);
+
   if (hs->seen & (1u << H_CONTENT_TYPE))
     {
       g_autofree char *raw = dup_raw_value (f, hs, H_CONTENT_TYPE);
 
       if (!is_plain_content_type (raw))
         return FALSE;
+      if (is_ignored_part (raw, disposition))
+        {
+          part->ignored = TRUE;
+          return TRUE;
+        }
       part->ct = g_mime_content_type_parse (NULL, raw);
       if (part->ct == NULL)
         return FALSE;
@@ -389,12 +458,8 @@ read_part_fields (const Fast *f,
       return FALSE;
     }
 
-  if (hs->seen & (1u << H_DISPOSITION))
-    {
-      g_autofree char *raw = dup_raw_value (f, hs, H_DISPOSITION);
-
-      part->disposition = g_mime_content_disposition_parse (NULL, raw);
-    }
+  if (disposition != NULL)
+    part->disposition = g_mime_content_disposition_parse (NULL, disposition);
 
   part->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   if (hs->seen & (1u << H_TRANSFER_ENCODING))
@@ -739,7 +804,7 @@ is_report_without_status (const Fast *f,
     {
       const FastPart *child = &g_array_index (f->parts, FastPart, i);
 
-      if (child->parent == (gint) index && !child->multipart && is_delivery_status (child))
+      if (child->parent == (gint) index && !child->multipart && !child->ignored && is_delivery_status (child))
         return FALSE;
     }
 
@@ -970,6 +1035,8 @@ tf_mime_fast_read (GBytes *data,
     {
       const FastPart *part = &g_array_index (parts, FastPart, i);
 
+      if (part->ignored)
+        continue;
       if (part->multipart)
         {
           if (is_report_without_status (&f, i))
