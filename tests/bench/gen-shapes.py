@@ -63,7 +63,7 @@ def headers(i, subject, content_type):
             'x-receiver: ken.myer@contoso.example\r\n'
             'Received: from mail.fabrikam.example ([10.0.%d.%d]) by exchange2003.contoso.example\r\n'
             ' with Microsoft SMTPSVC(6.0.3790.3959); Mon, 18 Aug 2008 14:02:00 +0000\r\n'
-            'From: "User %d" <user%d@fabrikam.example>\r\n'
+            'From: "User %d" <user%d@fabrikam.example>\r\n'  # 97 senders, as queues repeat them
             'To: "Ken Myer" <ken.myer@contoso.example>\r\n'
             'Subject: %s\r\n'
             'Date: Mon, 18 Aug 2008 14:%02d:00 +0000\r\n'
@@ -71,7 +71,7 @@ def headers(i, subject, content_type):
             'MIME-Version: 1.0\r\n'
             'X-Mailer: Microsoft Office Outlook 12.0\r\n'
             'Thread-Index: AcjxKz%06dQ==\r\n'
-            'Content-Type: %s\r\n\r\n') % (i, i % 250, i % 200, i, i, subject, i % 60, i * 2654435761 % 2**32, i, i % 10**6, content_type)
+            'Content-Type: %s\r\n\r\n') % (i, i % 250, i % 200, i % 97, i % 97, subject, i % 60, i * 2654435761 % 2**32, i, i % 10**6, content_type)
 
 
 def body_text(i, n):
