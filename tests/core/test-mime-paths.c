@@ -103,6 +103,35 @@ test_corpus (void)
   g_assert_cmpuint (n_fast, >=, 5);
 }
 
+/* Inputs a fuzzer once failed on (tests/data/regressions/read-*) */
+static void
+test_regressions (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "regressions", NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (!g_str_has_prefix (name, "read-"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      {
+        g_autoptr (GBytes) data = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+        check_same (data, name);
+        n++;
+      }
+    }
+  g_assert_cmpuint (n, >=, 3);
+}
+
 static void
 test_samples (void)
 {
@@ -307,6 +336,7 @@ main (int argc,
 
   g_test_add_func ("/mime-paths/corpus", test_corpus);
   g_test_add_func ("/mime-paths/samples", test_samples);
+  g_test_add_func ("/mime-paths/regressions", test_regressions);
   g_test_add_func ("/mime-paths/queue", test_queue);
   g_test_add_func ("/mime-paths/mutations", test_mutations);
   g_test_add_func ("/mime-paths/base64", test_base64);
