@@ -141,7 +141,7 @@ PY
       rm -rf "$sub" && mkdir "$sub"
       find "$dir" -type f | sort | head -1000 | xargs -I{} ln -s {} "$sub/"
       for path in auto gmime; do
-        valgrind --tool=callgrind --callgrind-out-file=/dev/null env TRACKFIX_MIME_PATH=$path \
+        TRACKFIX_MIME_PATH=$path valgrind --tool=callgrind --callgrind-out-file=/dev/null \
           "$cli" scan --json --jobs 1 "$sub" >/dev/null 2>"$work/cg.txt" || true
         ir=$(awk '/Collected/ { print $NF }' "$work/cg.txt")
         echo "$shape $n $path $ir" >>"$work/instr.txt"
