@@ -11,8 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* Decodes @in when it is plain MIME base64: lines of whole 4-character
- * groups (the last one possibly padded with '='), ended by LF or CRLF.
+/* Decodes @in when it is plain MIME base64: whole 4-character groups (the
+ * last one possibly padded with '='), line breaks (CR, LF) only between
+ * groups.
  * Returns NULL for anything else (stray characters, groups split across
  * lines, data after the padding): callers then use GMime's decoder, which
  * gives the same bytes for the plain form. */

@@ -41,6 +41,24 @@ static const guint8 rank[256] = {
 };
 /* clang-format on */
 
+/* rank[] shifted into place for each of the four characters of a group,
+ * with bit 31 set for characters that are not base64 */
+static guint32 shifted[4][256];
+
+static void
+init_tables (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint k = 0; k < 4; k++)
+        for (guint c = 0; c < 256; c++)
+          shifted[k][c] = rank[c] == 0xff ? 0x80000000u : (guint32) rank[c] << (18 - 6 * k);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
 /* TRUE when only line breaks follow @pos */
 static gboolean
 only_line_breaks (const char *in,
@@ -82,50 +100,48 @@ GBytes *
 tf_base64_decode_clean (const char *in,
                         gsize len)
 {
-  g_autofree guint8 *out = g_malloc (len / 4 * 3 + 3);
+  const guchar *p = (const guchar *) in;
+  /* +4: every group stores four bytes, the last one overwritten next */
+  g_autofree guint8 *out = g_malloc (len / 4 * 3 + 4);
   gsize o = 0;
-  gsize pos = 0;
+  gsize i = 0;
 
-  while (pos < len)
+  init_tables ();
+
+  while (i + 4 <= len)
     {
-      const char *nl = memchr (in + pos, '\n', len - pos);
-      gsize end = nl != NULL ? (gsize) (nl - in) : len;
-      gsize n = end - pos;
-      const guchar *g = (const guchar *) in + pos;
+      guint32 v = shifted[0][p[i]] | shifted[1][p[i + 1]] | shifted[2][p[i + 2]] | shifted[3][p[i + 3]];
 
-      if (n > 0 && g[n - 1] == '\r')
-        n--;
-      if (n % 4 != 0)
-        return NULL;
-
-      for (gsize i = 0; i < n; i += 4)
+      if (G_LIKELY ((v & 0x80000000u) == 0))
         {
-          guint32 a = rank[g[i]], b = rank[g[i + 1]], c = rank[g[i + 2]], d = rank[g[i + 3]];
-          guint32 v;
+          guint32 be = GUINT32_TO_BE (v << 8);
 
-          if ((a | b | c | d) & 0x80)
-            {
-              gsize k;
-
-              /* padding ends the data */
-              if (i + 4 != n || !only_line_breaks (in, end, len))
-                return NULL;
-              k = decode_padded (g + i, out + o);
-              if (k == 0)
-                return NULL;
-              o += k;
-              return g_bytes_new_take (g_steal_pointer (&out), o);
-            }
-
-          v = a << 18 | b << 12 | c << 6 | d;
-          out[o] = (guint8) (v >> 16);
-          out[o + 1] = (guint8) (v >> 8);
-          out[o + 2] = (guint8) v;
+          memcpy (out + o, &be, 4);
           o += 3;
+          i += 4;
+          continue;
         }
 
-      pos = nl != NULL ? end + 1 : len;
+      /* line breaks only between whole groups */
+      if (p[i] == '\r' || p[i] == '\n')
+        {
+          i++;
+          continue;
+        }
+
+      /* padding ends the data */
+      {
+        gsize k = decode_padded (p + i, out + o);
+
+        if (k == 0 || !only_line_breaks (in, i + 4, len))
+          return NULL;
+        o += k;
+        return g_bytes_new_take (g_steal_pointer (&out), o);
+      }
     }
+
+  if (!only_line_breaks (in, i, len))
+    return NULL;
 
   return g_bytes_new_take (g_steal_pointer (&out), o);
 }

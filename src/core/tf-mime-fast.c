@@ -25,6 +25,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* memmem() */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -74,7 +77,8 @@ typedef struct
   gsize start[N_FIELDS]; /* value: after the colon … */
   gsize end[N_FIELDS];   /* … to the end of its last folded line */
   guint seen;            /* bit per field */
-  guint n_fields;        /* every field, interesting or not */
+  guint n_message_fields; /* fields other than Content-*: GMime puts only
+                          * these on a message, which needs one */
 } HeaderSet;
 
 typedef struct
@@ -204,7 +208,8 @@ parse_headers (const Fast *f,
           if (i == 0 || i == n)
             return FALSE;
 
-          hs->n_fields++;
+          if (i < 8 || g_ascii_strncasecmp ((const char *) line, "Content-", 8) != 0)
+            hs->n_message_fields++;
           current = -1;
           for (gint h = 0; h < N_FIELDS; h++)
             {
@@ -313,47 +318,67 @@ match_boundary (const char *line,
   return -1;
 }
 
-/* Scans content lines from @pos to the next boundary line of any open
- * multipart (innermost first, its closing form first, as GMime does). */
+/* Checks the line at @pos against the open boundaries (innermost first,
+ * its closing form first, as GMime does). FOUND_EOS: not a boundary. */
+static int
+check_boundary_line (Fast *f,
+                     gsize pos)
+{
+  const char *line = f->data + pos;
+  const char *nl = memchr (line, '\n', f->len - pos);
+  gsize n = nl != NULL ? (gsize) (nl - line) : f->len - pos;
+  gboolean crlf = line[n - 1] == '\r';
+  gsize m = crlf ? n - 1 : n;
+
+  for (guint k = f->n_bounds; k-- > 0;)
+    {
+      for (int final = 1; final >= 0; final--)
+        {
+          int r = match_boundary (line, m, f->bounds[k], f->bound_len[k], final);
+
+          if (r == 0)
+            continue;
+          /* A boundary at the very end without a line break, or with
+           * trailing blanks: leave it to GMime. */
+          if (r < 0 || nl == NULL)
+            return FOUND_DECLINE;
+          f->line_start = pos;
+          f->line_next = pos + n + 1;
+          f->level = f->n_bounds - 1 - k;
+          f->line_crlf = crlf;
+          return final ? FOUND_END : FOUND_BOUNDARY;
+        }
+    }
+
+  return FOUND_EOS;
+}
+
+/* Scans content from the line at @pos to the next boundary line of any
+ * open multipart. Only lines starting with "--" can be one, so the scan
+ * jumps from "\n--" to "\n--" (memmem) instead of going line by line. */
 static int
 scan_content (Fast *f,
               gsize pos)
 {
+  if (f->n_bounds == 0)
+    return FOUND_EOS;
+
   while (pos < f->len)
     {
-      const char *line = f->data + pos;
-      const char *nl = memchr (line, '\n', f->len - pos);
-      gsize n = nl != NULL ? (gsize) (nl - line) : f->len - pos;
+      const char *next;
 
-      if (n >= 2 && line[0] == '-' && line[1] == '-' && f->n_bounds > 0)
+      if (f->len - pos >= 2 && f->data[pos] == '-' && f->data[pos + 1] == '-')
         {
-          gboolean crlf = line[n - 1] == '\r';
-          gsize m = crlf ? n - 1 : n;
+          int found = check_boundary_line (f, pos);
 
-          for (guint k = f->n_bounds; k-- > 0;)
-            {
-              for (int final = 1; final >= 0; final--)
-                {
-                  int r = match_boundary (line, m, f->bounds[k], f->bound_len[k], final);
-
-                  if (r == 0)
-                    continue;
-                  /* A boundary at the very end without a line break, or
-                   * with trailing blanks: leave it to GMime. */
-                  if (r < 0 || nl == NULL)
-                    return FOUND_DECLINE;
-                  f->line_start = pos;
-                  f->line_next = pos + n + 1;
-                  f->level = f->n_bounds - 1 - k;
-                  f->line_crlf = crlf;
-                  return final ? FOUND_END : FOUND_BOUNDARY;
-                }
-            }
+          if (found != FOUND_EOS)
+            return found;
         }
 
-      if (nl == NULL)
+      next = memmem (f->data + pos, f->len - pos, "\n--", 3);
+      if (next == NULL)
         break;
-      pos += n + 1;
+      pos = (gsize) (next - f->data) + 1;
     }
 
   return FOUND_EOS;
@@ -1039,7 +1064,7 @@ tf_mime_fast_read (GBytes *data,
   /* mbox separators and empty input: GMime's path says what is wrong */
   if (f.len == 0 || (f.len >= 5 && memcmp (f.data, "From ", 5) == 0)
       || !parse_entity (&f, 0, 0, -1, FALSE, &top, &found)
-      || top.n_fields == 0 || found != FOUND_EOS)
+      || top.n_message_fields == 0 || found != FOUND_EOS)
     {
       g_debug ("MIME fast path: unusual shape, using GMime's parser");
       g_atomic_pointer_add (&n_fallbacks, 1);
