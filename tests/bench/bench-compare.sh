@@ -139,7 +139,10 @@ PY
     if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null; then
       sub=$work/instr
       rm -rf "$sub" && mkdir "$sub"
-      find "$dir" -type f | sort | head -1000 | xargs -I{} ln -s {} "$sub/"
+      # (a process substitution: head closing the pipe early must not
+      # stop the script under pipefail)
+      mapfile -t sample < <(find "$dir" -type f | sort | head -n 1000)
+      ln -s "${sample[@]}" "$sub/"
       for path in auto gmime; do
         TRACKFIX_MIME_PATH=$path valgrind --tool=callgrind --callgrind-out-file=/dev/null \
           "$cli" scan --json --jobs 1 "$sub" >/dev/null 2>"$work/cg.txt" || true
