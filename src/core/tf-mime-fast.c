@@ -25,9 +25,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* memmem() */
-#define _GNU_SOURCE
-
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -355,7 +352,8 @@ check_boundary_line (Fast *f,
 
 /* Scans content from the line at @pos to the next boundary line of any
  * open multipart. Only lines starting with "--" can be one, so the scan
- * jumps from "\n--" to "\n--" (memmem) instead of going line by line. */
+ * jumps from '-' to '-' with memchr() instead of going line by line:
+ * base64 has no '-' at all. */
 static int
 scan_content (Fast *f,
               gsize pos)
@@ -363,22 +361,23 @@ scan_content (Fast *f,
   if (f->n_bounds == 0)
     return FOUND_EOS;
 
-  while (pos < f->len)
+  while (pos + 1 < f->len)
     {
-      const char *next;
+      const char *dash = memchr (f->data + pos, '-', f->len - pos - 1);
+      gsize at;
 
-      if (f->len - pos >= 2 && f->data[pos] == '-' && f->data[pos + 1] == '-')
+      if (dash == NULL)
+        break;
+      at = (gsize) (dash - f->data);
+      if (dash[1] == '-' && (at == 0 || dash[-1] == '\n'))
         {
-          int found = check_boundary_line (f, pos);
+          int found = check_boundary_line (f, at);
 
           if (found != FOUND_EOS)
             return found;
+          at++;
         }
-
-      next = memmem (f->data + pos, f->len - pos, "\n--", 3);
-      if (next == NULL)
-        break;
-      pos = (gsize) (next - f->data) + 1;
+      pos = at + 1;
     }
 
   return FOUND_EOS;
@@ -749,15 +748,26 @@ decode_content (const Fast *f,
     }
 }
 
+/* Eight bytes per step: text parts are mostly ASCII, and this decides
+ * both "no charset conversion needed" and "valid UTF-8" for them. */
 static gboolean
 is_ascii (const char *text,
           gsize len)
 {
-  for (gsize i = 0; i < len; i++)
-    if ((guchar) text[i] >= 0x80)
-      return FALSE;
+  guint64 high = 0;
+  gsize i = 0;
 
-  return TRUE;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, text + i, 8);
+      high |= word;
+    }
+  for (; i < len; i++)
+    high |= (guchar) text[i];
+
+  return (high & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
 }
 
 /* Charsets in which ASCII text converts to itself */
@@ -816,15 +826,15 @@ dup_part_text (const Fast *f,
   else
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
-  if (!g_utf8_validate (text, -1, NULL))
+  *len = strlen (text);
+  if (!is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
     {
       char *valid = g_utf8_make_valid (text, -1);
 
       g_free (text);
       text = valid;
+      *len = strlen (text);
     }
-
-  *len = strlen (text);
 
   return g_steal_pointer (&text);
 }
