@@ -52,6 +52,19 @@ check_same (GBytes *data,
   return after > before;
 }
 
+static gboolean
+check_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  data = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+  return check_same (data, path);
+}
+
 static guint
 check_dir (const char *dir,
            guint *n_files)
@@ -64,21 +77,14 @@ check_dir (const char *dir,
   while ((name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         {
           n_fast += check_dir (path, n_files);
           continue;
         }
-      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-      {
-        g_autoptr (GBytes) data = g_bytes_new_take (g_steal_pointer (&contents), len);
-
-        n_fast += check_same (data, path);
-        (*n_files)++;
-      }
+      n_fast += check_file (path);
+      (*n_files)++;
     }
 
   return n_fast;
@@ -116,18 +122,11 @@ test_regressions (void)
   while ((name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
 
       if (!g_str_has_prefix (name, "read-"))
         continue;
-      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-      {
-        g_autoptr (GBytes) data = g_bytes_new_take (g_steal_pointer (&contents), len);
-
-        check_same (data, name);
-        n++;
-      }
+      check_file (path);
+      n++;
     }
   g_assert_cmpuint (n, >=, 3);
 }
