@@ -45,10 +45,22 @@ append_string (GString *out,
     }
 
   g_string_append_c (out, '"');
-  for (p = value; *p != '\0'; p++)
+  p = value;
+  while (*p != '\0')
     {
-      guchar c = (guchar) *p;
+      const char *run = p;
+      guchar c;
 
+      /* Copy runs that need no escaping in one go: most values are plain
+       * addresses, subjects and paths. */
+      while ((guchar) *p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, run, p - run);
+      if (*p == '\0')
+        break;
+
+      c = (guchar) *p++;
       switch (c)
         {
         case '"':
@@ -73,10 +85,7 @@ append_string (GString *out,
           g_string_append (out, "\\t");
           break;
         default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
+          g_string_append_printf (out, "\\u%04x", c);
           break;
         }
     }
@@ -92,8 +101,10 @@ append_member (GString *out,
   if (!*first)
     g_string_append_c (out, ',');
   *first = FALSE;
-  append_string (out, member);
-  g_string_append_c (out, ':');
+  /* member names are ASCII literals: nothing to validate or escape */
+  g_string_append_c (out, '"');
+  g_string_append (out, member);
+  g_string_append (out, "\":");
 }
 
 static void

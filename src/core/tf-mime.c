@@ -12,6 +12,7 @@
 
 #include "tf-autocleanups-private.h"
 #include "tf-bytes-stream-private.h"
+#include "tf-mime-fast-private.h"
 #include "tf-mime-private.h"
 #include "tf-reader.h"
 
@@ -623,6 +624,10 @@ tf_mime_read (GBytes *data,
 
   g_return_val_if_fail (data != NULL, FALSE);
   g_return_val_if_fail (TF_IS_ITEM (item), FALSE);
+
+  /* Ordinary shapes without GMime's object tree (tf-mime-fast.c) */
+  if (tf_mime_get_path () == TF_MIME_PATH_AUTO && tf_mime_fast_read (data, item, flags))
+    return TRUE;
 
   message = parse_message (data, &issues, &error);
   if (message == NULL)

@@ -420,15 +420,89 @@ tf_read_bytes (GBytes *data,
   g_ptr_array_add (items, g_steal_pointer (&item));
 }
 
+/* Read buffers up to this size are kept for the next file */
+#define MAX_KEPT_BUFFER (4 * 1024 * 1024)
+
+/* One read buffer per worker thread, reused from file to file: a fresh
+ * allocation per file made glibc grow and trim its heap for every file
+ * (8.6 % of a 10,000-file scan, issue 17). */
+typedef struct
+{
+  guint8 *data;
+  gsize size;
+} ReadBuffer;
+
+static void
+read_buffer_free (gpointer data)
+{
+  ReadBuffer *buffer = data;
+
+  g_free (buffer->data);
+  g_free (buffer);
+}
+
+static GPrivate read_buffer_key = G_PRIVATE_INIT (read_buffer_free);
+
+static ReadBuffer *
+get_read_buffer (void)
+{
+  ReadBuffer *buffer = g_private_get (&read_buffer_key);
+
+  if (buffer == NULL)
+    {
+      buffer = g_new0 (ReadBuffer, 1);
+      g_private_set (&read_buffer_key, buffer);
+    }
+
+  return buffer;
+}
+
+/* Gives the data of @bytes (from read_all()) back to this thread's buffer
+ * when nothing else holds a reference to it. */
+static void
+release_read_bytes (GBytes *bytes,
+                    gsize capacity)
+{
+  ReadBuffer *buffer = get_read_buffer ();
+  gconstpointer original = g_bytes_get_data (bytes, NULL);
+  gsize size = 0;
+  guint8 *data = g_bytes_unref_to_data (bytes, &size);
+
+  /* a copy: an item still holds the original */
+  if (data != original || capacity > MAX_KEPT_BUFFER || capacity <= buffer->size)
+    {
+      g_free (data);
+      return;
+    }
+
+  g_free (buffer->data);
+  buffer->data = data;
+  buffer->size = capacity;
+}
+
 /* Reads up to @size bytes (the size fstat() reported; a file that
- * shrank meanwhile yields what is there). */
+ * shrank meanwhile yields what is there) into this thread's buffer. */
 static GBytes *
 read_all (int fd,
           gsize size,
+          gsize *capacity,
           GError **error)
 {
-  g_autofree guint8 *buffer = g_malloc (size);
+  ReadBuffer *kept = get_read_buffer ();
+  g_autofree guint8 *buffer = NULL;
   gsize done = 0;
+
+  if (kept->data != NULL && kept->size >= size)
+    {
+      buffer = g_steal_pointer (&kept->data);
+      *capacity = kept->size;
+      kept->size = 0;
+    }
+  else
+    {
+      buffer = g_malloc (size);
+      *capacity = size;
+    }
 
   while (done < size)
     {
@@ -459,9 +533,10 @@ tf_read_file (const char *file_path,
               GPtrArray *items,
               GError **error)
 {
-  g_autoptr (GBytes) bytes = NULL;
+  GBytes *bytes = NULL;
   g_autoptr (GError) local_error = NULL;
   struct stat st;
+  gsize capacity = 0;
   guint first;
   int fd;
 
@@ -515,7 +590,7 @@ tf_read_file (const char *file_path,
        * (tests/hostile: /hostile/changing-big). read() is also faster for
        * queue files: unmapping in a process with worker threads costs a
        * TLB shootdown on every CPU, which dominated a 100,000-file scan. */
-      bytes = read_all (fd, (gsize) st.st_size, &local_error);
+      bytes = read_all (fd, (gsize) st.st_size, &capacity, &local_error);
       if (bytes == NULL)
         {
           close (fd);
@@ -532,6 +607,11 @@ tf_read_file (const char *file_path,
   for (guint i = first; i < items->len; i++)
     tf_item_set_file_info (g_ptr_array_index (items, i), (guint64) st.st_size,
                            (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+
+  if (capacity > 0)
+    release_read_bytes (bytes, capacity);
+  else
+    g_bytes_unref (bytes);
 
   return TRUE;
 }

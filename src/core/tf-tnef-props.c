@@ -452,7 +452,7 @@ tf_tnef_read_prop (Stream *s,
 
   if (TF_PROP_ID (tag) >= 0x8000)
     {
-      guint32 kind;
+      guint32 kind = 0;
 
       if (cur_left (c) < 20)
         return _ ("the property name runs past the end of the attribute");

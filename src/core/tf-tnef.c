@@ -1093,10 +1093,28 @@ tf_tnef_checksum (const guint8 *data,
                   gsize len)
 {
   guint32 sum = 0;
+  gsize i = 0;
 
   g_return_val_if_fail (data != NULL || len == 0, 0);
 
-  for (gsize i = 0; i < len; i++)
+  /* Eight bytes at a time in four 16-bit lanes (a 1 MB attachment was a
+   * quarter of its file's scan a byte at a time); each lane takes 2 × 255
+   * per word, so 128 words fit before a lane could overflow. */
+  while (len - i >= 8)
+    {
+      guint64 lanes = 0;
+      gsize words = MIN ((len - i) / 8, 128);
+
+      for (gsize w = 0; w < words; w++, i += 8)
+        {
+          guint64 word;
+
+          memcpy (&word, data + i, 8);
+          lanes += (word & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF)) + ((word >> 8) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF));
+        }
+      sum += (guint32) ((lanes & 0xFFFF) + ((lanes >> 16) & 0xFFFF) + ((lanes >> 32) & 0xFFFF) + (lanes >> 48));
+    }
+  for (; i < len; i++)
     sum += data[i];
   return (guint16) (sum & 0xFFFF);
 }

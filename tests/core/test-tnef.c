@@ -1007,6 +1007,29 @@ test_corpus_specific (void)
   }
 }
 
+/* The word-wise checksum equals the plain sum of bytes modulo 65536,
+ * for every length and alignment and for sums past 16 bits per lane. */
+static void
+test_checksum_wordwise (void)
+{
+  g_autofree guint8 *data = g_malloc (70000);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+
+  for (gsize i = 0; i < 70000; i++)
+    data[i] = i < 20000 ? 0xFF : (guint8) g_rand_int (rand);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      gsize offset = g_rand_int_range (rand, 0, 16);
+      gsize len = round < 100 ? round : (gsize) g_rand_int_range (rand, 0, 70000 - 16);
+      guint32 sum = 0;
+
+      for (gsize i = 0; i < len; i++)
+        sum += data[offset + i];
+      g_assert_cmpuint (tf_tnef_checksum (data + offset, len), ==, sum & 0xFFFF);
+    }
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1026,5 +1049,6 @@ main (int argc,
   g_test_add_func ("/tnef/tools/generated", test_tools_generated);
   g_test_add_func ("/tnef/corpus/all", test_corpus_all);
   g_test_add_func ("/tnef/corpus/specific", test_corpus_specific);
+  g_test_add_func ("/tnef/checksum/wordwise", test_checksum_wordwise);
   return g_test_run ();
 }

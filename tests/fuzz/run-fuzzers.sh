@@ -8,7 +8,8 @@
 # Usage: tests/fuzz/run-fuzzers.sh [SECONDS] [TARGET…]
 #
 #   SECONDS  run time per target (default 60)
-#   TARGET   fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair (default: all built)
+#   TARGET   fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair fuzz-mime-paths
+#            (default: all built)
 #
 # Environment:
 #   TRACKFIX_FUZZ_BUILD_DIR  clang build dir (default _build-fuzz; set up here
@@ -49,7 +50,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -Db_lundef=false -Dgui=disabled -Dbuildtype=debugoptimized >/dev/null || exit 2
 fi
 
-all_targets=(fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair)
+all_targets=(fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair fuzz-mime-paths)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for t in "${all_targets[@]}"; do
@@ -105,6 +106,7 @@ seeds_for() {
     fuzz-msg) dirs=("$work/seeds/msg" "$corpus/msg") ;;
     fuzz-read) dirs=("$work/seeds/read" "$corpus/eml" "$corpus/ics" "$corpus/dsn" "$corpus/tnef" "$corpus/msg") ;;
     fuzz-hive) dirs=("$work/seeds/hive" "$corpus/hive") ;;
+    fuzz-mime-paths) dirs=("$work/seeds/read" "$corpus/eml" "$corpus/dsn") ;;
     fuzz-repair) dirs=("$work/seeds/read" "$work/seeds/tnef" "$work/seeds/msg" "$corpus/eml" "$corpus/tnef") ;;
   esac
   for d in "${dirs[@]}"; do
@@ -116,7 +118,7 @@ dict_for() {
   case $1 in
     fuzz-tnef) echo tests/fuzz/tnef.dict ;;
     fuzz-msg) echo tests/fuzz/msg.dict ;;
-    fuzz-read | fuzz-repair) echo tests/fuzz/read.dict ;;
+    fuzz-read | fuzz-repair | fuzz-mime-paths) echo tests/fuzz/read.dict ;;
     *) echo "" ;;
   esac
 }
