@@ -168,20 +168,23 @@ tf_pst_crc32 (const guint8 *data,
   return crc;
 }
 
-static void
-decode_block (TfPstFile *file,
-              guint8 *data,
-              gsize len,
-              guint64 bid)
+void
+tf_pst_encode (guint crypt,
+               guint64 bid,
+               guint8 *data,
+               gsize len,
+               gboolean encode)
 {
   const guint8 *r = mpbb_crypt, *s = mpbb_crypt + 256, *inv = mpbb_crypt + 512;
 
-  if (file->crypt == TF_PST_CRYPT_PERMUTE)
+  if (crypt == TF_PST_ENC_PERMUTE)
     {
+      const guint8 *table = encode ? r : inv;
+
       for (gsize i = 0; i < len; i++)
-        data[i] = inv[data[i]];
+        data[i] = table[data[i]];
     }
-  else if (file->crypt == TF_PST_CRYPT_CYCLIC)
+  else if (crypt == TF_PST_ENC_CYCLIC)
     {
       /* [MS-PST] 5.2 CryptCyclic, keyed by the low 32 bits of the BID */
       guint32 key = (guint32) bid;
@@ -202,6 +205,15 @@ decode_block (TfPstFile *file,
           w++;
         }
     }
+}
+
+static void
+decode_block (TfPstFile *file,
+              guint8 *data,
+              gsize len,
+              guint64 bid)
+{
+  tf_pst_encode (file->crypt, bid, data, len, FALSE);
 }
 
 static gboolean
@@ -325,7 +337,7 @@ parse_header (TfPstFile *file,
       file->bbt_root = get_u32 (h + 196);
       file->crypt = h[461];
     }
-  if (file->crypt > TF_PST_CRYPT_CYCLIC)
+  if (file->crypt > TF_PST_ENC_CYCLIC)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
                    _ ("Unknown PST encoding %u (bCryptMethod)."), file->crypt);

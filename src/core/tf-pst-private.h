@@ -32,9 +32,9 @@ G_BEGIN_DECLS
 #define TF_PST_NID_RECIPIENT_TABLE       0x692
 #define TF_PST_NID_ATTACHMENT_TABLE      0x671
 
-#define TF_PST_CRYPT_NONE    0
-#define TF_PST_CRYPT_PERMUTE 1
-#define TF_PST_CRYPT_CYCLIC  2
+#define TF_PST_ENC_NONE    0
+#define TF_PST_ENC_PERMUTE 1
+#define TF_PST_ENC_CYCLIC  2
 
 typedef struct _TfPstFile TfPstFile;
 
@@ -128,6 +128,13 @@ TfPstData *tf_pst_data_read (TfPstFile *file,
                              guint64 max_total,
                              GError **error);
 void tf_pst_data_free (TfPstData *data);
+/* [MS-PST] 5.1/5.2: encodes (@encode) or decodes external block data in
+ * place; both keep every byte at its position. CYCLIC is symmetric. */
+void tf_pst_encode (guint crypt,
+                    guint64 bid,
+                    guint8 *data,
+                    gsize len,
+                    gboolean encode);
 /* [MS-PST] 5.3 CRC */
 guint32 tf_pst_crc32 (const guint8 *data,
                       gsize len);
