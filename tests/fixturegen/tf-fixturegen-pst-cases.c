@@ -2,11 +2,13 @@
  * benchmark (see tf-fixturegen-pst.h)
  *
  * pst-cases writes every case twice, ANSI (NAME-ansi.pst) and Unicode
- * (NAME-unicode.pst), and a MANIFEST the tests read:
- *   F <file> <messages> <recipient rows>     counts over the whole file,
- *                                            embedded messages included
- *   R <file> <subject> <row> <value|absent>  the 0x5FFB0040 cell of one
- *                                            recipient row (FILETIME hex)
+ * (NAME-unicode.pst), and a MANIFEST the tests read, tab-separated:
+ *   F file messages rows           counts over the whole file, embedded
+ *                                  messages included
+ *   R file depth class subject row value
+ *                                  the 0x5FFB0040 cell of one recipient row:
+ *                                  FILETIME hex or "absent"; depth 0 for a
+ *                                  folder's message, 1 for one embedded in it
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -37,6 +39,7 @@ typedef struct
   const char *file;
   guint messages;
   guint rows;
+  guint depth;
 } Manifest;
 
 static void
@@ -49,13 +52,16 @@ note_message (Manifest *mf,
       const TfPstRecipient *r = &m->recipients[i];
 
       mf->rows++;
+      g_string_append_printf (mf->manifest, "R\t%s\t%u\t%s\t%s\t%u\t", mf->file, mf->depth, m->message_class, m->subject, i);
       if (r->has_track_time)
-        g_string_append_printf (mf->manifest, "R %s %s %u %016" G_GINT64_MODIFIER "X\n", mf->file, m->subject, i, r->track_time);
+        g_string_append_printf (mf->manifest, "%016" G_GINT64_MODIFIER "X\n", r->track_time);
       else
-        g_string_append_printf (mf->manifest, "R %s %s %u absent\n", mf->file, m->subject, i);
+        g_string_append (mf->manifest, "absent\n");
     }
+  mf->depth++;
   for (guint i = 0; i < m->n_embedded; i++)
     note_message (mf, &m->embedded[i]);
+  mf->depth--;
 }
 
 static gboolean
@@ -130,14 +136,14 @@ case_heap_rows (TfPstWriter *w,
          && add (w, mf, outbox, &m3, error) && add (w, mf, other, &m4, error);
 }
 
-/* 150 rows: the row matrix sits in a subnode spanning several blocks */
+/* 250 rows: the row matrix sits in a subnode spanning several blocks */
 static gboolean
 case_subnode_rows (TfPstWriter *w,
                    Manifest *mf,
                    GError **error)
 {
   guint32 cal = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment");
-  TfPstRecipient r[150];
+  TfPstRecipient r[250];
   g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   TfPstMessage m;
 
@@ -205,7 +211,7 @@ case_ndr (TfPstWriter *w,
   return add (w, mf, inbox, &m, error);
 }
 
-/* A large attachment (XBLOCK), a body in a subnode, 600 messages (contents
+/* A large attachment (XXBLOCK / XBLOCK), a body in a subnode, 460 messages (contents
  * table heap over several blocks, NBT over several pages) */
 static gboolean
 case_many (TfPstWriter *w,
@@ -224,9 +230,9 @@ case_many (TfPstWriter *w,
   for (guint i = 0; i < 400; i++)
     g_string_append (body, "Lorem ipsum dolor sit amet. ");
   big.body = body->str;
-  big.attachment_size = 100000;
+  big.attachment_size = 9000000; /* an XXBLOCK in Unicode files */
   ok = add (w, mf, inbox, &big, error);
-  for (guint i = 0; ok && i < 600; i++)
+  for (guint i = 0; ok && i < 460; i++)
     {
       g_autofree char *subject = g_strdup_printf ("Meeting %03u", i);
       g_autofree char *uid = g_strdup_printf ("many-%u", i);
@@ -269,7 +275,7 @@ write_case (const char *dir,
   g_autofree char *base = g_strdup_printf ("%s-%s.pst", c->name, unicode ? "unicode" : "ansi");
   g_autofree char *path = g_build_filename (dir, base, NULL);
   g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, unicode, c->crypt, error);
-  Manifest mf = { manifest, base, 0, 0 };
+  Manifest mf = { manifest, base, 0, 0, 0 };
   GString *rows = g_string_new (NULL);
   gboolean ok;
 
@@ -277,7 +283,7 @@ write_case (const char *dir,
     return FALSE;
   mf.manifest = rows;
   ok = c->func (w, &mf, error) && tf_pst_writer_finish (w, error);
-  g_string_append_printf (manifest, "F %s %u %u\n%s", base, mf.messages, mf.rows, rows->str);
+  g_string_append_printf (manifest, "F\t%s\t%u\t%u\n%s", base, mf.messages, mf.rows, rows->str);
   g_string_free (rows, TRUE);
   return ok;
 }
@@ -286,7 +292,7 @@ gboolean
 tf_gen_pst_cases (const char *dir,
                   GError **error)
 {
-  g_autoptr (GString) manifest = g_string_new ("# trackfix-gen pst-cases: F file messages rows / R file subject row 0x5FFB0040\n");
+  g_autoptr (GString) manifest = g_string_new ("# trackfix-gen pst-cases (tab-separated): F file messages rows / R file depth class subject row 0x5FFB0040\n");
   g_autofree char *path = g_build_filename (dir, "MANIFEST", NULL);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)

@@ -666,6 +666,15 @@ tc_row_matrix (PstNdb *ndb,
       GByteArray *c = g_byte_array_new ();
 
       g_byte_array_append (c, matrix->data + at, MIN (per, matrix->len - at));
+      /* every block but the last is full, the tail after the last whole row
+       * zero padding, as Outlook writes it (libpst relies on it) */
+      if (at + per < matrix->len)
+        {
+          gsize len = c->len;
+
+          g_byte_array_set_size (c, (guint) pst_ndb_max_block (ndb));
+          memset (c->data + len, 0, c->len - len);
+        }
       g_ptr_array_add (chunks, c);
     }
   sub.nid = pst_ndb_new_ltp_nid (ndb);
