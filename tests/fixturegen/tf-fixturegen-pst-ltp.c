@@ -22,7 +22,7 @@
 typedef struct
 {
   guint32 tag;
-  GBytes *value;    /* NULL for a subnode value */
+  GBytes *value; /* NULL for a subnode value */
   gboolean is_sub;
   PstSubnode sub;
   guint32 sub_size; /* PT_OBJECT: the object's size */
@@ -299,7 +299,7 @@ heap_block_bytes (Heap *h,
   out->data[0] = ib & 0xFF;
   out->data[1] = ib >> 8;
   w[0] = starts->len & 0xFF, w[1] = starts->len >> 8;
-  g_byte_array_append (out, w, 2); /* cAlloc */
+  g_byte_array_append (out, w, 2);    /* cAlloc */
   g_byte_array_append (out, zero, 2); /* cFree */
   for (guint i = 0; i <= starts->len; i++)
     {
@@ -510,15 +510,6 @@ typedef struct
   guint8 bit;
 } Column;
 
-static gint
-cmp_column (gconstpointer a,
-            gconstpointer b)
-{
-  const Column *x = a, *y = b;
-
-  return x->tag < y->tag ? -1 : x->tag > y->tag;
-}
-
 /* Row layout (2.3.4.4): RowId, RowVer, then 8-, 4-, 2-, 1-byte cells, then
  * the CEB. Fills @cols (in row order) and rgib[4]. */
 static void
@@ -605,15 +596,6 @@ typedef struct
   guint32 index;
 } RowKey;
 
-static gint
-cmp_row_key (gconstpointer a,
-             gconstpointer b)
-{
-  const RowKey *x = a, *y = b;
-
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /* The row index BTH (2.3.4.3): row id → row number */
 static guint32
 tc_row_index (PstNdb *ndb,
@@ -630,7 +612,7 @@ tc_row_index (PstNdb *ndb,
 
       g_array_append_val (keys, k);
     }
-  g_array_sort (keys, cmp_row_key);
+  g_array_sort (keys, pst_cmp_u32);
   for (guint r = 0; r < keys->len; r++)
     {
       const RowKey *k = &g_array_index (keys, RowKey, r);
@@ -721,7 +703,7 @@ pst_write_tc (PstNdb *ndb,
       head[14 + k] = (hnid_rows >> (8 * k)) & 0xFF;
     }
   g_byte_array_append (info, head, sizeof head); /* hidIndex (deprecated) stays 0 */
-  g_array_sort (cols, cmp_column);
+  g_array_sort (cols, pst_cmp_u32);
   for (guint c = 0; c < cols->len; c++)
     {
       const Column *col = &g_array_index (cols, Column, c);

@@ -24,14 +24,14 @@
 
 #include "tf-fixturegen-pst-private.h"
 
-#define PAGE_SIZE      512
-#define BLOCK_MAX      8192
-#define AMAP_FIRST     0x4400
-#define AMAP_SPAN      (496 * 8 * 64) /* 253,952 bytes per AMap */
-#define FMAP_FIRST     128            /* AMaps covered by the header's rgbFM */
-#define FMAP_EVERY     496            /* AMaps covered by one FMap page */
+#define PAGE_SIZE 512
+#define BLOCK_MAX 8192
+#define AMAP_FIRST 0x4400
+#define AMAP_SPAN (496 * 8 * 64) /* 253,952 bytes per AMap */
+#define FMAP_FIRST 128           /* AMaps covered by the header's rgbFM */
+#define FMAP_EVERY 496           /* AMaps covered by one FMap page */
 #define UNICODE_HEADER 564
-#define ANSI_HEADER    512
+#define ANSI_HEADER 512
 
 typedef struct
 {
@@ -66,7 +66,11 @@ struct _PstNdb
   GError *error;
 };
 
-/* [MS-PST] 5.1: mpbbCrypt = mpbbR (encode), mpbbS, mpbbI (decode) */
+/* [MS-PST] 5.1: mpbbCrypt = mpbbR (encode), mpbbS, mpbbI (decode). The
+ * reader in src/core has the same specification table; the writer keeps
+ * its own so that the test data never depends on the code it tests
+ * (pffexport and libpff decode the files independently). */
+/* clang-format off */
 static const guint8 crypt_table[768] = {
   65, 54, 19, 98, 168, 33, 110, 187, 244, 22, 204, 4, 127, 100, 232, 93,
   30, 242, 203, 42, 116, 197, 94, 53, 210, 149, 71, 158, 150, 45, 154, 136,
@@ -117,6 +121,7 @@ static const guint8 crypt_table[768] = {
   200, 161, 128, 166, 153, 152, 168, 47, 14, 129, 101, 115, 228, 194, 162, 138,
   212, 225, 17, 208, 8, 139, 42, 242, 237, 154, 100, 63, 193, 108, 249, 236,
 };
+/* clang-format on */
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -189,6 +194,35 @@ pst_crc32 (guint32 crc,
   for (gsize i = 0; i < len; i++)
     crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
   return crc;
+}
+
+/* The CRC and BID of a trailer: Unicode dwCRC then bid(8), ANSI bid(4)
+ * then dwCRC (BLOCKTRAILER and PAGETRAILER alike, 2.2.2.7.1, 2.2.2.8.1) */
+static void
+put_crc_bid (PstNdb *ndb,
+             guint8 *p,
+             guint32 crc,
+             guint64 bid)
+{
+  if (ndb->unicode)
+    {
+      le32 (p, crc);
+      le64 (p + 4, bid);
+    }
+  else
+    {
+      le32 (p, (guint32) bid);
+      le32 (p + 4, crc);
+    }
+}
+
+gint
+pst_cmp_u32 (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /* [MS-PST] 5.5 */
@@ -367,18 +401,9 @@ write_block (PstNdb *ndb,
   t = buf + total - trailer;
   le16 (t, (guint16) cb);
   le16 (t + 2, block_sig (ib, bid));
-  if (ndb->unicode)
-    {
-      le32 (t + 4, pst_crc32 (0, buf, cb));
-      le64 (t + 8, bid);
-    }
-  else
-    {
-      le32 (t + 4, (guint32) bid);
-      le32 (t + 8, pst_crc32 (0, buf, cb));
-    }
+  put_crc_bid (ndb, t + 4, pst_crc32 (0, buf, cb), bid);
   write_at (ndb, buf, total, ib);
-  e = (BbtEntry) { bid, ib, (guint16) cb };
+  e = (BbtEntry){ bid, ib, (guint16) cb };
   g_array_append_val (ndb->bbt, e);
   return bid;
 }
@@ -511,15 +536,6 @@ pst_ndb_write_stream (PstNdb *ndb,
   return ndb->error == NULL ? write_tree (ndb, bids, sizes) : 0;
 }
 
-static gint
-cmp_sub (gconstpointer a,
-         gconstpointer b)
-{
-  const PstSubnode *x = a, *y = b;
-
-  return x->nid < y->nid ? -1 : x->nid > y->nid;
-}
-
 /* SLBLOCK (2.2.2.8.3.3.1); an SIBLOCK above several when they overflow */
 guint64
 pst_ndb_write_subnodes (PstNdb *ndb,
@@ -533,7 +549,7 @@ pst_ndb_write_subnodes (PstNdb *ndb,
 
   if (subs->len == 0)
     return 0;
-  g_array_sort (subs, cmp_sub);
+  g_array_sort (subs, pst_cmp_u32);
   for (guint i = 0; i < subs->len; i += per)
     {
       guint n = MIN (per, subs->len - i);
@@ -621,16 +637,7 @@ write_btpage (PstNdb *ndb,
   page[crc_len] = ptype;
   page[crc_len + 1] = ptype;
   le16 (page + crc_len + 2, block_sig (ib, *pid));
-  if (ndb->unicode)
-    {
-      le32 (page + 500, pst_crc32 (0, page, crc_len));
-      le64 (page + 504, *pid);
-    }
-  else
-    {
-      le32 (page + 504, (guint32) *pid);
-      le32 (page + 508, pst_crc32 (0, page, crc_len));
-    }
+  put_crc_bid (ndb, page + crc_len + 4, pst_crc32 (0, page, crc_len), *pid);
   write_at (ndb, page, PAGE_SIZE, ib);
   return ib;
 }
@@ -684,15 +691,6 @@ write_btree (PstNdb *ndb,
     }
 }
 
-static gint
-cmp_nbt (gconstpointer a,
-         gconstpointer b)
-{
-  const NbtEntry *x = a, *y = b;
-
-  return x->nid < y->nid ? -1 : x->nid > y->nid;
-}
-
 static void
 write_btrees (PstNdb *ndb,
               guint64 nbt[2],
@@ -704,7 +702,7 @@ write_btrees (PstNdb *ndb,
   guint nbt_ent = ndb->unicode ? 32 : 16;
   guint bbt_ent = ndb->unicode ? 24 : 12;
 
-  g_array_sort (ndb->nbt, cmp_nbt);
+  g_array_sort (ndb->nbt, pst_cmp_u32);
   for (guint i = 0; i < ndb->nbt->len; i++)
     {
       const NbtEntry *e = &g_array_index (ndb->nbt, NbtEntry, i);
@@ -764,16 +762,7 @@ write_map_page (PstNdb *ndb,
   memcpy (page + at, bits, 496);
   page[crc_len] = ptype;
   page[crc_len + 1] = ptype; /* wSig stays 0 for map pages; bid = ib */
-  if (ndb->unicode)
-    {
-      le32 (page + 500, pst_crc32 (0, page, crc_len));
-      le64 (page + 504, ib);
-    }
-  else
-    {
-      le32 (page + 504, (guint32) ib);
-      le32 (page + 508, pst_crc32 (0, page, crc_len));
-    }
+  put_crc_bid (ndb, page + crc_len + 4, pst_crc32 (0, page, crc_len), ib);
   write_at (ndb, page, PAGE_SIZE, ib);
 }
 

@@ -20,62 +20,62 @@
 #include "tf-core.h"
 #include "tf-fixturegen-pst-private.h"
 
-#define NID_MESSAGE_STORE  0x21
+#define NID_MESSAGE_STORE 0x21
 #define NID_NAME_TO_ID_MAP 0x61
-#define NID_ROOT_FOLDER    0x122
-#define NID_RECIPIENTS     0x692
-#define NID_ATTACHMENTS    0x671
+#define NID_ROOT_FOLDER 0x122
+#define NID_RECIPIENTS 0x692
+#define NID_ATTACHMENTS 0x671
 
 /* Property tags (PT_UNICODE for strings: PstProps turns them into
  * PT_STRING8 in ANSI files) */
-#define TAG_MESSAGE_CLASS      0x001A001F
-#define TAG_SUBJECT            0x0037001F
+#define TAG_MESSAGE_CLASS 0x001A001F
+#define TAG_SUBJECT 0x0037001F
 #define TAG_CLIENT_SUBMIT_TIME 0x00390040
-#define TAG_REPORT_TIME        0x00320040
-#define TAG_RECIPIENT_TYPE     0x0C150003
-#define TAG_SENDER_NAME        0x0C1A001F
-#define TAG_SENDER_ADDRTYPE    0x0C1E001F
-#define TAG_SENDER_EMAIL       0x0C1F001F
-#define TAG_NDR_REASON         0x0C040003
-#define TAG_NDR_DIAG           0x0C050003
-#define TAG_SUPPLEMENTARY      0x0C1B001F
-#define TAG_NDR_STATUS         0x0C200003
-#define TAG_DELIVERY_TIME      0x0E060040
-#define TAG_MESSAGE_FLAGS      0x0E070003
-#define TAG_MESSAGE_SIZE       0x0E080003
-#define TAG_RESPONSIBILITY     0x0E0F000B
-#define TAG_ATTACH_SIZE        0x0E200003
-#define TAG_RECORD_KEY         0x0FF90102
-#define TAG_OBJECT_TYPE        0x0FFE0003
-#define TAG_BODY               0x1000001F
-#define TAG_REPORT_TEXT        0x1001001F
-#define TAG_DISPLAY_NAME       0x3001001F
-#define TAG_ADDRTYPE           0x3002001F
-#define TAG_EMAIL_ADDRESS      0x3003001F
-#define TAG_CREATION_TIME      0x30070040
-#define TAG_LAST_MODIFIED      0x30080040
-#define TAG_VALID_FOLDER_MASK  0x35DF0003
-#define TAG_IPM_SUBTREE_EID    0x35E00102
-#define TAG_WASTEBASKET_EID    0x35E30102
-#define TAG_CONTENT_COUNT      0x36020003
-#define TAG_CONTENT_UNREAD     0x36030003
-#define TAG_SUBFOLDERS         0x360A000B
-#define TAG_CONTAINER_CLASS    0x3613001F
-#define TAG_ATTACH_DATA_BIN    0x37010102
-#define TAG_ATTACH_DATA_OBJ    0x3701000D
-#define TAG_ATTACH_FILENAME    0x3704001F
-#define TAG_ATTACH_METHOD      0x37050003
-#define TAG_ATTACH_LONG_NAME   0x3707001F
+#define TAG_REPORT_TIME 0x00320040
+#define TAG_RECIPIENT_TYPE 0x0C150003
+#define TAG_SENDER_NAME 0x0C1A001F
+#define TAG_SENDER_ADDRTYPE 0x0C1E001F
+#define TAG_SENDER_EMAIL 0x0C1F001F
+#define TAG_NDR_REASON 0x0C040003
+#define TAG_NDR_DIAG 0x0C050003
+#define TAG_SUPPLEMENTARY 0x0C1B001F
+#define TAG_NDR_STATUS 0x0C200003
+#define TAG_DELIVERY_TIME 0x0E060040
+#define TAG_MESSAGE_FLAGS 0x0E070003
+#define TAG_MESSAGE_SIZE 0x0E080003
+#define TAG_RESPONSIBILITY 0x0E0F000B
+#define TAG_ATTACH_SIZE 0x0E200003
+#define TAG_RECORD_KEY 0x0FF90102
+#define TAG_OBJECT_TYPE 0x0FFE0003
+#define TAG_BODY 0x1000001F
+#define TAG_REPORT_TEXT 0x1001001F
+#define TAG_DISPLAY_NAME 0x3001001F
+#define TAG_ADDRTYPE 0x3002001F
+#define TAG_EMAIL_ADDRESS 0x3003001F
+#define TAG_CREATION_TIME 0x30070040
+#define TAG_LAST_MODIFIED 0x30080040
+#define TAG_VALID_FOLDER_MASK 0x35DF0003
+#define TAG_IPM_SUBTREE_EID 0x35E00102
+#define TAG_WASTEBASKET_EID 0x35E30102
+#define TAG_CONTENT_COUNT 0x36020003
+#define TAG_CONTENT_UNREAD 0x36030003
+#define TAG_SUBFOLDERS 0x360A000B
+#define TAG_CONTAINER_CLASS 0x3613001F
+#define TAG_ATTACH_DATA_BIN 0x37010102
+#define TAG_ATTACH_DATA_OBJ 0x3701000D
+#define TAG_ATTACH_FILENAME 0x3704001F
+#define TAG_ATTACH_METHOD 0x37050003
+#define TAG_ATTACH_LONG_NAME 0x3707001F
 #define TAG_RENDERING_POSITION 0x370B0003
-#define TAG_DISPLAY_TYPE       0x39000003
-#define TAG_SMTP_ADDRESS       0x39FE001F
-#define TAG_INTERNET_CODEPAGE  0x3FDE0003
-#define TAG_MESSAGE_CODEPAGE   0x3FFD0003
-#define TAG_TRACK_TIME         0x5FFB0040
-#define TAG_RECIPIENT_FLAGS    0x5FFD0003
-#define TAG_TRACK_STATUS       0x5FFF0003
-#define TAG_GOID               0x80000102 /* PSETID_Meeting LID 0x0003 */
-#define TAG_CLEAN_GOID         0x80010102 /* PSETID_Meeting LID 0x0023 */
+#define TAG_DISPLAY_TYPE 0x39000003
+#define TAG_SMTP_ADDRESS 0x39FE001F
+#define TAG_INTERNET_CODEPAGE 0x3FDE0003
+#define TAG_MESSAGE_CODEPAGE 0x3FFD0003
+#define TAG_TRACK_TIME 0x5FFB0040
+#define TAG_RECIPIENT_FLAGS 0x5FFD0003
+#define TAG_TRACK_STATUS 0x5FFF0003
+#define TAG_GOID 0x80000102       /* PSETID_Meeting LID 0x0003 */
+#define TAG_CLEAN_GOID 0x80010102 /* PSETID_Meeting LID 0x0023 */
 
 typedef struct
 {
@@ -439,9 +439,9 @@ tf_pst_writer_add_message (TfPstWriter *w,
   if (pst_ndb_failed (w->ndb, error))
     return 0;
   pst_ndb_add_node (w->ndb, nid, bid_data, bid_sub, folder);
-  row = (MsgRow) { nid, message_flags (message), message_size (message),
-                   tf_filetime_from_unix (message->sent),
-                   g_strdup (message->message_class), g_strdup (message->subject) };
+  row = (MsgRow){ nid, message_flags (message), message_size (message),
+                  tf_filetime_from_unix (message->sent),
+                  g_strdup (message->message_class), g_strdup (message->subject) };
   g_array_append_val (f->messages, row);
   return nid;
 }

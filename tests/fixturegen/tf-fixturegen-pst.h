@@ -56,75 +56,75 @@ typedef enum
 
 typedef struct
 {
-  const char *name;           /* PidTagDisplayName */
-  const char *email;          /* PidTagEmailAddress 0x3003 (SMTP or an X.500 DN) */
-  const char *smtp;           /* PidTagSmtpAddress 0x39FE, NULL omits the cell */
-  guint32     type;           /* PidTagRecipientType: 0 originator, 1 To, 2 Cc, 3 Bcc */
-  gint        track_status;   /* 0x5FFF0003, < 0 = absent cell */
-  gboolean    has_track_time; /* FALSE: the 0x5FFB0040 cell is absent */
-  guint64     track_time;     /* FILETIME */
-  const char *ndr_info;       /* NDR row: PidTagSupplementaryInfo text, NULL none */
+  const char *name;        /* PidTagDisplayName */
+  const char *email;       /* PidTagEmailAddress 0x3003 (SMTP or an X.500 DN) */
+  const char *smtp;        /* PidTagSmtpAddress 0x39FE, NULL omits the cell */
+  guint32 type;            /* PidTagRecipientType: 0 originator, 1 To, 2 Cc, 3 Bcc */
+  gint track_status;       /* 0x5FFF0003, < 0 = absent cell */
+  gboolean has_track_time; /* FALSE: the 0x5FFB0040 cell is absent */
+  guint64 track_time;      /* FILETIME */
+  const char *ndr_info;    /* NDR row: PidTagSupplementaryInfo text, NULL none */
 } TfPstRecipient;
 
 typedef struct _TfPstMessage TfPstMessage;
 struct _TfPstMessage
 {
-  const char           *message_class;  /* "IPM.Appointment", "REPORT.IPM.Note.NDR"… */
-  const char           *subject;
-  const char           *sender_name;
-  const char           *sender_email;
-  gint64                sent;           /* unix seconds */
-  const char           *uid;            /* seeds the GOID; NULL: no GOID */
-  gint64                instance;       /* exception date (unix, UTC) in the GOID; 0 none */
-  const char           *body;           /* PidTagBody, NULL none */
-  guint32               codepage;       /* PidTagMessageCodepage; 0 = 1252 */
+  const char *message_class; /* "IPM.Appointment", "REPORT.IPM.Note.NDR"… */
+  const char *subject;
+  const char *sender_name;
+  const char *sender_email;
+  gint64 sent;      /* unix seconds */
+  const char *uid;  /* seeds the GOID; NULL: no GOID */
+  gint64 instance;  /* exception date (unix, UTC) in the GOID; 0 none */
+  const char *body; /* PidTagBody, NULL none */
+  guint32 codepage; /* PidTagMessageCodepage; 0 = 1252 */
   const TfPstRecipient *recipients;
-  guint                 n_recipients;
-  guint64               attachment_size; /* one by-value attachment of that size; 0 none */
-  const TfPstMessage   *embedded;        /* attachments of method 5 (afEmbeddedMessage) */
-  guint                 n_embedded;
+  guint n_recipients;
+  guint64 attachment_size;      /* one by-value attachment of that size; 0 none */
+  const TfPstMessage *embedded; /* attachments of method 5 (afEmbeddedMessage) */
+  guint n_embedded;
 };
 
 typedef struct _TfPstWriter TfPstWriter;
 
 /* Starts a file at @path (written to a temporary file next to it and
  * renamed by tf_pst_writer_finish). */
-TfPstWriter *tf_pst_writer_new         (const char         *path,
-                                        gboolean            unicode,
-                                        TfPstCrypt          crypt,
-                                        GError            **error);
+TfPstWriter *tf_pst_writer_new (const char *path,
+                                gboolean unicode,
+                                TfPstCrypt crypt,
+                                GError **error);
 /* NID of "Top of Personal Folders" (the IPM subtree) */
-guint32      tf_pst_writer_ipm_subtree (TfPstWriter        *writer);
+guint32 tf_pst_writer_ipm_subtree (TfPstWriter *writer);
 /* A folder below @parent (a folder NID) named @name; @container_class
  * such as "IPF.Appointment", NULL for mail. Returns its NID. */
-guint32      tf_pst_writer_add_folder  (TfPstWriter        *writer,
-                                        guint32             parent,
-                                        const char         *name,
-                                        const char         *container_class);
+guint32 tf_pst_writer_add_folder (TfPstWriter *writer,
+                                  guint32 parent,
+                                  const char *name,
+                                  const char *container_class);
 /* Writes @message into @folder at once; returns its NID, 0 on error. */
-guint32      tf_pst_writer_add_message (TfPstWriter        *writer,
-                                        guint32             folder,
-                                        const TfPstMessage *message,
-                                        GError            **error);
-gboolean     tf_pst_writer_finish      (TfPstWriter        *writer,
-                                        GError            **error);
-void         tf_pst_writer_free        (TfPstWriter        *writer);
+guint32 tf_pst_writer_add_message (TfPstWriter *writer,
+                                   guint32 folder,
+                                   const TfPstMessage *message,
+                                   GError **error);
+gboolean tf_pst_writer_finish (TfPstWriter *writer,
+                               GError **error);
+void tf_pst_writer_free (TfPstWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfPstWriter, tf_pst_writer_free)
 
 /* trackfix-gen pst-demo FILE: the small Unicode demo PST (a stuck calendar
  * item, a recurring meeting whose exception has a 1601 row, an absent
  * cell, a healthy meeting). */
-gboolean tf_gen_pst_demo  (const char *path,
-                           GError    **error);
+gboolean tf_gen_pst_demo (const char *path,
+                          GError **error);
 /* trackfix-gen pst-bench FILE SIZE N: a Unicode PST of about @size bytes
  * with @n messages, most bytes in attachments, 1 in 200 with a 1601 row. */
 gboolean tf_gen_pst_bench (const char *path,
-                           guint64     size,
-                           guint       n,
-                           GError    **error);
+                           guint64 size,
+                           guint n,
+                           GError **error);
 /* trackfix-gen pst-cases DIR: the test set (see tf-fixturegen-pst-cases.c);
  * writes DIR/MANIFEST with the expected values. */
 gboolean tf_gen_pst_cases (const char *dir,
-                           GError    **error);
+                           GError **error);
 
 G_END_DECLS
