@@ -17,6 +17,9 @@
 #  - AMap pages at every interval (2.2.2.7.2) with their CRC, and their bits
 #    equal exactly the pages and blocks the B-trees reach; the free space
 #    they record equals cbAMapFree; PMap / FMap pages where required.
+# Pst.recipient_cells() also decodes (5.1, 5.2) every message's recipient
+# table (2.3.4), embedded messages included, and returns each row's
+# 0x5FFB0040 cell with its cell-existence bit, for the tests.
 # Exit status 0 when everything holds; prints one line per file.
 #
 # Copyright 2026 The Trackfix authors
@@ -30,6 +33,26 @@ import zlib
 
 AMAP_FIRST = 0x4400
 AMAP_SPAN = 496 * 8 * 64
+
+# [MS-PST] 5.1 mpbbCrypt: mpbbR, mpbbS, mpbbI (256 bytes each)
+MPBB = bytes.fromhex(
+    "41361362a8216ebbf416cc047f64e85d1ef2cb2a74c55e35d295479e962d9a884c7d843fdbac31b6485ff6c4d8398be7"
+    "233b388ec8c1df25b120a546604e9cfbaad35651457c550007c92b9d859b09a08fadb30f63ab894bd7a7155a716642bf"
+    "264a6b98faea7753b270052cfd593a867ece06eb827857c78d43afb41cd45bcde2e9274fc3087280cfb0eff5286dbe30"
+    "4d3492d50e3c2232e5e4f99fc2d10a8112e1ee918376e397e6618a1779a4b7dc907a5c8c02a6ca69de501a1193b95287"
+    "58fced1d37491b6ae0293399bd6cd994f340546ff0c673b8d63e6518441fdd6710f10c19ecae03a1147ba90bfff8a3c0"
+    "a201f72ebc2468750dfeba2fb5d0da3d14530f56b3c87a9ceb65481716159f02cc547c83000d0c0ba262a876dbd9edc7"
+    "c5a4dcac8574d6d0a79bae9a967166c36399b8dd73928e847da55ed15d93b1575150808952944f4e0a6bbc8d7f6e4746"
+    "4140440111cb033ff7f4e1a98f3c3af9fbf0193082092ec99da08649ee6f4d6dc42d813425871b88aafc06a11238fd4c"
+    "4272641337246a757743ffe6b44b365ce4d8353d45b92cecb7312b290768a30e697b189e2139be281a5b78f523ca2ab0"
+    "af3efe048ce7e5983295d3f64ae8a6eae9f3d52f7020f21f0567ad5510cecde3273bdabad7c226d4911dd21c2233f8fa"
+    "f15aefcf90b68bb5bdc0bf08971e6ce261e0c6c159abbb58de5fdf60797eb28a47f1b4e60b6a7248854e9eebe2f89453"
+    "e0bba002e85a09abdbe3bac67cc310dd39059630f53760828cc9134a6b1df3fb8f2697ca911701c4322d6e3195ffd923"
+    "d1005e79dc443b1a28c5615720903d83b943be67d2464276c06d5b7eb20f16293ca903540dda5ddff6b7c762cd8d06d3"
+    "695c86d614f7a56675acb1e94521700c879f74a4224c6fbf1f56aa2eb3783350b0a392bccf191ca763cb1e4d3e4b1b9b"
+    "4fe7f0eead3ab55904ea40552551e57a893868527bfc27aed7bdfa07f4cc8e5fef359c842b15d5773449b6120a7f7188"
+    "fd9d18417d93d8582ccefe24afdeb836c8a180a69998a82f0e816573e4c2a28ad4e111d0088b2af2ed9a643fc16cf9ec")
+MPBB_R, MPBB_S, MPBB_I = MPBB[0:256], MPBB[256:512], MPBB[512:768]
 
 
 def crc(data):
@@ -55,6 +78,8 @@ class Pst:
         self.errors = []
         self.ranges = []  # (ib, size, what)
         self.bbt = {}  # bid -> (ib, cb)
+        self.kinds = {}  # internal block kind -> count
+        self.matrix = {}  # message NID -> where its recipient rows are
 
     def err(self, text):
         self.errors.append(text)
@@ -178,6 +203,8 @@ class Pst:
         q = "Q" if self.unicode else "I"
         btype, level, n = struct.unpack_from("<BBH", d, 0)
         hdr = 8 if (btype == 1 or self.unicode) else 4
+        kind = {(1, 1): "XBLOCK", (1, 2): "XXBLOCK", (2, 0): "SLBLOCK", (2, 1): "SIBLOCK"}.get((btype, level))
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
         if btype == 1:
             width, refs = 1, [0]
         elif btype == 2 and level == 0:
@@ -240,6 +267,7 @@ class Pst:
         self.btree(self.nbt_ref, 0x81, set(), nbt, None)
         self.btree(self.bbt_ref, 0x80, set(), bbt, None)
         self.blocks(bbt)
+        self.nbt = nbt
         q = "Q" if self.unicode else "I"
         for e in nbt:
             nid, bid_data, bid_sub = struct.unpack_from("<" + q * 3, e, 0)
@@ -248,6 +276,116 @@ class Pst:
                     self.err("node 0x%x refers to missing block 0x%x" % (nid, b))
         self.maps()
         return len(nbt), len(bbt)
+
+    # --- LTP: recipient tables ----------------------------------------------
+    def decode(self, d, bid):
+        if self.crypt == 1:
+            return d.translate(MPBB_I)
+        if self.crypt == 2:
+            # [MS-PST] 5.2 CryptCyclic (its own inverse)
+            key = bid & 0xFFFFFFFF
+            w = (key ^ (key >> 16)) & 0xFFFF
+            out = bytearray(d)
+            for i, b in enumerate(out):
+                b = MPBB_R[(b + (w & 0xFF)) & 0xFF]
+                b = MPBB_S[(b + (w >> 8)) & 0xFF]
+                b = MPBB_I[(b - (w >> 8)) & 0xFF]
+                out[i] = (b - (w & 0xFF)) & 0xFF
+                w = (w + 1) & 0xFFFF
+            return bytes(out)
+        return d
+
+    def raw(self, bid):
+        ib, cb = self.bbt[bid]
+        return self.data[ib:ib + cb]
+
+    def tree(self, bid):
+        """decoded data blocks of a node (XBLOCK / XXBLOCK followed)"""
+        d = self.raw(bid)
+        if not bid & 2:
+            return [self.decode(d, bid)]
+        q = "Q" if self.unicode else "I"
+        n = struct.unpack_from("<H", d, 2)[0]
+        out = []
+        for i in range(n):
+            out += self.tree(struct.unpack_from("<" + q, d, 8 + i * self.isz)[0])
+        return out
+
+    def subnodes(self, bid):
+        """SLBLOCK / SIBLOCK: nid -> (bidData, bidSub)"""
+        d = self.raw(bid)
+        q = "Q" if self.unicode else "I"
+        level, n = d[1], struct.unpack_from("<H", d, 2)[0]
+        hdr = 8 if self.unicode else 4
+        out = {}
+        for i in range(n):
+            if level == 0:
+                nid, bd, bs = struct.unpack_from("<" + q * 3, d, hdr + i * 3 * self.isz)
+                out[nid & 0xFFFFFFFF] = (bd, bs)
+            else:
+                _nid, child = struct.unpack_from("<" + q * 2, d, hdr + i * 2 * self.isz)
+                out.update(self.subnodes(child))
+        return out
+
+    @staticmethod
+    def heap_item(blocks, hid):
+        b = blocks[hid >> 16]
+        index = (hid >> 5) & 0x7FF
+        pagemap = struct.unpack_from("<H", b, 0)[0]
+        count = struct.unpack_from("<H", b, pagemap)[0]
+        if not 1 <= index <= count:
+            raise Bad("HID 0x%x outside its heap block" % hid)
+        start, end = struct.unpack_from("<HH", b, pagemap + 4 + 2 * (index - 1))
+        return b[start:end]
+
+    def table_cells(self, bid_data, bid_sub, tag):
+        """[(cell exists, value)] of column @tag for every row of a TC"""
+        blocks = self.tree(bid_data)
+        if blocks[0][2] != 0xEC or blocks[0][3] != 0x7C:
+            raise Bad("recipient table is not a TC heap")
+        info = self.heap_item(blocks, struct.unpack_from("<I", blocks[0], 4)[0])
+        rgib = struct.unpack_from("<4H", info, 2)
+        hnid_rows = struct.unpack_from("<I", info, 14)[0]
+        col = None
+        for i in range(info[1]):
+            t, ib, cb, bit = struct.unpack_from("<IHBB", info, 22 + 8 * i)
+            if t == tag:
+                col = (ib, bit)
+        size = rgib[3]
+        if hnid_rows == 0:
+            chunks, self.last_matrix = [], "none"
+        elif hnid_rows & 0x1F == 0:
+            chunks, self.last_matrix = [self.heap_item(blocks, hnid_rows)], "heap"
+        else:
+            bd, _bs = self.subnodes(bid_sub)[hnid_rows]
+            chunks = self.tree(bd)
+            self.last_matrix = "subnode, %d blocks" % len(chunks)
+        rows = [c[i * size:(i + 1) * size] for c in chunks for i in range(len(c) // size)]
+        if col is None:
+            return [(False, None) for _ in rows]
+        return [(bool(r[rgib[2] + col[1] // 8] & (0x80 >> (col[1] % 8))),
+                 struct.unpack_from("<Q", r, col[0])[0]) for r in rows]
+
+    def walk_message(self, nid, bid_sub, out):
+        subs = self.subnodes(bid_sub) if bid_sub else {}
+        if 0x692 in subs:
+            out[nid] = self.table_cells(subs[0x692][0], subs[0x692][1], 0x5FFB0040)
+            self.matrix[nid] = self.last_matrix
+        for snid, (_bd, bs) in sorted(subs.items()):
+            if snid & 0x1F == 0x05 and bs:  # attachment: an embedded message?
+                for inid, (_ibd, ibs) in sorted(self.subnodes(bs).items()):
+                    if inid & 0x1F == 0x04:
+                        self.walk_message(inid, ibs, out)
+
+    def recipient_cells(self):
+        """message NID -> [(cell exists, value)] of 0x5FFB0040 per row"""
+        q = "Q" if self.unicode else "I"
+        out = {}
+        for e in self.nbt:
+            nid, _bd, bs = struct.unpack_from("<" + q * 3, e, 0)
+            if nid & 0x1F == 0x04:
+                self.walk_message(nid, bs, out)
+        return out
 
 
 def main():
@@ -266,9 +404,10 @@ def main():
                 print("%s: %s" % (name, e))
             print("%s: FAILED, %d errors" % (name, len(pst.errors)))
         else:
-            print("%s: ok, %s, crypt %d, %d nodes, %d blocks, %d pages"
+            print("%s: ok, %s, crypt %d, %d nodes, %d blocks, %d pages, %s"
                   % (name, "Unicode" if pst.unicode else "ANSI", pst.crypt, nodes, blocks,
-                     sum(1 for r in pst.ranges if r[2] != "block")))
+                     sum(1 for r in pst.ranges if r[2] != "block"),
+                     ", ".join("%d %s" % (n, k) for k, n in sorted(pst.kinds.items()))))
     return status
 
 

@@ -8,7 +8,8 @@
 # subnode rows over several blocks, absent cells, embedded messages, NDR,
 # each encoding, XBLOCK/XXBLOCK attachments) and for pst-demo / pst-bench:
 #  - pst-verify.py (written from [MS-PST], not from the writer) checks
-#    every page and block CRC, wSig, the B-trees and the AMaps;
+#    every page and block CRC, wSig, the B-trees and the AMaps, and decodes
+#    every recipient table: each 0x5FFB cell's existence bit and value;
 #  - pst-probe (libpff) finds the messages, recipient rows and 0x5FFB
 #    values of the MANIFEST; where the cell is absent it reads 0: libpff
 #    ignores the cell existence bitmap, and that difference is asserted;
@@ -153,6 +154,33 @@ def check_case(path, expect, tmp):
             wrong.append("%s row %d: libpff %s, expected %s (%s)" % (c["subject"], c["row"], got, want, c["value"]))
     ok(not wrong, "%s: libpff reads every 0x5FFB value; the %d absent cells read as 0 (CEB ignored)"
        % (name, absent), "\n".join(wrong))
+
+    # the cell existence bits, decoded from the spec by pst-verify.py
+    pst = pst_verify.Pst(path)
+    pst.verify()
+    cells = pst.recipient_cells()
+    wrong = []
+    for m in msgs:
+        nid, subject = int(m[2], 16), m[4]
+        want = [c for c in expect["cells"] if c["subject"] == subject]
+        got = cells.get(nid, [])
+        if len(got) != len(want):
+            wrong.append("%s: %d rows, expected %d" % (subject, len(got), len(want)))
+        for c, (exists, value) in zip(want, got):
+            if exists != (c["value"] != "absent") or (exists and "%016X" % value != c["value"]):
+                wrong.append("%s row %d: CEB %s value %016X, expected %s" % (subject, c["row"], exists, value, c["value"]))
+    ok(not wrong and len(cells) == len(msgs),
+       "%s: every cell-existence bit and value as written (absent cells have their bit clear)" % name,
+       "\n".join(wrong))
+    if name.startswith("subnode-rows"):
+        where = list(pst.matrix.values())
+        ok(len(where) == 1 and where[0].startswith("subnode") and int(where[0].split()[1]) >= 2,
+           "%s: the row matrix is a subnode over 2+ blocks (%s)" % (name, where), where)
+    if name.startswith("heap-rows"):
+        ok(set(pst.matrix.values()) == {"heap"}, "%s: every row matrix is in the heap" % name, pst.matrix)
+    if name == "many-unicode.pst":
+        ok(pst.kinds.get("XXBLOCK", 0) >= 1 and pst.kinds.get("XBLOCK", 0) >= 2,
+           "%s: the 9 MB attachment needs an XXBLOCK" % name, pst.kinds)
 
     r, values = pffexport_values(path, tmp)
     want = sorted(ZERO if c["value"] == "absent" else c["value"] for c in expect["cells"]
