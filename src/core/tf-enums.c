@@ -58,7 +58,7 @@ tf_format_get_label (TfFormat format)
     case TF_FORMAT_ICS:
       return _ ("iCalendar (.ics)");
     case TF_FORMAT_PST:
-      /* Translators: file format; Microsoft's Polish KBs say "plik folderów osobistych (pst)" */
+      /* Translators: file format; Microsoft says "Plik danych programu Outlook (.pst)" in Polish, "Outlook-Datendatei (.pst)" in German */
       return _ ("Outlook data file (.pst)");
     case TF_FORMAT_OST:
       return _ ("Offline Outlook data file (.ost)");

@@ -92,12 +92,12 @@ void           tf_item_set_message_id       (TfItem        *self,
 /* PST/OST items: the folder path ("/Top of Personal Folders/Calendar")
  * and the node id in hex ("0x00214A44"; an embedded message gives the chain
  * "0x00200024/0x00008025/0x00200044"), else NULL */
-const char    *tf_item_get_folder           (TfItem        *self);
-void           tf_item_set_folder           (TfItem        *self,
-                                             const char    *folder);
-const char    *tf_item_get_nid              (TfItem        *self);
-void           tf_item_set_nid              (TfItem        *self,
-                                             const char    *nid);
+const char *tf_item_get_folder (TfItem *self);
+void tf_item_set_folder (TfItem *self,
+                         const char *folder);
+const char *tf_item_get_nid (TfItem *self);
+void tf_item_set_nid (TfItem *self,
+                      const char *nid);
 /* iCalendar UID, or the GlobalObjectId as upper-case hex */
 const char    *tf_item_get_uid              (TfItem        *self);
 void           tf_item_set_uid              (TfItem        *self,

@@ -427,7 +427,7 @@ tf_mapi_decode_string8 (const guint8 *data,
 
 char *
 tf_mapi_decode_unicode (const guint8 *data,
-                gsize len)
+                        gsize len)
 {
   g_autofree gunichar2 *units = NULL;
   gsize n = len / 2;
@@ -452,10 +452,9 @@ tf_mapi_decode_unicode (const guint8 *data,
   return text;
 }
 
-
 char *
 tf_mapi_render_binary (const guint8 *data,
-               gsize len)
+                       gsize len)
 {
   static const char hex[] = "0123456789ABCDEF";
   gsize shown = MIN (len, (gsize) MAX_RENDER_BINARY);
@@ -495,7 +494,7 @@ tf_mapi_type_is_fixed (guint16 type)
 
 char *
 tf_mapi_render_fixed (guint16 type,
-              const guint8 *v)
+                      const guint8 *v)
 {
   union
   {
@@ -541,3 +540,52 @@ tf_mapi_render_fixed (guint16 type,
     }
 }
 
+/* Calendar classes: meeting messages, appointments, the legacy MS Mail
+ * schedule forms and recurring-meeting exceptions */
+gboolean
+tf_mapi_is_calendar_class (const char *message_class)
+{
+  static const char exception_prefix[] = "IPM.OLE.CLASS.{00061055";
+
+  if (message_class == NULL)
+    return FALSE;
+  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0
+         || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0
+         || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0
+         || g_ascii_strncasecmp (message_class, exception_prefix, sizeof exception_prefix - 1) == 0;
+}
+
+TfRecipientType
+tf_mapi_recipient_type (gint mapi_type,
+                        guint32 flags,
+                        gboolean has_flags,
+                        const char *message_class)
+{
+  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
+    return TF_RECIPIENT_TYPE_ORGANIZER;
+  switch (mapi_type)
+    {
+    case 1:
+      return TF_RECIPIENT_TYPE_TO;
+    case 2:
+      return TF_RECIPIENT_TYPE_CC;
+    case 3:
+      return tf_mapi_is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
+    default:
+      return TF_RECIPIENT_TYPE_UNKNOWN;
+    }
+}
+
+char *
+tf_mapi_format_sender (const char *name,
+                       const char *address)
+{
+  gboolean has_name = name != NULL && *name != '\0';
+  gboolean has_address = address != NULL && *address != '\0';
+
+  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
+    return g_strdup_printf ("%s <%s>", name, address);
+  if (has_address)
+    return g_strdup (address);
+  return has_name ? g_strdup (name) : NULL;
+}

@@ -55,7 +55,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInfile, g_object_unref)
 #define NAMEID_NAME "__nameid_version1.0"
 #define PROPS_NAME "__properties_version1.0"
 #define EMBEDDED_NAME "__substg1.0_3701000D"
-#define EXCEPTION_CLASS_PREFIX "IPM.OLE.CLASS.{00061055"
 
 typedef struct
 {
@@ -117,13 +116,6 @@ add_parse_error (Ctx *ctx,
   tf_item_add_finding (ctx->item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, detail));
 }
 
-static gboolean
-is_calendar_class (const char *message_class)
-{
-  if (message_class == NULL)
-    return FALSE;
-  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0 || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0 || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0 || g_ascii_strncasecmp (message_class, EXCEPTION_CLASS_PREFIX, strlen (EXCEPTION_CLASS_PREFIX)) == 0;
-}
 
 /* Reads up to @cap bytes of stream @name in @storage, or NULL if absent.
  * Only streams our locator vouched for are opened with libgsf, and empty
@@ -486,26 +478,6 @@ read_named_values (Ctx *ctx,
     }
 }
 
-static TfRecipientType
-map_recipient_type (gint mapi_type,
-                    guint32 flags,
-                    gboolean has_flags,
-                    const char *message_class)
-{
-  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
-    return TF_RECIPIENT_TYPE_ORGANIZER;
-  switch (mapi_type)
-    {
-    case 1:
-      return TF_RECIPIENT_TYPE_TO;
-    case 2:
-      return TF_RECIPIENT_TYPE_CC;
-    case 3:
-      return is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
-    default:
-      return TF_RECIPIENT_TYPE_UNKNOWN;
-    }
-}
 
 /* Reads one __recip_version1.0_#N storage. Returns NULL when the storage
  * has no property stream, or (@only_with_track_time) no track-status time. */
@@ -602,7 +574,7 @@ read_recipient (Ctx *ctx,
 
   tf_recipient_set_is_organizer (recipient, has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0);
   tf_recipient_set_recipient_type (recipient,
-                                   map_recipient_type (mapi_type, flags, has_flags, message_class));
+                                   tf_mapi_recipient_type (mapi_type, flags, has_flags, message_class));
   return g_steal_pointer (&recipient);
 }
 
@@ -735,7 +707,7 @@ read_embedded_exceptions (Ctx *ctx,
       if (open_storage (ctx, &attach, EMBEDDED_NAME, &embedded))
         {
           embedded_class = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
-          if (is_calendar_class (embedded_class))
+          if (tf_mapi_is_calendar_class (embedded_class))
             read_recipients (ctx, &embedded, embedded_class, TRUE);
           g_object_unref (embedded.gsf);
         }
@@ -762,21 +734,6 @@ pick_smtp (Ctx *ctx,
   return NULL;
 }
 
-static char *
-format_from (const char *name,
-             const char *address)
-{
-  gboolean has_name = name != NULL && *name != '\0';
-  gboolean has_address = address != NULL && *address != '\0';
-
-  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
-    return g_strdup_printf ("%s <%s>", name, address);
-  if (has_address)
-    return g_strdup (address);
-  if (has_name)
-    return g_strdup (name);
-  return NULL;
-}
 
 static void
 read_message (Ctx *ctx,
@@ -823,7 +780,7 @@ read_message (Ctx *ctx,
         g_free (sender_name);
         sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_NAME));
       }
-    from = format_from (sender_name, sender);
+    from = tf_mapi_format_sender (sender_name, sender);
     if (from != NULL)
       tf_item_set_from (ctx->item, from);
   }
@@ -836,7 +793,7 @@ read_message (Ctx *ctx,
       tf_item_take_prop (ctx->item, make_prop (ctx, root, &g_array_index (props, PropEntry, i)));
 
   read_recipients (ctx, root, message_class, FALSE);
-  if (is_calendar_class (message_class))
+  if (tf_mapi_is_calendar_class (message_class))
     read_embedded_exceptions (ctx, root);
 }
 

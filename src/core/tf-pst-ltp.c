@@ -20,28 +20,16 @@
 #include "tf-pst-private.h"
 #include "tf-reader.h"
 
-#define HN_SIG         0xEC
-#define BTH_SIG        0xB5
-#define TC_SIG         0x7C
-#define PC_SIG         0xBC
-#define MAX_NODE_DATA  (16u * 1024 * 1024)
+#define HN_SIG 0xEC
+#define BTH_SIG 0xB5
+#define TC_SIG 0x7C
+#define PC_SIG 0xBC
+#define MAX_NODE_DATA (16u * 1024 * 1024)
 #define MAX_BTH_LEVELS 8
-#define MAX_COLUMNS    1024
+#define MAX_COLUMNS 1024
 /* [MS-PST] 2.3.4.4: rows never span blocks; a block holds 8192 − trailer */
 #define BLOCK_PAYLOAD_UNICODE (8192 - 16)
-#define BLOCK_PAYLOAD_ANSI    (8192 - 12)
-
-static guint16
-get_u16 (const guint8 *p)
-{
-  return (guint16) (p[0] | (p[1] << 8));
-}
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
+#define BLOCK_PAYLOAD_ANSI (8192 - 12)
 
 void
 tf_pst_value_clear (TfPstValue *value)
@@ -69,13 +57,13 @@ tf_pst_heap_open (TfPstFile *file,
   if (first == NULL || first->size < 12 || first->data[2] != HN_SIG)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X should start a heap (signature 0xEC) but does not."),
-                   bid_data);
+                   _ ("Block 0x%llX should start a heap (signature 0xEC) but does not."),
+                   (unsigned long long) bid_data);
       tf_pst_heap_clear (heap);
       return FALSE;
     }
   heap->client_sig = first->data[3];
-  heap->user_root = get_u32 (first->data + 4);
+  heap->user_root = tf_pst_u32 (first->data + 4);
   return TRUE;
 }
 
@@ -107,14 +95,14 @@ tf_pst_heap_get (TfPstHeap *heap,
   block = g_ptr_array_index (heap->data->blocks, block_index);
   if (block->size < 2)
     goto bad;
-  map = get_u16 (block->data);
+  map = tf_pst_u16 (block->data);
   if ((gsize) map + 4 > block->size)
     goto bad;
-  n_alloc = get_u16 (block->data + map);
+  n_alloc = tf_pst_u16 (block->data + map);
   if (index > n_alloc || (gsize) map + 4 + 2 * ((gsize) n_alloc + 1) > block->size)
     goto bad;
-  start = get_u16 (block->data + map + 4 + 2 * (index - 1));
-  end = get_u16 (block->data + map + 4 + 2 * index);
+  start = tf_pst_u16 (block->data + map + 4 + 2 * (index - 1));
+  end = tf_pst_u16 (block->data + map + 4 + 2 * index);
   if (start > end || end > map)
     goto bad;
 
@@ -126,8 +114,8 @@ tf_pst_heap_get (TfPstHeap *heap,
 
 bad:
   g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-               _ ("Heap allocation 0x%08X lies outside its block (block 0x%" G_GINT64_MODIFIER "X): the heap is damaged."),
-               hid, block->bid);
+               _ ("Heap allocation 0x%08X lies outside its block (block 0x%llX): the heap is damaged."),
+               hid, (unsigned long long) block->bid);
   return FALSE;
 }
 
@@ -219,7 +207,7 @@ bth_walk (TfPstHeap *heap,
     {
       if (level > 0)
         {
-          if (!bth_walk (heap, get_u32 (v.bytes + off + key_size), level - 1, key_size, data_size,
+          if (!bth_walk (heap, tf_pst_u32 (v.bytes + off + key_size), level - 1, key_size, data_size,
                          func, user_data, error))
             return FALSE;
         }
@@ -249,7 +237,7 @@ bth_foreach (TfPstHeap *heap,
                    _ ("A heap BTree header is damaged (signature, key size or depth)."));
       return FALSE;
     }
-  return bth_walk (heap, get_u32 (h.bytes + 4), h.bytes[3], key_size, data_size, func, user_data, error);
+  return bth_walk (heap, tf_pst_u32 (h.bytes + 4), h.bytes[3], key_size, data_size, func, user_data, error);
 }
 
 /* ---- PC ---- */
@@ -284,7 +272,7 @@ pc_collect (const guint8 *key,
   TfPstProp prop;
 
   memset (&prop, 0, sizeof prop);
-  prop.tag = ((guint32) get_u16 (key) << 16) | get_u16 (data);
+  prop.tag = ((guint32) tf_pst_u16 (key) << 16) | tf_pst_u16 (data);
   memcpy (prop.inline_value, data + 2, 4);
   g_array_append_val (c->props, prop);
 }
@@ -306,7 +294,7 @@ tf_pst_pc_value (TfPstFile *file,
       value->len = 4;
       return TRUE;
     }
-  return read_hnid (file, heap, bid_sub, get_u32 (prop->inline_value), max_value, value, error);
+  return read_hnid (file, heap, bid_sub, tf_pst_u32 (prop->inline_value), max_value, value, error);
 }
 
 GArray *
@@ -367,8 +355,10 @@ check_columns (TfPstTable *t,
   for (guint i = 0; i < t->n_columns; i++)
     {
       const TfPstColumn *c = &t->columns[i];
-      guint lo = c->cb_data >= 4 ? 0 : c->cb_data == 2 ? r4 : r2;
-      guint hi = c->cb_data >= 4 ? r4 : c->cb_data == 2 ? r2 : r1;
+      guint lo = c->cb_data >= 4 ? 0 : c->cb_data == 2 ? r4
+                                                       : r2;
+      guint hi = c->cb_data >= 4 ? r4 : c->cb_data == 2 ? r2
+                                                        : r1;
 
       if (c->cb_data == 0 || c->i_bit >= t->n_columns || c->ib_data < lo || (guint) c->ib_data + c->cb_data > hi)
         goto bad;
@@ -465,46 +455,24 @@ tf_pst_tc_open (TfPstFile *file,
     }
   t->n_columns = info.bytes[1];
   for (guint i = 0; i < 4; i++)
-    t->rgib[i] = get_u16 (info.bytes + 2 + 2 * i);
+    t->rgib[i] = tf_pst_u16 (info.bytes + 2 + 2 * i);
   t->columns = g_new0 (TfPstColumn, MAX (t->n_columns, 1));
   for (guint i = 0; i < t->n_columns; i++)
     {
       const guint8 *d = info.bytes + 22 + 8 * i;
 
-      t->columns[i].tag = get_u32 (d);
-      t->columns[i].ib_data = get_u16 (d + 4);
+      t->columns[i].tag = tf_pst_u32 (d);
+      t->columns[i].ib_data = tf_pst_u16 (d + 4);
       t->columns[i].cb_data = d[6];
       t->columns[i].i_bit = d[7];
     }
-  if (!check_columns (t, error) || !open_rows (file, t, get_u32 (info.bytes + 14), max_rows, error))
+  if (!check_columns (t, error) || !open_rows (file, t, tf_pst_u32 (info.bytes + 14), max_rows, error))
     goto fail;
   return TRUE;
 
 fail:
   tf_pst_tc_clear (t);
   return FALSE;
-}
-
-/* Variable-size cells hold an HNID; fixed ones hold the value itself */
-static gboolean
-column_is_fixed (const TfPstColumn *c)
-{
-  switch (TF_PROP_TYPE (c->tag))
-    {
-    case TF_PT_SHORT:
-    case TF_PT_LONG:
-    case TF_PT_FLOAT:
-    case TF_PT_DOUBLE:
-    case TF_PT_CURRENCY:
-    case TF_PT_APPTIME:
-    case TF_PT_ERROR:
-    case TF_PT_BOOLEAN:
-    case TF_PT_I8:
-    case TF_PT_SYSTIME:
-      return TRUE;
-    default:
-      return FALSE;
-    }
 }
 
 void
@@ -562,9 +530,10 @@ tf_pst_tc_row (TfPstFile *file,
       cell->size = c->cb_data;
       cell->offset = offset + c->ib_data;
       cell->block = block;
-      if (!cell->exists || column_is_fixed (c) || c->cb_data != 4)
+      /* Variable-size cells hold an HNID, fixed ones the value itself */
+      if (!cell->exists || tf_mapi_type_is_fixed (TF_PROP_TYPE (c->tag)) || c->cb_data != 4)
         continue;
-      if (!read_hnid (file, &t->heap, t->bid_sub, get_u32 (cell->raw), max_value, &cell->value, &local_error))
+      if (!read_hnid (file, &t->heap, t->bid_sub, tf_pst_u32 (cell->raw), max_value, &cell->value, &local_error))
         tf_pst_value_clear (&cell->value);
     }
   return TRUE;

@@ -17,23 +17,24 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <glib/gi18n.h>
 
 #include "tf-pst-private.h"
 #include "tf-reader.h"
 
-#define PAGE_SIZE        512
-#define MAX_BLOCK_SIZE   8192
-#define MAX_BTREE_DEPTH  16
-#define MAX_PAGE_CACHE   4096
-#define HEADER_SIZE      564
-#define PTYPE_BBT        0x80
-#define PTYPE_NBT        0x81
-#define BTYPE_XBLOCK     0x01
-#define BTYPE_SLBLOCK    0x02
+#define PAGE_SIZE 512
+#define MAX_BLOCK_SIZE 8192
+#define MAX_BTREE_DEPTH 16
+#define MAX_PAGE_CACHE 4096
+#define HEADER_SIZE 564
+#define PTYPE_BBT 0x80
+#define PTYPE_NBT 0x81
+#define BTYPE_XBLOCK 0x01
+#define BTYPE_SLBLOCK 0x02
 /* wVer of the 4 KiB-page format (Outlook 2013+ OST, [MS-PST] 2.2.2.6 notes) */
-#define WVER_4K          36
+#define WVER_4K 36
 #define WVER_UNICODE_MIN 23
 
 struct _TfPstFile
@@ -51,87 +52,789 @@ struct _TfPstFile
   guint64 bbt_root_bid;
   guint32 header_crc_stored;
   guint32 header_crc_computed;
-  GHashTable *page_cache; /* offset → guint8[PAGE_SIZE], inner pages only */
+  GHashTable *page_cache; /* offset → guint8[PAGE_SIZE], verified pages */
   GHashTable *crc_seen;   /* offsets already reported */
   GArray *crc_errors;
 };
 
 /* [MS-PST] 5.1 mpbbCrypt: R (encode), S, I (decode), 256 bytes each */
 static const guint8 mpbb_crypt[768] = {
-  65, 54, 19, 98, 168, 33, 110, 187, 244, 22, 204, 4, 127, 100, 232, 93,
-  30, 242, 203, 42, 116, 197, 94, 53, 210, 149, 71, 158, 150, 45, 154, 136,
-  76, 125, 132, 63, 219, 172, 49, 182, 72, 95, 246, 196, 216, 57, 139, 231,
-  35, 59, 56, 142, 200, 193, 223, 37, 177, 32, 165, 70, 96, 78, 156, 251,
-  170, 211, 86, 81, 69, 124, 85, 0, 7, 201, 43, 157, 133, 155, 9, 160,
-  143, 173, 179, 15, 99, 171, 137, 75, 215, 167, 21, 90, 113, 102, 66, 191,
-  38, 74, 107, 152, 250, 234, 119, 83, 178, 112, 5, 44, 253, 89, 58, 134,
-  126, 206, 6, 235, 130, 120, 87, 199, 141, 67, 175, 180, 28, 212, 91, 205,
-  226, 233, 39, 79, 195, 8, 114, 128, 207, 176, 239, 245, 40, 109, 190, 48,
-  77, 52, 146, 213, 14, 60, 34, 50, 229, 228, 249, 159, 194, 209, 10, 129,
-  18, 225, 238, 145, 131, 118, 227, 151, 230, 97, 138, 23, 121, 164, 183, 220,
-  144, 122, 92, 140, 2, 166, 202, 105, 222, 80, 26, 17, 147, 185, 82, 135,
-  88, 252, 237, 29, 55, 73, 27, 106, 224, 41, 51, 153, 189, 108, 217, 148,
-  243, 64, 84, 111, 240, 198, 115, 184, 214, 62, 101, 24, 68, 31, 221, 103,
-  16, 241, 12, 25, 236, 174, 3, 161, 20, 123, 169, 11, 255, 248, 163, 192,
-  162, 1, 247, 46, 188, 36, 104, 117, 13, 254, 186, 47, 181, 208, 218, 61,
-  20, 83, 15, 86, 179, 200, 122, 156, 235, 101, 72, 23, 22, 21, 159, 2,
-  204, 84, 124, 131, 0, 13, 12, 11, 162, 98, 168, 118, 219, 217, 237, 199,
-  197, 164, 220, 172, 133, 116, 214, 208, 167, 155, 174, 154, 150, 113, 102, 195,
-  99, 153, 184, 221, 115, 146, 142, 132, 125, 165, 94, 209, 93, 147, 177, 87,
-  81, 80, 128, 137, 82, 148, 79, 78, 10, 107, 188, 141, 127, 110, 71, 70,
-  65, 64, 68, 1, 17, 203, 3, 63, 247, 244, 225, 169, 143, 60, 58, 249,
-  251, 240, 25, 48, 130, 9, 46, 201, 157, 160, 134, 73, 238, 111, 77, 109,
-  196, 45, 129, 52, 37, 135, 27, 136, 170, 252, 6, 161, 18, 56, 253, 76,
-  66, 114, 100, 19, 55, 36, 106, 117, 119, 67, 255, 230, 180, 75, 54, 92,
-  228, 216, 53, 61, 69, 185, 44, 236, 183, 49, 43, 41, 7, 104, 163, 14,
-  105, 123, 24, 158, 33, 57, 190, 40, 26, 91, 120, 245, 35, 202, 42, 176,
-  175, 62, 254, 4, 140, 231, 229, 152, 50, 149, 211, 246, 74, 232, 166, 234,
-  233, 243, 213, 47, 112, 32, 242, 31, 5, 103, 173, 85, 16, 206, 205, 227,
-  39, 59, 218, 186, 215, 194, 38, 212, 145, 29, 210, 28, 34, 51, 248, 250,
-  241, 90, 239, 207, 144, 182, 139, 181, 189, 192, 191, 8, 151, 30, 108, 226,
-  97, 224, 198, 193, 89, 171, 187, 88, 222, 95, 223, 96, 121, 126, 178, 138,
-  71, 241, 180, 230, 11, 106, 114, 72, 133, 78, 158, 235, 226, 248, 148, 83,
-  224, 187, 160, 2, 232, 90, 9, 171, 219, 227, 186, 198, 124, 195, 16, 221,
-  57, 5, 150, 48, 245, 55, 96, 130, 140, 201, 19, 74, 107, 29, 243, 251,
-  143, 38, 151, 202, 145, 23, 1, 196, 50, 45, 110, 49, 149, 255, 217, 35,
-  209, 0, 94, 121, 220, 68, 59, 26, 40, 197, 97, 87, 32, 144, 61, 131,
-  185, 67, 190, 103, 210, 70, 66, 118, 192, 109, 91, 126, 178, 15, 22, 41,
-  60, 169, 3, 84, 13, 218, 93, 223, 246, 183, 199, 98, 205, 141, 6, 211,
-  105, 92, 134, 214, 20, 247, 165, 102, 117, 172, 177, 233, 69, 33, 112, 12,
-  135, 159, 116, 164, 34, 76, 111, 191, 31, 86, 170, 46, 179, 120, 51, 80,
-  176, 163, 146, 188, 207, 25, 28, 167, 99, 203, 30, 77, 62, 75, 27, 155,
-  79, 231, 240, 238, 173, 58, 181, 89, 4, 234, 64, 85, 37, 81, 229, 122,
-  137, 56, 104, 82, 123, 252, 39, 174, 215, 189, 250, 7, 244, 204, 142, 95,
-  239, 53, 156, 132, 43, 21, 213, 119, 52, 73, 182, 18, 10, 127, 113, 136,
-  253, 157, 24, 65, 125, 147, 216, 88, 44, 206, 254, 36, 175, 222, 184, 54,
-  200, 161, 128, 166, 153, 152, 168, 47, 14, 129, 101, 115, 228, 194, 162, 138,
-  212, 225, 17, 208, 8, 139, 42, 242, 237, 154, 100, 63, 193, 108, 249, 236,
+  65,
+  54,
+  19,
+  98,
+  168,
+  33,
+  110,
+  187,
+  244,
+  22,
+  204,
+  4,
+  127,
+  100,
+  232,
+  93,
+  30,
+  242,
+  203,
+  42,
+  116,
+  197,
+  94,
+  53,
+  210,
+  149,
+  71,
+  158,
+  150,
+  45,
+  154,
+  136,
+  76,
+  125,
+  132,
+  63,
+  219,
+  172,
+  49,
+  182,
+  72,
+  95,
+  246,
+  196,
+  216,
+  57,
+  139,
+  231,
+  35,
+  59,
+  56,
+  142,
+  200,
+  193,
+  223,
+  37,
+  177,
+  32,
+  165,
+  70,
+  96,
+  78,
+  156,
+  251,
+  170,
+  211,
+  86,
+  81,
+  69,
+  124,
+  85,
+  0,
+  7,
+  201,
+  43,
+  157,
+  133,
+  155,
+  9,
+  160,
+  143,
+  173,
+  179,
+  15,
+  99,
+  171,
+  137,
+  75,
+  215,
+  167,
+  21,
+  90,
+  113,
+  102,
+  66,
+  191,
+  38,
+  74,
+  107,
+  152,
+  250,
+  234,
+  119,
+  83,
+  178,
+  112,
+  5,
+  44,
+  253,
+  89,
+  58,
+  134,
+  126,
+  206,
+  6,
+  235,
+  130,
+  120,
+  87,
+  199,
+  141,
+  67,
+  175,
+  180,
+  28,
+  212,
+  91,
+  205,
+  226,
+  233,
+  39,
+  79,
+  195,
+  8,
+  114,
+  128,
+  207,
+  176,
+  239,
+  245,
+  40,
+  109,
+  190,
+  48,
+  77,
+  52,
+  146,
+  213,
+  14,
+  60,
+  34,
+  50,
+  229,
+  228,
+  249,
+  159,
+  194,
+  209,
+  10,
+  129,
+  18,
+  225,
+  238,
+  145,
+  131,
+  118,
+  227,
+  151,
+  230,
+  97,
+  138,
+  23,
+  121,
+  164,
+  183,
+  220,
+  144,
+  122,
+  92,
+  140,
+  2,
+  166,
+  202,
+  105,
+  222,
+  80,
+  26,
+  17,
+  147,
+  185,
+  82,
+  135,
+  88,
+  252,
+  237,
+  29,
+  55,
+  73,
+  27,
+  106,
+  224,
+  41,
+  51,
+  153,
+  189,
+  108,
+  217,
+  148,
+  243,
+  64,
+  84,
+  111,
+  240,
+  198,
+  115,
+  184,
+  214,
+  62,
+  101,
+  24,
+  68,
+  31,
+  221,
+  103,
+  16,
+  241,
+  12,
+  25,
+  236,
+  174,
+  3,
+  161,
+  20,
+  123,
+  169,
+  11,
+  255,
+  248,
+  163,
+  192,
+  162,
+  1,
+  247,
+  46,
+  188,
+  36,
+  104,
+  117,
+  13,
+  254,
+  186,
+  47,
+  181,
+  208,
+  218,
+  61,
+  20,
+  83,
+  15,
+  86,
+  179,
+  200,
+  122,
+  156,
+  235,
+  101,
+  72,
+  23,
+  22,
+  21,
+  159,
+  2,
+  204,
+  84,
+  124,
+  131,
+  0,
+  13,
+  12,
+  11,
+  162,
+  98,
+  168,
+  118,
+  219,
+  217,
+  237,
+  199,
+  197,
+  164,
+  220,
+  172,
+  133,
+  116,
+  214,
+  208,
+  167,
+  155,
+  174,
+  154,
+  150,
+  113,
+  102,
+  195,
+  99,
+  153,
+  184,
+  221,
+  115,
+  146,
+  142,
+  132,
+  125,
+  165,
+  94,
+  209,
+  93,
+  147,
+  177,
+  87,
+  81,
+  80,
+  128,
+  137,
+  82,
+  148,
+  79,
+  78,
+  10,
+  107,
+  188,
+  141,
+  127,
+  110,
+  71,
+  70,
+  65,
+  64,
+  68,
+  1,
+  17,
+  203,
+  3,
+  63,
+  247,
+  244,
+  225,
+  169,
+  143,
+  60,
+  58,
+  249,
+  251,
+  240,
+  25,
+  48,
+  130,
+  9,
+  46,
+  201,
+  157,
+  160,
+  134,
+  73,
+  238,
+  111,
+  77,
+  109,
+  196,
+  45,
+  129,
+  52,
+  37,
+  135,
+  27,
+  136,
+  170,
+  252,
+  6,
+  161,
+  18,
+  56,
+  253,
+  76,
+  66,
+  114,
+  100,
+  19,
+  55,
+  36,
+  106,
+  117,
+  119,
+  67,
+  255,
+  230,
+  180,
+  75,
+  54,
+  92,
+  228,
+  216,
+  53,
+  61,
+  69,
+  185,
+  44,
+  236,
+  183,
+  49,
+  43,
+  41,
+  7,
+  104,
+  163,
+  14,
+  105,
+  123,
+  24,
+  158,
+  33,
+  57,
+  190,
+  40,
+  26,
+  91,
+  120,
+  245,
+  35,
+  202,
+  42,
+  176,
+  175,
+  62,
+  254,
+  4,
+  140,
+  231,
+  229,
+  152,
+  50,
+  149,
+  211,
+  246,
+  74,
+  232,
+  166,
+  234,
+  233,
+  243,
+  213,
+  47,
+  112,
+  32,
+  242,
+  31,
+  5,
+  103,
+  173,
+  85,
+  16,
+  206,
+  205,
+  227,
+  39,
+  59,
+  218,
+  186,
+  215,
+  194,
+  38,
+  212,
+  145,
+  29,
+  210,
+  28,
+  34,
+  51,
+  248,
+  250,
+  241,
+  90,
+  239,
+  207,
+  144,
+  182,
+  139,
+  181,
+  189,
+  192,
+  191,
+  8,
+  151,
+  30,
+  108,
+  226,
+  97,
+  224,
+  198,
+  193,
+  89,
+  171,
+  187,
+  88,
+  222,
+  95,
+  223,
+  96,
+  121,
+  126,
+  178,
+  138,
+  71,
+  241,
+  180,
+  230,
+  11,
+  106,
+  114,
+  72,
+  133,
+  78,
+  158,
+  235,
+  226,
+  248,
+  148,
+  83,
+  224,
+  187,
+  160,
+  2,
+  232,
+  90,
+  9,
+  171,
+  219,
+  227,
+  186,
+  198,
+  124,
+  195,
+  16,
+  221,
+  57,
+  5,
+  150,
+  48,
+  245,
+  55,
+  96,
+  130,
+  140,
+  201,
+  19,
+  74,
+  107,
+  29,
+  243,
+  251,
+  143,
+  38,
+  151,
+  202,
+  145,
+  23,
+  1,
+  196,
+  50,
+  45,
+  110,
+  49,
+  149,
+  255,
+  217,
+  35,
+  209,
+  0,
+  94,
+  121,
+  220,
+  68,
+  59,
+  26,
+  40,
+  197,
+  97,
+  87,
+  32,
+  144,
+  61,
+  131,
+  185,
+  67,
+  190,
+  103,
+  210,
+  70,
+  66,
+  118,
+  192,
+  109,
+  91,
+  126,
+  178,
+  15,
+  22,
+  41,
+  60,
+  169,
+  3,
+  84,
+  13,
+  218,
+  93,
+  223,
+  246,
+  183,
+  199,
+  98,
+  205,
+  141,
+  6,
+  211,
+  105,
+  92,
+  134,
+  214,
+  20,
+  247,
+  165,
+  102,
+  117,
+  172,
+  177,
+  233,
+  69,
+  33,
+  112,
+  12,
+  135,
+  159,
+  116,
+  164,
+  34,
+  76,
+  111,
+  191,
+  31,
+  86,
+  170,
+  46,
+  179,
+  120,
+  51,
+  80,
+  176,
+  163,
+  146,
+  188,
+  207,
+  25,
+  28,
+  167,
+  99,
+  203,
+  30,
+  77,
+  62,
+  75,
+  27,
+  155,
+  79,
+  231,
+  240,
+  238,
+  173,
+  58,
+  181,
+  89,
+  4,
+  234,
+  64,
+  85,
+  37,
+  81,
+  229,
+  122,
+  137,
+  56,
+  104,
+  82,
+  123,
+  252,
+  39,
+  174,
+  215,
+  189,
+  250,
+  7,
+  244,
+  204,
+  142,
+  95,
+  239,
+  53,
+  156,
+  132,
+  43,
+  21,
+  213,
+  119,
+  52,
+  73,
+  182,
+  18,
+  10,
+  127,
+  113,
+  136,
+  253,
+  157,
+  24,
+  65,
+  125,
+  147,
+  216,
+  88,
+  44,
+  206,
+  254,
+  36,
+  175,
+  222,
+  184,
+  54,
+  200,
+  161,
+  128,
+  166,
+  153,
+  152,
+  168,
+  47,
+  14,
+  129,
+  101,
+  115,
+  228,
+  194,
+  162,
+  138,
+  212,
+  225,
+  17,
+  208,
+  8,
+  139,
+  42,
+  242,
+  237,
+  154,
+  100,
+  63,
+  193,
+  108,
+  249,
+  236,
 };
-
-static guint16
-get_u16 (const guint8 *p)
-{
-  return (guint16) (p[0] | (p[1] << 8));
-}
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-static guint64
-get_u64 (const guint8 *p)
-{
-  return (guint64) get_u32 (p) | ((guint64) get_u32 (p + 4) << 32);
-}
 
 /* A BID, NID or IB: 8 bytes in Unicode files, 4 in ANSI ones */
 static guint64
 get_id (TfPstFile *file,
         const guint8 *p)
 {
-  return file->unicode ? get_u64 (p) : get_u32 (p);
+  return file->unicode ? tf_pst_u64 (p) : tf_pst_u32 (p);
 }
 
 static guint
@@ -140,32 +843,15 @@ id_size (TfPstFile *file)
   return file->unicode ? 8 : 4;
 }
 
-/* [MS-PST] 5.3: CRC-32 (reflected 0xEDB88320), seed 0, no final XOR —
- * not zlib's convention, hence our own few lines. */
+/* [MS-PST] 5.3: the CRC-32 of zlib (reflected 0xEDB88320) but seeded with 0
+ * and without the final inversion: zlib's crc32() inverts on the way in
+ * and out, so seeding it with ~0 and inverting its result gives exactly
+ * the PST value. */
 guint32
 tf_pst_crc32 (const guint8 *data,
               gsize len)
 {
-  static guint32 table[256];
-  static gsize initialized = 0;
-  guint32 crc = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      for (guint32 i = 0; i < 256; i++)
-        {
-          guint32 c = i;
-
-          for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-          table[i] = c;
-        }
-      g_once_init_leave (&initialized, 1);
-    }
-
-  for (gsize i = 0; i < len; i++)
-    crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return crc;
+  return (guint32) crc32_z (0xFFFFFFFFul, data, len) ^ 0xFFFFFFFFu;
 }
 
 void
@@ -229,8 +915,8 @@ read_at (TfPstFile *file,
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
                    /* Translators: %1$zu bytes at offset %2$s (hex) */
-                   _ ("The file ends before %1$zu bytes at offset 0x%2$" G_GINT64_MODIFIER "X: it is truncated or a reference points outside it."),
-                   len, offset);
+                   _ ("The file ends before %1$zu bytes at offset 0x%2$llX: it is truncated or a reference points outside it."),
+                   len, (unsigned long long) offset);
       return FALSE;
     }
   if (file->mem != NULL)
@@ -247,8 +933,8 @@ read_at (TfPstFile *file,
       if (n <= 0)
         {
           g_set_error (error, TF_ERROR, TF_ERROR_IO,
-                       _ ("Cannot read the file at offset 0x%" G_GINT64_MODIFIER "X: %s"),
-                       offset + done, n < 0 ? g_strerror (errno) : _ ("unexpected end of file"));
+                       _ ("Cannot read the file at offset 0x%llX: %s"),
+                       (unsigned long long) (offset + done), n < 0 ? g_strerror (errno) : _ ("unexpected end of file"));
           return FALSE;
         }
       done += (gsize) n;
@@ -286,7 +972,7 @@ parse_header (TfPstFile *file,
               const guint8 *h,
               GError **error)
 {
-  guint16 magic_client = get_u16 (h + 8);
+  guint16 magic_client = tf_pst_u16 (h + 8);
 
   if (memcmp (h, "!BDN", 4) != 0)
     {
@@ -294,7 +980,7 @@ parse_header (TfPstFile *file,
                            _ ("Not a PST or OST file: the signature “!BDN” is missing."));
       return FALSE;
     }
-  file->version = get_u16 (h + 10);
+  file->version = tf_pst_u16 (h + 10);
   file->ost = magic_client == 0x4F53; /* "SO" */
   if (magic_client != 0x4D53 && magic_client != 0x4F53 && magic_client != 0x4241)
     {
@@ -319,22 +1005,22 @@ parse_header (TfPstFile *file,
       return FALSE;
     }
 
-  file->header_crc_stored = get_u32 (h + 4);
+  file->header_crc_stored = tf_pst_u32 (h + 4);
   file->header_crc_computed = tf_pst_crc32 (h + 8, 471);
   if (file->unicode)
     {
-      file->nbt_root_bid = get_u64 (h + 216);
-      file->nbt_root = get_u64 (h + 224);
-      file->bbt_root_bid = get_u64 (h + 232);
-      file->bbt_root = get_u64 (h + 240);
+      file->nbt_root_bid = tf_pst_u64 (h + 216);
+      file->nbt_root = tf_pst_u64 (h + 224);
+      file->bbt_root_bid = tf_pst_u64 (h + 232);
+      file->bbt_root = tf_pst_u64 (h + 240);
       file->crypt = h[513];
     }
   else
     {
-      file->nbt_root_bid = get_u32 (h + 184);
-      file->nbt_root = get_u32 (h + 188);
-      file->bbt_root_bid = get_u32 (h + 192);
-      file->bbt_root = get_u32 (h + 196);
+      file->nbt_root_bid = tf_pst_u32 (h + 184);
+      file->nbt_root = tf_pst_u32 (h + 188);
+      file->bbt_root_bid = tf_pst_u32 (h + 192);
+      file->bbt_root = tf_pst_u32 (h + 196);
       file->crypt = h[461];
     }
   if (file->crypt > TF_PST_ENC_CYCLIC)
@@ -372,8 +1058,8 @@ file_open (TfPstFile *file,
   if (file->size < HEADER_SIZE)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The PST file is truncated: %" G_GUINT64_FORMAT " bytes, shorter than its header."),
-                   file->size);
+                   _ ("The PST file is truncated: %llu bytes, shorter than its header."),
+                   (unsigned long long) file->size);
       tf_pst_file_free (file);
       return NULL;
     }
@@ -494,17 +1180,17 @@ read_page (TfPstFile *file,
   if (t[0] != ptype || t[1] != ptype)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X has type 0x%02X, expected 0x%02X: the index is damaged."),
-                   offset, t[0], ptype);
+                   _ ("The BTree page at offset 0x%llX has type 0x%02X, expected 0x%02X: the index is damaged."),
+                   (unsigned long long) offset, t[0], ptype);
       return FALSE;
     }
-  stored_bid = file->unicode ? get_u64 (t + 8) : get_u32 (t + 4);
-  stored_crc = file->unicode ? get_u32 (t + 4) : get_u32 (t + 8);
+  stored_bid = file->unicode ? tf_pst_u64 (t + 8) : tf_pst_u32 (t + 4);
+  stored_crc = file->unicode ? tf_pst_u32 (t + 4) : tf_pst_u32 (t + 8);
   if (stored_bid != bid)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X belongs to page 0x%" G_GINT64_MODIFIER "X, not 0x%" G_GINT64_MODIFIER "X: the index is damaged."),
-                   offset, stored_bid, bid);
+                   _ ("The BTree page at offset 0x%llX belongs to page 0x%llX, not 0x%llX: the index is damaged."),
+                   (unsigned long long) offset, (unsigned long long) stored_bid, (unsigned long long) bid);
       return FALSE;
     }
   if (cached == NULL)
@@ -520,13 +1206,18 @@ read_page (TfPstFile *file,
   if (page->entry_size == 0 || (gsize) page->n_entries * page->entry_size > entries_size)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X claims %u entries of %u bytes, more than it holds."),
-                   offset, page->n_entries, page->entry_size);
+                   _ ("The BTree page at offset 0x%llX claims %u entries of %u bytes, more than it holds."),
+                   (unsigned long long) offset, page->n_entries, page->entry_size);
       return FALSE;
     }
-  if (cached == NULL && page->level > 0 && g_hash_table_size (file->page_cache) < MAX_PAGE_CACHE)
-    g_hash_table_insert (file->page_cache, g_memdup2 (&offset, sizeof offset),
-                         g_memdup2 (page->raw, PAGE_SIZE));
+  if (cached == NULL)
+    {
+      /* Bounded: start over when full (a 10 GB file has ~100,000 pages) */
+      if (g_hash_table_size (file->page_cache) >= MAX_PAGE_CACHE)
+        g_hash_table_remove_all (file->page_cache);
+      g_hash_table_insert (file->page_cache, g_memdup2 (&offset, sizeof offset),
+                           g_memdup2 (page->raw, PAGE_SIZE));
+    }
   return TRUE;
 }
 
@@ -551,8 +1242,8 @@ check_entry_size (TfPstFile *file,
   if (page->entry_size >= want)
     return TRUE;
   g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-               _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X has %u-byte entries, expected %u."),
-               offset, page->entry_size, want);
+               _ ("The BTree page at offset 0x%llX has %u-byte entries, expected %u."),
+               (unsigned long long) offset, page->entry_size, want);
   return FALSE;
 }
 
@@ -566,7 +1257,7 @@ parse_nbt_leaf (TfPstFile *file,
   node->nid = (guint32) get_id (file, e);
   node->bid_data = get_id (file, e + s);
   node->bid_sub = get_id (file, e + 2 * s);
-  node->nid_parent = get_u32 (e + 3 * s);
+  node->nid_parent = tf_pst_u32 (e + 3 * s);
 }
 
 /* Descends from the root to the leaf page that may hold @key; returns the
@@ -593,8 +1284,8 @@ descend (TfPstFile *file,
       if (expected_level >= 0 && (gint) page->level != expected_level)
         {
           g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                       _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X is at level %u, expected %d: the index loops or is damaged."),
-                       offset, page->level, expected_level);
+                       _ ("The BTree page at offset 0x%llX is at level %u, expected %d: the index loops or is damaged."),
+                       (unsigned long long) offset, page->level, expected_level);
           return FALSE;
         }
       if (page->level == 0)
@@ -672,13 +1363,13 @@ bbt_lookup (TfPstFile *file,
         {
           entry->bid = get_id (file, e);
           entry->offset = get_id (file, e + s);
-          entry->cb = get_u16 (e + 2 * s);
-          entry->cref = get_u16 (e + 2 * s + 2);
+          entry->cb = tf_pst_u16 (e + 2 * s);
+          entry->cref = tf_pst_u16 (e + 2 * s + 2);
           return TRUE;
         }
     }
   g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-               _ ("Block 0x%" G_GINT64_MODIFIER "X is not in the block index."), bid);
+               _ ("Block 0x%llX is not in the block index."), (unsigned long long) bid);
   return FALSE;
 }
 
@@ -704,8 +1395,8 @@ walk_nbt (Walk *walk,
   if (g_hash_table_contains (walk->visited, &offset))
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The node index refers to the page at offset 0x%" G_GINT64_MODIFIER "X twice: the BTree loops."),
-                   offset);
+                   _ ("The node index refers to the page at offset 0x%llX twice: the BTree loops."),
+                   (unsigned long long) offset);
       return FALSE;
     }
   g_hash_table_add (walk->visited, g_memdup2 (&offset, sizeof offset));
@@ -716,8 +1407,8 @@ walk_nbt (Walk *walk,
   if ((expected_level >= 0 && (gint) page.level != expected_level) || page.level >= MAX_BTREE_DEPTH)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The BTree page at offset 0x%" G_GINT64_MODIFIER "X is at level %u, expected %d: the index loops or is damaged."),
-                   offset, page.level, expected_level);
+                   _ ("The BTree page at offset 0x%llX is at level %u, expected %d: the index loops or is damaged."),
+                   (unsigned long long) offset, page.level, expected_level);
       return FALSE;
     }
 
@@ -785,8 +1476,8 @@ read_block (TfPstFile *file,
   if (total > MAX_BLOCK_SIZE)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X claims %u bytes, more than a PST block holds."),
-                   bid, entry.cb);
+                   _ ("Block 0x%llX claims %u bytes, more than a PST block holds."),
+                   (unsigned long long) bid, entry.cb);
       return NULL;
     }
   raw = g_malloc (total);
@@ -794,12 +1485,12 @@ read_block (TfPstFile *file,
     return NULL;
 
   t = raw + total - trailer_size;
-  trailer_bid = file->unicode ? get_u64 (t + 8) : get_u32 (t + 4);
-  if (get_u16 (t) != entry.cb || (trailer_bid & ~(guint64) 1) != (bid & ~(guint64) 1))
+  trailer_bid = file->unicode ? tf_pst_u64 (t + 8) : tf_pst_u32 (t + 4);
+  if (tf_pst_u16 (t) != entry.cb || (trailer_bid & ~(guint64) 1) != (bid & ~(guint64) 1))
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("The block at offset 0x%" G_GINT64_MODIFIER "X is not block 0x%" G_GINT64_MODIFIER "X (its trailer says 0x%" G_GINT64_MODIFIER "X, %u bytes)."),
-                   entry.offset, bid, trailer_bid, get_u16 (t));
+                   _ ("The block at offset 0x%llX is not block 0x%llX (its trailer says 0x%llX, %u bytes)."),
+                   (unsigned long long) entry.offset, (unsigned long long) bid, (unsigned long long) trailer_bid, tf_pst_u16 (t));
       return NULL;
     }
 
@@ -809,7 +1500,7 @@ read_block (TfPstFile *file,
   block->size = entry.cb;
   block->cref = entry.cref;
   block->crc_offset = entry.offset + total - trailer_size + (file->unicode ? 4 : 8);
-  block->stored_crc = get_u32 (raw + (block->crc_offset - entry.offset));
+  block->stored_crc = tf_pst_u32 (raw + (block->crc_offset - entry.offset));
   block->computed_crc = tf_pst_crc32 (raw, entry.cb);
   block->crc_ok = block->stored_crc == block->computed_crc;
   if (!block->crc_ok)
@@ -841,8 +1532,8 @@ collect_leaves (TfPstFile *file,
         {
           block_free (block);
           g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                       _ ("A node’s data is larger than %" G_GUINT64_FORMAT " bytes; it was not read."),
-                       max_total);
+                       _ ("A node’s data is larger than %llu bytes; it was not read."),
+                       (unsigned long long) max_total);
           return FALSE;
         }
       data->total += block->size;
@@ -854,15 +1545,15 @@ collect_leaves (TfPstFile *file,
       || depth + block->data[1] > 2)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X should list data blocks (XBLOCK) but does not."), bid);
+                   _ ("Block 0x%llX should list data blocks (XBLOCK) but does not."), (unsigned long long) bid);
       block_free (block);
       return FALSE;
     }
-  n = get_u16 (block->data + 2);
+  n = tf_pst_u16 (block->data + 2);
   if (8 + (gsize) n * s > block->size)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X lists %u blocks, more than it holds."), bid, n);
+                   _ ("Block 0x%llX lists %u blocks, more than it holds."), (unsigned long long) bid, n);
       block_free (block);
       return FALSE;
     }
@@ -928,17 +1619,17 @@ walk_subnodes (TfPstFile *file,
       || (depth > 0 && block->data[1] != 0))
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X should list subnodes but does not."), bid_sub);
+                   _ ("Block 0x%llX should list subnodes but does not."), (unsigned long long) bid_sub);
       block_free (block);
       return FALSE;
     }
   level = block->data[1];
-  n = get_u16 (block->data + 2);
+  n = tf_pst_u16 (block->data + 2);
   entry_size = level == 0 ? 3 * s : 2 * s;
   if (header + (gsize) n * entry_size > block->size)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
-                   _ ("Block 0x%" G_GINT64_MODIFIER "X lists %u subnodes, more than it holds."), bid_sub, n);
+                   _ ("Block 0x%llX lists %u subnodes, more than it holds."), (unsigned long long) bid_sub, n);
       block_free (block);
       return FALSE;
     }

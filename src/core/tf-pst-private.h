@@ -23,18 +23,37 @@
 G_BEGIN_DECLS
 
 /* [MS-PST] 2.2.2.1 NID types */
-#define TF_PST_NID_TYPE(nid)             ((guint32) (nid) & 0x1F)
-#define TF_PST_NID_TYPE_HID              0x00
-#define TF_PST_NID_TYPE_NORMAL_FOLDER    0x02
-#define TF_PST_NID_TYPE_NORMAL_MESSAGE   0x04
-#define TF_PST_NID_TYPE_ATTACHMENT       0x05
-#define TF_PST_NID_ROOT_FOLDER           0x122
-#define TF_PST_NID_RECIPIENT_TABLE       0x692
-#define TF_PST_NID_ATTACHMENT_TABLE      0x671
+#define TF_PST_NID_TYPE(nid) ((guint32) (nid) &0x1F)
+#define TF_PST_NID_TYPE_HID 0x00
+#define TF_PST_NID_TYPE_NORMAL_FOLDER 0x02
+#define TF_PST_NID_TYPE_NORMAL_MESSAGE 0x04
+#define TF_PST_NID_TYPE_ATTACHMENT 0x05
+#define TF_PST_NID_ROOT_FOLDER 0x122
+#define TF_PST_NID_RECIPIENT_TABLE 0x692
+#define TF_PST_NID_ATTACHMENT_TABLE 0x671
 
-#define TF_PST_ENC_NONE    0
+#define TF_PST_ENC_NONE 0
 #define TF_PST_ENC_PERMUTE 1
-#define TF_PST_ENC_CYCLIC  2
+#define TF_PST_ENC_CYCLIC 2
+
+/* Little-endian fields of the file */
+static inline guint16
+tf_pst_u16 (const guint8 *p)
+{
+  return (guint16) (p[0] | (p[1] << 8));
+}
+
+static inline guint32
+tf_pst_u32 (const guint8 *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+static inline guint64
+tf_pst_u64 (const guint8 *p)
+{
+  return (guint64) tf_pst_u32 (p) | ((guint64) tf_pst_u32 (p + 4) << 32);
+}
 
 typedef struct _TfPstFile TfPstFile;
 
@@ -224,7 +243,7 @@ typedef struct
   guint64 bid_sub;
   TfPstColumn *columns;
   guint n_columns;
-  guint16 rgib[4]; /* TCI_4b, TCI_2b, TCI_1b, TCI_bm */
+  guint16 rgib[4];      /* TCI_4b, TCI_2b, TCI_1b, TCI_bm */
   TfPstData *rows_data; /* subnode row matrix, or NULL (rows in heap) */
   TfPstValue rows_heap;
   guint n_rows;

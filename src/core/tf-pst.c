@@ -29,24 +29,26 @@
 #include "tf-pst.h"
 #include "tf-rules.h"
 
-#define MAX_VALUE          (64 * 1024)
+#define MAX_VALUE (64 * 1024)
 #define MAX_RECIPIENT_ROWS 32768
-#define MAX_FOLDER_DEPTH   64
-#define MAX_EMBED_DEPTH    3
-#define MAX_ATTACHMENTS    4096
-#define MAX_NIDS           7
+#define MAX_FOLDER_DEPTH 64
+#define MAX_EMBED_DEPTH 3
+#define MAX_ATTACHMENTS 4096
+#define MAX_NIDS 7
 
-#define TAG_MESSAGE_CODEPAGE       0x3FFD0003
-#define TAG_INTERNET_CPID          0x3FDE0003
+#define TAG_MESSAGE_CODEPAGE 0x3FFD0003
+#define TAG_INTERNET_CPID 0x3FDE0003
 #define TAG_SENT_REPRESENTING_SMTP 0x5D02001F
-#define TAG_PST_PASSWORD           0x67FF0003
-#define TAG_NDR_STATUS_CODE        0x0C200003
-#define TAG_NDR_DIAG_CODE          0x0C050003
-#define TAG_NDR_REASON_CODE        0x0C040003
-#define PROP_SUPPLEMENTARY_INFO    0x0C1B
-#define PROP_REPORT_TEXT           0x1001
-#define ATTACH_EMBEDDED_MSG        5
-#define NID_MESSAGE_STORE          0x21
+#define TAG_PST_PASSWORD 0x67FF0003
+#define TAG_MESSAGE_FLAGS 0x0E070003
+#define MSGFLAG_HASATTACH 0x10
+#define TAG_NDR_STATUS_CODE 0x0C200003
+#define TAG_NDR_DIAG_CODE 0x0C050003
+#define TAG_NDR_REASON_CODE 0x0C040003
+#define PROP_SUPPLEMENTARY_INFO 0x0C1B
+#define PROP_REPORT_TEXT 0x1001
+#define ATTACH_EMBEDDED_MSG 5
+#define NID_MESSAGE_STORE 0x21
 
 typedef struct
 {
@@ -63,8 +65,8 @@ typedef struct
   TfReadFlags flags;
   TfFormat format;
   TfSource source;
-  GHashTable *folders; /* NID → Folder */
-  GArray *messages;    /* TfPstNode */
+  GHashTable *folders;   /* NID → Folder */
+  GArray *messages;      /* TfPstNode */
   GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
   GPtrArray *items;
 } Ctx;
@@ -80,18 +82,6 @@ typedef struct
   guint codepage;
   gboolean codepage_warned;
 } Msg;
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-static guint64
-get_u64 (const guint8 *p)
-{
-  return (guint64) get_u32 (p) | ((guint64) get_u32 (p + 4) << 32);
-}
 
 static void
 folder_free (gpointer data)
@@ -174,7 +164,7 @@ pc_u32 (GArray *props,
 
   if (p == NULL)
     return FALSE;
-  *value = get_u32 (p->inline_value);
+  *value = tf_pst_u32 (p->inline_value);
   return TRUE;
 }
 
@@ -203,7 +193,7 @@ render_value (Msg *msg,
      * damaged) */
     return tf_prop_new (tag, _ ("(not read)"), -1);
   if (type == TF_PT_SYSTIME && len >= 8)
-    return tf_prop_new_systime (tag, get_u64 (bytes), offset);
+    return tf_prop_new_systime (tag, tf_pst_u64 (bytes), offset);
   if (tf_mapi_type_is_fixed (type) && len >= 8)
     text = tf_mapi_render_fixed (type, bytes);
   else if (tf_mapi_type_is_fixed (type) && len >= 4)
@@ -241,19 +231,6 @@ keep_message_props (Ctx *ctx,
     }
 }
 
-static char *
-format_from (const char *name,
-             const char *address)
-{
-  gboolean has_name = name != NULL && *name != '\0';
-  gboolean has_address = address != NULL && *address != '\0';
-
-  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
-    return g_strdup_printf ("%s <%s>", name, address);
-  if (has_address)
-    return g_strdup (address);
-  return has_name ? g_strdup (name) : NULL;
-}
 
 static void
 read_sender (Ctx *ctx,
@@ -278,7 +255,7 @@ read_sender (Ctx *ctx,
       if (address != NULL && (address[0] == '/' || strchr (address, '@') == NULL))
         g_clear_pointer (&address, g_free);
     }
-  from = format_from (name, address);
+  from = tf_mapi_format_sender (name, address);
   if (from != NULL)
     tf_item_set_from (msg->item, from);
 }
@@ -315,42 +292,13 @@ read_message_pc (Ctx *ctx,
       TfPstValue v;
 
       if (tf_pst_pc_value (ctx->file, heap, msg->bid_sub, p, 8, &v, NULL) && v.len >= 8)
-        tf_item_set_sent (msg->item, tf_filetime_to_unix (get_u64 (v.bytes)));
+        tf_item_set_sent (msg->item, tf_filetime_to_unix (tf_pst_u64 (v.bytes)));
       tf_pst_value_clear (&v);
     }
   read_sender (ctx, msg, heap, props);
   if (ctx->flags & TF_READ_FULL)
     keep_message_props (ctx, msg, heap, props);
   return message_class;
-}
-
-static gboolean
-is_calendar_class (const char *message_class)
-{
-  return message_class != NULL
-         && (g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0
-             || g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0);
-}
-
-static TfRecipientType
-map_recipient_type (gint mapi_type,
-                    guint32 flags,
-                    gboolean has_flags,
-                    const char *message_class)
-{
-  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
-    return TF_RECIPIENT_TYPE_ORGANIZER;
-  switch (mapi_type)
-    {
-    case 1:
-      return TF_RECIPIENT_TYPE_TO;
-    case 2:
-      return TF_RECIPIENT_TYPE_CC;
-    case 3:
-      return is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
-    default:
-      return TF_RECIPIENT_TYPE_UNKNOWN;
-    }
 }
 
 /* The delivery status "4.4.7" inside NDR text such as "#550 4.4.7
@@ -416,7 +364,7 @@ set_track_time (Ctx *ctx,
     if (table->columns[i].tag == cell->tag)
       col = &table->columns[i];
 
-  tf_recipient_set_track_time (r, get_u64 (cell->raw));
+  tf_recipient_set_track_time (r, tf_pst_u64 (cell->raw));
   site.source = ctx->source;
   site.part_index = -1;
   /* A block whose CRC does not verify is never written (PST_CHECKSUM) */
@@ -455,16 +403,16 @@ apply_cell (Ctx *ctx,
   switch (cell->tag)
     {
     case TF_TAG_RECIPIENT_TYPE:
-      f->mapi_type = (gint) get_u32 (cell->raw);
+      f->mapi_type = (gint) tf_pst_u32 (cell->raw);
       tf_recipient_set_mapi_type (r, f->mapi_type);
       return;
     case TF_TAG_RECIPIENT_FLAGS:
-      f->flags = get_u32 (cell->raw);
+      f->flags = tf_pst_u32 (cell->raw);
       f->has_flags = TRUE;
       tf_recipient_set_flags (r, f->flags);
       return;
     case TF_TAG_RECIPIENT_TRACKSTATUS:
-      tf_recipient_set_track_status (r, (int) get_u32 (cell->raw));
+      tf_recipient_set_track_status (r, (int) tf_pst_u32 (cell->raw));
       return;
     case TF_TAG_RECIPIENT_TRACKSTATUS_TIME:
       set_track_time (ctx, msg, r, cell, table, row);
@@ -555,7 +503,7 @@ read_row (Ctx *ctx,
   else
     tf_recipient_set_address (r, tf_recipient_get_name (r));
   tf_recipient_set_is_organizer (r, f.has_flags && (f.flags & TF_RECIP_FLAG_ORGANIZER) != 0);
-  tf_recipient_set_recipient_type (r, map_recipient_type (f.mapi_type, f.flags, f.has_flags, message_class));
+  tf_recipient_set_recipient_type (r, tf_mapi_recipient_type (f.mapi_type, f.flags, f.has_flags, message_class));
 
   /* A bounce stored in the mailbox: the row's NDR text carries the
    * enhanced status ("#550 4.4.7 QUEUE.Expired") */
@@ -663,6 +611,7 @@ read_message (Ctx *ctx,
   g_autoptr (GArray) props = NULL;
   g_autofree char *message_class = NULL;
   TfPstHeap heap;
+  guint32 flags = 0;
   gint n;
 
   if (!tf_pst_heap_open (ctx->file, msg->bid_data, &heap, &error)
@@ -675,6 +624,9 @@ read_message (Ctx *ctx,
       return -1;
     }
   message_class = read_message_pc (ctx, msg, &heap, props);
+  /* PR_MESSAGE_FLAGS without MSGFLAG_HASATTACH: no attachment to open */
+  if (pc_u32 (props, TAG_MESSAGE_FLAGS, &flags) && (flags & MSGFLAG_HASATTACH) == 0)
+    want_embedded = FALSE;
   tf_pst_heap_clear (&heap);
   n = (gint) read_recipients (ctx, msg, message_class);
   if (want_embedded && msg->n_nids + 2 <= MAX_NIDS && msg->n_nids / 2 < MAX_EMBED_DEPTH)
@@ -700,12 +652,12 @@ embedded_node (Ctx *ctx,
   props = tf_pst_pc_read (&heap, NULL);
   method = tf_pst_props_find (props, TF_TAG_ATTACH_METHOD);
   obj = tf_pst_props_find (props, TF_TAG_ATTACH_DATA_OBJ);
-  if (method != NULL && get_u32 (method->inline_value) == ATTACH_EMBEDDED_MSG && obj != NULL
+  if (method != NULL && tf_pst_u32 (method->inline_value) == ATTACH_EMBEDDED_MSG && obj != NULL
       && tf_pst_pc_value (ctx->file, &heap, att->bid_sub, obj, 64, &v, NULL))
     {
       /* PtypObject in a PC: { nid, ulSize } ([MS-PST] 2.3.3.5) */
       if (v.len >= 4)
-        ok = tf_pst_subnode_lookup (ctx->file, att->bid_sub, get_u32 (v.bytes), inner, NULL);
+        ok = tf_pst_subnode_lookup (ctx->file, att->bid_sub, tf_pst_u32 (v.bytes), inner, NULL);
       tf_pst_value_clear (&v);
     }
   tf_pst_heap_clear (&heap);
@@ -769,10 +721,11 @@ add_checksum_findings (Ctx *ctx,
                            tf_finding_new_printf (TF_FINDING_PST_CHECKSUM, NULL,
                                                   e->is_page
                                                       /* Translators: %1$s page id, %2$s file offset, %3$s/%4$s CRCs (all hex) */
-                                                      ? _ ("Index page 0x%1$" G_GINT64_MODIFIER "X at offset 0x%2$" G_GINT64_MODIFIER "X: stored CRC 0x%3$08X, computed 0x%4$08X.")
+                                                      ? _ ("Index page 0x%1$llX at offset 0x%2$llX: stored CRC 0x%3$08X, computed 0x%4$08X.")
                                                       /* Translators: %1$s block id, %2$s file offset, %3$s/%4$s CRCs (all hex) */
-                                                      : _ ("Block 0x%1$" G_GINT64_MODIFIER "X at offset 0x%2$" G_GINT64_MODIFIER "X: stored CRC 0x%3$08X, computed 0x%4$08X. Nothing in this block will be written."),
-                                                  e->bid, e->offset, e->stored, e->computed));
+                                                      : _ ("Block 0x%1$llX at offset 0x%2$llX: stored CRC 0x%3$08X, computed 0x%4$08X. Nothing in this block will be written."),
+                                                  (unsigned long long) e->bid, (unsigned long long) e->offset,
+                                                  e->stored, e->computed));
     }
 }
 
@@ -966,6 +919,22 @@ read_pst (TfPstFile *file,
   g_ptr_array_unref (ctx.file_notes);
 }
 
+static void
+open_and_read (TfPstFile *file,
+               GError *error,
+               const char *path,
+               const char *file_path,
+               const char *only_nid,
+               TfReadFlags flags,
+               GPtrArray *items)
+{
+  if (file == NULL)
+    g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
+  else
+    read_pst (file, path, file_path, only_nid, flags, items);
+  tf_pst_file_free (file);
+}
+
 void
 tf_pst_read_fd (int fd,
                 guint64 size,
@@ -976,18 +945,13 @@ tf_pst_read_fd (int fd,
                 GPtrArray *items)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TfPstFile) file = NULL;
+  TfPstFile *file;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (items != NULL);
 
   file = tf_pst_file_open_fd (fd, size, &error);
-  if (file == NULL)
-    {
-      g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
-      return;
-    }
-  read_pst (file, path, file_path, only_nid, flags, items);
+  open_and_read (file, error, path, file_path, only_nid, flags, items);
 }
 
 void
@@ -999,20 +963,15 @@ tf_pst_read_bytes (GBytes *data,
                    GPtrArray *items)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TfPstFile) file = NULL;
   gsize len = 0;
   const guint8 *bytes = g_bytes_get_data (data, &len);
+  TfPstFile *file;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (items != NULL);
 
   file = tf_pst_file_open_bytes (bytes, len, &error);
-  if (file == NULL)
-    {
-      g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
-      return;
-    }
-  read_pst (file, path, file_path, only_nid, flags, items);
+  open_and_read (file, error, path, file_path, only_nid, flags, items);
 }
 
 gboolean

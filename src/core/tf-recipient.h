@@ -57,13 +57,13 @@ typedef struct
   guint64 crc_offset;   /* file offset of the trailer's dwCRC */
   guint32 crc;          /* dwCRC as read (0 = writer left it unset) */
   guint16 cref;         /* BBT reference count; > 2 = shared block */
-  guint8  encoding;     /* bCryptMethod: 0 none, 1 permute, 2 cyclic */
+  guint8 encoding;      /* bCryptMethod: 0 none, 1 permute, 2 cyclic */
   gboolean unicode;     /* 64-bit (Unicode) or 32-bit (ANSI) file */
   guint64 ceb_offset;   /* file offset of the CEB byte holding the bit */
-  guint8  ceb_mask;     /* the cell's bit in that (decoded) byte */
+  guint8 ceb_mask;      /* the cell's bit in that (decoded) byte */
   guint32 row;          /* row in the recipient table */
   guint32 nids[3];      /* message NID, then attachment / inner message */
-  guint   n_nids;
+  guint n_nids;
 } TfPstSite;
 
 typedef struct
@@ -73,7 +73,7 @@ typedef struct
   gint64     offset;
   guint      n_spans;
   TfTnefSpan spans[TF_MAX_TNEF_NESTING];
-  TfPstSite  pst;
+  TfPstSite pst;
 } TfPatchSite;
 
 #define TF_TYPE_RECIPIENT (tf_recipient_get_type ())

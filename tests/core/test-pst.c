@@ -907,6 +907,22 @@ test_bad_table (void)
   copy_clear (&c);
 }
 
+/* The first block of message @nid's property context in the copy */
+static const TfPstBlock *
+message_block (Copy *c,
+               guint32 nid,
+               TfPstFile **file,
+               TfPstData **data)
+{
+  TfPstNode node;
+
+  *file = copy_open (c);
+  g_assert_true (tf_pst_nbt_lookup (*file, nid, &node, NULL));
+  *data = tf_pst_data_read (*file, node.bid_data, 1 << 20, NULL);
+  g_assert_nonnull (*data);
+  return g_ptr_array_index ((*data)->blocks, 0);
+}
+
 /* A flipped byte in a block: data still shown, PST_CHECKSUM names it */
 static void
 test_bad_crc (void)
@@ -916,16 +932,12 @@ test_bad_crc (void)
   g_autoptr (TfPstFile) file = NULL;
   g_autoptr (TfPstData) data = NULL;
   g_autofree char *want = NULL;
-  TfPstNode node;
   const TfPstBlock *block;
 
   if (!need_corpus ())
     return;
   copy_corpus ("pstsdk-sample1.pst", &c);
-  file = copy_open (&c);
-  g_assert_true (tf_pst_nbt_lookup (file, 0x00200024, &node, NULL));
-  data = tf_pst_data_read (file, node.bid_data, 1 << 20, NULL);
-  block = g_ptr_array_index (data->blocks, 0);
+  block = message_block (&c, 0x00200024, &file, &data);
   g_assert_true (block->crc_ok);
   /* The last byte of the block (the page map's end): still readable */
   c.data[block->offset + block->size - 1] ^= 0x01;
@@ -950,17 +962,13 @@ test_bad_codepage (void)
   /* BTH record: key 0x3FFD, PT_LONG, 1252 */
   const guint8 rec[] = { 0xFD, 0x3F, 0x03, 0x00, 0xE4, 0x04, 0x00, 0x00 };
   const TfPstBlock *block;
-  TfPstNode node;
   guint8 *hit;
 
   if (!need_corpus ())
     return;
   copy_corpus ("pstsdk-sample2.pst", &c);
-  file = copy_open (&c);
+  block = message_block (&c, 0x00200024, &file, &data);
   g_assert_false (tf_pst_file_is_unicode (file));
-  g_assert_true (tf_pst_nbt_lookup (file, 0x00200024, &node, NULL));
-  data = tf_pst_data_read (file, node.bid_data, 1 << 20, NULL);
-  block = g_ptr_array_index (data->blocks, 0);
   plain = g_memdup2 (block->data, block->size);
   hit = NULL;
   for (gsize i = 0; i + sizeof rec <= block->size && hit == NULL; i++)
