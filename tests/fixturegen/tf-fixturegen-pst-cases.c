@@ -42,6 +42,14 @@ typedef struct
   guint depth;
 } Manifest;
 
+/* A subject as readers show it: Outlook may store 0x01 and one more
+ * character (the prefix length) before it */
+static const char *
+plain_subject (const char *subject)
+{
+  return subject[0] == 0x01 && subject[1] != '\0' ? subject + 2 : subject;
+}
+
 static void
 note_message (Manifest *mf,
               const TfPstMessage *m)
@@ -52,7 +60,7 @@ note_message (Manifest *mf,
       const TfPstRecipient *r = &m->recipients[i];
 
       mf->rows++;
-      g_string_append_printf (mf->manifest, "R\t%s\t%u\t%s\t%s\t%u\t", mf->file, mf->depth, m->message_class, m->subject, i);
+      g_string_append_printf (mf->manifest, "R\t%s\t%u\t%s\t%s\t%u\t", mf->file, mf->depth, m->message_class, plain_subject (m->subject), i);
       if (r->has_track_time)
         g_string_append_printf (mf->manifest, "%016" G_GINT64_MODIFIER "X\n", r->track_time);
       else
@@ -132,6 +140,7 @@ case_heap_rows (TfPstWriter *w,
   TfPstMessage m4 = meeting ("IPM.Appointment", "Raumplanung Größe", "heap-4", r2, G_N_ELEMENTS (r2));
 
   m2.body = "Please review the budget before the meeting.";
+  m2.subject = "\001\005RE: Budget review"; /* with Outlook's prefix marker */
   return add (w, mf, cal, &m1, error) && add (w, mf, sent, &m2, error)
          && add (w, mf, outbox, &m3, error) && add (w, mf, other, &m4, error);
 }
