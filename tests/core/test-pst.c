@@ -985,6 +985,38 @@ test_bad_codepage (void)
   copy_clear (&c);
 }
 
+/* What a patcher will rely on: the 8 bytes at the site decode to the value,
+ * the CEB bit is set, the trailer CRC covers the encoded block */
+static void
+check_site (const char *path,
+            const TfPatchSite *site,
+            guint64 want)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree guint8 *plain = NULL;
+  gsize len = 0;
+  guint64 rel, ceb_rel;
+
+  g_assert_cmpint (site->offset, >, 0);
+  g_assert_true (site->source == TF_SOURCE_PST);
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_cmpuint (site->pst.block_offset + site->pst.block_size, <=, len);
+  rel = (guint64) site->offset - site->pst.block_offset;
+  ceb_rel = site->pst.ceb_offset - site->pst.block_offset;
+  g_assert_cmpuint (rel + 8, <=, site->pst.block_size);
+  g_assert_cmpuint (ceb_rel, <, site->pst.block_size);
+  g_assert_cmpuint (tf_pst_crc32 ((const guint8 *) data + site->pst.block_offset, site->pst.block_size), ==,
+                    tf_pst_u32 ((const guint8 *) data + site->pst.crc_offset));
+  g_assert_cmpuint (site->pst.crc, ==, tf_pst_u32 ((const guint8 *) data + site->pst.crc_offset));
+  /* Decode the block (cyclic encoding depends on the position in it) */
+  plain = g_memdup2 (data + site->pst.block_offset, site->pst.block_size);
+  tf_pst_encode (site->pst.encoding, site->pst.bid, plain, site->pst.block_size, FALSE);
+  g_assert_cmpuint (tf_pst_u64 (plain + rel), ==, want);
+  g_assert_true ((plain[ceb_rel] & site->pst.ceb_mask) != 0);
+  g_assert_cmpuint (site->pst.cref, >=, 1);
+}
+
 /* ---- files from the test-only writer ---- */
 
 static void
@@ -998,6 +1030,10 @@ test_writer_cases (void)
   g_autoptr (GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         (GDestroyNotify) g_ptr_array_unref);
   guint n_rows = 0, n_bad = 0;
+  g_autofree char *crc_path = NULL;
+  g_autofree char *crc_item = NULL;
+  TfPatchSite crc_site = { 0 };
+  gint crc_row = -1;
 
   g_assert_no_error (error);
   g_assert_true (tf_gen_pst_cases (dir, &error));
@@ -1078,7 +1114,14 @@ test_writer_cases (void)
           g_assert_nonnull (found);
           g_assert_true (tf_recipient_get_has_track_time (found));
           g_assert_cmpuint (tf_recipient_get_track_time (found), ==, ft);
-          g_assert_cmpint (tf_recipient_get_patch_site (found)->offset, >, 0);
+          check_site (path, tf_recipient_get_patch_site (found), ft);
+          if (crc_path == NULL && ft == 0 && depth == 0)
+            {
+              crc_path = g_strdup (path);
+              crc_item = g_strdup (tf_item_get_nid (owner));
+              crc_site = *tf_recipient_get_patch_site (found);
+              crc_row = tf_recipient_get_row (found);
+            }
           g_assert_cmpuint (tf_recipient_get_patch_site (found)->pst.n_nids, ==, depth > 0 ? 3 : 1);
           if (tf_filetime_classify (ft) == TF_TIME_CLASS_ZERO || tf_filetime_classify (ft) == TF_TIME_CLASS_PRE_1900)
             n_bad++;
@@ -1097,6 +1140,31 @@ test_writer_cases (void)
     while (g_hash_table_iter_next (&iter, NULL, &value))
       reported += count_code (value, TF_FINDING_TRACK_TIME_1601) + count_code (value, TF_FINDING_TRACK_TIME_PRE_1900);
     g_assert_cmpuint (reported, ==, n_bad);
+  }
+
+  /* The same file with that row's block CRC broken: the value is still
+   * shown, PST_CHECKSUM names the block, and no patch site is offered */
+  {
+    g_autofree char *bytes = NULL;
+    g_autoptr (GPtrArray) again = NULL;
+    TfItem *item;
+    gsize len = 0;
+
+    g_assert_nonnull (crc_path);
+    g_assert_true (g_file_get_contents (crc_path, &bytes, &len, &error));
+    bytes[crc_site.pst.crc_offset] ^= 0x5A;
+    g_assert_true (g_file_set_contents (crc_path, bytes, (gssize) len, &error));
+    again = read_path (crc_path, TF_READ_NONE);
+    item = find_nid (again, crc_item);
+    g_assert_nonnull (item);
+    g_assert_true (tf_item_has_finding (item, TF_FINDING_PST_CHECKSUM));
+    g_assert_true (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601));
+    for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
+      if (tf_recipient_get_row (tf_item_get_recipient (item, r)) == crc_row)
+        {
+          g_assert_true (tf_recipient_get_has_track_time (tf_item_get_recipient (item, r)));
+          g_assert_cmpint (tf_recipient_get_patch_site (tf_item_get_recipient (item, r))->offset, ==, -1);
+        }
   }
 
   {
