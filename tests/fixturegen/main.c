@@ -4,8 +4,8 @@
  *   trackfix-gen queue DIR N [SEED]    N benchmark queue files
  *   trackfix-gen sample NAME FILE      one named sample ("--list" lists them)
  *   trackfix-gen pst-demo FILE         the demo PST (tf-fixturegen-pst.h)
- *   trackfix-gen pst-bench FILE [--size 1G] [--messages 20000]
- *                                      the benchmark PST
+ *   trackfix-gen pst-bench FILE [--size 1G] [--messages 20000] [--ansi]
+ *                [--crypt none|permute|cyclic]  the benchmark PST
  *   trackfix-gen pst-cases DIR         the PST test set and its MANIFEST
  *
  * Copyright 2026 The Trackfix authors
@@ -30,7 +30,8 @@ usage (void)
               "  trackfix-gen sample NAME FILE\n"
               "  trackfix-gen sample --list\n"
               "  trackfix-gen pst-demo FILE\n"
-              "  trackfix-gen pst-bench FILE [--size SIZE] [--messages N]\n"
+              "  trackfix-gen pst-bench FILE [--size SIZE] [--messages N] [--ansi]\n"
+              "                          [--crypt none|permute|cyclic]\n"
               "  trackfix-gen pst-cases DIR\n");
   return 2;
 }
@@ -56,7 +57,9 @@ parse_size (const char *text,
 
   if (len > 1 && strchr ("KkMmGg", num[len - 1]) != NULL)
     {
-      shift = g_ascii_tolower (num[len - 1]) == 'k' ? 10 : g_ascii_tolower (num[len - 1]) == 'm' ? 20 : 30;
+      char unit = g_ascii_tolower (num[len - 1]);
+
+      shift = unit == 'k' ? 10 : (unit == 'm' ? 20 : 30);
       num[len - 1] = '\0';
     }
   if (!parse_uint (num, G_GUINT64_CONSTANT (1) << 40, value))
@@ -71,26 +74,39 @@ pst_bench (int argc,
            GError **error,
            gboolean *usage_error)
 {
+  static const char *const crypts[] = { "none", "permute", "cyclic" };
   guint64 size = G_GUINT64_CONSTANT (1) << 30;
   guint64 n = 20000;
+  gboolean unicode = TRUE;
+  int crypt = TF_PST_CRYPT_PERMUTE;
 
   for (int i = 3; i < argc; i += 2)
     {
       gboolean ok = i + 1 < argc;
 
+      if (strcmp (argv[i], "--ansi") == 0)
+        {
+          unicode = FALSE;
+          i--;
+          continue;
+        }
       if (ok && strcmp (argv[i], "--size") == 0)
         ok = parse_size (argv[i + 1], &size);
       else if (ok && strcmp (argv[i], "--messages") == 0)
         ok = parse_uint (argv[i + 1], 10000000, &n) && n > 0;
+      else if (ok && strcmp (argv[i], "--crypt") == 0)
+        for (crypt = 0; crypt < 3 && strcmp (argv[i + 1], crypts[crypt]) != 0; crypt++)
+          ;
       else
         ok = FALSE;
+      ok = ok && crypt < 3;
       if (!ok)
         {
           *usage_error = TRUE;
           return FALSE;
         }
     }
-  return tf_gen_pst_bench (argv[2], size, (guint) n, error);
+  return tf_gen_pst_bench (argv[2], unicode, (TfPstCrypt) crypt, size, (guint) n, error);
 }
 
 int

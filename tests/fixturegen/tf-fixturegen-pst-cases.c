@@ -364,12 +364,14 @@ tf_gen_pst_demo (const char *path,
 
 gboolean
 tf_gen_pst_bench (const char *path,
+                  gboolean unicode,
+                  TfPstCrypt crypt,
                   guint64 size,
                   guint n,
                   GError **error)
 {
   static const char *const names[] = { "Calendar", "Inbox", "Sent Items", "Outbox" };
-  g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, error);
+  g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, unicode, crypt, error);
   guint32 folders[G_N_ELEMENTS (names)];
   guint64 per = n > 0 ? size / n : 0;
 

@@ -33,7 +33,9 @@
  * table templates (NIDs 0xA1, 0xC1, 0x60D…), the density list (DList) page,
  * FPMap pages (only needed past ~8 GB), associated (FAI) messages,
  * password or other store properties, named properties other than the two
- * GOIDs, multi-valued properties. Every node is written once (cRef 2); the
+ * GOIDs, multi-valued properties. ANSI strings are written in Windows-1252
+ * ('?' for what it lacks) whatever PidTagMessageCodepage says, so a message
+ * with another code page makes the "wrong code page" case. Every node is written once (cRef 2); the
  * writer never updates a file in place.
  *
  * Copyright 2026 The Trackfix authors
@@ -116,9 +118,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfPstWriter, tf_pst_writer_free)
  * cell, a healthy meeting). */
 gboolean tf_gen_pst_demo (const char *path,
                           GError **error);
-/* trackfix-gen pst-bench FILE SIZE N: a Unicode PST of about @size bytes
- * with @n messages, most bytes in attachments, 1 in 200 with a 1601 row. */
+/* trackfix-gen pst-bench FILE: a PST (Unicode unless --ansi; PERMUTE
+ * unless --crypt) of about @size bytes with @n messages in four folders,
+ * most bytes in attachments; 3 rows each, 1 message in 200 with a 1601
+ * row, 1 in 3 with an absent 0x5FFB cell. */
 gboolean tf_gen_pst_bench (const char *path,
+                           gboolean unicode,
+                           TfPstCrypt crypt,
                            guint64 size,
                            guint n,
                            GError **error);

@@ -253,8 +253,16 @@ def main():
         r, msgs, rows = probe(bench)
         ok(r.returncode == 0 and len(msgs) == 40 and len(rows) == 120,
            "pst-bench: libpff finds 40 messages with 3 rows each", "%d %d" % (len(msgs), len(rows)))
-        r = run([GEN, "pst-bench", bench, "--size", "12X"])
-        ok(r.returncode == 2, "pst-bench refuses a bad size", r.stderr)
+        r = run([GEN, "pst-bench", bench, "--ansi", "--crypt", "cyclic", "--size", "3M", "--messages", "30"])
+        errors = verify(bench)
+        pst = pst_verify.Pst(bench)
+        pst.verify()
+        ok(r.returncode == 0 and not errors and not pst.unicode and pst.crypt == 2
+           and len(pst.recipient_cells()) == 30,
+           "pst-bench --ansi --crypt cyclic writes a valid ANSI file with 30 messages", r.stderr)
+        for bad in (["--size", "12X"], ["--crypt", "rot13"], ["--messages", "0"], ["--size"]):
+            r = run([GEN, "pst-bench", bench] + bad)
+            ok(r.returncode == 2, "pst-bench refuses %s" % " ".join(bad), r.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % n_test)
