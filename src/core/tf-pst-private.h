@@ -10,10 +10,9 @@
  * accepts blocks whose CRC does not verify. A patcher needs all three, and
  * once the node, block, heap and table walk exists for the recipient table,
  * the property context of a message (class, subject, code page) is a few
- * lines more. libpff (20180714) also reads its descriptor and offset
- * indexes and the allocation tables on open and caches items per handle,
- * which a scan of a 10 GB file does not need. libpff is used by the tests
- * as the independent oracle every row is compared with.
+ * lines more, and one reader then decides every value instead of two
+ * readers matched by NID. libpff is used by the tests (test-pst.c) as the
+ * independent oracle every recipient row is compared with.
  */
 
 #pragma once

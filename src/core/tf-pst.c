@@ -81,7 +81,22 @@ typedef struct
   guint n_nids;
   guint codepage;
   gboolean codepage_warned;
+  GArray *subs; /* the message's subnodes (TfPstNode), listed once */
 } Msg;
+
+static gboolean
+find_subnode (GArray *subs,
+              guint32 nid,
+              TfPstNode *node)
+{
+  for (guint i = 0; subs != NULL && i < subs->len; i++)
+    if (g_array_index (subs, TfPstNode, i).nid == nid)
+      {
+        *node = g_array_index (subs, TfPstNode, i);
+        return TRUE;
+      }
+  return FALSE;
+}
 
 static void
 folder_free (gpointer data)
@@ -230,7 +245,6 @@ keep_message_props (Ctx *ctx,
         tf_pst_value_clear (&v);
     }
 }
-
 
 static void
 read_sender (Ctx *ctx,
@@ -532,13 +546,8 @@ read_recipients (Ctx *ctx,
   g_autofree TfPstCell *cells = NULL;
   guint n_with_time = 0;
 
-  if (msg->bid_sub == 0 || !tf_pst_subnode_lookup (ctx->file, msg->bid_sub, TF_PST_NID_RECIPIENT_TABLE, &node, &error))
-    {
-      if (error != NULL && !g_error_matches (error, TF_ERROR, TF_ERROR_NOT_FOUND))
-        tf_item_add_finding (msg->item, tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                               _ ("The recipient table cannot be read: %s"), error->message));
-      return 0;
-    }
+  if (!find_subnode (msg->subs, TF_PST_NID_RECIPIENT_TABLE, &node))
+    return 0;
   if (!tf_pst_tc_open (ctx->file, node.bid_data, node.bid_sub, MAX_RECIPIENT_ROWS, &table, &error))
     {
       tf_item_add_finding (msg->item, tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
@@ -628,9 +637,16 @@ read_message (Ctx *ctx,
   if (pc_u32 (props, TAG_MESSAGE_FLAGS, &flags) && (flags & MSGFLAG_HASATTACH) == 0)
     want_embedded = FALSE;
   tf_pst_heap_clear (&heap);
+  if (msg->bid_sub != 0 && (msg->subs = tf_pst_subnode_list (ctx->file, msg->bid_sub, &error)) == NULL)
+    {
+      tf_item_add_finding (msg->item, tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                                             _ ("The recipient table cannot be read: %s"), error->message));
+      return 0;
+    }
   n = (gint) read_recipients (ctx, msg, message_class);
   if (want_embedded && msg->n_nids + 2 <= MAX_NIDS && msg->n_nids / 2 < MAX_EMBED_DEPTH)
     read_embedded (ctx, msg, folder);
+  g_clear_pointer (&msg->subs, g_array_unref);
   return n;
 }
 
@@ -669,7 +685,7 @@ read_embedded (Ctx *ctx,
                Msg *outer,
                const char *folder)
 {
-  g_autoptr (GArray) subs = tf_pst_subnode_list (ctx->file, outer->bid_sub, NULL);
+  GArray *subs = outer->subs;
   guint n_att = 0;
 
   for (guint i = 0; subs != NULL && i < subs->len && n_att < MAX_ATTACHMENTS; i++)
