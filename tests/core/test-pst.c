@@ -1019,6 +1019,145 @@ check_site (const char *path,
 
 /* ---- files from the test-only writer ---- */
 
+typedef struct
+{
+  char *path;
+  char *item;
+  TfPatchSite site;
+  gint row;
+} CrcCase;
+
+/* The recipient of @items for manifest row @f (subject f[4], row f[5]) */
+static TfRecipient *
+find_manifest_row (GPtrArray *items,
+                   char **f,
+                   guint depth,
+                   TfItem **owner)
+{
+  guint row = (guint) g_ascii_strtoull (f[5], NULL, 10);
+
+  for (guint k = 0; k < items->len; k++)
+    {
+      TfItem *item = g_ptr_array_index (items, k);
+      gboolean embedded = strchr (tf_item_get_nid (item) ?: "", '/') != NULL;
+
+      if (g_strcmp0 (tf_item_get_subject (item), f[4]) != 0 || embedded != (depth > 0))
+        continue;
+      for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
+        if (tf_recipient_get_row (tf_item_get_recipient (item, r)) == (gint) row)
+          {
+            *owner = item;
+            return tf_item_get_recipient (item, r);
+          }
+    }
+  return NULL;
+}
+
+/* Checks one "R" line of the MANIFEST; TRUE for a forged bad row */
+static gboolean
+check_manifest_row (GPtrArray *items,
+                    char **f,
+                    const char *path,
+                    CrcCase *crc)
+{
+  guint depth = (guint) g_ascii_strtoull (f[2], NULL, 10);
+  gboolean absent = g_strcmp0 (f[6], "absent") == 0;
+  guint64 ft = absent ? 0 : g_ascii_strtoull (f[6], NULL, 16);
+  TfItem *owner = NULL;
+  TfRecipient *found = find_manifest_row (items, f, depth, &owner);
+
+  if (absent)
+    {
+      /* Absent ≠ 0: no time, no finding (an embedded message's row
+       * without a time is not listed at all) */
+      if (found != NULL)
+        {
+          g_autoptr (GPtrArray) fs = tf_item_dup_findings_for (owner, tf_recipient_get_address (found));
+
+          g_assert_false (tf_recipient_get_has_track_time (found));
+          for (guint k = 0; fs != NULL && k < fs->len; k++)
+            {
+              TfFindingCode code = tf_finding_get_code (g_ptr_array_index (fs, k));
+
+              g_assert_true (code != TF_FINDING_TRACK_TIME_1601 && code != TF_FINDING_TRACK_TIME_PRE_1900);
+            }
+        }
+      return FALSE;
+    }
+  g_assert_nonnull (found);
+  g_assert_true (tf_recipient_get_has_track_time (found));
+  g_assert_cmpuint (tf_recipient_get_track_time (found), ==, ft);
+  check_site (path, tf_recipient_get_patch_site (found), ft);
+  g_assert_cmpuint (tf_recipient_get_patch_site (found)->pst.n_nids, ==, depth > 0 ? 3 : 1);
+  if (crc->path == NULL && ft == 0 && depth == 0)
+    {
+      crc->path = g_strdup (path);
+      crc->item = g_strdup (tf_item_get_nid (owner));
+      crc->site = *tf_recipient_get_patch_site (found);
+      crc->row = tf_recipient_get_row (found);
+    }
+  return tf_filetime_classify (ft) == TF_TIME_CLASS_ZERO || tf_filetime_classify (ft) == TF_TIME_CLASS_PRE_1900;
+}
+
+/* The same file with that row's block CRC broken: the value is still
+ * shown, PST_CHECKSUM names the block, and no patch site is offered */
+static void
+check_broken_crc (CrcCase *crc)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  TfItem *item;
+  gsize len = 0;
+
+  g_assert_nonnull (crc->path);
+  g_assert_true (g_file_get_contents (crc->path, &bytes, &len, &error));
+  bytes[crc->site.pst.crc_offset] ^= 0x5A;
+  g_assert_true (g_file_set_contents (crc->path, bytes, (gssize) len, &error));
+  again = read_path (crc->path, TF_READ_NONE);
+  item = find_nid (again, crc->item);
+  g_assert_nonnull (item);
+  g_assert_true (tf_item_has_finding (item, TF_FINDING_PST_CHECKSUM));
+  g_assert_true (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601));
+  for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
+    if (tf_recipient_get_row (tf_item_get_recipient (item, r)) == crc->row)
+      {
+        g_assert_true (tf_recipient_get_has_track_time (tf_item_get_recipient (item, r)));
+        g_assert_cmpint (tf_recipient_get_patch_site (tf_item_get_recipient (item, r))->offset, ==, -1);
+      }
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* Every "F" line: item counts, no damage reported */
+static void
+check_manifest_file (GPtrArray *items,
+                     char **f)
+{
+  guint outer = 0;
+
+  for (guint k = 0; k < items->len; k++)
+    if (strchr (tf_item_get_nid (g_ptr_array_index (items, k)) ?: "/", '/') == NULL)
+      outer++;
+  g_test_message ("%s: %s messages, %u outer items, %u items", f[1], f[2], outer, items->len);
+  g_assert_cmpuint (outer, <=, (guint) g_ascii_strtoull (f[2], NULL, 10));
+  g_assert_cmpuint (count_code (items, TF_FINDING_PARSE_ERROR), ==, 0);
+  g_assert_cmpuint (count_code (items, TF_FINDING_PST_CHECKSUM), ==, 0);
+}
+
 static void
 test_writer_cases (void)
 {
@@ -1029,11 +1168,10 @@ test_writer_cases (void)
   g_auto (GStrv) lines = NULL;
   g_autoptr (GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         (GDestroyNotify) g_ptr_array_unref);
-  guint n_rows = 0, n_bad = 0;
-  g_autofree char *crc_path = NULL;
-  g_autofree char *crc_item = NULL;
-  TfPatchSite crc_site = { 0 };
-  gint crc_row = -1;
+  guint n_rows = 0, n_bad = 0, reported = 0;
+  CrcCase crc = { NULL, NULL, { 0 }, -1 };
+  GHashTableIter iter;
+  gpointer value;
 
   g_assert_no_error (error);
   g_assert_true (tf_gen_pst_cases (dir, &error));
@@ -1058,127 +1196,26 @@ test_writer_cases (void)
           g_hash_table_insert (files, g_strdup (f[1]), items);
         }
       if (f[0][0] == 'F')
+        check_manifest_file (items, f);
+      else if (f[0][0] == 'R' && g_strv_length (f) >= 7)
         {
-          guint outer = 0;
-
-          for (guint k = 0; k < items->len; k++)
-            if (strchr (tf_item_get_nid (g_ptr_array_index (items, k)) ?: "/", '/') == NULL)
-              outer++;
-          g_test_message ("%s: %s messages, %u outer items, %u items", f[1], f[2], outer, items->len);
-          g_assert_cmpuint (outer, <=, (guint) g_ascii_strtoull (f[2], NULL, 10));
-          g_assert_cmpuint (count_code (items, TF_FINDING_PARSE_ERROR), ==, 0);
-          g_assert_cmpuint (count_code (items, TF_FINDING_PST_CHECKSUM), ==, 0);
-          continue;
-        }
-      if (f[0][0] == 'R' && g_strv_length (f) >= 7)
-        {
-          guint depth = (guint) g_ascii_strtoull (f[2], NULL, 10);
-          guint row = (guint) g_ascii_strtoull (f[5], NULL, 10);
-          gboolean absent = g_strcmp0 (f[6], "absent") == 0;
-          guint64 ft = absent ? 0 : g_ascii_strtoull (f[6], NULL, 16);
-          TfRecipient *found = NULL;
-          TfItem *owner = NULL;
-
           n_rows++;
-          for (guint k = 0; k < items->len && found == NULL; k++)
-            {
-              TfItem *item = g_ptr_array_index (items, k);
-              gboolean embedded = strchr (tf_item_get_nid (item) ?: "", '/') != NULL;
-
-              if (g_strcmp0 (tf_item_get_subject (item), f[4]) != 0 || embedded != (depth > 0))
-                continue;
-              for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
-                if (tf_recipient_get_row (tf_item_get_recipient (item, r)) == (gint) row)
-                  {
-                    found = tf_item_get_recipient (item, r);
-                    owner = item;
-                  }
-            }
-          if (absent)
-            {
-              /* Absent ≠ 0: no time, no finding */
-              if (found != NULL)
-                {
-                  g_autoptr (GPtrArray) fs = tf_item_dup_findings_for (owner, tf_recipient_get_address (found));
-
-                  g_assert_false (tf_recipient_get_has_track_time (found));
-                  for (guint k = 0; fs != NULL && k < fs->len; k++)
-                    {
-                      TfFindingCode code = tf_finding_get_code (g_ptr_array_index (fs, k));
-
-                      g_assert_true (code != TF_FINDING_TRACK_TIME_1601 && code != TF_FINDING_TRACK_TIME_PRE_1900);
-                    }
-                }
-              continue;
-            }
-          g_assert_nonnull (found);
-          g_assert_true (tf_recipient_get_has_track_time (found));
-          g_assert_cmpuint (tf_recipient_get_track_time (found), ==, ft);
-          check_site (path, tf_recipient_get_patch_site (found), ft);
-          if (crc_path == NULL && ft == 0 && depth == 0)
-            {
-              crc_path = g_strdup (path);
-              crc_item = g_strdup (tf_item_get_nid (owner));
-              crc_site = *tf_recipient_get_patch_site (found);
-              crc_row = tf_recipient_get_row (found);
-            }
-          g_assert_cmpuint (tf_recipient_get_patch_site (found)->pst.n_nids, ==, depth > 0 ? 3 : 1);
-          if (tf_filetime_classify (ft) == TF_TIME_CLASS_ZERO || tf_filetime_classify (ft) == TF_TIME_CLASS_PRE_1900)
-            n_bad++;
+          n_bad += check_manifest_row (items, f, path, &crc) ? 1 : 0;
         }
     }
   g_test_message ("%u rows, %u forged bad rows", n_rows, n_bad);
   g_assert_cmpuint (n_bad, >, 0);
 
   /* Exactly the forged 1601 / pre-1900 rows are reported */
-  {
-    GHashTableIter iter;
-    gpointer value;
-    guint reported = 0;
+  g_hash_table_iter_init (&iter, files);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    reported += count_code (value, TF_FINDING_TRACK_TIME_1601) + count_code (value, TF_FINDING_TRACK_TIME_PRE_1900);
+  g_assert_cmpuint (reported, ==, n_bad);
 
-    g_hash_table_iter_init (&iter, files);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      reported += count_code (value, TF_FINDING_TRACK_TIME_1601) + count_code (value, TF_FINDING_TRACK_TIME_PRE_1900);
-    g_assert_cmpuint (reported, ==, n_bad);
-  }
-
-  /* The same file with that row's block CRC broken: the value is still
-   * shown, PST_CHECKSUM names the block, and no patch site is offered */
-  {
-    g_autofree char *bytes = NULL;
-    g_autoptr (GPtrArray) again = NULL;
-    TfItem *item;
-    gsize len = 0;
-
-    g_assert_nonnull (crc_path);
-    g_assert_true (g_file_get_contents (crc_path, &bytes, &len, &error));
-    bytes[crc_site.pst.crc_offset] ^= 0x5A;
-    g_assert_true (g_file_set_contents (crc_path, bytes, (gssize) len, &error));
-    again = read_path (crc_path, TF_READ_NONE);
-    item = find_nid (again, crc_item);
-    g_assert_nonnull (item);
-    g_assert_true (tf_item_has_finding (item, TF_FINDING_PST_CHECKSUM));
-    g_assert_true (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601));
-    for (guint r = 0; r < tf_item_get_n_recipients (item); r++)
-      if (tf_recipient_get_row (tf_item_get_recipient (item, r)) == crc_row)
-        {
-          g_assert_true (tf_recipient_get_has_track_time (tf_item_get_recipient (item, r)));
-          g_assert_cmpint (tf_recipient_get_patch_site (tf_item_get_recipient (item, r))->offset, ==, -1);
-        }
-  }
-
-  {
-    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  check_broken_crc (&crc);
+  g_free (crc.path);
+  g_free (crc.item);
+  remove_dir (dir);
 }
 
 int
