@@ -1156,6 +1156,17 @@ check_manifest_file (GPtrArray *items,
   g_assert_cmpuint (outer, <=, (guint) g_ascii_strtoull (f[2], NULL, 10));
   g_assert_cmpuint (count_code (items, TF_FINDING_PARSE_ERROR), ==, 0);
   g_assert_cmpuint (count_code (items, TF_FINDING_PST_CHECKSUM), ==, 0);
+  if (g_str_has_prefix (f[1], "heap-rows-"))
+    {
+      /* A non-ASCII folder name, from Windows-1252 in the ANSI file */
+      gboolean seen = FALSE;
+
+      for (guint k = 0; k < items->len; k++)
+        seen |= g_strcmp0 (tf_item_get_folder (g_ptr_array_index (items, k)),
+                           "/Top of Personal Folders/Besprechungsräume – Übersicht")
+                == 0;
+      g_assert_true (seen);
+    }
 }
 
 static void
