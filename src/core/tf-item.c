@@ -1042,3 +1042,45 @@ tf_item_update_from (TfItem *self,
 
   tf_item_notify_changed (self);
 }
+
+/**
+ * tf_item_set_global_object_id:
+ * @goid: (nullable): PidLidGlobalObjectId bytes
+ * @clean: (nullable): PidLidCleanGlobalObjectId bytes
+ *
+ * Sets the UID (the GOID as hex) and the meeting key (the clean GOID, or
+ * the GOID with its instance date, bytes 16..19, zeroed: [MS-OXOCAL]
+ * 2.2.1.28). Empty values are ignored.
+ */
+void
+tf_item_set_global_object_id (TfItem *self,
+                              const guint8 *goid,
+                              gsize goid_len,
+                              const guint8 *clean,
+                              gsize clean_len)
+{
+  g_return_if_fail (TF_IS_ITEM (self));
+
+  if (goid != NULL && goid_len > 0)
+    {
+      g_autofree char *uid = tf_mapi_goid_to_string (goid, goid_len);
+
+      tf_item_set_uid (self, uid);
+      if (clean == NULL || clean_len == 0)
+        {
+          g_autofree guint8 *copy = g_memdup2 (goid, goid_len);
+          g_autofree char *key = NULL;
+
+          for (gsize i = 16; i < 20 && i < goid_len; i++)
+            copy[i] = 0;
+          key = tf_mapi_goid_to_string (copy, goid_len);
+          tf_item_set_meeting_key (self, key);
+        }
+    }
+  if (clean != NULL && clean_len > 0)
+    {
+      g_autofree char *key = tf_mapi_goid_to_string (clean, clean_len);
+
+      tf_item_set_meeting_key (self, key);
+    }
+}

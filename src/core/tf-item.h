@@ -107,6 +107,12 @@ void           tf_item_set_uid              (TfItem        *self,
 const char    *tf_item_get_meeting_key      (TfItem        *self);
 void           tf_item_set_meeting_key      (TfItem        *self,
                                              const char    *key);
+/* UID and meeting key from PidLidGlobalObjectId / CleanGlobalObjectId */
+void tf_item_set_global_object_id (TfItem *self,
+                                   const guint8 *goid,
+                                   gsize goid_len,
+                                   const guint8 *clean,
+                                   gsize clean_len);
 gint           tf_item_get_sequence         (TfItem        *self); /* -1 absent */
 void           tf_item_set_sequence         (TfItem        *self,
                                              gint           sequence);

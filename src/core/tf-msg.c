@@ -116,7 +116,6 @@ add_parse_error (Ctx *ctx,
   tf_item_add_finding (ctx->item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, detail));
 }
 
-
 /* Reads up to @cap bytes of stream @name in @storage, or NULL if absent.
  * Only streams our locator vouched for are opened with libgsf, and empty
  * ones are not opened at all. */
@@ -432,34 +431,13 @@ read_named_values (Ctx *ctx,
       clean = read_stream (ctx, root, name, MAX_BINARY_STREAM, NULL);
     }
 
-  if (goid != NULL && g_bytes_get_size (goid) > 0)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (goid, &len);
-      g_autofree char *uid = tf_mapi_goid_to_string (data, len);
+  {
+    gsize goid_len = 0, clean_len = 0;
+    const guint8 *goid_data = goid != NULL ? g_bytes_get_data (goid, &goid_len) : NULL;
+    const guint8 *clean_data = clean != NULL ? g_bytes_get_data (clean, &clean_len) : NULL;
 
-      tf_item_set_uid (ctx->item, uid);
-      if (clean == NULL || g_bytes_get_size (clean) == 0)
-        {
-          /* CleanGlobalObjectId is the GOID with the instance date (bytes
-           * 16..19) zeroed ([MS-OXOCAL] 2.2.1.28) */
-          g_autofree guint8 *copy = g_memdup2 (data, len);
-          g_autofree char *key = NULL;
-
-          for (gsize i = 16; i < 20 && i < len; i++)
-            copy[i] = 0;
-          key = tf_mapi_goid_to_string (copy, len);
-          tf_item_set_meeting_key (ctx->item, key);
-        }
-    }
-  if (clean != NULL && g_bytes_get_size (clean) > 0)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (clean, &len);
-      g_autofree char *key = tf_mapi_goid_to_string (data, len);
-
-      tf_item_set_meeting_key (ctx->item, key);
-    }
+    tf_item_set_global_object_id (ctx->item, goid_data, goid_len, clean_data, clean_len);
+  }
 
   if (seq_id != 0 && (pe = find_prop (props, TF_PROP_TAG (seq_id, TF_PT_LONG))) != NULL)
     tf_item_set_sequence (ctx->item, (gint) get_u32 (pe->value));
@@ -477,7 +455,6 @@ read_named_values (Ctx *ctx,
       tf_item_add_stamp (ctx->item, &stamp);
     }
 }
-
 
 /* Reads one __recip_version1.0_#N storage. Returns NULL when the storage
  * has no property stream, or (@only_with_track_time) no track-status time. */
@@ -733,7 +710,6 @@ pick_smtp (Ctx *ctx,
     return g_steal_pointer (&email);
   return NULL;
 }
-
 
 static void
 read_message (Ctx *ctx,

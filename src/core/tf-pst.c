@@ -49,6 +49,11 @@
 #define PROP_REPORT_TEXT 0x1001
 #define ATTACH_EMBEDDED_MSG 5
 #define NID_MESSAGE_STORE 0x21
+/* [MS-PST] 2.4.7 Named Property Lookup Map */
+#define NID_NAME_TO_ID_MAP 0x61
+#define TAG_NAMEID_GUIDS 0x00020102
+#define TAG_NAMEID_ENTRIES 0x00030102
+#define MAX_NAMEID_STREAM (4u * 1024 * 1024)
 
 typedef struct
 {
@@ -68,6 +73,7 @@ typedef struct
   GHashTable *folders;   /* NID → Folder */
   GArray *messages;      /* TfPstNode */
   GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
+  GHashTable *named;     /* property id (0x8000+) → Named, read once */
   GPtrArray *items;
 } Ctx;
 
@@ -192,6 +198,54 @@ strip_subject_marker (char *subject)
     memmove (subject, subject + 2, strlen (subject + 2) + 1);
 }
 
+typedef struct
+{
+  guint8 guid[16];
+  guint32 lid;
+  gboolean is_string;
+} Named;
+
+/* Reads the name-to-id map's GUID and entry streams (NAMEID records:
+ * dwPropertyID, wGuid = guid index << 1 | string flag, wPropIdx) */
+static void
+load_named (Ctx *ctx)
+{
+  TfPstValue guids = { 0 }, entries = { 0 };
+  g_autoptr (GArray) props = NULL;
+  const TfPstProp *pg, *pe;
+  TfPstNode node;
+  TfPstHeap heap = { 0 };
+
+  ctx->named = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  if (!tf_pst_nbt_lookup (ctx->file, NID_NAME_TO_ID_MAP, &node, NULL)
+      || !tf_pst_heap_open (ctx->file, node.bid_data, &heap, NULL))
+    return;
+  props = tf_pst_pc_read (&heap, NULL);
+  pg = tf_pst_props_find (props, TAG_NAMEID_GUIDS);
+  pe = tf_pst_props_find (props, TAG_NAMEID_ENTRIES);
+  if (pe != NULL && tf_pst_pc_value (ctx->file, &heap, node.bid_sub, pe, MAX_NAMEID_STREAM, &entries, NULL)
+      && (pg == NULL || tf_pst_pc_value (ctx->file, &heap, node.bid_sub, pg, MAX_NAMEID_STREAM, &guids, NULL)))
+    for (gsize off = 0; off + 8 <= entries.len; off += 8)
+      {
+        const guint8 *e = entries.bytes + off;
+        guint16 guid_index = tf_pst_u16 (e + 4) >> 1;
+        Named *n = g_new0 (Named, 1);
+
+        n->lid = tf_pst_u32 (e);
+        n->is_string = (tf_pst_u16 (e + 4) & 1) != 0;
+        if (guid_index == 1)
+          memcpy (n->guid, TF_PS_MAPI, 16);
+        else if (guid_index == 2)
+          memcpy (n->guid, TF_PS_PUBLIC_STRINGS, 16);
+        else if (guid_index >= 3 && (gsize) (guid_index - 3) * 16 + 16 <= guids.len)
+          memcpy (n->guid, guids.bytes + (gsize) (guid_index - 3) * 16, 16);
+        g_hash_table_replace (ctx->named, GUINT_TO_POINTER (0x8000u + tf_pst_u16 (e + 6)), n);
+      }
+  tf_pst_value_clear (&guids);
+  tf_pst_value_clear (&entries);
+  tf_pst_heap_clear (&heap);
+}
+
 static TfProp *
 render_value (Msg *msg,
               guint32 tag,
@@ -239,8 +293,17 @@ keep_message_props (Ctx *ctx,
       TfPstValue v;
       gboolean ok = tf_pst_pc_value (ctx->file, heap, msg->bid_sub, p, MAX_VALUE, &v, NULL);
 
-      tf_item_take_prop (msg->item, render_value (msg, p->tag, v.bytes, ok ? v.len : 0,
-                                                  ok && v.block != NULL ? v.offset : -1, ok));
+      TfProp *prop = render_value (msg, p->tag, v.bytes, ok ? v.len : 0, ok && v.block != NULL ? v.offset : -1, ok);
+      const Named *n;
+
+      if (TF_PROP_ID (p->tag) >= 0x8000)
+        {
+          if (ctx->named == NULL)
+            load_named (ctx);
+          if ((n = g_hash_table_lookup (ctx->named, GUINT_TO_POINTER ((guint) TF_PROP_ID (p->tag)))) != NULL)
+            tf_prop_set_named (prop, n->guid, n->lid, NULL);
+        }
+      tf_item_take_prop (msg->item, prop);
       if (ok)
         tf_pst_value_clear (&v);
     }
@@ -272,6 +335,84 @@ read_sender (Ctx *ctx,
   from = tf_mapi_format_sender (name, address);
   if (from != NULL)
     tf_item_set_from (msg->item, from);
+}
+
+/* The property id the file gives named property (@guid, @lid), or 0 */
+static guint16
+named_id (Ctx *ctx,
+          const guint8 *guid,
+          guint32 lid)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (ctx->named == NULL)
+    load_named (ctx);
+  g_hash_table_iter_init (&iter, ctx->named);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const Named *n = value;
+
+      if (!n->is_string && n->lid == lid && memcmp (n->guid, guid, 16) == 0)
+        return (guint16) GPOINTER_TO_UINT (key);
+    }
+  return 0;
+}
+
+/* A named property's value (@type) of the message, or FALSE */
+static gboolean
+named_value (Ctx *ctx,
+             Msg *msg,
+             TfPstHeap *heap,
+             GArray *props,
+             const guint8 *guid,
+             guint32 lid,
+             guint16 type,
+             TfPstValue *value)
+{
+  guint16 id = named_id (ctx, guid, lid);
+  const TfPstProp *p = id != 0 ? tf_pst_props_find (props, TF_PROP_TAG (id, type)) : NULL;
+
+  return p != NULL && tf_pst_pc_value (ctx->file, heap, msg->bid_sub, p, MAX_VALUE, value, NULL);
+}
+
+/* GlobalObjectId → UID and meeting key, sequence, critical-change stamps */
+static void
+read_named_values (Ctx *ctx,
+                   Msg *msg,
+                   TfPstHeap *heap,
+                   GArray *props)
+{
+  const struct
+  {
+    guint32 lid;
+    TfStampKind kind;
+  } stamps[] = {
+    { TF_LID_ATTENDEE_CRITICAL_CHANGE, TF_STAMP_ATTENDEE_CRITICAL_CHANGE },
+    { TF_LID_OWNER_CRITICAL_CHANGE, TF_STAMP_OWNER_CRITICAL_CHANGE },
+  };
+  TfPstValue goid = { 0 }, clean = { 0 }, v;
+
+  named_value (ctx, msg, heap, props, TF_PSETID_MEETING, TF_LID_GLOBAL_OBJECT_ID, TF_PT_BINARY, &goid);
+  named_value (ctx, msg, heap, props, TF_PSETID_MEETING, TF_LID_CLEAN_GLOBAL_OBJECT_ID, TF_PT_BINARY, &clean);
+  tf_item_set_global_object_id (msg->item, goid.bytes, goid.len, clean.bytes, clean.len);
+  tf_pst_value_clear (&goid);
+  tf_pst_value_clear (&clean);
+
+  if (named_value (ctx, msg, heap, props, TF_PSETID_APPOINTMENT, TF_LID_APPOINTMENT_SEQUENCE, TF_PT_LONG, &v)
+      && v.len >= 4)
+    tf_item_set_sequence (msg->item, (gint) tf_pst_u32 (v.bytes));
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    if (named_value (ctx, msg, heap, props, TF_PSETID_MEETING, stamps[i].lid, TF_PT_SYSTIME, &v))
+      {
+        if (v.len >= 8)
+          {
+            TfStamp stamp = { stamps[i].kind, ctx->source, tf_pst_u64 (v.bytes), v.offset, -1 };
+
+            tf_item_add_stamp (msg->item, &stamp);
+          }
+        tf_pst_value_clear (&v);
+      }
 }
 
 /* Reads class, subject, sender, code page; returns the class */
@@ -310,6 +451,8 @@ read_message_pc (Ctx *ctx,
       tf_pst_value_clear (&v);
     }
   read_sender (ctx, msg, heap, props);
+  if (tf_mapi_is_calendar_class (message_class))
+    read_named_values (ctx, msg, heap, props);
   if (ctx->flags & TF_READ_FULL)
     keep_message_props (ctx, msg, heap, props);
   return message_class;
@@ -933,6 +1076,7 @@ read_pst (TfPstFile *file,
   g_hash_table_unref (ctx.folders);
   g_array_unref (ctx.messages);
   g_ptr_array_unref (ctx.file_notes);
+  g_clear_pointer (&ctx.named, g_hash_table_unref);
 }
 
 static void

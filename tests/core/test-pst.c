@@ -589,6 +589,9 @@ test_item_path (void)
   g_assert_cmpstr (tf_item_get_file_path (item), ==, path);
   g_assert_cmpstr (tf_item_get_folder (item), ==, "/Root - Mailbox/IPM_SUBTREE/Calendar");
   g_assert_cmpstr (tf_item_get_message_class (item), ==, "IPM.Appointment");
+  /* PidLidGlobalObjectId through the file's name-to-id map */
+  g_assert_true (g_str_has_prefix (tf_item_get_uid (item), "040000008200E00074C5B7101A82E008"));
+  g_assert_nonnull (tf_item_get_meeting_key (item));
   g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 2);
   g_assert_nonnull (tf_recipient_get_props (tf_item_get_recipient (item, 0)));
   g_assert_cmpint (tf_recipient_get_recipient_type (tf_item_get_recipient (item, 0)), ==, TF_RECIPIENT_TYPE_ORGANIZER);
