@@ -497,6 +497,10 @@ print_item_full (TfItem *item)
   g_print ("%s\n", tf_item_get_path (item));
   print_field (_ ("Format:"), tf_format_get_label (tf_item_get_format (item)));
   print_field (_ ("Kind:"), tf_kind_get_label (tf_item_get_kind (item)));
+  /* Translators: folder of a message inside a PST/OST mailbox file */
+  print_field (_ ("Folder:"), tf_item_get_folder (item));
+  /* Translators: PST/OST node id (NID), as hex */
+  print_field (_ ("Node id:"), tf_item_get_nid (item));
   print_field (_ ("Message class:"), tf_item_get_message_class (item));
   print_field (_ ("iCalendar method:"), tf_item_get_ical_method (item));
   print_field (_ ("Subject:"), tf_item_get_subject (item));
@@ -542,7 +546,8 @@ tf_cli_show (int argc,
   context = new_context (N_ ("FILE"),
                          N_ ("Shows one file in full, like MFCMAPI’s recipient table: every recipient "
                              "with every MAPI property read (tag, name, type, value; times in ISO 8601 "
-                             "UTC with the raw FILETIME), then the problems found.\n\n"
+                             "UTC with the raw FILETIME), then the problems found. For one message of a "
+                             "PST or OST file give the path scan prints, e.g. export.pst#0x00214A44.\n\n"
                              "Exit status: 0 no problems, 1 problems found, 2 usage or I/O failure."),
                          entries);
 
@@ -559,7 +564,7 @@ tf_cli_show (int argc,
     }
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!tf_read_file (files[0], files[0], TF_READ_FULL, items, &error))
+  if (!tf_read_item_path (files[0], TF_READ_FULL, items, &error))
     {
       /* Translators: "%s: %s" is a file name and an error message */
       tf_cli_error (_ ("%s: %s"), files[0], error->message);

@@ -31,6 +31,10 @@ tf_format_to_string (TfFormat format)
       return "tnef";
     case TF_FORMAT_ICS:
       return "ics";
+    case TF_FORMAT_PST:
+      return "pst";
+    case TF_FORMAT_OST:
+      return "ost";
     case TF_FORMAT_UNKNOWN:
     default:
       return "unknown";
@@ -53,6 +57,11 @@ tf_format_get_label (TfFormat format)
       return _ ("TNEF (winmail.dat)");
     case TF_FORMAT_ICS:
       return _ ("iCalendar (.ics)");
+    case TF_FORMAT_PST:
+      /* Translators: file format; Microsoft says "Plik danych programu Outlook (.pst)" in Polish, "Outlook-Datendatei (.pst)" in German */
+      return _ ("Outlook data file (.pst)");
+    case TF_FORMAT_OST:
+      return _ ("Offline Outlook data file (.ost)");
     case TF_FORMAT_UNKNOWN:
     default:
       /* Translators: file format that could not be recognised */
@@ -123,6 +132,10 @@ tf_source_to_string (TfSource source)
       return "dsn";
     case TF_SOURCE_HEADER:
       return "header";
+    case TF_SOURCE_PST:
+      return "pst";
+    case TF_SOURCE_OST:
+      return "ost";
     case TF_SOURCE_NONE:
     default:
       return "none";
@@ -146,6 +159,10 @@ tf_source_get_label (TfSource source)
     case TF_SOURCE_HEADER:
       /* Translators: the row came from the message headers */
       return _ ("Headers");
+    case TF_SOURCE_PST:
+      return ".pst";
+    case TF_SOURCE_OST:
+      return ".ost";
     case TF_SOURCE_NONE:
     default:
       return "—";
@@ -293,6 +310,8 @@ static const struct
   [TF_FINDING_NDR_EXPIRED_4_4_7] = { "NDR_EXPIRED_4_4_7", TF_SEVERITY_WARNING },
   [TF_FINDING_TNEF_CHECKSUM] = { "TNEF_CHECKSUM", TF_SEVERITY_WARNING },
   [TF_FINDING_PARSE_ERROR] = { "PARSE_ERROR", TF_SEVERITY_ERROR },
+  [TF_FINDING_PST_CHECKSUM] = { "PST_CHECKSUM", TF_SEVERITY_WARNING },
+  [TF_FINDING_PST_PASSWORD] = { "PST_PASSWORD", TF_SEVERITY_INFO },
 };
 
 const char *
@@ -353,6 +372,10 @@ tf_finding_code_get_title (TfFindingCode code)
       return _ ("TNEF checksum does not match");
     case TF_FINDING_PARSE_ERROR:
       return _ ("File cannot be read");
+    case TF_FINDING_PST_CHECKSUM:
+      return _ ("PST block checksum does not match");
+    case TF_FINDING_PST_PASSWORD:
+      return _ ("PST file has a password");
     case TF_N_FINDING_CODES:
     default:
       return _ ("Unknown finding");
@@ -403,6 +426,14 @@ tf_finding_code_get_explanation (TfFindingCode code)
     case TF_FINDING_PARSE_ERROR:
       return _ ("The file or one of its parts could not be read. The detail says what and where. "
                 "Other files are not affected.");
+    case TF_FINDING_PST_CHECKSUM:
+      return _ ("A block or index page of this Outlook data file does not match its CRC. The "
+                "content is shown as read, but the file may be damaged: run the Inbox Repair Tool "
+                "(scanpst.exe). Trackfix never writes into a block whose CRC does not verify.");
+    case TF_FINDING_PST_PASSWORD:
+      return _ ("The Outlook data file has a password. The password is only checked by Outlook’s "
+                "dialog and does not encrypt the data, so Trackfix reads the file without asking for "
+                "it. Keep the file as protected as any other mailbox export.");
     case TF_N_FINDING_CODES:
     default:
       return "";
@@ -432,6 +463,10 @@ tf_finding_code_get_row_reason (TfFindingCode code)
       return _ ("Damaged TNEF data");
     case TF_FINDING_PARSE_ERROR:
       return _ ("Cannot be read");
+    case TF_FINDING_PST_CHECKSUM:
+      return _ ("Damaged PST block");
+    case TF_FINDING_PST_PASSWORD:
+      return _ ("Password-protected, read without the password");
     case TF_N_FINDING_CODES:
     default:
       return "";

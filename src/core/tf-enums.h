@@ -27,6 +27,8 @@ typedef enum
   TF_FORMAT_MSG,
   TF_FORMAT_TNEF,
   TF_FORMAT_ICS,
+  TF_FORMAT_PST,
+  TF_FORMAT_OST,
 } TfFormat;
 
 typedef enum
@@ -48,6 +50,8 @@ typedef enum
   TF_SOURCE_ICAL,
   TF_SOURCE_DSN,
   TF_SOURCE_HEADER,
+  TF_SOURCE_PST,
+  TF_SOURCE_OST,
 } TfSource;
 
 typedef enum
@@ -92,6 +96,8 @@ typedef enum
   TF_FINDING_NDR_EXPIRED_4_4_7,
   TF_FINDING_TNEF_CHECKSUM,
   TF_FINDING_PARSE_ERROR,
+  TF_FINDING_PST_CHECKSUM,
+  TF_FINDING_PST_PASSWORD,
   TF_N_FINDING_CODES
 } TfFindingCode;
 

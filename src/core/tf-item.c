@@ -39,6 +39,9 @@ struct _TfItem
   char *from;
   char *uid;
   char *meeting_key;
+  /* PST/OST: folder path (shared) and NID chain (own copy) */
+  char *folder;
+  char *nid;
 
   GPtrArray *recipients;
   GPtrArray *findings;
@@ -97,6 +100,8 @@ tf_item_finalize (GObject *object)
   g_clear_pointer (&self->message_id, g_free);
   g_clear_pointer (&self->uid, tf_strpool_release);
   g_clear_pointer (&self->meeting_key, tf_strpool_release);
+  g_clear_pointer (&self->folder, tf_strpool_release);
+  g_clear_pointer (&self->nid, g_free);
   g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
@@ -423,6 +428,40 @@ tf_item_set_message_id (TfItem *self,
   g_return_if_fail (TF_IS_ITEM (self));
 
   replace_string (&self->message_id, message_id);
+}
+
+const char *
+tf_item_get_folder (TfItem *self)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), NULL);
+
+  return self->folder;
+}
+
+void
+tf_item_set_folder (TfItem *self,
+                    const char *folder)
+{
+  g_return_if_fail (TF_IS_ITEM (self));
+
+  tf_strpool_replace (&self->folder, folder);
+}
+
+const char *
+tf_item_get_nid (TfItem *self)
+{
+  g_return_val_if_fail (TF_IS_ITEM (self), NULL);
+
+  return self->nid;
+}
+
+void
+tf_item_set_nid (TfItem *self,
+                 const char *nid)
+{
+  g_return_if_fail (TF_IS_ITEM (self));
+
+  replace_string (&self->nid, nid);
 }
 
 const char *
@@ -975,6 +1014,8 @@ tf_item_update_from (TfItem *self,
   STEAL_FIELD (message_id, g_free);
   STEAL_FIELD (uid, tf_strpool_release);
   STEAL_FIELD (meeting_key, tf_strpool_release);
+  STEAL_FIELD (folder, tf_strpool_release);
+  STEAL_FIELD (nid, g_free);
   SWAP_PTR (recipients);
   SWAP_PTR (findings);
   SWAP_PTR (stamps);
@@ -1000,4 +1041,46 @@ tf_item_update_from (TfItem *self,
                          self->findings->pdata, self->findings->len);
 
   tf_item_notify_changed (self);
+}
+
+/**
+ * tf_item_set_global_object_id:
+ * @goid: (nullable): PidLidGlobalObjectId bytes
+ * @clean: (nullable): PidLidCleanGlobalObjectId bytes
+ *
+ * Sets the UID (the GOID as hex) and the meeting key (the clean GOID, or
+ * the GOID with its instance date, bytes 16..19, zeroed: [MS-OXOCAL]
+ * 2.2.1.28). Empty values are ignored.
+ */
+void
+tf_item_set_global_object_id (TfItem *self,
+                              const guint8 *goid,
+                              gsize goid_len,
+                              const guint8 *clean,
+                              gsize clean_len)
+{
+  g_return_if_fail (TF_IS_ITEM (self));
+
+  if (goid != NULL && goid_len > 0)
+    {
+      g_autofree char *uid = tf_mapi_goid_to_string (goid, goid_len);
+
+      tf_item_set_uid (self, uid);
+      if (clean == NULL || clean_len == 0)
+        {
+          g_autofree guint8 *copy = g_memdup2 (goid, goid_len);
+          g_autofree char *key = NULL;
+
+          for (gsize i = 16; i < 20 && i < goid_len; i++)
+            copy[i] = 0;
+          key = tf_mapi_goid_to_string (copy, goid_len);
+          tf_item_set_meeting_key (self, key);
+        }
+    }
+  if (clean != NULL && clean_len > 0)
+    {
+      g_autofree char *key = tf_mapi_goid_to_string (clean, clean_len);
+
+      tf_item_set_meeting_key (self, key);
+    }
 }

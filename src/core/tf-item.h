@@ -95,6 +95,15 @@ void           tf_item_set_from             (TfItem        *self,
 const char    *tf_item_get_message_id       (TfItem        *self);
 void           tf_item_set_message_id       (TfItem        *self,
                                              const char    *message_id);
+/* PST/OST items: the folder path ("/Top of Personal Folders/Calendar")
+ * and the node id in hex ("0x00214A44"; an embedded message gives the chain
+ * "0x00200024/0x00008025/0x00200044"), else NULL */
+const char *tf_item_get_folder (TfItem *self);
+void tf_item_set_folder (TfItem *self,
+                         const char *folder);
+const char *tf_item_get_nid (TfItem *self);
+void tf_item_set_nid (TfItem *self,
+                      const char *nid);
 /* iCalendar UID, or the GlobalObjectId as upper-case hex */
 const char    *tf_item_get_uid              (TfItem        *self);
 void           tf_item_set_uid              (TfItem        *self,
@@ -104,6 +113,12 @@ void           tf_item_set_uid              (TfItem        *self,
 const char    *tf_item_get_meeting_key      (TfItem        *self);
 void           tf_item_set_meeting_key      (TfItem        *self,
                                              const char    *key);
+/* UID and meeting key from PidLidGlobalObjectId / CleanGlobalObjectId */
+void tf_item_set_global_object_id (TfItem *self,
+                                   const guint8 *goid,
+                                   gsize goid_len,
+                                   const guint8 *clean,
+                                   gsize clean_len);
 gint           tf_item_get_sequence         (TfItem        *self); /* -1 absent */
 void           tf_item_set_sequence         (TfItem        *self,
                                              gint           sequence);

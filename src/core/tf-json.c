@@ -306,6 +306,8 @@ append_item (GString *out,
 
   append_string_member (out, &first, "path", tf_item_get_path (item));
   append_string_member (out, &first, "format", tf_format_to_string (tf_item_get_format (item)));
+  append_string_member (out, &first, "folder", tf_item_get_folder (item));
+  append_string_member (out, &first, "nid", tf_item_get_nid (item));
   append_string_member (out, &first, "kind", tf_kind_to_string (tf_item_get_kind (item)));
   append_string_member (out, &first, "message_class", tf_item_get_message_class (item));
   append_string_member (out, &first, "ical_method", tf_item_get_ical_method (item));

@@ -20,8 +20,14 @@ G_BEGIN_DECLS
 /**
  * tf_item_to_json:
  *
- * One item as in issue 2 §4: path, format, kind, message_class, subject,
- * uid, sent, recipients[], findings[]. Items read with TF_READ_FULL also
+ * One item as in issue 2 §4: path, format, folder, nid, kind,
+ * message_class, subject, uid, sent, recipients[], findings[]. For PST/OST
+ * items (format "pst" / "ost") path is "FILE#0x<NID>" (an embedded
+ * message: "FILE#0xOUTER/0xATTACH/0xINNER"), folder the folder path and
+ * nid the NID chain; both are null for other formats. Each recipient has
+ * address, name, type, track_status and track_time / track_time_raw
+ * (null when absent, never 0) and source ("pst" / "ost" for mailbox
+ * files). Items read with TF_READ_FULL also
  * carry "props" arrays (on the item and on each recipient) with every MAPI
  * property read: tag, name, type, value, offset, and for PT_SYSTIME the
  * ISO 8601 UTC time and the raw FILETIME hex.

@@ -307,3 +307,291 @@ tf_mapi_goid_to_string (const guint8 *data,
   str[len * 2] = '\0';
   return str;
 }
+
+/* ---- value decoding shared by the .msg and PST readers ---- */
+
+#define MAX_RENDER_BINARY 256
+
+static guint32
+mapi_u32 (const guint8 *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+static guint64
+mapi_u64 (const guint8 *p)
+{
+  return (guint64) mapi_u32 (p) | ((guint64) mapi_u32 (p + 4) << 32);
+}
+
+/* PR_INTERNET_CPID names the MIME charset, but PT_STRING8 values are kept
+ * in the matching Windows code page (e.g. ISO-2022-JP mail stores
+ * Shift-JIS): map the one to the other. */
+guint
+tf_mapi_ansi_codepage_for (guint internet_cpid)
+{
+  switch (internet_cpid)
+    {
+    case 50220:
+    case 50221:
+    case 50222:
+    case 51932:
+    case 20932:
+      return 932;
+    case 51949:
+    case 50225:
+      return 949;
+    case 52936:
+    case 50227:
+    case 20936:
+      return 936;
+    case 20866:
+    case 21866:
+    case 28595:
+      return 1251;
+    case 28592:
+      return 1250;
+    case 28597:
+      return 1253;
+    case 28599:
+      return 1254;
+    case 28598:
+    case 38598:
+      return 1255;
+    case 28596:
+      return 1256;
+    case 28594:
+    case 28603:
+      return 1257;
+    case 28591:
+    case 28605:
+    case 20127:
+      return 1252;
+    default:
+      return internet_cpid;
+    }
+}
+
+static char *
+codepage_to_charset (guint codepage)
+{
+  switch (codepage)
+    {
+    case 0:
+    case 1252:
+      return g_strdup ("WINDOWS-1252");
+    case 65001:
+      return g_strdup ("UTF-8");
+    case 20127:
+      return g_strdup ("ASCII");
+    case 50220:
+    case 50221:
+    case 50222:
+      return g_strdup ("ISO-2022-JP");
+    case 51932:
+      return g_strdup ("EUC-JP");
+    case 51949:
+      return g_strdup ("EUC-KR");
+    case 52936:
+      return g_strdup ("HZ-GB-2312");
+    case 20866:
+      return g_strdup ("KOI8-R");
+    case 21866:
+      return g_strdup ("KOI8-U");
+    default:
+      if (codepage >= 28591 && codepage <= 28606)
+        return g_strdup_printf ("ISO-8859-%u", codepage - 28590);
+      return g_strdup_printf ("CP%u", codepage);
+    }
+}
+
+/* PT_STRING8 → UTF-8 through @codepage, falling back to Windows-1252
+ * (every byte maps or is replaced); *@exact says whether @codepage worked */
+char *
+tf_mapi_decode_string8 (const guint8 *data,
+                        gsize len,
+                        guint codepage,
+                        gboolean *exact)
+{
+  g_autofree char *charset = codepage_to_charset (codepage);
+  char *text;
+
+  while (len > 0 && data[len - 1] == '\0')
+    len--;
+  if (exact != NULL)
+    *exact = TRUE;
+  text = g_convert ((const char *) data, len, "UTF-8", charset, NULL, NULL, NULL);
+  if (text != NULL)
+    return text;
+  if (exact != NULL)
+    *exact = FALSE;
+  text = g_convert_with_fallback ((const char *) data, len, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
+  if (text == NULL)
+    text = g_utf8_make_valid ((const char *) data, len);
+  return text;
+}
+
+char *
+tf_mapi_decode_unicode (const guint8 *data,
+                        gsize len)
+{
+  g_autofree gunichar2 *units = NULL;
+  gsize n = len / 2;
+  char *text;
+
+  units = g_new (gunichar2, n + 1);
+  for (gsize i = 0; i < n; i++)
+    units[i] = (gunichar2) (data[2 * i] | (data[2 * i + 1] << 8));
+  while (n > 0 && units[n - 1] == 0)
+    n--;
+  units[n] = 0;
+  text = g_utf16_to_utf8 (units, (glong) n, NULL, NULL, NULL);
+  if (text == NULL)
+    {
+      /* Unpaired surrogates: replace rather than lose the whole string */
+      GString *s = g_string_new (NULL);
+
+      for (gsize i = 0; i < n; i++)
+        g_string_append_unichar (s, (units[i] >= 0xD800 && units[i] <= 0xDFFF) ? 0xFFFD : units[i]);
+      text = g_string_free (s, FALSE);
+    }
+  return text;
+}
+
+char *
+tf_mapi_render_binary (const guint8 *data,
+                       gsize len)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  gsize shown = MIN (len, (gsize) MAX_RENDER_BINARY);
+  GString *s = g_string_sized_new (shown * 2 + 16);
+
+  for (gsize i = 0; i < shown; i++)
+    {
+      g_string_append_c (s, hex[data[i] >> 4]);
+      g_string_append_c (s, hex[data[i] & 0xF]);
+    }
+  if (shown < len)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+tf_mapi_type_is_fixed (guint16 type)
+{
+  switch (type)
+    {
+    case TF_PT_SHORT:
+    case TF_PT_LONG:
+    case TF_PT_FLOAT:
+    case TF_PT_DOUBLE:
+    case TF_PT_CURRENCY:
+    case TF_PT_APPTIME:
+    case TF_PT_ERROR:
+    case TF_PT_BOOLEAN:
+    case TF_PT_I8:
+    case TF_PT_SYSTIME:
+    case TF_PT_NULL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+char *
+tf_mapi_render_fixed (guint16 type,
+                      const guint8 *v)
+{
+  union
+  {
+    guint32 u;
+    gfloat f;
+  } f32;
+  union
+  {
+    guint64 u;
+    gdouble d;
+  } f64;
+
+  switch (type)
+    {
+    case TF_PT_SHORT:
+      return g_strdup_printf ("%d", (gint16) (v[0] | (v[1] << 8)));
+    case TF_PT_LONG:
+      return g_strdup_printf ("%" G_GINT32_FORMAT, (gint32) mapi_u32 (v));
+    case TF_PT_ERROR:
+      return g_strdup_printf ("0x%08X", mapi_u32 (v));
+    case TF_PT_BOOLEAN:
+      return g_strdup ((v[0] | v[1]) != 0 ? "true" : "false");
+    case TF_PT_FLOAT:
+      f32.u = mapi_u32 (v);
+      return g_strdup_printf ("%g", (double) f32.f);
+    case TF_PT_DOUBLE:
+    case TF_PT_APPTIME:
+      f64.u = mapi_u64 (v);
+      return g_strdup_printf ("%g", f64.d);
+    case TF_PT_CURRENCY:
+      {
+        gint64 c = (gint64) mapi_u64 (v);
+        guint64 mag = c < 0 ? -(guint64) c : (guint64) c;
+
+        return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%04u", c < 0 ? "-" : "",
+                                mag / 10000, (guint) (mag % 10000));
+      }
+    case TF_PT_I8:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) mapi_u64 (v));
+    case TF_PT_NULL:
+    default:
+      return g_strdup ("");
+    }
+}
+
+/* Calendar classes: meeting messages, appointments, the legacy MS Mail
+ * schedule forms and recurring-meeting exceptions */
+gboolean
+tf_mapi_is_calendar_class (const char *message_class)
+{
+  static const char exception_prefix[] = "IPM.OLE.CLASS.{00061055";
+
+  if (message_class == NULL)
+    return FALSE;
+  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0
+         || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0
+         || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0
+         || g_ascii_strncasecmp (message_class, exception_prefix, sizeof exception_prefix - 1) == 0;
+}
+
+TfRecipientType
+tf_mapi_recipient_type (gint mapi_type,
+                        guint32 flags,
+                        gboolean has_flags,
+                        const char *message_class)
+{
+  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
+    return TF_RECIPIENT_TYPE_ORGANIZER;
+  switch (mapi_type)
+    {
+    case 1:
+      return TF_RECIPIENT_TYPE_TO;
+    case 2:
+      return TF_RECIPIENT_TYPE_CC;
+    case 3:
+      return tf_mapi_is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
+    default:
+      return TF_RECIPIENT_TYPE_UNKNOWN;
+    }
+}
+
+char *
+tf_mapi_format_sender (const char *name,
+                       const char *address)
+{
+  gboolean has_name = name != NULL && *name != '\0';
+  gboolean has_address = address != NULL && *address != '\0';
+
+  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
+    return g_strdup_printf ("%s <%s>", name, address);
+  if (has_address)
+    return g_strdup (address);
+  return has_name ? g_strdup (name) : NULL;
+}

@@ -9,6 +9,8 @@
 
 #include <glib-object.h>
 
+#include "tf-enums.h"
+
 G_BEGIN_DECLS
 
 /* Property types ([MS-OXCDATA] 2.11.1) */
@@ -169,6 +171,42 @@ char       *tf_mapi_type_to_string  (guint16       type);
 /* Printable form of a GlobalObjectId: upper-case hex. */
 char       *tf_mapi_goid_to_string  (const guint8 *data,
                                      gsize         len);
+
+/* Value decoding shared by the .msg and PST readers */
+/* PR_INTERNET_CPID → the Windows code page PT_STRING8 values use */
+guint tf_mapi_ansi_codepage_for (guint internet_cpid);
+/* PT_STRING8 → UTF-8 through @codepage (0 = Windows-1252); when the code
+ * page is unknown or the bytes do not fit it, Windows-1252 with
+ * replacements and *@exact = FALSE */
+char *tf_mapi_decode_string8 (const guint8 *data,
+                              gsize len,
+                              guint codepage,
+                              gboolean *exact);
+/* PT_UNICODE (UTF-16LE) → UTF-8; unpaired surrogates become U+FFFD */
+char *tf_mapi_decode_unicode (const guint8 *data,
+                              gsize len);
+/* Upper-case hex, at most 256 bytes shown then "…" */
+char *tf_mapi_render_binary (const guint8 *data,
+                             gsize len);
+/* Types whose value is a fixed-size number, boolean or time */
+gboolean tf_mapi_type_is_fixed (guint16 type);
+/* A fixed-size value rendered for people (8 bytes readable at @v) */
+char *tf_mapi_render_fixed (guint16 type,
+                            const guint8 *v);
+
+/* Meeting, appointment and exception classes */
+gboolean    tf_mapi_is_calendar_class (const char   *message_class);
+/* The model's recipient type from PR_RECIPIENT_TYPE (-1 absent) and
+ * PR_RECIPIENT_FLAGS: an organizer flag wins; MAPI_BCC on a calendar item
+ * is a resource */
+TfRecipientType tf_mapi_recipient_type (gint        mapi_type,
+                                        guint32     flags,
+                                        gboolean    has_flags,
+                                        const char *message_class);
+
+/* "Name <address>", or whichever is set (the same once), or NULL */
+char       *tf_mapi_format_sender   (const char    *name,
+                                     const char    *address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfProp, tf_prop_free)
 

@@ -33,7 +33,6 @@
 #define MAX_PROPS_STREAM (4 * 1024 * 1024)
 #define MAX_STRING_STREAM (1024 * 1024)
 #define MAX_BINARY_STREAM (64 * 1024)
-#define MAX_RENDER_BINARY 256
 #define MAX_RECIPIENTS 16384
 #define MAX_ATTACHMENTS 2048
 #define MAX_NAMED 65536
@@ -56,7 +55,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInfile, g_object_unref)
 #define NAMEID_NAME "__nameid_version1.0"
 #define PROPS_NAME "__properties_version1.0"
 #define EMBEDDED_NAME "__substg1.0_3701000D"
-#define EXCEPTION_CLASS_PREFIX "IPM.OLE.CLASS.{00061055"
 
 typedef struct
 {
@@ -116,14 +114,6 @@ add_parse_error (Ctx *ctx,
 {
   /* tf_item_add_finding() takes ownership */
   tf_item_add_finding (ctx->item, tf_finding_new (TF_FINDING_PARSE_ERROR, NULL, detail));
-}
-
-static gboolean
-is_calendar_class (const char *message_class)
-{
-  if (message_class == NULL)
-    return FALSE;
-  return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0 || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0 || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0 || g_ascii_strncasecmp (message_class, EXCEPTION_CLASS_PREFIX, strlen (EXCEPTION_CLASS_PREFIX)) == 0;
 }
 
 /* Reads up to @cap bytes of stream @name in @storage, or NULL if absent.
@@ -193,134 +183,6 @@ open_storage (Ctx *ctx,
   return TRUE;
 }
 
-/* PR_INTERNET_CPID names the MIME charset, but PT_STRING8 values are kept
- * in the matching Windows code page (e.g. ISO-2022-JP mail stores
- * Shift-JIS): map the one to the other. */
-static guint
-ansi_codepage_for (guint internet_cpid)
-{
-  switch (internet_cpid)
-    {
-    case 50220:
-    case 50221:
-    case 50222:
-    case 51932:
-    case 20932:
-      return 932;
-    case 51949:
-    case 50225:
-      return 949;
-    case 52936:
-    case 50227:
-    case 20936:
-      return 936;
-    case 20866:
-    case 21866:
-    case 28595:
-      return 1251;
-    case 28592:
-      return 1250;
-    case 28597:
-      return 1253;
-    case 28599:
-      return 1254;
-    case 28598:
-    case 38598:
-      return 1255;
-    case 28596:
-      return 1256;
-    case 28594:
-    case 28603:
-      return 1257;
-    case 28591:
-    case 28605:
-    case 20127:
-      return 1252;
-    default:
-      return internet_cpid;
-    }
-}
-
-static char *
-codepage_to_charset (guint codepage)
-{
-  switch (codepage)
-    {
-    case 0:
-    case 1252:
-      return g_strdup ("WINDOWS-1252");
-    case 65001:
-      return g_strdup ("UTF-8");
-    case 20127:
-      return g_strdup ("ASCII");
-    case 50220:
-    case 50221:
-    case 50222:
-      return g_strdup ("ISO-2022-JP");
-    case 51932:
-      return g_strdup ("EUC-JP");
-    case 51949:
-      return g_strdup ("EUC-KR");
-    case 52936:
-      return g_strdup ("HZ-GB-2312");
-    case 20866:
-      return g_strdup ("KOI8-R");
-    case 21866:
-      return g_strdup ("KOI8-U");
-    default:
-      if (codepage >= 28591 && codepage <= 28606)
-        return g_strdup_printf ("ISO-8859-%u", codepage - 28590);
-      return g_strdup_printf ("CP%u", codepage);
-    }
-}
-
-/* PT_STRING8 → UTF-8 through the message code page, falling back to
- * Windows-1252 (every byte maps or is replaced) */
-static char *
-decode_string8 (Ctx *ctx,
-                const guint8 *data,
-                gsize len)
-{
-  g_autofree char *charset = codepage_to_charset (ctx->codepage);
-  char *text;
-
-  while (len > 0 && data[len - 1] == '\0')
-    len--;
-  text = g_convert ((const char *) data, len, "UTF-8", charset, NULL, NULL, NULL);
-  if (text == NULL)
-    text = g_convert_with_fallback ((const char *) data, len, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
-  if (text == NULL)
-    text = g_utf8_make_valid ((const char *) data, len);
-  return text;
-}
-
-static char *
-decode_unicode (const guint8 *data,
-                gsize len)
-{
-  g_autofree gunichar2 *units = NULL;
-  gsize n = len / 2;
-  char *text;
-
-  units = g_new (gunichar2, n + 1);
-  for (gsize i = 0; i < n; i++)
-    units[i] = (gunichar2) (data[2 * i] | (data[2 * i + 1] << 8));
-  while (n > 0 && units[n - 1] == 0)
-    n--;
-  units[n] = 0;
-  text = g_utf16_to_utf8 (units, (glong) n, NULL, NULL, NULL);
-  if (text == NULL)
-    {
-      /* Unpaired surrogates: replace rather than lose the whole string */
-      GString *s = g_string_new (NULL);
-
-      for (gsize i = 0; i < n; i++)
-        g_string_append_unichar (s, (units[i] >= 0xD800 && units[i] <= 0xDFFF) ? 0xFFFD : units[i]);
-      text = g_string_free (s, FALSE);
-    }
-  return text;
-}
-
 /* Reads the string property @prop_id of @storage (PT_UNICODE, else
  * PT_STRING8), or NULL */
 static char *
@@ -338,7 +200,7 @@ read_string_prop (Ctx *ctx,
   if (bytes != NULL)
     {
       data = g_bytes_get_data (bytes, &len);
-      return len > 0 ? decode_unicode (data, len) : g_strdup ("");
+      return len > 0 ? tf_mapi_decode_unicode (data, len) : g_strdup ("");
     }
   g_free (name);
   name = g_strdup_printf ("__substg1.0_%04X001E", prop_id);
@@ -346,97 +208,9 @@ read_string_prop (Ctx *ctx,
   if (bytes != NULL)
     {
       data = g_bytes_get_data (bytes, &len);
-      return len > 0 ? decode_string8 (ctx, data, len) : g_strdup ("");
+      return len > 0 ? tf_mapi_decode_string8 (data, len, ctx->codepage, NULL) : g_strdup ("");
     }
   return NULL;
-}
-
-static char *
-render_binary (const guint8 *data,
-               gsize len)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  gsize shown = MIN (len, (gsize) MAX_RENDER_BINARY);
-  GString *s = g_string_sized_new (shown * 2 + 16);
-
-  for (gsize i = 0; i < shown; i++)
-    {
-      g_string_append_c (s, hex[data[i] >> 4]);
-      g_string_append_c (s, hex[data[i] & 0xF]);
-    }
-  if (shown < len)
-    g_string_append (s, "…");
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-type_is_fixed (guint16 type)
-{
-  switch (type)
-    {
-    case TF_PT_SHORT:
-    case TF_PT_LONG:
-    case TF_PT_FLOAT:
-    case TF_PT_DOUBLE:
-    case TF_PT_CURRENCY:
-    case TF_PT_APPTIME:
-    case TF_PT_ERROR:
-    case TF_PT_BOOLEAN:
-    case TF_PT_I8:
-    case TF_PT_SYSTIME:
-    case TF_PT_NULL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static char *
-render_fixed (guint16 type,
-              const guint8 *v)
-{
-  union
-  {
-    guint32 u;
-    gfloat f;
-  } f32;
-  union
-  {
-    guint64 u;
-    gdouble d;
-  } f64;
-
-  switch (type)
-    {
-    case TF_PT_SHORT:
-      return g_strdup_printf ("%d", (gint16) (v[0] | (v[1] << 8)));
-    case TF_PT_LONG:
-      return g_strdup_printf ("%" G_GINT32_FORMAT, (gint32) get_u32 (v));
-    case TF_PT_ERROR:
-      return g_strdup_printf ("0x%08X", get_u32 (v));
-    case TF_PT_BOOLEAN:
-      return g_strdup ((v[0] | v[1]) != 0 ? "true" : "false");
-    case TF_PT_FLOAT:
-      f32.u = get_u32 (v);
-      return g_strdup_printf ("%g", (double) f32.f);
-    case TF_PT_DOUBLE:
-    case TF_PT_APPTIME:
-      f64.u = get_u64 (v);
-      return g_strdup_printf ("%g", f64.d);
-    case TF_PT_CURRENCY:
-      {
-        gint64 c = (gint64) get_u64 (v);
-        guint64 mag = c < 0 ? -(guint64) c : (guint64) c;
-
-        return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%04u", c < 0 ? "-" : "",
-                                mag / 10000, (guint) (mag % 10000));
-      }
-    case TF_PT_I8:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) get_u64 (v));
-    case TF_PT_NULL:
-    default:
-      return g_strdup ("");
-    }
 }
 
 /* Full property for TF_READ_FULL: fixed values from the entry, variable
@@ -453,9 +227,9 @@ make_prop (Ctx *ctx,
 
   if (type == TF_PT_SYSTIME)
     prop = tf_prop_new_systime (pe->tag, get_u64 (pe->value), pe->offset);
-  else if (type_is_fixed (type))
+  else if (tf_mapi_type_is_fixed (type))
     {
-      g_autofree char *value = render_fixed (type, pe->value);
+      g_autofree char *value = tf_mapi_render_fixed (type, pe->value);
 
       prop = tf_prop_new (pe->tag, value, pe->offset);
     }
@@ -476,11 +250,11 @@ make_prop (Ctx *ctx,
         }
 
       if (type == TF_PT_UNICODE && bytes != NULL)
-        value = len > 0 ? decode_unicode (data, len) : g_strdup ("");
+        value = len > 0 ? tf_mapi_decode_unicode (data, len) : g_strdup ("");
       else if (type == TF_PT_STRING8 && bytes != NULL)
-        value = len > 0 ? decode_string8 (ctx, data, len) : g_strdup ("");
+        value = len > 0 ? tf_mapi_decode_string8 (data, len, ctx->codepage, NULL) : g_strdup ("");
       else if (type == TF_PT_BINARY && bytes != NULL)
-        value = render_binary (data, len);
+        value = tf_mapi_render_binary (data, len);
       else if (type == TF_PT_OBJECT)
         /* Translators: value of an embedded object property */
         value = g_strdup (_ ("(object)"));
@@ -522,7 +296,7 @@ read_props (Ctx *ctx,
       pe.tag = get_u32 (data + off);
       pe.value = data + off + 8;
       pe.offset = -1;
-      if (type_is_fixed (TF_PROP_TYPE (pe.tag)) && tf_cfb_entry_offset_to_file_offset (ctx->cfb, entry, off + 8, &file_offset, NULL, NULL))
+      if (tf_mapi_type_is_fixed (TF_PROP_TYPE (pe.tag)) && tf_cfb_entry_offset_to_file_offset (ctx->cfb, entry, off + 8, &file_offset, NULL, NULL))
         pe.offset = (gint64) file_offset;
       g_array_append_val (props, pe);
     }
@@ -598,7 +372,7 @@ read_nameid (Ctx *ctx,
               guint32 n = get_u32 (s + id_or_offset);
 
               if (n <= s_len - id_or_offset - 4)
-                named->name = decode_unicode (s + id_or_offset + 4, n);
+                named->name = tf_mapi_decode_unicode (s + id_or_offset + 4, n);
             }
           if (named->name == NULL)
             named->name = g_strdup ("");
@@ -657,34 +431,13 @@ read_named_values (Ctx *ctx,
       clean = read_stream (ctx, root, name, MAX_BINARY_STREAM, NULL);
     }
 
-  if (goid != NULL && g_bytes_get_size (goid) > 0)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (goid, &len);
-      g_autofree char *uid = tf_mapi_goid_to_string (data, len);
+  {
+    gsize goid_len = 0, clean_len = 0;
+    const guint8 *goid_data = goid != NULL ? g_bytes_get_data (goid, &goid_len) : NULL;
+    const guint8 *clean_data = clean != NULL ? g_bytes_get_data (clean, &clean_len) : NULL;
 
-      tf_item_set_uid (ctx->item, uid);
-      if (clean == NULL || g_bytes_get_size (clean) == 0)
-        {
-          /* CleanGlobalObjectId is the GOID with the instance date (bytes
-           * 16..19) zeroed ([MS-OXOCAL] 2.2.1.28) */
-          g_autofree guint8 *copy = g_memdup2 (data, len);
-          g_autofree char *key = NULL;
-
-          for (gsize i = 16; i < 20 && i < len; i++)
-            copy[i] = 0;
-          key = tf_mapi_goid_to_string (copy, len);
-          tf_item_set_meeting_key (ctx->item, key);
-        }
-    }
-  if (clean != NULL && g_bytes_get_size (clean) > 0)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (clean, &len);
-      g_autofree char *key = tf_mapi_goid_to_string (data, len);
-
-      tf_item_set_meeting_key (ctx->item, key);
-    }
+    tf_item_set_global_object_id (ctx->item, goid_data, goid_len, clean_data, clean_len);
+  }
 
   if (seq_id != 0 && (pe = find_prop (props, TF_PROP_TAG (seq_id, TF_PT_LONG))) != NULL)
     tf_item_set_sequence (ctx->item, (gint) get_u32 (pe->value));
@@ -700,27 +453,6 @@ read_named_values (Ctx *ctx,
       TfStamp stamp = { TF_STAMP_OWNER_CRITICAL_CHANGE, TF_SOURCE_MSG, get_u64 (pe->value), pe->offset, -1 };
 
       tf_item_add_stamp (ctx->item, &stamp);
-    }
-}
-
-static TfRecipientType
-map_recipient_type (gint mapi_type,
-                    guint32 flags,
-                    gboolean has_flags,
-                    const char *message_class)
-{
-  if (has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0)
-    return TF_RECIPIENT_TYPE_ORGANIZER;
-  switch (mapi_type)
-    {
-    case 1:
-      return TF_RECIPIENT_TYPE_TO;
-    case 2:
-      return TF_RECIPIENT_TYPE_CC;
-    case 3:
-      return is_calendar_class (message_class) ? TF_RECIPIENT_TYPE_RESOURCE : TF_RECIPIENT_TYPE_BCC;
-    default:
-      return TF_RECIPIENT_TYPE_UNKNOWN;
     }
 }
 
@@ -819,7 +551,7 @@ read_recipient (Ctx *ctx,
 
   tf_recipient_set_is_organizer (recipient, has_flags && (flags & TF_RECIP_FLAG_ORGANIZER) != 0);
   tf_recipient_set_recipient_type (recipient,
-                                   map_recipient_type (mapi_type, flags, has_flags, message_class));
+                                   tf_mapi_recipient_type (mapi_type, flags, has_flags, message_class));
   return g_steal_pointer (&recipient);
 }
 
@@ -952,7 +684,7 @@ read_embedded_exceptions (Ctx *ctx,
       if (open_storage (ctx, &attach, EMBEDDED_NAME, &embedded))
         {
           embedded_class = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
-          if (is_calendar_class (embedded_class))
+          if (tf_mapi_is_calendar_class (embedded_class))
             read_recipients (ctx, &embedded, embedded_class, TRUE);
           g_object_unref (embedded.gsf);
         }
@@ -979,22 +711,6 @@ pick_smtp (Ctx *ctx,
   return NULL;
 }
 
-static char *
-format_from (const char *name,
-             const char *address)
-{
-  gboolean has_name = name != NULL && *name != '\0';
-  gboolean has_address = address != NULL && *address != '\0';
-
-  if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
-    return g_strdup_printf ("%s <%s>", name, address);
-  if (has_address)
-    return g_strdup (address);
-  if (has_name)
-    return g_strdup (name);
-  return NULL;
-}
-
 static void
 read_message (Ctx *ctx,
               const Storage *root)
@@ -1015,7 +731,7 @@ read_message (Ctx *ctx,
   if ((pe = find_prop (props, TAG_MESSAGE_CODEPAGE)) != NULL)
     ctx->codepage = get_u32 (pe->value);
   else if ((pe = find_prop (props, TAG_INTERNET_CPID)) != NULL)
-    ctx->codepage = ansi_codepage_for (get_u32 (pe->value));
+    ctx->codepage = tf_mapi_ansi_codepage_for (get_u32 (pe->value));
 
   message_class = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
   if (message_class != NULL)
@@ -1040,7 +756,7 @@ read_message (Ctx *ctx,
         g_free (sender_name);
         sender_name = read_string_prop (ctx, root, TF_PROP_ID (TF_TAG_SENT_REPRESENTING_NAME));
       }
-    from = format_from (sender_name, sender);
+    from = tf_mapi_format_sender (sender_name, sender);
     if (from != NULL)
       tf_item_set_from (ctx->item, from);
   }
@@ -1053,7 +769,7 @@ read_message (Ctx *ctx,
       tf_item_take_prop (ctx->item, make_prop (ctx, root, &g_array_index (props, PropEntry, i)));
 
   read_recipients (ctx, root, message_class, FALSE);
-  if (is_calendar_class (message_class))
+  if (tf_mapi_is_calendar_class (message_class))
     read_embedded_exceptions (ctx, root);
 }
 

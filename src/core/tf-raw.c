@@ -200,7 +200,14 @@ tf_item_describe_raw (TfItem *item,
   mbox_index = tf_item_get_mbox_index (item);
   if (mbox_index > 0 && mbox_index <= items->len)
     full = g_ptr_array_index (items, mbox_index - 1);
-  else if (items->len > 0)
+  else if (tf_item_get_nid (item) != NULL)
+    {
+      /* A PST/OST message: the item with the same path */
+      for (guint i = 0; i < items->len && full == NULL; i++)
+        if (g_strcmp0 (tf_item_get_path (g_ptr_array_index (items, i)), tf_item_get_path (item)) == 0)
+          full = g_ptr_array_index (items, i);
+    }
+  if (full == NULL && items->len > 0)
     full = g_ptr_array_index (items, 0);
 
   out = g_string_new (NULL);

@@ -18,6 +18,7 @@
 
 #include "tf-autocleanups-private.h"
 #include "tf-bytes-stream-private.h"
+#include "tf-pst.h"
 #include "tf-reader.h"
 #include "tf-rules.h"
 
@@ -25,6 +26,8 @@
 static const guint8 tnef_signature[] = { 0x78, 0x9F, 0x3E, 0x22 };
 /* Compound File Binary header signature ([MS-CFB] 2.2) */
 static const guint8 cfb_signature[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+/* PST / OST header dwMagic ([MS-PST] 2.2.2.6) */
+static const guint8 pst_signature[] = { '!', 'B', 'D', 'N' };
 
 /* RFC 5322 caps a line at 998 octets; a header field name is shorter. */
 #define MAX_FIELD_NAME_LEN 998
@@ -123,6 +126,9 @@ tf_sniff_format (const guint8 *data,
   if (has_prefix_bytes (data, len, cfb_signature, sizeof cfb_signature))
     return TF_FORMAT_MSG;
 
+  if (has_prefix_bytes (data, len, pst_signature, sizeof pst_signature))
+    return TF_FORMAT_PST;
+
   if (has_prefix_bytes (data, len, (const guint8 *) "From ", 5))
     return TF_FORMAT_MBOX;
 
@@ -207,6 +213,8 @@ read_single (GBytes *data,
     case TF_FORMAT_ICS:
       ok = tf_ical_read ((const char *) bytes, len, item, -1, flags);
       break;
+    case TF_FORMAT_PST:
+    case TF_FORMAT_OST:
     case TF_FORMAT_EML:
     case TF_FORMAT_MBOX:
       ok = tf_mime_read (data, item, flags);
@@ -403,6 +411,11 @@ tf_read_bytes (GBytes *data,
         return;
       break;
 
+    case TF_FORMAT_PST:
+    case TF_FORMAT_OST:
+      tf_pst_read_bytes (data, path, file_path, NULL, flags, items);
+      return;
+
     case TF_FORMAT_EML:
     case TF_FORMAT_MSG:
     case TF_FORMAT_TNEF:
@@ -526,12 +539,33 @@ read_all (int fd,
   return g_bytes_new_take (g_steal_pointer (&buffer), done);
 }
 
-gboolean
-tf_read_file (const char *file_path,
-              const char *path,
-              TfReadFlags flags,
-              GPtrArray *items,
-              GError **error)
+static gboolean
+is_pst_fd (int fd,
+           off_t size)
+{
+  guint8 magic[sizeof pst_signature];
+
+  return size >= (off_t) sizeof magic && pread (fd, magic, sizeof magic, 0) == (ssize_t) sizeof magic
+         && memcmp (magic, pst_signature, sizeof magic) == 0;
+}
+
+static void
+set_file_info (GPtrArray *items,
+               guint first,
+               const struct stat *st)
+{
+  for (guint i = first; i < items->len; i++)
+    tf_item_set_file_info (g_ptr_array_index (items, i), (guint64) st->st_size,
+                           (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000);
+}
+
+static gboolean
+read_file (const char *file_path,
+           const char *path,
+           const char *only_nid,
+           TfReadFlags flags,
+           GPtrArray *items,
+           GError **error)
 {
   GBytes *bytes = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -579,6 +613,17 @@ tf_read_file (const char *file_path,
       return FALSE;
     }
 
+  first = items->len;
+  if (is_pst_fd (fd, st.st_size))
+    {
+      /* A mailbox file may hold gigabytes: read only its index and the
+       * nodes needed, by offset */
+      tf_pst_read_fd (fd, (guint64) st.st_size, path, file_path, only_nid, flags, items);
+      close (fd);
+      set_file_info (items, first, &st);
+      return TRUE;
+    }
+
   if (st.st_size == 0)
     {
       bytes = g_bytes_new_static ("", 0);
@@ -601,12 +646,8 @@ tf_read_file (const char *file_path,
     }
   close (fd);
 
-  first = items->len;
   tf_read_bytes (bytes, path, file_path, flags, items);
-
-  for (guint i = first; i < items->len; i++)
-    tf_item_set_file_info (g_ptr_array_index (items, i), (guint64) st.st_size,
-                           (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+  set_file_info (items, first, &st);
 
   if (capacity > 0)
     release_read_bytes (bytes, capacity);
@@ -614,4 +655,33 @@ tf_read_file (const char *file_path,
     g_bytes_unref (bytes);
 
   return TRUE;
+}
+
+gboolean
+tf_read_file (const char *file_path,
+              const char *path,
+              TfReadFlags flags,
+              GPtrArray *items,
+              GError **error)
+{
+  return read_file (file_path, path, NULL, flags, items, error);
+}
+
+gboolean
+tf_read_item_path (const char *item_path,
+                   TfReadFlags flags,
+                   GPtrArray *items,
+                   GError **error)
+{
+  g_autofree char *file_path = NULL;
+  g_autofree char *chain = NULL;
+
+  g_return_val_if_fail (item_path != NULL, FALSE);
+
+  /* "export.pst#0x00214A44": one message of a mailbox file, unless a file
+   * of that very name exists */
+  if (!g_file_test (item_path, G_FILE_TEST_EXISTS)
+      && tf_pst_split_item_path (item_path, &file_path, &chain))
+    return read_file (file_path, file_path, chain, flags, items, error);
+  return read_file (item_path, item_path, NULL, flags, items, error);
 }

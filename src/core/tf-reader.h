@@ -75,6 +75,19 @@ gboolean   tf_read_file        (const char    *file_path,
                                 GPtrArray     *items,
                                 GError       **error);
 
+/**
+ * tf_read_item_path:
+ *
+ * Like tf_read_file() on an item path as scan prints it: a plain file, or
+ * "export.pst#0x00214A44" (one message of a PST/OST, also a chain
+ * "#0x00200024/0x00008025/0x00200044" for an embedded one), which yields
+ * only that item.
+ */
+gboolean   tf_read_item_path   (const char    *item_path,
+                                TfReadFlags    flags,
+                                GPtrArray     *items,
+                                GError       **error);
+
 /* A fresh item with a single PARSE_ERROR finding carrying @reason. */
 TfItem    *tf_item_new_parse_error (const char *path,
                                     const char *file_path,

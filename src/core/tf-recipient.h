@@ -43,8 +43,29 @@ typedef struct
  *   be recomputed.
  * - @source TF_SOURCE_MSG: @offset is the absolute file offset (the CFB
  *   reader maps stream offsets through the FAT / mini FAT).
- * - @offset == -1: the property is absent (not patchable in place).
+ * - @source TF_SOURCE_PST / TF_SOURCE_OST: @offset is the absolute file
+ *   offset of the 8 value bytes inside a recipient-table row; @pst says
+ *   which block holds them and what to re-check before writing.
+ * - @offset == -1: the property is absent (not patchable in place), or it
+ *   lies in a PST block whose CRC does not verify.
  */
+typedef struct
+{
+  guint64 bid;          /* block holding the row */
+  guint64 block_offset; /* file offset of the block's data */
+  guint32 block_size;   /* cb: bytes covered by the CRC */
+  guint64 crc_offset;   /* file offset of the trailer's dwCRC */
+  guint32 crc;          /* dwCRC as read (0 = writer left it unset) */
+  guint16 cref;         /* BBT reference count; > 2 = shared block */
+  guint8 encoding;      /* bCryptMethod: 0 none, 1 permute, 2 cyclic */
+  gboolean unicode;     /* 64-bit (Unicode) or 32-bit (ANSI) file */
+  guint64 ceb_offset;   /* file offset of the CEB byte holding the bit */
+  guint8 ceb_mask;      /* the cell's bit in that (decoded) byte */
+  guint32 row;          /* row in the recipient table */
+  guint32 nids[3];      /* message NID, then attachment / inner message */
+  guint n_nids;
+} TfPstSite;
+
 typedef struct
 {
   TfSource   source;
@@ -52,6 +73,7 @@ typedef struct
   gint64     offset;
   guint      n_spans;
   TfTnefSpan spans[TF_MAX_TNEF_NESTING];
+  TfPstSite pst;
 } TfPatchSite;
 
 #define TF_TYPE_RECIPIENT (tf_recipient_get_type ())

@@ -355,6 +355,12 @@ tf_rules_apply (TfItem *item)
         case TF_SOURCE_MSG:
           check_track_time (item, r);
           break;
+        case TF_SOURCE_PST:
+        case TF_SOURCE_OST:
+          check_track_time (item, r);
+          /* A bounce stored in a mailbox: its rows carry the NDR text */
+          check_dsn (item, r);
+          break;
         case TF_SOURCE_DSN:
           check_dsn (item, r);
           break;

@@ -497,7 +497,14 @@ test_corpus (void)
 
       g_assert_true (g_hash_table_contains (files, file_path));
       g_hash_table_insert (files, g_strdup (file_path), GINT_TO_POINTER (1));
-      if (tf_item_get_mbox_index (item) == 0)
+      if (tf_item_get_nid (item) != NULL)
+        {
+          /* A PST/OST message: FILE#0x<NID> */
+          g_autofree char *want = g_strdup_printf ("%s#%s", file_path, tf_item_get_nid (item));
+
+          g_assert_cmpstr (tf_item_get_path (item), ==, want);
+        }
+      else if (tf_item_get_mbox_index (item) == 0)
         g_assert_cmpstr (tf_item_get_path (item), ==, file_path);
       else
         g_assert_true (g_str_has_prefix (tf_item_get_path (item), file_path));

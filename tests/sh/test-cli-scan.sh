@@ -307,9 +307,13 @@ if [ -d "$DEMO" ]; then
   py "data/demo shows every finding code" '
 import json, sys
 doc = json.load(open(sys.argv[1]))
-missing = [c for c, k in doc["summary"]["findings"].items() if k == 0]
+# PST_CHECKSUM and PST_PASSWORD need a damaged or password-protected PST,
+# which the demo (plain files only until the demo PST of issue 14 lands)
+# does not hold; tests/core/test-pst.c covers both
+pst_only = {"PST_CHECKSUM", "PST_PASSWORD"}
+missing = [c for c, k in doc["summary"]["findings"].items() if k == 0 and c not in pst_only]
 assert not missing, missing
-assert len(doc["summary"]["findings"]) == 9
+assert len(doc["summary"]["findings"]) == 11
 ' "$T/demo.json"
   "$GEN" demo "$T/demo" || fail "trackfix-gen demo"
   if diff -r -x README.md "$DEMO" "$T/demo" > "$T/demo.diff"; then
@@ -356,6 +360,10 @@ for item in doc["items"]:
     p = item["path"]
     if p not in files and item["format"] in ("mbox", "ics"):
         p = p.rsplit("#", 1)[0]
+    if item["format"] in ("pst", "ost"):
+        # one item per message: FILE#0x<NID>, with the folder and NID
+        p, nid = p.rsplit("#", 1)
+        assert nid == item["nid"] and item["folder"].startswith("/"), item
     assert p in files, p
     seen.add(p)
 assert seen == files, files - seen
