@@ -217,7 +217,22 @@ tf_mime_dup_header_text (GMimeObject *object,
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (object);
   GMimeHeader *header = headers != NULL ? g_mime_header_list_get_header (headers, name) : NULL;
-  const char *raw = header != NULL ? g_mime_header_get_raw_value (header) : NULL;
+
+  return header != NULL ? tf_mime_decode_header_text (g_mime_header_get_raw_value (header)) : NULL;
+}
+
+/**
+ * tf_mime_decode_header_text:
+ * @raw: (nullable): a header's raw value, folded and encoded as in the file
+ *
+ * The one decoding of unstructured header text that both MIME paths use:
+ * unfolds, joins adjacent encoded words, decodes with GMime and trims.
+ *
+ * Returns: (transfer full) (nullable): valid UTF-8, or NULL when @raw is
+ */
+char *
+tf_mime_decode_header_text (const char *raw)
+{
   g_autofree char *unfolded = NULL;
   g_autofree char *joined = NULL;
   char *text;

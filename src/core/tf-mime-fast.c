@@ -34,6 +34,7 @@
 #include "tf-autocleanups-private.h"
 #include "tf-base64-private.h"
 #include "tf-mime-fast-private.h"
+#include "tf-mime-private.h"
 
 /* Same bound as tf-mime.c: decoded parts above it are not read. */
 #define MAX_DECODED_PART (256 * 1024 * 1024)
@@ -1078,20 +1079,11 @@ read_headers (const Fast *f,
 {
   if (hs->seen & (1u << H_SUBJECT))
     {
-      g_autofree char *subject = dup_decoded_value (f, hs, H_SUBJECT);
+      g_autofree char *raw = dup_raw_value (f, hs, H_SUBJECT);
+      g_autofree char *subject = tf_mime_decode_header_text (raw);
 
       if (subject != NULL)
-        {
-          if (g_utf8_validate (subject, -1, NULL))
-            {
-              tf_item_set_subject (item, subject);
-            }
-          else
-            {
-              g_autofree char *valid = g_utf8_make_valid (subject, -1);
-              tf_item_set_subject (item, valid);
-            }
-        }
+        tf_item_set_subject (item, subject);
     }
 
   if (hs->seen & (1u << H_FROM))
@@ -1160,11 +1152,7 @@ tf_mime_fast_read (GBytes *data,
       if (part->multipart)
         {
           if (is_report_without_status (&f, i))
-            tf_item_add_finding (item,
-                                 tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                        /* Translators: %d is a MIME part number */
-                                                        _ ("The delivery report (MIME part %d) has no message/delivery-status part; the file is probably truncated."),
-                                                        (gint) i));
+            tf_mime_add_report_without_status (item, (int) i);
           continue;
         }
 

@@ -80,5 +80,8 @@ GBytes *tf_mime_dup_part_content (GMimePart *part);
 char *tf_mime_join_encoded_words (const char *value);
 char *tf_mime_dup_header_text (GMimeObject *object,
                                const char *name);
+char *tf_mime_decode_header_text (const char *raw);
+void tf_mime_add_report_without_status (TfItem *item,
+                                        int part_index);
 
 G_END_DECLS

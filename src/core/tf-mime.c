@@ -382,6 +382,25 @@ dup_part_text (GMimePart *part,
   return g_steal_pointer (&text);
 }
 
+/**
+ * tf_mime_add_report_without_status:
+ * @item: a bounce
+ * @part_index: the MIME part number of the multipart/report
+ *
+ * The finding for a delivery report whose message/delivery-status part is
+ * lost, shared by both MIME paths.
+ */
+void
+tf_mime_add_report_without_status (TfItem *item,
+                                   int part_index)
+{
+  tf_item_add_finding (item,
+                       tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                              /* Translators: %d is a MIME part number */
+                                              _ ("The delivery report (MIME part %d) has no message/delivery-status part, so the per-recipient status (RFC 3464) is missing; the file is probably truncated. Recipients come from the report’s text, if any."),
+                                              part_index));
+}
+
 static gboolean
 read_part_cb (GMimeObject *object,
               gint index,
@@ -398,11 +417,7 @@ read_part_cb (GMimeObject *object,
           /* A bounce even when its status part is lost */
           tf_item_add_source (ctx->item, TF_SOURCE_DSN);
           if (!has_status_part (GMIME_MULTIPART (object)))
-            tf_item_add_finding (ctx->item,
-                                 tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                        /* Translators: %d is a MIME part number */
-                                                        _ ("The delivery report (MIME part %d) has no message/delivery-status part, so the per-recipient status (RFC 3464) is missing; the file is probably truncated. Recipients come from the report’s text, if any."),
-                                                        index));
+            tf_mime_add_report_without_status (ctx->item, index);
         }
       return FALSE;
     }
