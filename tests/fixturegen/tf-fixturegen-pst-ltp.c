@@ -685,7 +685,8 @@ pst_write_tc (PstNdb *ndb,
   heap_init (&h, ndb, 0x7C);
   tc_layout (tags, n_tags, cols, rgib);
   g_byte_array_set_size (matrix, rows->len * rgib[3]);
-  memset (matrix->data, 0, matrix->len);
+  if (matrix->len > 0) /* an empty GByteArray has no data to clear */
+    memset (matrix->data, 0, matrix->len);
   for (guint r = 0; r < rows->len; r++)
     tc_row (ndb, &h, cols, rgib[2], g_ptr_array_index (rows, r), matrix->data + (gsize) r * rgib[3], subs);
   hid_index = tc_row_index (ndb, &h, rows);
