@@ -907,29 +907,33 @@ dup_part_text (const Fast *f,
   return g_steal_pointer (&text);
 }
 
+/* multipart/report; report-type=delivery-status, as is_delivery_report()
+ * in tf-mime.c decides it */
 static gboolean
-is_report_without_status (const Fast *f,
-                          guint index)
+is_delivery_report_part (const FastPart *part)
 {
-  const FastPart *part = &g_array_index (f->parts, FastPart, index);
   const char *report_type;
 
   if (!fast_part_is (part, "multipart", "report"))
     return FALSE;
 
   report_type = fast_part_param (part, "report-type");
-  if (report_type == NULL || g_ascii_strcasecmp (report_type, "delivery-status") != 0)
-    return FALSE;
+  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
+}
 
+static gboolean
+has_status_child (const Fast *f,
+                  guint index)
+{
   for (guint i = index + 1; i < f->parts->len; i++)
     {
       const FastPart *child = &g_array_index (f->parts, FastPart, i);
 
       if (child->parent == (gint) index && !child->multipart && !child->ignored && is_delivery_status (child))
-        return FALSE;
+        return TRUE;
     }
 
-  return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1151,8 +1155,13 @@ tf_mime_fast_read (GBytes *data,
         continue;
       if (part->multipart)
         {
-          if (is_report_without_status (&f, i))
-            tf_mime_add_report_without_status (item, (int) i);
+          if (is_delivery_report_part (part))
+            {
+              /* A bounce even when its status part is lost */
+              tf_item_add_source (item, TF_SOURCE_DSN);
+              if (!has_status_child (&f, i))
+                tf_mime_add_report_without_status (item, (int) i);
+            }
           continue;
         }
 
