@@ -520,12 +520,13 @@ parse_cached (GHashTable *table,
 /* GMime's parser hands content types and dispositions with 8-bit bytes
  * or encoded words to g_mime_content_type_parse() after converting them
  * (fuzz-mime-paths found a method parameter that differed); those go to
- * GMime. */
+ * GMime, and so do control characters other than folding white space
+ * (a method parameter "R\x05QUEST" differed too). */
 static gboolean
 is_plain_field (const char *value)
 {
   for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
-    if (*p >= 0x80 || (p[0] == '=' && p[1] == '?'))
+    if (*p >= 0x80 || *p == 0x7F || (*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || (p[0] == '=' && p[1] == '?'))
       return FALSE;
 
   return TRUE;
