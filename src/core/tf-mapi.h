@@ -195,18 +195,18 @@ char *tf_mapi_render_fixed (guint16 type,
                             const guint8 *v);
 
 /* Meeting, appointment and exception classes */
-gboolean    tf_mapi_is_calendar_class (const char   *message_class);
+gboolean tf_mapi_is_calendar_class (const char *message_class);
 /* The model's recipient type from PR_RECIPIENT_TYPE (-1 absent) and
  * PR_RECIPIENT_FLAGS: an organizer flag wins; MAPI_BCC on a calendar item
  * is a resource */
-TfRecipientType tf_mapi_recipient_type (gint        mapi_type,
-                                        guint32     flags,
-                                        gboolean    has_flags,
+TfRecipientType tf_mapi_recipient_type (gint mapi_type,
+                                        guint32 flags,
+                                        gboolean has_flags,
                                         const char *message_class);
 
 /* "Name <address>", or whichever is set (the same once), or NULL */
-char       *tf_mapi_format_sender   (const char    *name,
-                                     const char    *address);
+char *tf_mapi_format_sender (const char *name,
+                             const char *address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfProp, tf_prop_free)
 

@@ -72,11 +72,11 @@ static const struct
 
 typedef struct
 {
-  gsize start[N_FIELDS]; /* value: after the colon … */
-  gsize end[N_FIELDS];   /* … to the end of its last folded line */
-  guint seen;            /* bit per field */
+  gsize start[N_FIELDS];  /* value: after the colon … */
+  gsize end[N_FIELDS];    /* … to the end of its last folded line */
+  guint seen;             /* bit per field */
   guint n_message_fields; /* fields other than Content-*: GMime puts only
-                          * these on a message, which needs one */
+                           * these on a message, which needs one */
 } HeaderSet;
 
 typedef struct

@@ -83,10 +83,10 @@ gboolean   tf_read_file        (const char    *file_path,
  * "#0x00200024/0x00008025/0x00200044" for an embedded one), which yields
  * only that item.
  */
-gboolean   tf_read_item_path   (const char    *item_path,
-                                TfReadFlags    flags,
-                                GPtrArray     *items,
-                                GError       **error);
+gboolean tf_read_item_path (const char *item_path,
+                            TfReadFlags flags,
+                            GPtrArray *items,
+                            GError **error);
 
 /* A fresh item with a single PARSE_ERROR finding carrying @reason. */
 TfItem    *tf_item_new_parse_error (const char *path,
