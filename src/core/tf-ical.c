@@ -642,15 +642,18 @@ read_calendar (IcalContext *ctx,
     }
 }
 
-/* TRUE when the content line at @line is a BEGIN / END marker (name up to
- * ':' or ';', as libical's parser reads it). */
+/* TRUE when the content line at @line (@line_len bytes, not necessarily
+ * NUL-terminated) is a BEGIN / END marker (name up to ':' or ';', as
+ * libical's parser reads it). */
 static gboolean
 line_is_marker (const char *line,
+                gsize line_len,
                 const char *name)
 {
   gsize len = strlen (name);
 
-  return g_ascii_strncasecmp (line, name, len) == 0 && (line[len] == ':' || line[len] == ';');
+  return line_len > len && g_ascii_strncasecmp (line, name, len) == 0
+         && (line[len] == ':' || line[len] == ';');
 }
 
 /* Length of the property name at the start of a content line */
@@ -699,7 +702,7 @@ prepare_text (const char *text,
       if (line[0] == ' ' || line[0] == '\t' || name_len == line_len)
         /* a continuation line, or no name */
         g_string_append_len (out, line, line_len);
-      else if (line_is_marker (line, "BEGIN"))
+      else if (line_is_marker (line, line_len, "BEGIN"))
         {
           depth++;
           *max_depth = MAX (*max_depth, depth);
@@ -707,7 +710,7 @@ prepare_text (const char *text,
             break;
           g_string_append_len (out, line, line_len);
         }
-      else if (line_is_marker (line, "END") && depth == 0)
+      else if (line_is_marker (line, line_len, "END") && depth == 0)
         {
           g_string_append (out, "X-E");
           g_string_append_len (out, line + 3, line_len - 3);
@@ -716,7 +719,7 @@ prepare_text (const char *text,
         {
           gsize at = out->len;
 
-          if (line_is_marker (line, "END"))
+          if (line_is_marker (line, line_len, "END"))
             depth--;
           if (name_len == 7 && g_ascii_strncasecmp (line, "DTSTAMP", 7) == 0)
             g_string_append (out, RAW_DTSTAMP_NAME);
@@ -980,9 +983,9 @@ tf_ical_split (const char *text,
         }
       else if (line_len > 0 && line[0] != ' ' && line[0] != '\t')
         {
-          if (line_is_marker (line, "BEGIN"))
+          if (line_is_marker (line, line_len, "BEGIN"))
             depth++;
-          else if (line_is_marker (line, "END") && --depth == 0)
+          else if (line_is_marker (line, line_len, "END") && --depth == 0)
             {
               current.len = next - current.offset;
               g_array_append_val (objects, current);
