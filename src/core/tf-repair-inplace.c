@@ -415,7 +415,7 @@ backup_copy (int fd,
     {
       g_free (target);
       target = g_strdup_printf ("%s/%s-%08x-%s", abs_dir, when, g_random_int (), base);
-      out = open (target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      out = open (target, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (out < 0 && errno != EEXIST)
         break;
     }
