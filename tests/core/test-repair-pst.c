@@ -717,32 +717,57 @@ test_symlink_refused (void)
   assert_refused_unchanged (dir, path, plan, before, TF_REPAIR_STATUS_REFUSED);
 }
 
-/* TRACK_TIME_MISSING and absent cells: never written, with the reason */
+/* TRACK_TIME_MISSING (a response without its time cell): never written,
+ * with the reason; the 1601 row next to it is repaired */
 static void
 test_missing_not_repaired (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
-  g_autofree char *path = tmp_copy ("heap-rows-unicode.pst", dir);
-  g_autoptr (GPtrArray) items = scan (path);
-  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
-  GListModel *changes = tf_repair_plan_get_changes (plan);
+  g_autofree char *path = g_build_filename (dir, "missing.pst", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
+  const TfPstRecipient rows[] = {
+    { "Anna Organizer", "anna@example.com", "anna@example.com", 0, 2, TRUE, G_GUINT64_CONSTANT (0x01D903D957CD5000), NULL },
+    { "Bartosz Kowalski", "bartosz@example.com", "bartosz@example.com", 1, 3, FALSE, 0, NULL },
+    { "Carla Dörfler", "carla@example.com", "carla@example.com", 1, 2, TRUE, 0, NULL },
+  };
+  const TfPstMessage m = { "IPM.Appointment", "Missing time", "Anna Organizer", "anna@example.com", 1214841600, "missing-1", 0, NULL, 1252, rows, G_N_ELEMENTS (rows), 0, NULL, 0 };
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  GListModel *changes;
+  guint n_missing = 0;
 
+  g_assert_no_error (error);
+  g_assert_cmpuint (tf_pst_writer_add_message (w, tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment"), &m, &error), !=, 0);
+  g_assert_true (tf_pst_writer_finish (w, &error));
+  items = scan (path);
+  plan = tf_repair_plan_new (items, items);
+  changes = tf_repair_plan_get_changes (plan);
   for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
     {
       g_autoptr (TfRepairChange) ch = g_list_model_get_item (changes, i);
 
       if (ch->code == TF_FINDING_TRACK_TIME_MISSING)
         {
+          n_missing++;
           g_assert_false (ch->repairable);
           g_assert_nonnull (strstr (ch->reason, "mailbox file"));
         }
-      if (ch->repairable)
-        {
-          /* The planned cell exists */
-          g_assert_true (ch->has_old_value);
-          g_assert_cmpint (ch->site.offset, >, 0);
-        }
+      else
+        g_assert_true (ch->repairable && ch->has_old_value && ch->site.offset > 0);
     }
+  g_assert_cmpuint (n_missing, ==, 1);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 1);
+
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  again = scan (path);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_1601), ==, 0);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_MISSING), ==, 1);
+  g_assert_cmpuint (count_absent (again), ==, 1);
+  assert_crcs_verify (path);
 }
 
 /* The journal keeps ranges byte for byte */
