@@ -23,6 +23,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/fs.h>
@@ -30,6 +31,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <openssl/evp.h>
 
 #include "tf-pst-private.h"
 #include "tf-pst.h"
@@ -243,6 +245,35 @@ range_end (const TfJournalRange *r)
   return r->offset + g_bytes_get_size (r->after);
 }
 
+/* SHA-256 through OpenSSL's libcrypto rather than GChecksum: it uses the
+ * CPU's SHA extensions (1.5 GB/s against 0.4 GB/s here), and an in-place
+ * repair hashes the whole file twice (before and after), an undo twice
+ * more. Same digest, hex, as tf_sha256_bytes(). */
+static EVP_MD_CTX *
+sha256_new (void)
+{
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+
+  if (ctx == NULL || EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL) != 1)
+    g_error ("OpenSSL cannot compute SHA-256");
+  return ctx;
+}
+
+static char *
+sha256_finish (EVP_MD_CTX *ctx)
+{
+  guint8 md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  GString *hex = g_string_sized_new (65);
+
+  if (EVP_DigestFinal_ex (ctx, md, &len) != 1 || len != 32)
+    g_error ("OpenSSL cannot compute SHA-256");
+  EVP_MD_CTX_free (ctx);
+  for (guint i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02x", md[i]);
+  return g_string_free (hex, FALSE);
+}
+
 /* SHA-256 of the file as it is (@plain) and, when @patched is not NULL,
  * as it is with every range's @after (or old) bytes in place, in one
  * pass. @ranges must be sorted by offset and not overlap. */
@@ -255,8 +286,8 @@ hash_file (int fd,
            char **patched,
            GError **error)
 {
-  g_autoptr (GChecksum) a = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr (GChecksum) b = patched ? g_checksum_new (G_CHECKSUM_SHA256) : NULL;
+  EVP_MD_CTX *a = sha256_new ();
+  EVP_MD_CTX *b = patched ? sha256_new () : NULL;
   g_autofree guint8 *buf = g_malloc (HASH_CHUNK);
   guint next = 0;
 
@@ -265,8 +296,12 @@ hash_file (int fd,
       gsize n = (gsize) MIN ((guint64) HASH_CHUNK, size - pos);
 
       if (!pread_all (fd, buf, n, pos, error))
-        return FALSE;
-      g_checksum_update (a, buf, n);
+        {
+          EVP_MD_CTX_free (a);
+          EVP_MD_CTX_free (b);
+          return FALSE;
+        }
+      EVP_DigestUpdate (a, buf, n);
       if (b != NULL)
         {
           /* Sorted, disjoint ranges: their ends increase too. A range may
@@ -283,13 +318,13 @@ hash_file (int fd,
               for (guint64 o = MAX (r->offset, pos); o < MIN (range_end (r), pos + n); o++)
                 buf[o - pos] = d[o - r->offset];
             }
-          g_checksum_update (b, buf, n);
+          EVP_DigestUpdate (b, buf, n);
         }
       pos += n;
     }
-  *plain = g_strdup (g_checksum_get_string (a));
+  *plain = sha256_finish (a);
   if (patched != NULL)
-    *patched = g_strdup (g_checksum_get_string (b));
+    *patched = sha256_finish (b);
   return TRUE;
 }
 
@@ -450,6 +485,36 @@ fail:
 
 /* ------------------------------------------------------------------ */
 /* Repair                                                              */
+
+/* Phase times for tests/bench/bench-repair-pst.sh (G_MESSAGES_DEBUG) */
+typedef struct
+{
+  gint64 wall;
+  gint64 cpu;
+} PhaseClock;
+
+static gint64
+cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void
+phase_done (PhaseClock *clock,
+            const char *phase)
+{
+  gint64 wall = g_get_monotonic_time ();
+  gint64 cpu = cpu_usec ();
+
+  if (clock->wall != 0)
+    g_debug ("in-place %s: %.3f s wall, %.3f s CPU", phase,
+             (double) (wall - clock->wall) / G_USEC_PER_SEC, (double) (cpu - clock->cpu) / G_USEC_PER_SEC);
+  clock->wall = wall;
+  clock->cpu = cpu;
+}
 
 gboolean
 tf_repair_job_in_place (TfRepairFileJob *job)
@@ -636,9 +701,11 @@ tf_repair_inplace_run (TfRepairFileJob *job,
   g_autoptr (GArray) ranges = NULL;
   g_autoptr (TfJournalEntry) entry = NULL;
   g_autoptr (GPtrArray) fresh = NULL;
+  PhaseClock clock = { 0, 0 };
   struct stat st;
   int fd;
 
+  phase_done (&clock, "start");
   for (guint i = 0; i < job->changes->len; i++)
     g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, i)));
 
@@ -651,6 +718,7 @@ tf_repair_inplace_run (TfRepairFileJob *job,
   ranges = prepare (job, result, fd, &st, &error);
   if (ranges == NULL)
     goto fail;
+  phase_done (&clock, "check, edits and SHA-256 before/after");
   if (dry_run)
     {
       tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
@@ -664,19 +732,23 @@ tf_repair_inplace_run (TfRepairFileJob *job,
         goto fail;
     }
 
+  phase_done (&clock, "backup copy");
   entry = entry_new (job, result, run_id, ranges);
   if (!tf_journal_append (journal_path, entry, &error) || !ranges_hold (fd, ranges, FALSE, &error))
     goto fail;
+  phase_done (&clock, "journal (fsync)");
   if (!ranges_write (fd, ranges, TRUE, &error))
     {
       roll_back (fd, entry, journal_path, run_id, result, error);
       goto out;
     }
+  phase_done (&clock, "pwrite, fsync, read back");
   if (!verify_on_disk (job, fd, (guint64) st.st_size, &fresh, &error))
     {
       roll_back (fd, entry, journal_path, run_id, result, error);
       goto out;
     }
+  phase_done (&clock, "verify with our reader");
 
   result->items = g_steal_pointer (&fresh);
   if (fstat (fd, &st) == 0)
