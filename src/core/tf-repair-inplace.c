@@ -131,6 +131,38 @@ mtime_usec (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
 }
 
+/* pread() or pwrite() of all @len bytes at @offset */
+static gboolean
+io_all (int fd,
+        guint8 *buf,
+        gsize len,
+        guint64 offset,
+        gboolean write,
+        GError **error)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = write ? pwrite (fd, buf + done, len - done, (off_t) (offset + done))
+                        : pread (fd, buf + done, len - done, (off_t) (offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          const char *why = n < 0 ? g_strerror (errno) : write ? _ ("nothing was written") : _ ("unexpected end of file");
+
+          g_set_error (error, G_IO_ERROR, n < 0 ? g_io_error_from_errno (errno) : G_IO_ERROR_FAILED,
+                       write ? _ ("Cannot write the file at offset 0x%llX: %s") : _ ("Cannot read the file at offset 0x%llX: %s"),
+                       (unsigned long long) (offset + done), why);
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
 static gboolean
 pread_all (int fd,
            guint8 *buf,
@@ -138,24 +170,7 @@ pread_all (int fd,
            guint64 offset,
            GError **error)
 {
-  gsize done = 0;
-
-  while (done < len)
-    {
-      ssize_t n = pread (fd, buf + done, len - done, (off_t) (offset + done));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_set_error (error, G_IO_ERROR, n < 0 ? g_io_error_from_errno (errno) : G_IO_ERROR_FAILED,
-                       _ ("Cannot read the file at offset 0x%llX: %s"), (unsigned long long) (offset + done),
-                       n < 0 ? g_strerror (errno) : _ ("unexpected end of file"));
-          return FALSE;
-        }
-      done += (gsize) n;
-    }
-  return TRUE;
+  return io_all (fd, buf, len, offset, FALSE, error);
 }
 
 static gboolean
@@ -165,24 +180,8 @@ pwrite_all (int fd,
             guint64 offset,
             GError **error)
 {
-  gsize done = 0;
-
-  while (done < len)
-    {
-      ssize_t n = pwrite (fd, buf + done, len - done, (off_t) (offset + done));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_set_error (error, G_IO_ERROR, n < 0 ? g_io_error_from_errno (errno) : G_IO_ERROR_FAILED,
-                       _ ("Cannot write the file at offset 0x%llX: %s"), (unsigned long long) (offset + done),
-                       n < 0 ? g_strerror (errno) : _ ("nothing was written"));
-          return FALSE;
-        }
-      done += (gsize) n;
-    }
-  return TRUE;
+  /* io_all() does not write into @buf when writing */
+  return io_all (fd, (guint8 *) buf, len, offset, TRUE, error);
 }
 
 /* Whether every range holds its @after (or old) bytes on disk */
