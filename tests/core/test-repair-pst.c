@@ -491,6 +491,52 @@ test_dry_run_and_backup (void)
   g_assert_true (g_bytes_equal (backup, original));
 }
 
+/* The writer-table entry (edits on bytes in memory) and the in-place run
+ * produce the very same file */
+static void
+test_writer_in_memory (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *path = tmp_copy ("cyclic-embedded-ansi.pst", dir);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GArray) edits = tf_repair_edits_new ();
+  g_autoptr (GBytes) expected = NULL;
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel *changes = tf_repair_plan_get_changes (plan);
+
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), >, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+      g_autoptr (GPtrArray) mine = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint k = 0; k < g_list_model_get_n_items (changes); k++)
+        {
+          TfRepairChange *c = g_list_model_get_item (changes, k);
+
+          if (c->item == item && c->repairable)
+            g_ptr_array_add (mine, c);
+          else
+            g_object_unref (c);
+        }
+      if (mine->len > 0)
+        g_assert_true (tf_repair_edits_for_item (original, item, mine, edits, &error));
+      g_assert_no_error (error);
+    }
+  expected = tf_repair_edits_apply (original, edits, &error);
+  g_assert_no_error (error);
+
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  written = file_bytes (path);
+  g_assert_true (g_bytes_equal (written, expected));
+  g_assert_false (g_bytes_equal (written, original));
+}
+
 /* A crash between the journal entry and the fsync may leave some ranges
  * new and some old: undo still restores the original. */
 static void
@@ -817,6 +863,7 @@ main (int argc,
   g_test_add_func ("/repair-pst/cases", test_cases);
   g_test_add_func ("/repair-pst/one-item", test_one_item);
   g_test_add_func ("/repair-pst/dry-run-and-backup", test_dry_run_and_backup);
+  g_test_add_func ("/repair-pst/writer-in-memory", test_writer_in_memory);
   g_test_add_func ("/repair-pst/torn-undo", test_torn_undo);
   g_test_add_func ("/repair-pst/changed-refused", test_changed_refused);
   g_test_add_func ("/repair-pst/crc-bad-not-planned", test_crc_bad_not_planned);
