@@ -151,7 +151,8 @@ io_all (int fd,
         continue;
       if (n <= 0)
         {
-          const char *why = n < 0 ? g_strerror (errno) : write ? _ ("nothing was written") : _ ("unexpected end of file");
+          const char *why = n < 0 ? g_strerror (errno) : write ? _ ("nothing was written")
+                                                               : _ ("unexpected end of file");
 
           g_set_error (error, G_IO_ERROR, n < 0 ? g_io_error_from_errno (errno) : G_IO_ERROR_FAILED,
                        write ? _ ("Cannot write the file at offset 0x%llX: %s") : _ ("Cannot read the file at offset 0x%llX: %s"),
