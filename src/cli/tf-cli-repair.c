@@ -280,6 +280,8 @@ tf_cli_repair (int argc,
                              "and Outlook .msg recipient tables, and iCalendar replies without "
                              "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. Only the affected bytes change; "
                              "each file is backed up, journaled and verified before it is replaced. "
+                             "A PST is patched where it lies (copied whole only with --backup-dir; its "
+                             "journal entry keeps the old bytes for undo); an OST is never written. "
                              "Replies among the PATHs supply the attendees' response times.\n\n"
                              "Exit status: 0 everything planned was repaired, 1 some items could not be "
                              "repaired, 2 usage or I/O failure."),
