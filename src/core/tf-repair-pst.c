@@ -210,6 +210,7 @@ block_edits (TfPstFile *file,
   g_autofree guint8 *plain = NULL;
   g_autofree guint8 *old_enc = NULL;
   g_autofree guint8 *new_enc = NULL;
+  g_autoptr (GBytes) crc_bytes = NULL;
   const TfPstBlock *block;
   guint crypt = tf_pst_file_get_crypt (file);
   guint32 crc;
@@ -240,15 +241,17 @@ block_edits (TfPstFile *file,
     {
       TfRepairChange *change = g_ptr_array_index (changes, i);
       guint64 off = (guint64) change->site.offset - block->offset;
+      g_autoptr (GBytes) value = g_bytes_new (new_enc + off, 8);
 
-      tf_repair_edits_add (edits, (gsize) change->site.offset, 8, g_bytes_new (new_enc + off, 8));
+      tf_repair_edits_add (edits, (gsize) change->site.offset, 8, value);
     }
   /* A block whose CRC is valid has a non-zero one (a 0 CRC is refused
    * above as not verifying), so the CRC is always written */
   crc = tf_pst_crc32 (new_enc, block->size);
   for (guint i = 0; i < 4; i++)
     crc_le[i] = (guint8) (crc >> (8 * i));
-  tf_repair_edits_add (edits, (gsize) block->crc_offset, 4, g_bytes_new (crc_le, 4));
+  crc_bytes = g_bytes_new (crc_le, 4);
+  tf_repair_edits_add (edits, (gsize) block->crc_offset, 4, crc_bytes);
   return TRUE;
 }
 
