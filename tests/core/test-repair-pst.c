@@ -29,9 +29,19 @@
 #include "tf-repair-private.h"
 
 static char *cases_dir;
+static char *base_dir; /* every test's files, removed at the end */
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
+
+static char *
+make_dir (void)
+{
+  char *dir = g_build_filename (base_dir, "t-XXXXXX", NULL);
+
+  g_assert_nonnull (g_mkdtemp (dir));
+  return dir;
+}
 
 static char *
 tmp_copy (const char *name,
@@ -318,7 +328,7 @@ assert_probe_changes (GPtrArray *rows_before,
 static void
 repair_one_case (const char *name)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy (name, dir);
   g_autoptr (GBytes) original = file_bytes (path);
   g_autoptr (GPtrArray) items = scan (path);
@@ -416,7 +426,7 @@ test_cases (void)
 static void
 test_one_item (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("heap-rows-unicode.pst", dir);
   g_autoptr (GPtrArray) all = scan (path);
   g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
@@ -459,7 +469,7 @@ test_one_item (void)
 static void
 test_dry_run_and_backup (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("subnode-rows-ansi.pst", dir);
   g_autoptr (GBytes) original = file_bytes (path);
   g_autoptr (GPtrArray) items = scan (path);
@@ -496,7 +506,7 @@ test_dry_run_and_backup (void)
 static void
 test_writer_in_memory (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("cyclic-embedded-ansi.pst", dir);
   g_autoptr (GBytes) original = file_bytes (path);
   g_autoptr (GPtrArray) items = scan (path);
@@ -542,7 +552,7 @@ test_writer_in_memory (void)
 static void
 test_torn_undo (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("many-unicode.pst", dir);
   g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
   g_autoptr (GBytes) original = file_bytes (path);
@@ -599,7 +609,7 @@ assert_refused_unchanged (const char *dir,
 static void
 test_changed_refused (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("embedded-unicode.pst", dir);
   g_autoptr (GPtrArray) items = scan (path);
   g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
@@ -631,7 +641,7 @@ test_changed_refused (void)
 static void
 test_crc_bad_not_planned (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("crypt-cyclic-ansi.pst", dir);
   g_autoptr (GPtrArray) items = scan (path);
   g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
@@ -700,7 +710,7 @@ make_ost (const char *path)
 static void
 test_ost_refused (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = g_build_filename (dir, "cache.ost", NULL);
   g_autofree char *src = tmp_copy ("heap-rows-unicode.pst", dir);
   g_autoptr (GPtrArray) items = NULL;
@@ -749,7 +759,7 @@ test_ost_refused (void)
 static void
 test_symlink_refused (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = tmp_copy ("heap-rows-ansi.pst", dir);
   g_autofree char *link = g_build_filename (dir, "link.pst", NULL);
   g_autoptr (GPtrArray) items = NULL;
@@ -768,7 +778,7 @@ test_symlink_refused (void)
 static void
 test_missing_not_repaired (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *path = g_build_filename (dir, "missing.pst", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
@@ -820,7 +830,7 @@ test_missing_not_repaired (void)
 static void
 test_journal_ranges (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", NULL);
+  g_autofree char *dir = make_dir ();
   g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
   g_autoptr (TfJournalEntry) e = tf_journal_entry_new ("r", "repair", "/x.pst");
   g_autoptr (GBytes) a = g_bytes_new ("\x00\x01\xff\x7f\x80\x41\x42\x43", 8);
@@ -855,8 +865,9 @@ main (int argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  cases_dir = g_dir_make_tmp ("tf-pst-cases-XXXXXX", &error);
+  base_dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", &error);
   g_assert_no_error (error);
+  cases_dir = g_build_filename (base_dir, "cases", NULL);
   g_assert_true (tf_gen_pst_cases (cases_dir, &error));
   g_assert_no_error (error);
 
@@ -873,6 +884,11 @@ main (int argc,
   g_test_add_func ("/repair-pst/journal-ranges", test_journal_ranges);
 
   ret = g_test_run ();
+  {
+    const char *rm[] = { "rm", "-rf", base_dir, NULL };
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
   g_free (cases_dir);
+  g_free (base_dir);
   return ret;
 }
