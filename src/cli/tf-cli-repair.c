@@ -20,6 +20,7 @@
 
 #include "tf-cli.h"
 #include "tf-core.h"
+#include "tf-pst.h"
 #include "tf-repair.h"
 
 /* Thin: the scanner reads, the repair engine plans and writes; this file
@@ -193,15 +194,60 @@ status_label (TfRepairStatus status,
     }
 }
 
+/* The items of @paths: files and folders through the scanner, and one
+ * message of a mailbox file as "export.pst#0x00214A44" */
+static GPtrArray *
+read_repair_paths (char **paths,
+                   guint *n_files,
+                   GError **error)
+{
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GPtrArray) scan_paths = g_ptr_array_new ();
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) singles = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_singles = 0;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *file = NULL;
+      g_autofree char *chain = NULL;
+
+      if (!g_file_test (paths[i], G_FILE_TEST_EXISTS) && tf_pst_split_item_path (paths[i], &file, &chain))
+        {
+          if (!tf_read_item_path (paths[i], TF_READ_NONE, singles, error))
+            return NULL;
+          n_singles++;
+        }
+      else
+        g_ptr_array_add (scan_paths, paths[i]);
+    }
+  g_ptr_array_add (scan_paths, NULL);
+
+  *n_files = 0;
+  if (scan_paths->len > 1)
+    {
+      tf_scanner_set_ordered (scanner, TRUE);
+      items = tf_scanner_scan_sync (scanner, (const char *const *) scan_paths->pdata, NULL, n_files, error);
+      if (items == NULL)
+        return NULL;
+    }
+  else
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  *n_files += n_singles;
+  for (guint i = 0; i < singles->len; i++)
+    g_ptr_array_add (items, g_object_ref (g_ptr_array_index (singles, i)));
+  return g_steal_pointer (&items);
+}
+
 int
 tf_cli_repair (int argc,
                char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (TfScanner) scanner = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (TfRepairPlan) plan = NULL;
+  gboolean full_backup;
   g_autoptr (GPtrArray) results = NULL;
   g_autofree char *description = defaults_description ();
   g_autofree char *backup_dir = NULL;
@@ -234,6 +280,8 @@ tf_cli_repair (int argc,
                              "and Outlook .msg recipient tables, and iCalendar replies without "
                              "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. Only the affected bytes change; "
                              "each file is backed up, journaled and verified before it is replaced. "
+                             "A PST is patched where it lies (copied whole only with --backup-dir; its "
+                             "journal entry keeps the old bytes for undo); an OST is never written. "
                              "Replies among the PATHs supply the attendees' response times.\n\n"
                              "Exit status: 0 everything planned was repaired, 1 some items could not be "
                              "repaired, 2 usage or I/O failure."),
@@ -248,14 +296,15 @@ tf_cli_repair (int argc,
       tf_cli_error (_ ("No PATH given. Run “trackfix-cli repair --help” for usage."));
       return TF_CLI_EXIT_FAILURE;
     }
+  /* A PST is patched in place; only an explicit --backup-dir copies it
+   * whole as well (the journal's ranges undo it without a copy). */
+  full_backup = backup_dir != NULL;
   if (backup_dir == NULL)
     backup_dir = tf_journal_default_backup_dir ();
   if (journal == NULL)
     journal = tf_journal_default_path ();
 
-  scanner = tf_scanner_new ();
-  tf_scanner_set_ordered (scanner, TRUE);
-  items = tf_scanner_scan_sync (scanner, (const char *const *) paths, NULL, &n_files, &error);
+  items = read_repair_paths (paths, &n_files, &error);
   if (items == NULL)
     {
       tf_cli_error ("%s", error->message);
@@ -263,6 +312,7 @@ tf_cli_repair (int argc,
     }
 
   plan = tf_repair_plan_new (items, items);
+  tf_repair_plan_set_full_backup (plan, full_backup);
   changes = tf_repair_plan_get_changes (plan);
   run_id = tf_journal_new_run_id ();
 

@@ -34,6 +34,8 @@
  * record that undoes it. */
 
 #define MAX_JOURNAL_SIZE (G_GUINT64_CONSTANT (1) << 31)
+/* Longest range an in-place entry records (a PST patch writes 8 or 4) */
+#define TF_JOURNAL_MAX_RANGE 4096
 
 /* @format is always one of our translated literals with a single %s for
  * the path; the path is converted for display first. */
@@ -92,6 +94,99 @@ add_path_member (JsonBuilder *builder,
 }
 
 static char *
+bytes_to_hex (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *hex = g_string_sized_new (2 * len + 1);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02x", data[i]);
+  return g_string_free (hex, FALSE);
+}
+
+static GBytes *
+hex_to_bytes (const char *hex)
+{
+  gsize len = hex != NULL ? strlen (hex) : 0;
+  g_autofree guint8 *data = NULL;
+
+  if (hex == NULL || len % 2 != 0 || len > 2 * TF_JOURNAL_MAX_RANGE)
+    return NULL;
+  data = g_malloc (len / 2 + 1);
+  for (gsize i = 0; i < len / 2; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        return NULL;
+      data[i] = (guint8) (hi << 4 | lo);
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), len / 2);
+}
+
+/* "ranges": [{"offset": N, "old": "hex", "new": "hex"}, …] */
+static void
+add_ranges_member (JsonBuilder *builder,
+                   GArray *ranges)
+{
+  if (ranges == NULL)
+    return;
+  json_builder_set_member_name (builder, "ranges");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const TfJournalRange *r = &g_array_index (ranges, TfJournalRange, i);
+      g_autofree char *old_hex = bytes_to_hex (r->before);
+      g_autofree char *new_hex = bytes_to_hex (r->after);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "offset");
+      json_builder_add_int_value (builder, (gint64) r->offset);
+      add_string_member (builder, "old", old_hex);
+      add_string_member (builder, "new", new_hex);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static char *dup_member (JsonObject *object,
+                         const char *name);
+static void range_clear (gpointer data);
+
+/* FALSE when a range is malformed: an entry whose undo data cannot be
+ * trusted is not an entry. */
+static gboolean
+read_ranges_member (JsonObject *object,
+                    TfJournalEntry *entry)
+{
+  JsonNode *node = json_object_get_member (object, "ranges");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *el = json_array_get_element (array, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (el) ? json_node_get_object (el) : NULL;
+      JsonNode *off = o ? json_object_get_member (o, "offset") : NULL;
+      g_autofree char *old_hex = o ? dup_member (o, "old") : NULL;
+      g_autofree char *new_hex = o ? dup_member (o, "new") : NULL;
+      g_autoptr (GBytes) before = hex_to_bytes (old_hex);
+      g_autoptr (GBytes) after = hex_to_bytes (new_hex);
+
+      if (off == NULL || !JSON_NODE_HOLDS_VALUE (off) || json_node_get_value_type (off) != G_TYPE_INT64 || json_node_get_int (off) < 0 || before == NULL || after == NULL || g_bytes_get_size (before) != g_bytes_get_size (after) || g_bytes_get_size (before) == 0)
+        return FALSE;
+      tf_journal_entry_add_range (entry, (guint64) json_node_get_int (off), before, after);
+    }
+  return TRUE;
+}
+
+static char *
 entry_to_line (TfJournalEntry *entry)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
@@ -113,6 +208,7 @@ entry_to_line (TfJournalEntry *entry)
   for (guint i = 0; entry->changes != NULL && entry->changes[i] != NULL; i++)
     json_builder_add_string_value (builder, entry->changes[i]);
   json_builder_end_array (builder);
+  add_ranges_member (builder, entry->ranges);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -189,6 +285,8 @@ entry_from_line (const char *line,
   /* An entry must say what was done to which file. */
   if (entry->action == NULL || entry->file == NULL)
     return NULL;
+  if (!read_ranges_member (object, entry))
+    return NULL;
 
   changes = json_object_get_member (object, "changes");
   if (changes != NULL && JSON_NODE_HOLDS_ARRAY (changes))
@@ -232,11 +330,43 @@ tf_journal_entry_new (const char *run_id,
   return entry;
 }
 
+static void
+range_clear (gpointer data)
+{
+  TfJournalRange *r = data;
+
+  g_clear_pointer (&r->before, g_bytes_unref);
+  g_clear_pointer (&r->after, g_bytes_unref);
+}
+
+void
+tf_journal_entry_add_range (TfJournalEntry *entry,
+                            guint64 offset,
+                            GBytes *before,
+                            GBytes *after)
+{
+  TfJournalRange r = { offset, NULL, NULL };
+
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (before != NULL && after != NULL);
+  g_return_if_fail (g_bytes_get_size (before) == g_bytes_get_size (after));
+
+  if (entry->ranges == NULL)
+    {
+      entry->ranges = g_array_new (FALSE, FALSE, sizeof (TfJournalRange));
+      g_array_set_clear_func (entry->ranges, range_clear);
+    }
+  r.before = g_bytes_ref (before);
+  r.after = g_bytes_ref (after);
+  g_array_append_val (entry->ranges, r);
+}
+
 void
 tf_journal_entry_free (TfJournalEntry *entry)
 {
   if (entry == NULL)
     return;
+  g_clear_pointer (&entry->ranges, g_array_unref);
   g_free (entry->run_id);
   g_free (entry->time);
   g_free (entry->action);

@@ -12,6 +12,22 @@
 G_BEGIN_DECLS
 
 /**
+ * TfJournalRange:
+ * @offset: file offset of the range
+ * @before: the bytes there before the write
+ * @after: the bytes written
+ *
+ * One range of a file patched in place (PST): undo writes @before back
+ * without any backup copy.
+ */
+typedef struct
+{
+  guint64 offset;
+  GBytes *before;
+  GBytes *after;
+} TfJournalRange;
+
+/**
  * TfJournalEntry:
  * @index: 1-based position in the journal file (set when read)
  * @run_id: groups the entries of one repair / flag run
@@ -23,6 +39,8 @@ G_BEGIN_DECLS
  * @backup: absolute path of the byte-exact copy of the original
  * @target: for hold / resubmit, where the file went
  * @changes: human-readable change descriptions (NULL-terminated)
+ * @ranges: (element-type TfJournalRange) (nullable): for a file patched in
+ *   place, every range written with its old and new bytes
  */
 typedef struct
 {
@@ -36,12 +54,19 @@ typedef struct
   char   *backup;
   char   *target;
   char  **changes;
+  GArray *ranges;
 } TfJournalEntry;
 
 TfJournalEntry *tf_journal_entry_new   (const char *run_id,
                                         const char *action,
                                         const char *file);
 void            tf_journal_entry_free  (TfJournalEntry *entry);
+/* Adds a range to @entry->ranges (created on first use); takes no
+ * ownership of @before / @after (both the same length). */
+void tf_journal_entry_add_range (TfJournalEntry *entry,
+                                 guint64 offset,
+                                 GBytes *before,
+                                 GBytes *after);
 
 /* A new random run id ("20261124T183000Z-1a2b3c") */
 char           *tf_journal_new_run_id  (void);

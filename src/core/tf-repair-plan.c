@@ -328,14 +328,13 @@ tf_repair_has_finding_for (TfItem *item,
   return FALSE;
 }
 
-/* An item the engine must not write to: every in-scope finding becomes a
- * refused change with @damage as the reason. */
-static void
-plan_refuse_item (TfRepairPlan *self,
-                  TfItem *item,
-                  TfFindingCode damage_code,
-                  const char *damage,
-                  GPtrArray *item_changes)
+/* Refuses every in-scope finding of @item with @reason; FALSE when it
+ * has none. */
+static gboolean
+refuse_findings (TfRepairPlan *self,
+                 TfItem *item,
+                 const char *reason,
+                 GPtrArray *item_changes)
 {
   gboolean any = FALSE;
 
@@ -347,16 +346,43 @@ plan_refuse_item (TfRepairPlan *self,
       if (!is_in_scope (tf_finding_get_code (f)))
         continue;
       change = change_new (item, tf_finding_get_code (f), tf_finding_get_recipient (f));
-      change_refuse (change, damage);
+      change_refuse (change, reason);
       plan_add (self, item_changes, change);
       any = TRUE;
     }
-  if (!any)
+  return any;
+}
+
+/* An item the engine must not write to: every in-scope finding becomes a
+ * refused change with @damage as the reason. */
+static void
+plan_refuse_item (TfRepairPlan *self,
+                  TfItem *item,
+                  TfFindingCode damage_code,
+                  const char *damage,
+                  GPtrArray *item_changes)
+{
+  if (!refuse_findings (self, item, damage, item_changes))
     {
       g_autoptr (TfRepairChange) change = change_new (item, damage_code, NULL);
       change_refuse (change, damage);
       plan_add (self, item_changes, change);
     }
+}
+
+/* A PST cell is written only in a block whose CRC verified when it was
+ * read and that no other item shares (tf-repair-pst.c checks both again
+ * before writing); the reason when not, else NULL. */
+static char *
+pst_site_refusal (const TfPatchSite *site)
+{
+  if (site->offset < 0 && site->pst.bid != 0)
+    return g_strdup (_ ("the block holding this row fails its CRC check (PST_CHECKSUM); Trackfix never writes to a damaged block"));
+  if (site->pst.cref > 2)
+    /* Translators: %u is a reference count */
+    return g_strdup_printf (_ ("the block holding this row is shared by several items (reference count %u); changing it would change all of them"),
+                            site->pst.cref);
+  return NULL;
 }
 
 /* Recipient rows: one change per damaged row (several rows may share an
@@ -374,9 +400,10 @@ plan_rows (TfRepairPlan *self,
       TfSource source = tf_recipient_get_source (r);
       const TfPatchSite *site = tf_recipient_get_patch_site (r);
       g_autoptr (TfRepairChange) change = NULL;
+      g_autofree char *pst_reason = NULL;
       TfFindingCode code;
 
-      if (source != TF_SOURCE_TNEF && source != TF_SOURCE_MSG)
+      if (source != TF_SOURCE_TNEF && source != TF_SOURCE_MSG && source != TF_SOURCE_PST)
         continue;
 
       if (tf_recipient_get_has_track_time (r))
@@ -402,8 +429,12 @@ plan_rows (TfRepairPlan *self,
       if (site != NULL)
         change->site = *site;
 
-      if (code == TF_FINDING_TRACK_TIME_MISSING)
+      if (code == TF_FINDING_TRACK_TIME_MISSING && source == TF_SOURCE_PST)
+        change_refuse (change, _ ("PR_RECIPIENT_TRACKSTATUS_TIME is absent from this row of the mailbox file; adding it would mean setting the cell's existence bit and moving data between blocks, and Trackfix only overwrites values that exist (fix it in Outlook or on the server)"));
+      else if (code == TF_FINDING_TRACK_TIME_MISSING)
         change_refuse (change, _ ("PR_RECIPIENT_TRACKSTATUS_TIME is absent from this recipient row; adding it would change the size of the recipient table, which cannot be done in place"));
+      else if (source == TF_SOURCE_PST && site != NULL && (pst_reason = pst_site_refusal (site)) != NULL)
+        change_refuse (change, pst_reason);
       else if (site == NULL || site->offset < 0 || site->source != source)
         change_refuse (change, _ ("where the value is stored in the file is not known, so it cannot be overwritten in place"));
       else
@@ -482,6 +513,12 @@ plan_item (TfRepairPlan *self,
   if (damage != NULL)
     {
       plan_refuse_item (self, item, damage_code, damage, item_changes);
+      return;
+    }
+  if (tf_item_get_format (item) == TF_FORMAT_OST)
+    {
+      /* An OST is never written: every finding is refused */
+      refuse_findings (self, item, tf_repair_pst_ost_reason (), item_changes);
       return;
     }
 
@@ -576,6 +613,14 @@ tf_repair_plan_get_n_items (TfRepairPlan *self)
 {
   g_return_val_if_fail (TF_IS_REPAIR_PLAN (self), 0);
   return self->n_items;
+}
+
+void
+tf_repair_plan_set_full_backup (TfRepairPlan *self,
+                                gboolean full_backup)
+{
+  g_return_if_fail (TF_IS_REPAIR_PLAN (self));
+  self->full_backup = full_backup;
 }
 
 guint

@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  *   tf-repair-tnef.c    writer: TNEF recipient rows
  *   tf-repair-msg.c     writer: .msg recipient rows
  *   tf-repair-ical.c    writer: iCalendar REPLY critical-change stamp
+ *   tf-repair-pst.c     writer: PST recipient-table cells + block CRC
+ *   tf-repair-inplace.c patching a large file in place (PST): journaled
+ *                       ranges, pwrite, fsync, verify; and their undo
  *   tf-repair-verify.c  re-reading the result, field by field
  *   tf-repair-run.c     backups, journal, temp files, fsync, rename
  *   tf-repair-undo.c    tf_repair_undo(): restoring backups
@@ -118,6 +121,7 @@ struct _TfRepairPlan
   guint n_repairable;
   guint n_unrepairable;
   guint n_items;
+  gboolean full_backup; /* in-place files get a full copy too */
 };
 
 /* The key a change's address is: the recipient's address, else its name */
@@ -218,7 +222,8 @@ typedef struct
 #define TF_REPAIR_WRITERS(X) \
   X (tnef)                   \
   X (msg)                    \
-  X (ical)
+  X (ical)                   \
+  X (pst)
 
 #define TF_REPAIR_DECLARE_WRITER(format) extern const TfRepairWriter tf_repair_writer_##format;
 TF_REPAIR_WRITERS (TF_REPAIR_DECLARE_WRITER)
@@ -240,6 +245,41 @@ gboolean tf_repair_same_site (const TfPatchSite *a,
 TfRecipient *tf_repair_find_row (TfItem *fresh,
                                  TfRepairChange *change,
                                  GError **error);
+
+/* ------------------------------------------------------------------ */
+/* PST files (tf-repair-pst.c, tf-repair-inplace.c)                    */
+
+typedef struct _TfPstFile TfPstFile;
+
+/* Refuses an OST, a 4 KiB-page file or a header whose CRC fails */
+gboolean tf_repair_pst_check_file (TfPstFile *file,
+                                   GError **error);
+/* Why an OST is never written (translated) */
+const char *tf_repair_pst_ost_reason (void);
+/* The edits of @changes (TF_SOURCE_PST, any items of @file): every block
+ * re-read and checked, then 8 value bytes per change and 4 CRC bytes per
+ * block. */
+gboolean tf_repair_pst_edits (TfPstFile *file,
+                              GPtrArray *changes,
+                              GArray *edits,
+                              GError **error);
+
+/* Whether @job's file is patched in place rather than replaced (a PST:
+ * it may hold gigabytes and is never copied unless asked) */
+gboolean tf_repair_job_in_place (TfRepairFileJob *job);
+/* Repairs one in-place file completely (see tf-repair-inplace.c);
+ * @backup_dir NULL: no full copy, the journal's ranges undo it. */
+void tf_repair_inplace_run (TfRepairFileJob *job,
+                            TfRepairResult *result,
+                            const char *backup_dir,
+                            const char *journal_path,
+                            const char *run_id,
+                            gboolean dry_run);
+/* Undoes a journal entry with ranges in place (@result says how it went) */
+void tf_repair_inplace_undo (const char *journal_path,
+                             const char *undo_run_id,
+                             TfJournalEntry *e,
+                             TfRepairResult *result);
 
 /* ------------------------------------------------------------------ */
 /* MIME parts (tf-repair-mime.c)                                       */
@@ -325,6 +365,12 @@ GPtrArray *tf_repair_read_items (GBytes *data,
                                  const char *file_path);
 /* Index of @item among the items of its file */
 guint tf_repair_item_position (TfItem *item);
+/* Compares @after, an item read again after a write, with @before, its
+ * reading before: only the values of @changes (that item's) may differ. */
+gboolean tf_repair_verify_item (TfItem *before,
+                                TfItem *after,
+                                GPtrArray *changes,
+                                GError **error);
 /* Reads @data and checks it against ctx->before and ctx->changes; on
  * success ctx->after holds the new items. */
 gboolean tf_repair_verify_bytes (TfRepairVerify *ctx,

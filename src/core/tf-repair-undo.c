@@ -315,6 +315,10 @@ tf_repair_undo (const char *journal_path,
         tf_queue_undo_hold (journal_path, undo_run_id, e, result);
       else if (g_strcmp0 (e->action, "resubmit") == 0)
         tf_queue_undo_resubmit (journal_path, undo_run_id, e, result);
+      else if (e->ranges != NULL && e->ranges->len > 0)
+        /* Patched in place (PST): the journal's ranges restore it, no
+         * copy needed */
+        tf_repair_inplace_undo (journal_path, undo_run_id, e, result);
       else if ((r = undo_restore_prepare (journal_path, undo_run_id, e, result)) != NULL)
         {
           g_ptr_array_add (batch, r);

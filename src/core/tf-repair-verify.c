@@ -53,11 +53,11 @@ stamps_equal (const TfStamp *a,
   return a->kind == b->kind && a->source == b->source && a->filetime == b->filetime;
 }
 
-static gboolean
-verify_item (TfItem *b,
-             TfItem *a,
-             GPtrArray *changes,
-             GError **error)
+gboolean
+tf_repair_verify_item (TfItem *b,
+                       TfItem *a,
+                       GPtrArray *changes,
+                       GError **error)
 {
   guint64 ical_value = 0;
   gboolean has_ical = FALSE;
@@ -184,7 +184,7 @@ tf_repair_verify_bytes (TfRepairVerify *ctx,
           if (tf_repair_item_position (change->item) == i)
             g_ptr_array_add (item_changes, change);
         }
-      if (!verify_item (b, a, item_changes, error))
+      if (!tf_repair_verify_item (b, a, item_changes, error))
         return FALSE;
     }
 

@@ -144,7 +144,9 @@ refresh_items (TfRepairPlan *self,
       for (guint k = 0; k < job->items->len; k++)
         {
           TfItem *item = g_ptr_array_index (job->items, k);
-          guint pos = tf_repair_item_position (item);
+          /* An in-place run returns the job's items, in job order (a
+           * mailbox file's items have no position among all its items) */
+          guint pos = tf_repair_job_in_place (job) ? k : tf_repair_item_position (item);
           TfItem *fresh;
 
           if (pos >= result->items->len)
@@ -202,6 +204,9 @@ execute_internal (TfRepairPlan *self,
                 g_ptr_array_add (result->changes, g_object_ref (g_ptr_array_index (job->changes, k)));
               tf_repair_result_set (result, TF_REPAIR_STATUS_SKIPPED, _ ("Cancelled before this file"));
             }
+          else if (tf_repair_job_in_place (job))
+            /* Patched where it lies, alone (tf-repair-inplace.c) */
+            tf_repair_inplace_run (job, result, self->full_backup ? backup_dir : NULL, journal_path, run_id, dry_run);
           else
             p = prepare_file (job, result);
         }

@@ -140,6 +140,19 @@ typedef void (*TfRepairProgressFunc) (guint n_done,
                                       gpointer user_data);
 
 /**
+ * tf_repair_plan_set_full_backup:
+ * @full_backup: also copy files that are patched in place
+ *
+ * A PST is patched in place (only the changed bytes are written, and the
+ * journal keeps their old bytes, so undo needs no copy). With
+ * @full_backup, it is also copied whole into the backup folder first (a
+ * reflink where the file system can). Other files are always backed up.
+ * Default: %FALSE.
+ */
+void tf_repair_plan_set_full_backup (TfRepairPlan *self,
+                                     gboolean full_backup);
+
+/**
  * tf_repair_plan_execute:
  * @backup_dir: where originals are copied first
  * @journal_path: the journal (write-ahead: an entry is on disk before the

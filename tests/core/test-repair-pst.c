@@ -1,0 +1,894 @@
+/* test-repair-pst.c — PST repair in place: only value and CRC bytes change,
+ * independent readers agree, undo restores every byte, refusals write
+ * nothing
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Fixtures come from the test PST writer (tf_gen_pst_cases: ANSI and
+ * Unicode, all three encodings, row matrix in the heap and in a subnode,
+ * embedded messages, absent cells). The independent checks are libpff
+ * (tests/pst/pst-probe, env PST_PROBE) and the CRC walk of
+ * tests/pst/pst-verify.py (env PST_VERIFY); readpst and pffexport are run
+ * by tests/sh/test-cli-repair-pst.sh.
+ */
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tf-core.h"
+#include "tf-fixturegen-pst.h"
+#include "tf-pst-private.h"
+#include "tf-pst.h"
+#include "tf-repair-private.h"
+
+static char *cases_dir;
+static char *base_dir; /* every test's files, removed at the end */
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static char *
+make_dir (void)
+{
+  char *dir = g_build_filename (base_dir, "t-XXXXXX", NULL);
+
+  g_assert_nonnull (g_mkdtemp (dir));
+  return dir;
+}
+
+static char *
+tmp_copy (const char *name,
+          const char *dir)
+{
+  g_autofree char *src = g_build_filename (cases_dir, name, NULL);
+  char *dst = g_build_filename (dir, name, NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (src, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (dst, data, (gssize) len, NULL));
+  return dst;
+}
+
+static GBytes *
+file_bytes (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
+static GPtrArray *
+scan (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, &error));
+  g_assert_no_error (error);
+  return items;
+}
+
+static GPtrArray *
+execute (TfRepairPlan *plan,
+         const char *dir,
+         const char *run_id,
+         gboolean dry_run)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  GPtrArray *results = tf_repair_plan_execute (plan, backups, journal, run_id, dry_run, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
+}
+
+static GPtrArray *
+journal_entries (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  GPtrArray *entries = tf_journal_read (journal, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+static char *
+run_tool (const char *env,
+          const char *path,
+          gboolean python)
+{
+  const char *tool = g_getenv (env);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+  const char *argv[4] = { 0 };
+
+  if (tool == NULL)
+    return NULL;
+  argv[0] = python ? "python3" : tool;
+  argv[1] = python ? tool : path;
+  argv[2] = python ? path : NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s %s failed: %s%s", tool, path, out, err);
+  return out;
+}
+
+/* The row lines of pst-probe (libpff): "R subject row value" */
+static GPtrArray *
+probe_rows (const char *path)
+{
+  g_autofree char *out = run_tool ("PST_PROBE", path, FALSE);
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+
+  if (out == NULL)
+    return rows;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "R\t"))
+      g_ptr_array_add (rows, g_strdup (lines[i]));
+  return rows;
+}
+
+static void
+assert_crcs_verify (const char *path)
+{
+  g_autofree char *out = run_tool ("PST_VERIFY", path, TRUE);
+
+  if (out != NULL)
+    g_assert_nonnull (strstr (out, ": ok"));
+}
+
+static guint
+count_findings (GPtrArray *items,
+                TfFindingCode code)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    for (guint k = 0; k < tf_item_get_n_findings (g_ptr_array_index (items, i)); k++)
+      if (tf_finding_get_code (tf_item_get_finding (g_ptr_array_index (items, i), k)) == code)
+        n++;
+  return n;
+}
+
+static guint
+count_absent (GPtrArray *items)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    for (guint k = 0; k < tf_item_get_n_recipients (g_ptr_array_index (items, i)); k++)
+      if (!tf_recipient_get_has_track_time (tf_item_get_recipient (g_ptr_array_index (items, i), k)))
+        n++;
+  return n;
+}
+
+static TfRepairChange *
+repairable_change (TfRepairPlan *plan,
+                   guint nth)
+{
+  GListModel *changes = tf_repair_plan_get_changes (plan);
+
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) c = g_list_model_get_item (changes, i);
+
+      if (c->repairable && nth-- == 0)
+        return c;
+    }
+  return NULL;
+}
+
+static gint64
+file_mtime (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+}
+
+/* Flips one encoded byte of a block (not a value byte) and keeps mtime,
+ * so only the block's CRC can tell */
+static void
+damage_block (const char *path,
+              guint64 offset)
+{
+  struct stat st;
+  struct timespec times[2];
+  guint8 b;
+  int fd = g_open (path, O_RDWR, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (pread (fd, &b, 1, (off_t) offset), ==, 1);
+  b ^= 0x5A;
+  g_assert_cmpint (pwrite (fd, &b, 1, (off_t) offset), ==, 1);
+  times[0] = st.st_atim;
+  times[1] = st.st_mtim;
+  g_assert_cmpint (futimens (fd, times), ==, 0);
+  close (fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every writer case: repair, minimality, oracles, undo                */
+
+/* Every byte that differs lies in a journal range; the ranges are the
+ * 8 value bytes of each change and the 4 CRC bytes of each block. */
+static void
+assert_minimal (GBytes *before,
+                GBytes *after,
+                TfJournalEntry *e,
+                GPtrArray *changes)
+{
+  gsize len = 0;
+  const guint8 *a = g_bytes_get_data (before, &len);
+  const guint8 *b = g_bytes_get_data (after, NULL);
+  g_autoptr (GHashTable) blocks = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint n_values = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (after), ==, len);
+  g_assert_nonnull (e->ranges);
+  for (gsize i = 0; i < len; i++)
+    if (a[i] != b[i])
+      {
+        gboolean inside = FALSE;
+
+        for (guint k = 0; k < e->ranges->len && !inside; k++)
+          {
+            const TfJournalRange *r = &g_array_index (e->ranges, TfJournalRange, k);
+            inside = i >= r->offset && i < r->offset + g_bytes_get_size (r->after);
+          }
+        g_assert_true (inside);
+      }
+
+  for (guint k = 0; k < changes->len; k++)
+    {
+      TfRepairChange *c = g_ptr_array_index (changes, k);
+      g_hash_table_add (blocks, &c->site.pst.bid);
+    }
+  for (guint k = 0; k < e->ranges->len; k++)
+    {
+      const TfJournalRange *r = &g_array_index (e->ranges, TfJournalRange, k);
+      gsize n = g_bytes_get_size (r->after);
+      gboolean known = FALSE;
+
+      g_assert_cmpmem (a + r->offset, n, g_bytes_get_data (r->before, NULL), n);
+      g_assert_cmpmem (b + r->offset, n, g_bytes_get_data (r->after, NULL), n);
+      for (guint c = 0; c < changes->len; c++)
+        {
+          TfRepairChange *ch = g_ptr_array_index (changes, c);
+
+          if (n == 8 && (guint64) ch->site.offset == r->offset)
+            known = TRUE;
+          if (n == 4 && ch->site.pst.crc_offset == r->offset)
+            known = TRUE;
+        }
+      g_assert_true (known);
+      n_values += n == 8;
+    }
+  g_assert_cmpuint (n_values, ==, changes->len);
+  g_assert_cmpuint (e->ranges->len, ==, changes->len + g_hash_table_size (blocks));
+}
+
+/* libpff sees exactly the planned rows change, to the planned values */
+static void
+assert_probe_changes (GPtrArray *rows_before,
+                      GPtrArray *rows_after,
+                      GPtrArray *changes)
+{
+  guint n_changed = 0;
+
+  if (g_getenv ("PST_PROBE") == NULL)
+    return;
+  g_assert_cmpuint (rows_before->len, ==, rows_after->len);
+  for (guint i = 0; i < rows_before->len; i++)
+    {
+      g_auto (GStrv) fb = g_strsplit (g_ptr_array_index (rows_before, i), "\t", -1);
+      g_auto (GStrv) fa = g_strsplit (g_ptr_array_index (rows_after, i), "\t", -1);
+      gboolean planned = FALSE;
+
+      g_assert_cmpuint (g_strv_length (fa), ==, 4);
+      g_assert_cmpstr (fa[1], ==, fb[1]);
+      g_assert_cmpstr (fa[2], ==, fb[2]);
+      if (g_strcmp0 (fa[3], fb[3]) == 0)
+        continue;
+      n_changed++;
+      for (guint k = 0; k < changes->len; k++)
+        {
+          TfRepairChange *c = g_ptr_array_index (changes, k);
+          g_autofree char *old_hex = g_strdup_printf ("%016" G_GINT64_MODIFIER "X", c->old_value);
+          g_autofree char *new_hex = g_strdup_printf ("%016" G_GINT64_MODIFIER "X", c->new_value);
+
+          if (g_strcmp0 (fb[3], old_hex) == 0 && g_strcmp0 (fa[3], new_hex) == 0 && c->site.pst.row == (guint) atoi (fb[2]))
+            planned = TRUE;
+        }
+      g_assert_true (planned);
+    }
+  g_assert_cmpuint (n_changed, ==, changes->len);
+}
+
+static void
+repair_one_case (const char *name)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy (name, dir);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GPtrArray) rows_before = probe_rows (path);
+  g_autoptr (GPtrArray) rows_after = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (GPtrArray) undone = NULL;
+  g_autoptr (GBytes) repaired = NULL;
+  g_autoptr (GBytes) restored = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_bad = count_findings (items, TF_FINDING_TRACK_TIME_1601) + count_findings (items, TF_FINDING_TRACK_TIME_PRE_1900);
+  TfRepairResult *result;
+  TfJournalEntry *e;
+
+  g_test_message ("%s: %u bad rows", name, n_bad);
+  if (n_bad == 0)
+    {
+      g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 0);
+      return;
+    }
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, n_bad);
+  results = execute (plan, dir, "run-case", FALSE);
+  g_assert_cmpuint (results->len, ==, 1);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpstr (tf_repair_result_get_message (result), ==, NULL);
+  g_assert_cmpint (tf_repair_result_get_status (result), ==, TF_REPAIR_STATUS_DONE);
+  g_assert_null (tf_repair_result_get_backup (result));
+
+  entries = journal_entries (dir);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (e->sha256_before, ==, tf_repair_result_get_sha256_before (result));
+  repaired = file_bytes (path);
+  {
+    g_autofree char *sha_before = tf_sha256_bytes (original);
+    g_autofree char *sha_after = tf_sha256_bytes (repaired);
+
+    g_assert_cmpstr (e->sha256_before, ==, sha_before);
+    g_assert_cmpstr (e->sha256_after, ==, sha_after);
+  }
+  assert_minimal (original, repaired, e, tf_repair_result_get_changes (result));
+
+  /* Our reader: the bad rows are gone, absent cells stay absent */
+  again = scan (path);
+  g_assert_cmpuint (again->len, ==, items->len);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_1601) + count_findings (again, TF_FINDING_TRACK_TIME_PRE_1900), ==, 0);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_PST_CHECKSUM), ==, 0);
+  g_assert_cmpuint (count_absent (again), ==, count_absent (items));
+
+  /* libpff and the CRC walk */
+  rows_after = probe_rows (path);
+  assert_probe_changes (rows_before, rows_after, tf_repair_result_get_changes (result));
+  assert_crcs_verify (path);
+
+  /* Undo: every byte back, without a backup */
+  {
+    g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+
+    undone = tf_repair_undo (journal, 0, "run-case", FALSE, NULL, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->len, ==, 1);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (undone, 0)), ==, TF_REPAIR_STATUS_DONE);
+  restored = file_bytes (path);
+  g_assert_true (g_bytes_equal (restored, original));
+}
+
+static void
+test_cases (void)
+{
+  g_autofree char *manifest = g_build_filename (cases_dir, "MANIFEST", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n_files = 0;
+
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "F\t"))
+      {
+        g_auto (GStrv) f = g_strsplit (lines[i], "\t", -1);
+
+        repair_one_case (f[1]);
+        n_files++;
+      }
+  g_assert_cmpuint (n_files, ==, 16);
+}
+
+/* ------------------------------------------------------------------ */
+/* One item, dry run, full backup, torn write                          */
+
+static void
+test_one_item (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("heap-rows-unicode.pst", dir);
+  g_autoptr (GPtrArray) all = scan (path);
+  g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *item_path = NULL;
+  guint bad_elsewhere = 0;
+
+  for (guint i = 0; i < all->len && item_path == NULL; i++)
+    if (tf_item_has_finding (g_ptr_array_index (all, i), TF_FINDING_TRACK_TIME_1601))
+      item_path = tf_item_get_path (g_ptr_array_index (all, i));
+  g_assert_nonnull (item_path);
+  g_assert_true (tf_read_item_path (item_path, TF_READ_NONE, one, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->len, ==, 1);
+
+  plan = tf_repair_plan_new (one, one);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), >, 0);
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  /* The plan's item was refreshed from the disk */
+  g_assert_false (tf_item_has_finding (g_ptr_array_index (one, 0), TF_FINDING_TRACK_TIME_1601));
+
+  again = scan (path);
+  for (guint i = 0; i < again->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (again, i);
+
+      if (g_strcmp0 (tf_item_get_path (item), item_path) == 0)
+        g_assert_false (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601));
+      else
+        bad_elsewhere += tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601);
+    }
+  /* The other messages with 1601 rows were left alone */
+  g_assert_cmpuint (bad_elsewhere, >, 0);
+}
+
+static void
+test_dry_run_and_backup (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("subnode-rows-ansi.pst", dir);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GBytes) now = NULL;
+  g_autoptr (GBytes) backup = NULL;
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  gint64 mtime = file_mtime (path);
+  TfRepairResult *result;
+
+  results = execute (plan, dir, NULL, TRUE);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpint (tf_repair_result_get_status (result), ==, TF_REPAIR_STATUS_DONE);
+  g_assert_nonnull (tf_repair_result_get_sha256_after (result));
+  now = file_bytes (path);
+  g_assert_true (g_bytes_equal (now, original));
+  g_assert_cmpint (file_mtime (path), ==, mtime);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  /* --backup-dir: a full copy as well */
+  tf_repair_plan_set_full_backup (plan, TRUE);
+  results = execute (plan, dir, NULL, FALSE);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpint (tf_repair_result_get_status (result), ==, TF_REPAIR_STATUS_DONE);
+  g_assert_nonnull (tf_repair_result_get_backup (result));
+  backup = file_bytes (tf_repair_result_get_backup (result));
+  g_assert_true (g_bytes_equal (backup, original));
+}
+
+/* The writer-table entry (edits on bytes in memory) and the in-place run
+ * produce the very same file */
+static void
+test_writer_in_memory (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("cyclic-embedded-ansi.pst", dir);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GArray) edits = tf_repair_edits_new ();
+  g_autoptr (GBytes) expected = NULL;
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel *changes = tf_repair_plan_get_changes (plan);
+
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), >, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+      g_autoptr (GPtrArray) mine = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint k = 0; k < g_list_model_get_n_items (changes); k++)
+        {
+          TfRepairChange *c = g_list_model_get_item (changes, k);
+
+          if (c->item == item && c->repairable)
+            g_ptr_array_add (mine, c);
+          else
+            g_object_unref (c);
+        }
+      if (mine->len > 0)
+        g_assert_true (tf_repair_edits_for_item (original, item, mine, edits, &error));
+      g_assert_no_error (error);
+    }
+  expected = tf_repair_edits_apply (original, edits, &error);
+  g_assert_no_error (error);
+
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  written = file_bytes (path);
+  g_assert_true (g_bytes_equal (written, expected));
+  g_assert_false (g_bytes_equal (written, original));
+}
+
+/* A crash between the journal entry and the fsync may leave some ranges
+ * new and some old: undo still restores the original. */
+static void
+test_torn_undo (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("many-unicode.pst", dir);
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GPtrArray) results = execute (plan, dir, "run-torn", FALSE);
+  g_autoptr (GPtrArray) entries = journal_entries (dir);
+  g_autoptr (GPtrArray) undone = NULL;
+  g_autoptr (GBytes) restored = NULL;
+  g_autoptr (GError) error = NULL;
+  TfJournalEntry *e = g_ptr_array_index (entries, 0);
+  int fd;
+
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  g_assert_cmpuint (e->ranges->len, >=, 4);
+  fd = g_open (path, O_RDWR, 0);
+  for (guint i = 0; i < e->ranges->len; i += 2)
+    {
+      const TfJournalRange *r = &g_array_index (e->ranges, TfJournalRange, i);
+      g_assert_cmpint (pwrite (fd, g_bytes_get_data (r->before, NULL), g_bytes_get_size (r->before), (off_t) r->offset), ==, (gssize) g_bytes_get_size (r->before));
+    }
+  close (fd);
+
+  undone = tf_repair_undo (journal, 0, "run-torn", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (undone, 0)), ==, TF_REPAIR_STATUS_DONE);
+  restored = file_bytes (path);
+  g_assert_true (g_bytes_equal (restored, original));
+}
+
+/* ------------------------------------------------------------------ */
+/* Refusals: nothing written                                           */
+
+static void
+assert_refused_unchanged (const char *dir,
+                          const char *path,
+                          TfRepairPlan *plan,
+                          GBytes *expect,
+                          TfRepairStatus status)
+{
+  gint64 mtime = file_mtime (path);
+  g_autoptr (GPtrArray) results = execute (plan, dir, NULL, FALSE);
+  g_autoptr (GBytes) now = file_bytes (path);
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+
+  g_assert_cmpuint (results->len, ==, 1);
+  g_test_message ("refusal: %s", tf_repair_result_get_message (g_ptr_array_index (results, 0)));
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, status);
+  g_assert_true (g_bytes_equal (now, expect));
+  g_assert_cmpint (file_mtime (path), ==, mtime);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_changed_refused (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("embedded-unicode.pst", dir);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GBytes) damaged = NULL;
+  TfRepairChange *c = repairable_change (plan, 0);
+  struct timespec later[2] = { { 0, UTIME_OMIT }, { 2000000000, 0 } };
+
+  g_assert_nonnull (c);
+
+  /* 1. mtime moved: refused before anything is read */
+  g_assert_cmpint (utimensat (AT_FDCWD, path, later, 0), ==, 0);
+  {
+    g_autoptr (GBytes) same = file_bytes (path);
+    assert_refused_unchanged (dir, path, plan, same, TF_REPAIR_STATUS_REFUSED);
+  }
+
+  /* 2. one byte of the row's block changed, size and mtime kept: the
+   * block CRC no longer verifies, and it is never written */
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_clear_object (&plan);
+  items = scan (path);
+  plan = tf_repair_plan_new (items, items);
+  c = repairable_change (plan, 0);
+  damage_block (path, c->site.pst.block_offset + 2);
+  damaged = file_bytes (path);
+  assert_refused_unchanged (dir, path, plan, damaged, TF_REPAIR_STATUS_REFUSED);
+}
+
+static void
+test_crc_bad_not_planned (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("crypt-cyclic-ansi.pst", dir);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GPtrArray) damaged_items = NULL;
+  g_autoptr (TfRepairPlan) damaged_plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  TfRepairChange *c = repairable_change (plan, 0);
+  GListModel *changes;
+  gboolean said_crc = FALSE;
+
+  g_assert_nonnull (c);
+  /* The stored CRC itself: the data still reads, the block fails */
+  damage_block (path, c->site.pst.crc_offset);
+  before = file_bytes (path);
+  damaged_items = scan (path);
+  g_assert_cmpuint (count_findings (damaged_items, TF_FINDING_PST_CHECKSUM), >, 0);
+  damaged_plan = tf_repair_plan_new (damaged_items, damaged_items);
+  changes = tf_repair_plan_get_changes (damaged_plan);
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) ch = g_list_model_get_item (changes, i);
+
+      if (!ch->repairable && ch->reason != NULL && strstr (ch->reason, "CRC") != NULL)
+        said_crc = TRUE;
+      /* No row of the damaged block is planned */
+      g_assert_false (ch->repairable && ch->site.pst.bid == c->site.pst.bid);
+    }
+  g_assert_true (said_crc);
+  results = execute (damaged_plan, dir, NULL, FALSE);
+  after = file_bytes (path);
+  /* Rows in other blocks may be repaired; the damaged block is untouched */
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (after, NULL) + c->site.pst.block_offset, c->site.pst.block_size,
+                   (const guint8 *) g_bytes_get_data (before, NULL) + c->site.pst.block_offset, c->site.pst.block_size);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (after, NULL) + c->site.pst.crc_offset, 4,
+                   (const guint8 *) g_bytes_get_data (before, NULL) + c->site.pst.crc_offset, 4);
+}
+
+/* Turns a writer PST into an OST: wMagicClient "SO" and a fresh header
+ * CRC ([MS-PST] 2.2.2.6: dwCRCPartial over 471 bytes from offset 8;
+ * Unicode also dwCRCFull at 524 over 516 bytes) */
+static void
+make_ost (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+  guint32 crc;
+
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  g_assert_cmpuint (len, >, 1024);
+  data[8] = 'S';
+  data[9] = 'O';
+  crc = tf_pst_crc32 (data + 8, 471);
+  for (guint i = 0; i < 4; i++)
+    data[4 + i] = (guint8) (crc >> (8 * i));
+  if (data[10] >= 23)
+    {
+      crc = tf_pst_crc32 (data + 8, 516);
+      for (guint i = 0; i < 4; i++)
+        data[524 + i] = (guint8) (crc >> (8 * i));
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) len, NULL));
+}
+
+static void
+test_ost_refused (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "cache.ost", NULL);
+  g_autofree char *src = tmp_copy ("heap-rows-unicode.pst", dir);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  GListModel *changes;
+  gint64 mtime;
+
+  g_assert_cmpint (g_rename (src, path), ==, 0);
+  make_ost (path);
+  before = file_bytes (path);
+  mtime = file_mtime (path);
+  items = scan (path);
+  g_assert_cmpuint (items->len, >, 0);
+  g_assert_cmpint (tf_item_get_format (g_ptr_array_index (items, 0)), ==, TF_FORMAT_OST);
+  g_assert_cmpuint (count_findings (items, TF_FINDING_TRACK_TIME_1601), >, 0);
+
+  plan = tf_repair_plan_new (items, items);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 0);
+  g_assert_cmpuint (tf_repair_plan_get_n_unrepairable (plan), >=, count_findings (items, TF_FINDING_TRACK_TIME_1601));
+  changes = tf_repair_plan_get_changes (plan);
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) ch = g_list_model_get_item (changes, i);
+      g_assert_cmpstr (ch->reason, ==, tf_repair_pst_ost_reason ());
+    }
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpuint (results->len, ==, 0);
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (after, before));
+  g_assert_cmpint (file_mtime (path), ==, mtime);
+
+  /* The writer refuses it too, should a plan ever reach it */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (TfPstFile) file = tf_pst_file_open_bytes (g_bytes_get_data (before, NULL), g_bytes_get_size (before), &error);
+
+    g_assert_no_error (error);
+    g_assert_false (tf_repair_pst_check_file (file, &error));
+    g_assert_error (error, TF_ERROR, TF_ERROR_REFUSED);
+  }
+}
+
+static void
+test_symlink_refused (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("heap-rows-ansi.pst", dir);
+  g_autofree char *link = g_build_filename (dir, "link.pst", NULL);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GBytes) before = file_bytes (path);
+
+  g_assert_cmpint (symlink (path, link), ==, 0);
+  items = scan (link);
+  plan = tf_repair_plan_new (items, items);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), >, 0);
+  assert_refused_unchanged (dir, path, plan, before, TF_REPAIR_STATUS_REFUSED);
+}
+
+/* TRACK_TIME_MISSING (a response without its time cell): never written,
+ * with the reason; the 1601 row next to it is repaired */
+static void
+test_missing_not_repaired (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "missing.pst", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
+  const TfPstRecipient rows[] = {
+    { "Anna Organizer", "anna@example.com", "anna@example.com", 0, 2, TRUE, G_GUINT64_CONSTANT (0x01D903D957CD5000), NULL },
+    { "Bartosz Kowalski", "bartosz@example.com", "bartosz@example.com", 1, 3, FALSE, 0, NULL },
+    { "Carla Dörfler", "carla@example.com", "carla@example.com", 1, 2, TRUE, 0, NULL },
+  };
+  const TfPstMessage m = { "IPM.Appointment", "Missing time", "Anna Organizer", "anna@example.com", 1214841600, "missing-1", 0, NULL, 1252, rows, G_N_ELEMENTS (rows), 0, NULL, 0 };
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  GListModel *changes;
+  guint n_missing = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (tf_pst_writer_add_message (w, tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment"), &m, &error), !=, 0);
+  g_assert_true (tf_pst_writer_finish (w, &error));
+  items = scan (path);
+  plan = tf_repair_plan_new (items, items);
+  changes = tf_repair_plan_get_changes (plan);
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) ch = g_list_model_get_item (changes, i);
+
+      if (ch->code == TF_FINDING_TRACK_TIME_MISSING)
+        {
+          n_missing++;
+          g_assert_false (ch->repairable);
+          g_assert_nonnull (strstr (ch->reason, "mailbox file"));
+        }
+      else
+        g_assert_true (ch->repairable && ch->has_old_value && ch->site.offset > 0);
+    }
+  g_assert_cmpuint (n_missing, ==, 1);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 1);
+
+  results = execute (plan, dir, NULL, FALSE);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (results, 0)), ==, TF_REPAIR_STATUS_DONE);
+  again = scan (path);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_1601), ==, 0);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_MISSING), ==, 1);
+  g_assert_cmpuint (count_absent (again), ==, 1);
+  assert_crcs_verify (path);
+}
+
+/* The journal keeps ranges byte for byte */
+static void
+test_journal_ranges (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  g_autoptr (TfJournalEntry) e = tf_journal_entry_new ("r", "repair", "/x.pst");
+  g_autoptr (GBytes) a = g_bytes_new ("\x00\x01\xff\x7f\x80\x41\x42\x43", 8);
+  g_autoptr (GBytes) b = g_bytes_new ("\x10\x11\x12\x13\x14\x15\x16\x17", 8);
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  const TfJournalRange *r;
+
+  tf_journal_entry_add_range (e, G_GUINT64_CONSTANT (5000000000), a, b);
+  g_assert_true (tf_journal_append (journal, e, &error));
+  entries = tf_journal_read (journal, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  r = &g_array_index (((TfJournalEntry *) g_ptr_array_index (entries, 0))->ranges, TfJournalRange, 0);
+  g_assert_cmpuint (r->offset, ==, G_GUINT64_CONSTANT (5000000000));
+  g_assert_true (g_bytes_equal (r->before, a));
+  g_assert_true (g_bytes_equal (r->after, b));
+
+  /* A malformed range makes the line unreadable, not a silent no-op */
+  g_assert_true (g_file_set_contents (journal, "{\"action\":\"repair\",\"file\":\"/x\",\"ranges\":[{\"offset\":1,\"old\":\"00\",\"new\":\"0\"}]}\n{}\n", -1, NULL));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = tf_journal_read (journal, &error);
+  g_assert_null (entries);
+  g_assert_error (error, TF_ERROR, TF_ERROR_PARSE);
+}
+
+int
+main (int argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  base_dir = g_dir_make_tmp ("tf-repair-pst-XXXXXX", &error);
+  g_assert_no_error (error);
+  cases_dir = g_build_filename (base_dir, "cases", NULL);
+  g_assert_true (tf_gen_pst_cases (cases_dir, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/repair-pst/cases", test_cases);
+  g_test_add_func ("/repair-pst/one-item", test_one_item);
+  g_test_add_func ("/repair-pst/dry-run-and-backup", test_dry_run_and_backup);
+  g_test_add_func ("/repair-pst/writer-in-memory", test_writer_in_memory);
+  g_test_add_func ("/repair-pst/torn-undo", test_torn_undo);
+  g_test_add_func ("/repair-pst/changed-refused", test_changed_refused);
+  g_test_add_func ("/repair-pst/crc-bad-not-planned", test_crc_bad_not_planned);
+  g_test_add_func ("/repair-pst/ost-refused", test_ost_refused);
+  g_test_add_func ("/repair-pst/symlink-refused", test_symlink_refused);
+  g_test_add_func ("/repair-pst/missing-not-repaired", test_missing_not_repaired);
+  g_test_add_func ("/repair-pst/journal-ranges", test_journal_ranges);
+
+  ret = g_test_run ();
+  {
+    const char *rm[] = { "rm", "-rf", base_dir, NULL };
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  g_free (cases_dir);
+  g_free (base_dir);
+  return ret;
+}
