@@ -30,6 +30,7 @@ struct _TfItemView
   GtkLabel *format_label;
   GtkLabel *from_label;
   GtkLabel *kind_label;
+  GtkWidget *ost_note;
   GtkTextView *raw_text_view;
   GtkSpinner *raw_spinner;
   GtkScrolledWindow *recipients_scroller;
@@ -381,6 +382,8 @@ update (TfItemView *self)
   TfItem *item = self->item;
   guint n_findings;
 
+  gtk_widget_set_visible (self->ost_note, tf_item_view_item_is_unwritable_ost (item));
+
   if (item == NULL)
     {
       refresh_recipients (self);
@@ -548,6 +551,7 @@ tf_item_view_class_init (TfItemViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfItemView, format_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, from_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, ost_note);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, raw_spinner);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, raw_text_view);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, recipients_scroller);
@@ -625,6 +629,13 @@ tf_item_view_get_recipients_view (TfItemView *self)
 {
   g_return_val_if_fail (TF_IS_ITEM_VIEW (self), NULL);
   return self->recipients_view;
+}
+
+gboolean
+tf_item_view_item_is_unwritable_ost (TfItem *item)
+{
+  /* The core refuses to write an OST (tf-repair-pst.c); say why here */
+  return item != NULL && tf_item_get_format (item) == TF_FORMAT_OST && tf_labels_item_has_repair_target (item);
 }
 
 GtkBox *

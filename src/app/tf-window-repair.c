@@ -950,10 +950,11 @@ undo_history_action (GtkWidget *widget,
 
 /* Hooks ------------------------------------------------------------------------------ */
 
+/* An OST is never written (the item view says why) */
 static gboolean
 item_has_repair_target (TfItem *item)
 {
-  return item != NULL && (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_MISSING) || tf_item_has_finding (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  return tf_labels_item_has_repair_target (item) && !tf_item_view_item_is_unwritable_ost (item);
 }
 
 void
@@ -1006,8 +1007,10 @@ _tf_window_repair_update (TfWindow *self)
 
   {
     TfItem *item = _tf_window_get_selected_item (self);
-    /* Whole files only; Pickup takes RFC 5322 messages, repaired ones. */
-    gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0;
+    /* Whole files only (not a message of an mbox or a PST: holding it
+     * would move the whole mailbox); Pickup takes RFC 5322 messages,
+     * repaired ones. */
+    gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0 && tf_item_get_nid (item) == NULL;
     gboolean resubmittable = is_file && tf_item_get_format (item) == TF_FORMAT_EML && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) && !tf_item_has_finding (item, TF_FINDING_PARSE_ERROR);
 
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !scanning && is_file);
