@@ -118,7 +118,7 @@ append_mailbox (GString *out,
   /* Translators: Raw page: the folder path inside the PST/OST file */
   g_string_append_printf (out, "  %s %s\n", _ ("Folder:"), tf_item_get_folder (item) != NULL ? tf_item_get_folder (item) : "");
   /* Translators: Raw page: the message's node id (NID) in the PST/OST file */
-  g_string_append_printf (out, "  %s %s\n", _ ("Node ID:"), tf_item_get_nid (item));
+  g_string_append_printf (out, "  %s %s\n", _ ("Node id:"), tf_item_get_nid (item));
 }
 
 /* The cell existence of a PST/OST recipient row, in words */
@@ -134,8 +134,8 @@ append_cell_summary (GString *out,
   g_string_append (out, "  ");
   /* Translators: Raw page, above a PST recipient row's properties; %u is the number of
    * columns of the recipient table that have no value (cell existence bit clear) in this row */
-  g_string_append_printf (out, ngettext ("Cell existence: %u column has no value in this row (marked “absent”).",
-                                         "Cell existence: %u columns have no value in this row (marked “absent”).",
+  g_string_append_printf (out, ngettext ("Cell existence: %u column has no value in this row.",
+                                         "Cell existence: %u columns have no value in this row.",
                                          n_absent),
                           n_absent);
   g_string_append_c (out, '\n');
