@@ -27,6 +27,8 @@ struct _TfItemView
   GtkLabel *file_label;
   GtkListBox *findings_list;
   GtkLabel *findings_heading;
+  GtkLabel *folder_label;
+  GtkWidget *folder_title;
   GtkLabel *format_label;
   GtkLabel *from_label;
   GtkLabel *kind_label;
@@ -401,6 +403,11 @@ update (TfItemView *self)
   set_label (self->sent_label, sent);
   set_label (self->file_label, tf_item_get_path (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), tf_item_get_file_path (item));
+  /* PST/OST messages: the folder inside the file */
+  set_label (self->folder_label, tf_item_get_folder (item));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_label), tf_item_get_folder (item));
+  gtk_widget_set_visible (self->folder_title, tf_item_get_folder (item) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->folder_label), tf_item_get_folder (item) != NULL);
   set_label (self->uid_label, tf_item_get_uid (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->uid_label), tf_item_get_uid (item));
 
@@ -548,6 +555,8 @@ tf_item_view_class_init (TfItemViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfItemView, file_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, findings_heading);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, findings_list);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, folder_label);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, folder_title);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, format_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, from_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, kind_label);

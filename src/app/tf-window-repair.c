@@ -106,6 +106,16 @@ refresh_files (TfWindow *self,
       GPtrArray *fresh = g_hash_table_lookup (fresh_by_file, tf_item_get_file_path (item));
       guint pos = tf_item_get_mbox_index (item) > 0 ? tf_item_get_mbox_index (item) - 1 : 0;
 
+      /* A PST/OST holds many messages: the fresh one with the same node id */
+      if (fresh != NULL && tf_item_get_nid (item) != NULL)
+        {
+          pos = G_MAXUINT;
+          for (guint j = 0; j < fresh->len && pos == G_MAXUINT; j++)
+            if (g_ptr_array_index (fresh, j) != NULL
+                && g_strcmp0 (tf_item_get_nid (g_ptr_array_index (fresh, j)), tf_item_get_nid (item)) == 0)
+              pos = j;
+        }
+
       if (fresh == NULL || pos >= fresh->len || g_ptr_array_index (fresh, pos) == NULL)
         continue;
       {

@@ -301,6 +301,10 @@ test_pst_raw (void)
   stuck = find_item (window, "Quarterly planning", FALSE, &position);
   g_assert_nonnull (stuck);
   g_assert_true (tf_item_has_finding (stuck, TF_FINDING_TRACK_TIME_1601));
+  /* The details name the folder inside the file */
+  gtk_single_selection_set_selected (window->selection, position);
+  tf_ui_test_spin_for (50);
+  g_assert_nonnull (find_label (GTK_WIDGET (window->item_view), tf_item_get_folder (stuck)));
   text = raw_text_of (window, stuck, position);
   bartosz = section (text, "MAPI recipient row 1: Bartosz");
   g_assert_nonnull (strstr (bartosz, "0x5FFB0040 PidTagRecipientTrackStatusTime PT_SYSTIME = 1601-01-01"));
