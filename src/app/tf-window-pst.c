@@ -26,34 +26,39 @@
  * Items from other files have no folder: the column is shown only while
  * the list's scope holds items from a PST or OST. */
 
+/* The folder's own name (after the last '/'), or NULL for items without
+ * a folder; *@parent_len: how much of the path is above it (0: none) */
+static const char *
+folder_split (TfItem *item,
+              gsize *parent_len)
+{
+  const char *folder = tf_item_get_folder (item);
+  const char *slash = folder != NULL ? strrchr (folder, '/') : NULL;
+
+  *parent_len = slash != NULL ? (gsize) (slash - folder) : 0;
+  if (slash == NULL || slash[1] == '\0')
+    return folder;
+  return slash + 1;
+}
+
 static char *
 folder_name_text (gpointer item,
                   gpointer user_data)
 {
-  const char *folder = tf_item_get_folder (item);
-  const char *slash;
+  gsize parent_len;
 
-  if (folder == NULL)
-    return NULL;
-  slash = strrchr (folder, '/');
-  if (slash == NULL || slash[1] == '\0')
-    return g_strdup (folder);
-  return g_strdup (slash + 1);
+  return g_strdup (folder_split (item, &parent_len));
 }
 
 static char *
 folder_parent_text (gpointer item,
                     gpointer user_data)
 {
-  const char *folder = tf_item_get_folder (item);
-  const char *slash;
+  gsize parent_len;
 
-  if (folder == NULL)
+  if (folder_split (item, &parent_len) == NULL || parent_len == 0)
     return NULL;
-  slash = strrchr (folder, '/');
-  if (slash == NULL || slash == folder)
-    return NULL;
-  return g_strndup (folder, (gsize) (slash - folder));
+  return g_strndup (tf_item_get_folder (item), parent_len);
 }
 
 static char *

@@ -134,9 +134,7 @@ append_cell_summary (GString *out,
   g_string_append (out, "  ");
   /* Translators: Raw page, above a PST recipient row's properties; %u is the number of
    * columns of the recipient table that have no value (cell existence bit clear) in this row */
-  g_string_append_printf (out, ngettext ("Cell existence: %u column has no value in this row.",
-                                         "Cell existence: %u columns have no value in this row.",
-                                         n_absent),
+  g_string_append_printf (out, ngettext ("Cell existence: %u column has no value in this row.", "Cell existence: %u columns have no value in this row.", n_absent),
                           n_absent);
   g_string_append_c (out, '\n');
 }

@@ -16,7 +16,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "tf-application.h"
 #include "tf-fixturegen-pst.h"
 #include "tf-meetings.h"
 #include "tf-pst-private.h"
@@ -26,13 +25,13 @@
 #include "tf-ui-test.h"
 #include "tf-window-private.h"
 
-static TfApplication *app;
+static AdwApplication *app;
 static char *scratch;
 
 static TfWindow *
 open_path (const char *path)
 {
-  return tf_ui_test_open_folder (ADW_APPLICATION (app), path);
+  return tf_ui_test_open_folder (app, path);
 }
 
 static void
@@ -521,7 +520,7 @@ test_pst_cancel_window (void)
   g_autofree char *demo = demo_pst ();
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GFile) demo_file = g_file_new_for_path (demo);
-  TfWindow *window = tf_window_new (ADW_APPLICATION (app));
+  TfWindow *window = tf_window_new (app);
   ProgressWatch watch = { window, 0, 0 };
   g_autoptr (TfScanSource) source = NULL;
   const char *label;
@@ -634,19 +633,10 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   scratch = tf_ui_test_make_scratch ("trackfix-pst-ui-XXXXXX");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  tf_core_init ();
-
-  app = tf_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = tf_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/pst/source", test_pst_source);
   g_test_add_func ("/pst/folder-column-hidden", test_pst_folder_column_hidden);

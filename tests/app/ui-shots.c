@@ -71,6 +71,24 @@ find_type (GtkWidget *root,
   return NULL;
 }
 
+/* Selects the first item of the list with a 1601 row */
+static void
+select_first_1601 (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          return;
+        }
+    }
+}
+
 /* A PST opened on its own, selected in the sidebar, its first 1601 item
  * selected: the details, then the Raw page */
 static void
@@ -83,7 +101,6 @@ shoot_pst (AdwApplication *app,
   g_autofree char *path = g_build_filename (dir, "demo.pst", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   TfWindow *window;
-  GListModel *model;
   AdwViewStack *stack;
   gint64 end;
 
@@ -101,18 +118,7 @@ shoot_pst (AdwApplication *app,
     g_main_context_iteration (NULL, FALSE);
   gtk_list_box_select_row (window->sources_list, gtk_list_box_get_row_at_index (window->sources_list, 1));
   tf_ui_test_spin_for (300);
-
-  model = G_LIST_MODEL (window->selection);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
-
-      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
-        {
-          gtk_single_selection_set_selected (window->selection, i);
-          break;
-        }
-    }
+  select_first_1601 (window);
   shoot (GTK_WIDGET (window), "pst-1601.png");
 
   stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
@@ -135,7 +141,6 @@ main (int argc,
   const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
   AdwMessageDialog *dialog;
   TfWindow *window;
-  GListModel *model;
   int width = 1366;
   int height = 768;
   gint64 end;
@@ -188,18 +193,7 @@ main (int argc,
   while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   shoot (GTK_WIDGET (window), "demo.png");
-
-  model = G_LIST_MODEL (window->selection);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
-
-      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
-        {
-          gtk_single_selection_set_selected (window->selection, i);
-          break;
-        }
-    }
+  select_first_1601 (window);
   shoot (GTK_WIDGET (window), "item-1601.png");
   if (g_getenv ("UI_SHOTS_MEASURE") != NULL)
     {
