@@ -19,7 +19,6 @@
 #include "tf-fixturegen-pst.h"
 #include "tf-meetings.h"
 #include "tf-pst-private.h"
-#include "tf-read-progress-private.h"
 #include "tf-reader.h"
 #include "tf-scanner.h"
 #include "tf-ui-test.h"
@@ -422,28 +421,6 @@ test_pst_meetings (void)
 
 /* 5. Progress through a big PST, and Cancel -------------------------------- */
 
-typedef struct
-{
-  guint calls;
-  guint last_done;
-  guint total;
-  GCancellable *cancellable;
-} StepCount;
-
-static void
-count_step_cb (guint done,
-               guint total,
-               gpointer user_data)
-{
-  StepCount *count = user_data;
-
-  count->calls++;
-  count->last_done = done;
-  count->total = total;
-  if (done == 10)
-    g_cancellable_cancel (count->cancellable);
-}
-
 static char *
 bench_pst (void)
 {
@@ -459,32 +436,6 @@ bench_pst (void)
       g_assert_no_error (error);
     }
   return path;
-}
-
-/* The reader stops between two messages once the scan is cancelled */
-static void
-test_pst_cancel_reader (void)
-{
-  g_autofree char *path = bench_pst ();
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  StepCount count = { 0, 0, 0, cancellable };
-  TfReadProgress progress = { cancellable, count_step_cb, &count };
-
-  tf_read_progress_push (&progress);
-  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
-  tf_read_progress_pop ();
-
-  /* Messages 0…10 reported, then the step after the cancel said stop */
-  g_assert_cmpuint (count.total, ==, 5000);
-  g_assert_cmpuint (count.last_done, ==, 10);
-  g_assert_cmpuint (count.calls, ==, 11);
-  g_assert_cmpuint (items->len, <=, 11);
-
-  /* Without a TfReadProgress the same file is read whole */
-  g_ptr_array_set_size (items, 0);
-  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
-  g_assert_cmpuint (items->len, >=, 5000);
 }
 
 typedef struct
@@ -647,7 +598,6 @@ main (int argc,
   g_test_add_func ("/pst/folder-column-hidden", test_pst_folder_column_hidden);
   g_test_add_func ("/pst/raw", test_pst_raw);
   g_test_add_func ("/pst/meetings", test_pst_meetings);
-  g_test_add_func ("/pst/cancel-reader", test_pst_cancel_reader);
   g_test_add_func ("/pst/cancel-window", test_pst_cancel_window);
   g_test_add_func ("/pst/ost-repair", test_ost_repair_explained);
 
