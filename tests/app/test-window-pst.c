@@ -188,6 +188,23 @@ test_pst_source (void)
   g_assert_nonnull (sorter);
   gtk_column_view_sort_by_column (window->items_view, NULL, GTK_SORT_ASCENDING);
 
+  /* The search finds items by their folder */
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "sent items");
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 10000);
+  n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <, expected->len);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+      g_assert_true (g_str_has_suffix (tf_item_get_folder (item), "/Sent Items"));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 10000);
+
   close_window (window);
 }
 
