@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tf-fixturegen-pst.h"
+#include "tf-labels-private.h"
 #include "tf-meetings.h"
 #include "tf-pst-private.h"
 #include "tf-reader.h"
@@ -633,6 +634,63 @@ test_ost_repair_explained (void)
   close_window (window);
 }
 
+/* The public OST sample (../shared/corpus): a real mailbox cache with a
+ * 4.4.7 bounce; shown like the writer's files, never offered for repair */
+static void
+test_corpus_ost (void)
+{
+  const char *root = g_getenv ("TRACKFIX_SOURCE_ROOT");
+  g_autofree char *path = g_build_filename (root != NULL ? root : ".", "..", "shared", "corpus", "pst",
+                                            "aspose-SampleOstFile.ost", NULL);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GPtrArray) expected = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { path, NULL };
+  TfWindow *window;
+  GListModel *model;
+  guint n_ndr = 0;
+  guint position = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("corpus not available (../shared/corpus)");
+      return;
+    }
+  expected = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  window = open_path (path);
+  model = G_LIST_MODEL (window->selection);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected->len);
+  g_assert_true (gtk_column_view_column_get_visible (find_column (window->items_view, "folder")));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpint (tf_item_get_format (item), ==, TF_FORMAT_OST);
+      g_assert_nonnull (tf_item_get_folder (item));
+      /* The OST note goes with what a repair would fix, nothing else */
+      g_assert_cmpint (tf_item_view_item_is_unwritable_ost (item), ==, tf_labels_item_has_repair_target (item));
+      if (tf_item_has_finding (item, TF_FINDING_NDR_EXPIRED_4_4_7))
+        {
+          n_ndr++;
+          position = i;
+        }
+    }
+  g_assert_cmpuint (n_ndr, ==, 1);
+
+  /* The bounce: its Raw page reads that one message again */
+  {
+    g_autoptr (TfItem) ndr = g_list_model_get_item (model, position);
+    g_autofree char *text = raw_text_of (window, ndr, position);
+
+    g_assert_nonnull (strstr (text, "== Offline Outlook data file (.ost) =="));
+    g_assert_nonnull (strstr (text, "0x001A001F PidTagMessageClass PT_UNICODE = REPORT.IPM.Note."));
+  }
+
+  close_window (window);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -648,6 +706,7 @@ main (int argc,
   g_test_add_func ("/pst/meetings", test_pst_meetings);
   g_test_add_func ("/pst/cancel-window", test_pst_cancel_window);
   g_test_add_func ("/pst/ost-repair", test_ost_repair_explained);
+  g_test_add_func ("/pst/corpus-ost", test_corpus_ost);
 
   ret = g_test_run ();
 
