@@ -960,6 +960,23 @@ undo_history_action (GtkWidget *widget,
 
 /* Hooks ------------------------------------------------------------------------------ */
 
+#define REPAIR_BUTTON_KEY "trackfix-repair-button"
+
+/* An OST item's Repair button says why it is off (the view says more) */
+static void
+update_repair_tooltip (TfWindow *self,
+                       TfItem *item)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (self), REPAIR_BUTTON_KEY);
+  const char *tooltip = tf_item_view_item_is_unwritable_ost (item)
+                            ? _ ("OST files are never written: make the fix in the mailbox or in a PST")
+                            : _ ("Preview and write the repair of this item");
+
+  /* Only on change: setting a tooltip queries the pointer (X round trip) */
+  if (button != NULL && g_strcmp0 (gtk_widget_get_tooltip_text (button), tooltip) != 0)
+    gtk_widget_set_tooltip_text (button, tooltip);
+}
+
 /* An OST is never written (the item view says why) */
 static gboolean
 item_has_repair_target (TfItem *item)
@@ -988,6 +1005,7 @@ _tf_window_repair_init (TfWindow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.repair");
   gtk_widget_set_tooltip_text (button, _ ("Preview and write the repair of this item"));
   gtk_widget_add_css_class (button, "suggested-action");
+  g_object_set_data (G_OBJECT (self), REPAIR_BUTTON_KEY, button);
   gtk_box_prepend (tf_item_view_get_action_box (self->item_view), button);
 
   /* Queue Viewer's file-level actions */
@@ -1023,6 +1041,7 @@ _tf_window_repair_update (TfWindow *self)
     gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0 && tf_item_get_nid (item) == NULL;
     gboolean resubmittable = is_file && tf_item_get_format (item) == TF_FORMAT_EML && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) && !tf_item_has_finding (item, TF_FINDING_PARSE_ERROR);
 
+    update_repair_tooltip (self, item);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !scanning && is_file);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resubmit", !scanning && resubmittable);
   }

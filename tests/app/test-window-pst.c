@@ -621,6 +621,8 @@ test_ost_repair_explained (void)
   /* Repair is off and the view says where to make the fix; a queue action
    * on a mailbox message is off too (it would move the whole file) */
   g_assert_false (gtk_widget_is_sensitive (tf_ui_test_find_button (GTK_WIDGET (window->item_view), "_Repair…")));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (tf_ui_test_find_button (GTK_WIDGET (window->item_view), "_Repair…")),
+                                   "OST files are never written"));
   g_assert_nonnull (find_label (GTK_WIDGET (window->item_view), note));
   close_window (window);
 
@@ -631,6 +633,8 @@ test_ost_repair_explained (void)
   gtk_single_selection_set_selected (window->selection, position);
   tf_ui_test_spin_for (50);
   g_assert_null (find_label (GTK_WIDGET (window->item_view), note));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (tf_ui_test_find_button (GTK_WIDGET (window->item_view), "_Repair…")), ==,
+                   "Preview and write the repair of this item");
   close_window (window);
 }
 
