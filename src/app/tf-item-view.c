@@ -27,9 +27,12 @@ struct _TfItemView
   GtkLabel *file_label;
   GtkListBox *findings_list;
   GtkLabel *findings_heading;
+  GtkLabel *folder_label;
+  GtkWidget *folder_title;
   GtkLabel *format_label;
   GtkLabel *from_label;
   GtkLabel *kind_label;
+  GtkWidget *ost_note;
   GtkTextView *raw_text_view;
   GtkSpinner *raw_spinner;
   GtkScrolledWindow *recipients_scroller;
@@ -381,6 +384,8 @@ update (TfItemView *self)
   TfItem *item = self->item;
   guint n_findings;
 
+  gtk_widget_set_visible (self->ost_note, tf_item_view_item_is_unwritable_ost (item));
+
   if (item == NULL)
     {
       refresh_recipients (self);
@@ -398,6 +403,11 @@ update (TfItemView *self)
   set_label (self->sent_label, sent);
   set_label (self->file_label, tf_item_get_path (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), tf_item_get_file_path (item));
+  /* PST/OST messages: the folder inside the file */
+  set_label (self->folder_label, tf_item_get_folder (item));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_label), tf_item_get_folder (item));
+  gtk_widget_set_visible (self->folder_title, tf_item_get_folder (item) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->folder_label), tf_item_get_folder (item) != NULL);
   set_label (self->uid_label, tf_item_get_uid (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->uid_label), tf_item_get_uid (item));
 
@@ -545,9 +555,12 @@ tf_item_view_class_init (TfItemViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfItemView, file_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, findings_heading);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, findings_list);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, folder_label);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, folder_title);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, format_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, from_label);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, TfItemView, ost_note);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, raw_spinner);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, raw_text_view);
   gtk_widget_class_bind_template_child (widget_class, TfItemView, recipients_scroller);
@@ -625,6 +638,13 @@ tf_item_view_get_recipients_view (TfItemView *self)
 {
   g_return_val_if_fail (TF_IS_ITEM_VIEW (self), NULL);
   return self->recipients_view;
+}
+
+gboolean
+tf_item_view_item_is_unwritable_ost (TfItem *item)
+{
+  /* The core refuses to write an OST (tf-repair-pst.c); say why here */
+  return item != NULL && tf_item_get_format (item) == TF_FORMAT_OST && tf_labels_item_has_repair_target (item);
 }
 
 GtkBox *

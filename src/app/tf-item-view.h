@@ -30,6 +30,9 @@ GtkColumnView *tf_item_view_get_recipients_view (TfItemView *self);
  * "1601-01-01 00:00:00 — Exchange 2003 cannot convert this update (KB 938650)" */
 char *tf_item_view_dup_track_time_text (TfItemView *self,
                                         TfRecipient *recipient);
+/* TRUE for an item of an OST file with something the repair engine would
+ * fix in a PST: OST files are never written, the view says why */
+gboolean tf_item_view_item_is_unwritable_ost (TfItem *item);
 /* A box at the end of the view's bar where other features (repair) put
  * their buttons. */
 GtkBox *tf_item_view_get_action_box (TfItemView *self);

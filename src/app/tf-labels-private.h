@@ -36,6 +36,10 @@ const char *tf_labels_finding_short (TfFindingCode code);
  * for), 4 for the related pre-1900 / critical-change cases, 3 other
  * errors, 2 warnings, 1 info, 0 healthy */
 guint tf_labels_item_rank (TfItem *item);
+/* TRUE when @item has a finding the repair engine may fix in place (a
+ * 1601, pre-1900 or missing track-status time, a reply without its
+ * critical change) */
+gboolean tf_labels_item_has_repair_target (TfItem *item);
 /* The finding the list names for @item (the highest rank), or NULL */
 TfFinding *tf_labels_worst_finding (TfItem *item);
 

@@ -218,3 +218,19 @@ tf_labels_display_name (const char *from)
 
   return g_strdup (from);
 }
+
+gboolean
+tf_labels_item_has_repair_target (TfItem *item)
+{
+  static const TfFindingCode repairable[] = {
+    TF_FINDING_TRACK_TIME_1601,
+    TF_FINDING_TRACK_TIME_PRE_1900,
+    TF_FINDING_TRACK_TIME_MISSING,
+    TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE,
+  };
+
+  for (guint i = 0; item != NULL && i < G_N_ELEMENTS (repairable); i++)
+    if (tf_item_has_finding (item, repairable[i]))
+      return TRUE;
+  return FALSE;
+}

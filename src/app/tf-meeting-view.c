@@ -25,6 +25,7 @@ struct _TfMeetingView
   GtkScrolledWindow *attendees_scroller;
   GtkColumnView *attendees_view;
   GtkLabel *counts_label;
+  GtkListBox *copies_list;
   GtkLabel *key_label;
   GtkLabel *organizer_label;
   GtkLabel *subject_label;
@@ -193,6 +194,86 @@ ndr_icon (gpointer item,
   return "mail-mark-junk-symbolic";
 }
 
+/* Copies ------------------------------------------------------------------
+ *
+ * Where each item of the meeting is: the stuck update in the queue next
+ * to the organizer's calendar item in a PST that causes it. */
+
+#define MAX_COPY_ROWS 50
+
+/* "anna.pst › /Top of Personal Folders/Calendar", or the file's path */
+static char *
+copy_location (TfItem *item)
+{
+  g_autofree char *file = NULL;
+
+  if (tf_item_get_folder (item) == NULL)
+    return g_strdup (tf_item_get_path (item));
+  file = g_path_get_basename (tf_item_get_file_path (item));
+  /* Translators: where a message of a PST/OST file is: file name, then its folder */
+  return g_strdup_printf (C_ ("copy location", "%s › %s"), file, tf_item_get_folder (item));
+}
+
+static GtkWidget *
+copy_row (TfItem *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *subject = tf_item_get_subject (item);
+  g_autofree char *location = copy_location (item);
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  TfFinding *worst = tf_labels_worst_finding (item);
+
+  /* Translators: a copy of a meeting: its kind, then its format ("Calendar item · Outlook PST") */
+  title = g_markup_printf_escaped (C_ ("copy", "%s · %s"), tf_labels_item_kind (item),
+                                   tf_format_get_label (tf_item_get_format (item)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  escaped = g_markup_escape_text (location, -1);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  gtk_widget_set_tooltip_text (row, subject != NULL ? subject : NULL);
+  if (worst != NULL && tf_finding_get_severity (worst) >= TF_SEVERITY_WARNING)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (tf_labels_severity_icon (tf_finding_get_severity (worst)));
+      const char *words = tf_labels_finding_short (tf_finding_get_code (worst));
+
+      gtk_widget_add_css_class (icon, tf_labels_severity_class (tf_finding_get_severity (worst)));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      words != NULL ? words : "", -1);
+      gtk_widget_set_tooltip_text (icon, words);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+    }
+  return row;
+}
+
+static void
+update_copies (TfMeetingView *self)
+{
+  GListModel *items = self->meeting != NULL ? tf_meeting_get_items (self->meeting) : NULL;
+  guint n = items != NULL ? g_list_model_get_n_items (items) : 0;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->copies_list))) != NULL)
+    gtk_list_box_remove (self->copies_list, child);
+  for (guint i = 0; i < n && i < MAX_COPY_ROWS; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (items, i);
+
+      gtk_list_box_append (self->copies_list, copy_row (item));
+    }
+  if (n > MAX_COPY_ROWS)
+    {
+      GtkWidget *more = adw_action_row_new ();
+      g_autofree char *text = NULL;
+
+      /* Translators: last row of a long list; %u is how many are not shown */
+      text = g_strdup_printf (ngettext ("…and %u more", "…and %u more", n - MAX_COPY_ROWS), n - MAX_COPY_ROWS);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), text);
+      gtk_list_box_append (self->copies_list, more);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->copies_list), n > 0);
+}
+
 static void
 update (TfMeetingView *self)
 {
@@ -204,6 +285,7 @@ update (TfMeetingView *self)
   const char *subject;
 
   g_clear_object (&self->attendees);
+  update_copies (self);
 
   if (self->meeting == NULL)
     {
@@ -282,6 +364,7 @@ tf_meeting_view_class_init (TfMeetingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, attendees_scroller);
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, attendees_view);
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, TfMeetingView, copies_list);
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, key_label);
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, organizer_label);
   gtk_widget_class_bind_template_child (widget_class, TfMeetingView, subject_label);

@@ -57,6 +57,10 @@ struct _TfScanSource
   gint64 oldest;
   guint n_files_done;
   guint n_files_total;
+  char *progress_path; /* a PST being read, or NULL */
+  guint progress_done; /* … its messages read */
+  guint progress_total;
+  guint n_mailbox_items; /* items from PST/OST files */
   guint scanning : 1;
   guint replacing : 1;
   guint watching : 1;
@@ -79,6 +83,7 @@ enum
   PROP_SCANNING,
   PROP_N_FILES_DONE,
   PROP_N_FILES_TOTAL,
+  PROP_PROGRESS_PATH,
   N_PROPS
 };
 
@@ -114,6 +119,7 @@ reset_counts (TfScanSource *self)
   self->n_problems = 0;
   self->total_size = 0;
   self->oldest = G_MAXINT64;
+  self->n_mailbox_items = 0;
 }
 
 static void
@@ -130,6 +136,8 @@ count_items (TfScanSource *self,
       if (tf_item_get_n_problems (item) > 0)
         self->n_problems++;
       self->total_size += tf_item_get_size (item);
+      if (tf_item_get_nid (item) != NULL)
+        self->n_mailbox_items++;
       if (sent != G_MININT64 && sent < self->oldest)
         self->oldest = sent;
     }
@@ -268,6 +276,35 @@ scan_items_cb (GPtrArray *items,
   notify_counts (self);
 }
 
+static void
+set_progress (TfScanSource *self,
+              const char *path,
+              guint done,
+              guint total)
+{
+  if (g_strcmp0 (self->progress_path, path) == 0 && self->progress_done == done && self->progress_total == total)
+    return;
+  g_free (self->progress_path);
+  self->progress_path = g_strdup (path);
+  self->progress_done = done;
+  self->progress_total = total;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_PATH]);
+}
+
+static void
+scan_progress_cb (const char *path,
+                  guint n_done,
+                  guint n_total,
+                  gpointer user_data)
+{
+  ScanData *scan = user_data;
+  TfScanSource *self = scan->self;
+
+  if (self == NULL || self->cancellable != scan->cancellable)
+    return;
+  set_progress (self, path, n_done, n_total);
+}
+
 /* A rescan reads every file again; where a file is unchanged (same path,
  * size and modification time, as when a repair already refreshed its
  * item), keep the item object the views hold, so the selection and the
@@ -321,6 +358,7 @@ finish_scan (TfScanSource *self,
   self->error = error;
   g_clear_object (&self->cancellable);
 
+  set_progress (self, NULL, 0, 0);
   set_scanning (self, FALSE);
   notify_counts (self);
   /* Folders may have come or gone: watch what is there now */
@@ -798,6 +836,7 @@ tf_scan_source_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->subtitle, g_free);
+  g_clear_pointer (&self->progress_path, g_free);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (tf_scan_source_parent_class)->finalize (object);
@@ -837,6 +876,9 @@ tf_scan_source_get_property (GObject *object,
     case PROP_N_FILES_TOTAL:
       g_value_set_uint (value, self->n_files_total);
       break;
+    case PROP_PROGRESS_PATH:
+      g_value_set_string (value, self->progress_path);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -867,6 +909,10 @@ tf_scan_source_class_init (TfScanSourceClass *klass)
                                                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_N_FILES_TOTAL] = g_param_spec_uint ("n-files-total", NULL, NULL, 0, G_MAXUINT, 0,
                                                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The PST being read, whose messages tf_scan_source_get_file_progress()
+   * counts; notified as they are read */
+  properties[PROP_PROGRESS_PATH] = g_param_spec_string ("progress-path", NULL, NULL, NULL,
+                                                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SCAN_FINISHED] = g_signal_new ("scan-finished",
@@ -1016,6 +1062,32 @@ tf_scan_source_get_n_files_total (TfScanSource *self)
   return self->n_files_total;
 }
 
+gboolean
+tf_scan_source_get_file_progress (TfScanSource *self,
+                                  const char **path,
+                                  guint *n_done,
+                                  guint *n_total)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), FALSE);
+
+  if (self->progress_path == NULL)
+    return FALSE;
+  if (path != NULL)
+    *path = self->progress_path;
+  if (n_done != NULL)
+    *n_done = self->progress_done;
+  if (n_total != NULL)
+    *n_total = self->progress_total;
+  return TRUE;
+}
+
+guint
+tf_scan_source_get_n_mailbox_items (TfScanSource *self)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), 0);
+  return self->n_mailbox_items;
+}
+
 const GError *
 tf_scan_source_get_error (TfScanSource *self)
 {
@@ -1041,6 +1113,7 @@ tf_scan_source_scan (TfScanSource *self)
   if (self->scanner == NULL)
     {
       self->scanner = tf_scanner_new ();
+      tf_scanner_set_progress_func (self->scanner, scan_progress_cb);
       /* Drawing the window comes before reading the next file */
       tf_scanner_set_low_priority (self->scanner, TRUE);
     }
@@ -1061,6 +1134,7 @@ tf_scan_source_scan (TfScanSource *self)
   self->cancellable = g_cancellable_new ();
   self->n_files_done = 0;
   self->n_files_total = 0;
+  set_progress (self, NULL, 0, 0);
 
   scan = g_new0 (ScanData, 1);
   g_set_weak_pointer (&scan->self, self);

@@ -34,6 +34,15 @@ gint64 tf_scan_source_get_oldest (TfScanSource *self);
 gboolean tf_scan_source_get_scanning (TfScanSource *self);
 guint tf_scan_source_get_n_files_done (TfScanSource *self);
 guint tf_scan_source_get_n_files_total (TfScanSource *self);
+/* While a scan reads a PST or OST: its display path, and its messages
+ * read so far of all (the latest such file when several are read); FALSE
+ * otherwise. "notify::progress-path" tells when they change. */
+gboolean tf_scan_source_get_file_progress (TfScanSource *self,
+                                           const char **path,
+                                           guint *n_done,
+                                           guint *n_total);
+/* Items from PST/OST files (they have a folder and a node id) */
+guint tf_scan_source_get_n_mailbox_items (TfScanSource *self);
 /* The error of the last scan, or NULL */
 const GError *tf_scan_source_get_error (TfScanSource *self);
 

@@ -302,6 +302,8 @@ setup_item_columns (TfWindow *self)
                                            tf_string_sorter_new (G_CALLBACK (sort_subject)), TRUE, 22, self);
   tf_column_view_column_set_second_line (column, item_second_text, 60);
   tf_column_view_column_set_row_name (column, item_row_name);
+  /* PST/OST items' folder (tf-window-pst.c), hidden without them */
+  _tf_window_pst_add_folder_column (self);
   /* Translators: column header: when the item was sent */
   column = tf_column_view_add_text_column (view, "sent", C_ ("column", "Sent"), item_sent_date, NULL, NULL,
                                            tf_numeric_sorter_new (G_TYPE_INT64, G_CALLBACK (sort_sent)),

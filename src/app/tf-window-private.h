@@ -115,6 +115,16 @@ int _tf_window_compare_default (gconstpointer a,
                                 gconstpointer b,
                                 gpointer user_data);
 
+/* tf-window-pst.c: PST/OST items — the Folder column (shown while the
+ * scope has mailbox items), progress through a big file's messages */
+void _tf_window_pst_add_folder_column (TfWindow *self);
+void _tf_window_pst_update (TfWindow *self);
+void _tf_window_show_file_progress (TfWindow *self,
+                                    const char *path,
+                                    guint n_done,
+                                    guint n_total,
+                                    guint n_items);
+
 /* tf-window-focus.c: Tab out of the lists, Ctrl+Tab, search → results */
 void _tf_window_focus_init (TfWindow *self);
 

@@ -106,6 +106,16 @@ refresh_files (TfWindow *self,
       GPtrArray *fresh = g_hash_table_lookup (fresh_by_file, tf_item_get_file_path (item));
       guint pos = tf_item_get_mbox_index (item) > 0 ? tf_item_get_mbox_index (item) - 1 : 0;
 
+      /* A PST/OST holds many messages: the fresh one with the same node id */
+      if (fresh != NULL && tf_item_get_nid (item) != NULL)
+        {
+          pos = G_MAXUINT;
+          for (guint j = 0; j < fresh->len && pos == G_MAXUINT; j++)
+            if (g_ptr_array_index (fresh, j) != NULL
+                && g_strcmp0 (tf_item_get_nid (g_ptr_array_index (fresh, j)), tf_item_get_nid (item)) == 0)
+              pos = j;
+        }
+
       if (fresh == NULL || pos >= fresh->len || g_ptr_array_index (fresh, pos) == NULL)
         continue;
       {
@@ -950,10 +960,28 @@ undo_history_action (GtkWidget *widget,
 
 /* Hooks ------------------------------------------------------------------------------ */
 
+#define REPAIR_BUTTON_KEY "trackfix-repair-button"
+
+/* An OST item's Repair button says why it is off (the view says more) */
+static void
+update_repair_tooltip (TfWindow *self,
+                       TfItem *item)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (self), REPAIR_BUTTON_KEY);
+  const char *tooltip = tf_item_view_item_is_unwritable_ost (item)
+                            ? _ ("OST files are never written: make the fix in the mailbox or in a PST")
+                            : _ ("Preview and write the repair of this item");
+
+  /* Only on change: setting a tooltip queries the pointer (X round trip) */
+  if (button != NULL && g_strcmp0 (gtk_widget_get_tooltip_text (button), tooltip) != 0)
+    gtk_widget_set_tooltip_text (button, tooltip);
+}
+
+/* An OST is never written (the item view says why) */
 static gboolean
 item_has_repair_target (TfItem *item)
 {
-  return item != NULL && (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) || tf_item_has_finding (item, TF_FINDING_TRACK_TIME_MISSING) || tf_item_has_finding (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  return tf_labels_item_has_repair_target (item) && !tf_item_view_item_is_unwritable_ost (item);
 }
 
 void
@@ -977,6 +1005,7 @@ _tf_window_repair_init (TfWindow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.repair");
   gtk_widget_set_tooltip_text (button, _ ("Preview and write the repair of this item"));
   gtk_widget_add_css_class (button, "suggested-action");
+  g_object_set_data (G_OBJECT (self), REPAIR_BUTTON_KEY, button);
   gtk_box_prepend (tf_item_view_get_action_box (self->item_view), button);
 
   /* Queue Viewer's file-level actions */
@@ -1006,10 +1035,13 @@ _tf_window_repair_update (TfWindow *self)
 
   {
     TfItem *item = _tf_window_get_selected_item (self);
-    /* Whole files only; Pickup takes RFC 5322 messages, repaired ones. */
-    gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0;
+    /* Whole files only (not a message of an mbox or a PST: holding it
+     * would move the whole mailbox); Pickup takes RFC 5322 messages,
+     * repaired ones. */
+    gboolean is_file = item != NULL && tf_item_get_mbox_index (item) == 0 && tf_item_get_nid (item) == NULL;
     gboolean resubmittable = is_file && tf_item_get_format (item) == TF_FORMAT_EML && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) && !tf_item_has_finding (item, TF_FINDING_TRACK_TIME_PRE_1900) && !tf_item_has_finding (item, TF_FINDING_PARSE_ERROR);
 
+    update_repair_tooltip (self, item);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !scanning && is_file);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resubmit", !scanning && resubmittable);
   }

@@ -95,6 +95,17 @@ on_source_row_notify_cb (GtkWidget *row,
   update_source_row (row);
 }
 
+/* An Outlook data file by its name (the scanner reads it by content; the
+ * sidebar only picks an icon, without reading the file) */
+static gboolean
+source_is_mailbox (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+
+  return lower != NULL && (g_str_has_suffix (lower, ".pst") || g_str_has_suffix (lower, ".ost"));
+}
+
 GtkWidget *
 _tf_window_create_source_row (gpointer item,
                               gpointer user_data)
@@ -112,6 +123,8 @@ _tf_window_create_source_row (gpointer item,
 
   if (file == NULL)
     icon = "view-grid-symbolic";
+  else if (source_is_mailbox (file))
+    icon = "mail-read-symbolic"; /* a PST/OST: a mailbox, not one message */
   else if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
     icon = "text-x-generic-symbolic";
 

@@ -332,6 +332,9 @@ update_progress (TfWindow *self)
   guint n_problems = 0;
   gboolean scanning = FALSE;
   gboolean streaming = FALSE;
+  const char *big_file = NULL; /* a PST being read: its messages */
+  guint big_done = 0;
+  guint big_total = 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -344,6 +347,8 @@ update_progress (TfWindow *self)
         {
           scanning = TRUE;
           done += tf_scan_source_get_n_files_done (source);
+          if (big_file == NULL)
+            tf_scan_source_get_file_progress (source, &big_file, &big_done, &big_total);
         }
     }
 
@@ -352,7 +357,9 @@ update_progress (TfWindow *self)
   _tf_window_sidebar_update_names (self, n_items, n_problems);
   gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
 
-  if (scanning)
+  if (scanning && big_file != NULL)
+    _tf_window_show_file_progress (self, big_file, big_done, big_total, n_items);
+  else if (scanning)
     {
       g_autofree char *files = NULL;
       g_autofree char *items = NULL;
@@ -380,6 +387,7 @@ update_progress (TfWindow *self)
       self->progress_last_done = 0;
     }
 
+  _tf_window_pst_update (self);
   _tf_window_actions_update (self);
 }
 
@@ -661,6 +669,7 @@ on_sources_list_row_selected_cb (TfWindow *self,
   schedule_meetings (self);
   _tf_window_schedule_summary (self);
   update_title (self);
+  _tf_window_pst_update (self);
 }
 
 static void
@@ -860,6 +869,7 @@ _tf_window_track_source (TfWindow *self,
   g_signal_connect_object (source, "notify::n-items", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (source, "notify::n-files-done", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (source, "notify::scanning", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::progress-path", G_CALLBACK (on_source_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (source, "scan-finished", G_CALLBACK (on_source_scan_finished_cb), self, G_CONNECT_SWAPPED);
 }
 

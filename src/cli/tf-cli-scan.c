@@ -386,6 +386,9 @@ prop_name (const TfProp *prop)
 static char *
 prop_value (const TfProp *prop)
 {
+  /* A PST table cell without a value: its bytes are no time (not 1601) */
+  if (prop->absent)
+    return g_strdup (prop->value != NULL ? prop->value : "");
   if (TF_PROP_TYPE (prop->tag) == TF_PT_SYSTIME)
     {
       g_autofree char *iso = tf_filetime_format_iso (prop->filetime);

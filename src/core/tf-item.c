@@ -853,6 +853,7 @@ tf_item_get_search_text (TfItem *self)
   append_lower (str, self->subject);
   append_lower (str, self->from);
   append_lower (str, self->path);
+  append_lower (str, self->folder);
   append_lower (str, self->uid);
   append_lower (str, self->message_class);
   for (guint i = 0; i < self->recipients->len; i++)
@@ -931,7 +932,8 @@ matches_word (TfItem *self,
     return strstr (tf_item_get_search_text (self), word) != NULL;
 
   if (folded_contains (self->subject, word, ascii) || folded_contains (self->from, word, ascii)
-      || folded_contains (self->path, word, ascii) || folded_contains (self->uid, word, ascii)
+      || folded_contains (self->path, word, ascii) || folded_contains (self->folder, word, ascii)
+      || folded_contains (self->uid, word, ascii)
       || folded_contains (self->message_class, word, ascii))
     return TRUE;
   for (guint i = 0; i < self->recipients->len; i++)

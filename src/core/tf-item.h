@@ -176,7 +176,7 @@ void           tf_item_take_prop            (TfItem        *self,
                                              TfProp        *prop);
 
 /* Lower-case haystack for search-as-you-type: subject, from, addresses,
- * file name, finding codes. Built lazily, cached. */
+ * file name, PST/OST folder, finding codes. Built lazily, cached. */
 const char    *tf_item_get_search_text      (TfItem        *self);
 /* TRUE when every word (lower case, as g_utf8_strdown() gives) occurs in
  * the search text: what strstr() on tf_item_get_search_text() answers,

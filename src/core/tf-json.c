@@ -185,7 +185,13 @@ append_prop (GString *out,
   append_string_member (out, &first, "type", type);
   append_string_member (out, &first, "value", prop->value);
 
-  if (TF_PROP_TYPE (prop->tag) == TF_PT_SYSTIME)
+  /* A PST table cell without a value has no time, not FILETIME 0 */
+  if (prop->absent)
+    {
+      append_member (out, &first, "absent");
+      g_string_append (out, "true");
+    }
+  else if (TF_PROP_TYPE (prop->tag) == TF_PT_SYSTIME)
     {
       g_autofree char *iso = tf_filetime_format_iso (prop->filetime);
       g_autofree char *hex = tf_filetime_format_hex (prop->filetime);

@@ -67,6 +67,16 @@ tf_prop_new_systime (guint32 tag,
   return prop;
 }
 
+TfProp *
+tf_prop_new_absent (guint32 tag,
+                    const char *value)
+{
+  TfProp *prop = tf_prop_new (tag, value, -1);
+
+  prop->absent = TRUE;
+  return prop;
+}
+
 void
 tf_prop_set_named (TfProp *prop,
                    const guint8 guid[16],

@@ -125,6 +125,10 @@ extern const guint8 TF_GOID_PREFIX[16];
  * @offset is the absolute byte offset of the value inside its container
  * (the decoded TNEF stream for TNEF, the file for .msg), or -1 when the
  * value does not live at one place (variable-length, split).
+ *
+ * @absent is TRUE for a column of a PST/OST table whose cell existence bit
+ * is clear in this row: the column exists but the row has no value, so
+ * @filetime and the row's bytes mean nothing (never show them as 0).
  */
 typedef struct
 {
@@ -136,6 +140,7 @@ typedef struct
   char     *value;        /* rendered for people, never NULL */
   guint64   filetime;     /* valid when TF_PROP_TYPE (tag) == TF_PT_SYSTIME */
   gint64    offset;
+  gboolean  absent;       /* a table cell with its existence bit clear */
 } TfProp;
 
 #define TF_TYPE_PROP (tf_prop_get_type ())
@@ -147,6 +152,10 @@ TfProp     *tf_prop_new             (guint32       tag,
 TfProp     *tf_prop_new_systime     (guint32       tag,
                                      guint64       filetime,
                                      gint64        offset);
+/* A table column without a value in this row (@absent TRUE, no offset);
+ * @value says so in words */
+TfProp *tf_prop_new_absent (guint32 tag,
+                            const char *value);
 void        tf_prop_set_named       (TfProp       *prop,
                                      const guint8  guid[16],
                                      guint32       lid,

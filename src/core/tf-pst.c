@@ -27,6 +27,7 @@
 #include "tf-mapi.h"
 #include "tf-pst-private.h"
 #include "tf-pst.h"
+#include "tf-read-progress-private.h"
 #include "tf-rules.h"
 
 #define MAX_VALUE (64 * 1024)
@@ -615,7 +616,7 @@ keep_cell_prop (Msg *msg,
   if (!cell->exists)
     {
       /* Translators: a recipient-table column with no value in this row */
-      tf_recipient_take_prop (r, tf_prop_new (cell->tag, _ ("(absent: cell-existence bit clear)"), -1));
+      tf_recipient_take_prop (r, tf_prop_new_absent (cell->tag, _ ("(absent: cell-existence bit clear)")));
       return;
     }
   if (fixed)
@@ -1021,6 +1022,10 @@ read_all (Ctx *ctx)
       g_autoptr (TfItem) item = NULL;
       g_autofree char *folder = NULL;
       Msg msg = { 0 };
+
+      /* The scanner's progress (messages read / total) and Cancel */
+      if (ctx->only_nid == NULL && !tf_read_progress_step (i, ctx->messages->len))
+        break;
 
       msg.nids[0] = node->nid;
       msg.n_nids = 1;

@@ -14,6 +14,7 @@
 #include "tf-filetime.h"
 #include "tf-mapi.h"
 #include "tf-mime-private.h"
+#include "tf-pst.h"
 #include "tf-raw.h"
 #include "tf-reader.h"
 
@@ -40,6 +41,18 @@ append_prop (GString *out,
   const char *name = NULL;
   g_autofree char *set = NULL;
   g_autofree char *hex = NULL;
+
+  if (prop->absent)
+    {
+      /* A PST/OST table column with no value in this row: no type-specific
+       * rendering (its bytes are not a value; a time would read as 1601) */
+      name = tf_mapi_tag_get_name (prop->tag);
+      g_string_append_printf (out, "%s0x%08X", indent, prop->tag);
+      if (name != NULL)
+        g_string_append_printf (out, " %s", name);
+      g_string_append_printf (out, " %s — %s\n", type, prop->value != NULL ? prop->value : "");
+      return;
+    }
 
   if (tf_prop_is_ical (prop))
     {
@@ -86,6 +99,44 @@ append_props (GString *out,
 {
   for (guint i = 0; props != NULL && i < props->len; i++)
     append_prop (out, g_ptr_array_index (props, i), indent);
+}
+
+/* A PST/OST message: where it is in the mailbox file */
+static void
+append_mailbox (GString *out,
+                TfItem *item)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *nid = NULL;
+
+  if (tf_item_get_nid (item) == NULL)
+    return;
+  append_section (out, tf_format_get_label (tf_item_get_format (item)));
+  tf_pst_split_item_path (tf_item_get_path (item), &file, &nid);
+  /* Translators: Raw page, a PST/OST message: the mailbox file */
+  g_string_append_printf (out, "  %s %s\n", _ ("File:"), file != NULL ? file : tf_item_get_file_path (item));
+  /* Translators: Raw page: the folder path inside the PST/OST file */
+  g_string_append_printf (out, "  %s %s\n", _ ("Folder:"), tf_item_get_folder (item) != NULL ? tf_item_get_folder (item) : "");
+  /* Translators: Raw page: the message's node id (NID) in the PST/OST file */
+  g_string_append_printf (out, "  %s %s\n", _ ("Node id:"), tf_item_get_nid (item));
+}
+
+/* The cell existence of a PST/OST recipient row, in words */
+static void
+append_cell_summary (GString *out,
+                     GPtrArray *props)
+{
+  guint n_absent = 0;
+
+  for (guint i = 0; i < props->len; i++)
+    if (((TfProp *) g_ptr_array_index (props, i))->absent)
+      n_absent++;
+  g_string_append (out, "  ");
+  /* Translators: Raw page, above a PST recipient row's properties; %u is the number of
+   * columns of the recipient table that have no value (cell existence bit clear) in this row */
+  g_string_append_printf (out, ngettext ("Cell existence: %u column has no value in this row.", "Cell existence: %u columns have no value in this row.", n_absent),
+                          n_absent);
+  g_string_append_c (out, '\n');
 }
 
 static void
@@ -193,25 +244,28 @@ tf_item_describe_raw (TfItem *item,
   tf_core_init ();
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!tf_read_file (tf_item_get_file_path (item), tf_item_get_path (item), TF_READ_FULL, items, error))
+  if (tf_item_get_nid (item) != NULL)
+    {
+      /* A PST/OST message: read just that one (a mailbox may hold
+       * thousands; reading them all with every property would take long) */
+      g_autofree char *one = g_strdup_printf ("%s#%s", tf_item_get_file_path (item), tf_item_get_nid (item));
+
+      if (!tf_read_item_path (one, TF_READ_FULL, items, error))
+        return NULL;
+    }
+  else if (!tf_read_file (tf_item_get_file_path (item), tf_item_get_path (item), TF_READ_FULL, items, error))
     return NULL;
 
   /* An mbox yields one item per message; pick ours */
   mbox_index = tf_item_get_mbox_index (item);
   if (mbox_index > 0 && mbox_index <= items->len)
     full = g_ptr_array_index (items, mbox_index - 1);
-  else if (tf_item_get_nid (item) != NULL)
-    {
-      /* A PST/OST message: the item with the same path */
-      for (guint i = 0; i < items->len && full == NULL; i++)
-        if (g_strcmp0 (tf_item_get_path (g_ptr_array_index (items, i)), tf_item_get_path (item)) == 0)
-          full = g_ptr_array_index (items, i);
-    }
   if (full == NULL && items->len > 0)
     full = g_ptr_array_index (items, 0);
 
   out = g_string_new (NULL);
   format = tf_item_get_format (item);
+  append_mailbox (out, item);
 
   if (format == TF_FORMAT_EML || format == TF_FORMAT_MBOX || format == TF_FORMAT_ICS)
     {
@@ -258,6 +312,8 @@ tf_item_describe_raw (TfItem *item,
           title = g_strdup_printf (_ ("MAPI recipient row %d: %s"),
                                    tf_recipient_get_row (recipient), display != NULL ? display : "");
           append_section (out, title);
+          if (tf_item_get_nid (item) != NULL)
+            append_cell_summary (out, rprops);
           append_props (out, rprops, "  ");
         }
     }

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tf-read-progress-private.h"
 #include "tf-safe-io.h"
 #include "tf-scanner.h"
 
@@ -68,6 +69,7 @@ struct _TfScanner
   guint n_workers;
   gboolean ordered;
   gboolean low_priority;
+  TfScannerProgressFunc progress_func;
 };
 
 G_DEFINE_FINAL_TYPE (TfScanner, tf_scanner, G_TYPE_OBJECT)
@@ -94,6 +96,7 @@ typedef struct
   TfScannerItemsFunc items_func;
   gpointer items_data;
   GDestroyNotify items_destroy;
+  TfScannerProgressFunc progress_func;
 
   /* Main context only */
   GTask *task;
@@ -109,6 +112,10 @@ typedef struct
   GHashTable *done_by_seq;  /* ordered: seq → Job */
   GPtrArray *done;          /* unordered: Job */
   GSource *dispatch_source; /* pending dispatch, or NULL */
+  char *progress_path;      /* the big file being read (messages), or NULL */
+  guint progress_done;
+  guint progress_total;
+  gboolean progress_dirty; /* changed since the last dispatch */
   gboolean walk_done;
   GError *error;
 } ScanState;
@@ -167,6 +174,7 @@ scan_state_clear (ScanState *state)
   g_clear_pointer (&state->done_by_seq, g_hash_table_unref);
   g_clear_pointer (&state->done, g_ptr_array_unref);
   g_clear_pointer (&state->dispatch_source, g_source_unref);
+  g_clear_pointer (&state->progress_path, g_free);
   g_clear_error (&state->error);
   g_mutex_clear (&state->mutex);
   g_cond_clear (&state->cond);
@@ -554,6 +562,67 @@ walk_argument (Walk *walk,
   g_clear_pointer (&walk->visited, g_hash_table_unref);
 }
 
+/* A worker's progress inside one file (a PST's messages) */
+typedef struct
+{
+  ScanState *state;
+  Job *job;
+} FileProgress;
+
+static void
+file_progress_cb (guint done,
+                  guint total,
+                  gpointer user_data)
+{
+  FileProgress *progress = user_data;
+  ScanState *state = progress->state;
+
+  g_mutex_lock (&state->mutex);
+  if (g_strcmp0 (state->progress_path, progress->job->path) != 0)
+    {
+      g_free (state->progress_path);
+      state->progress_path = g_strdup (progress->job->path);
+    }
+  state->progress_done = done;
+  state->progress_total = total;
+  state->progress_dirty = TRUE;
+  schedule_dispatch_locked (state, FALSE);
+  g_mutex_unlock (&state->mutex);
+}
+
+/* The file is read: its progress is no longer news */
+static void
+end_file_progress_locked (ScanState *state,
+                          Job *job)
+{
+  if (state->progress_path != NULL && strcmp (state->progress_path, job->path) == 0)
+    {
+      g_clear_pointer (&state->progress_path, g_free);
+      state->progress_dirty = TRUE;
+    }
+}
+
+static gboolean
+read_with_progress (ScanState *state,
+                    Job *job,
+                    const char *file_path,
+                    GError **error)
+{
+  FileProgress progress = { state, job };
+  TfReadProgress read_progress = {
+    .cancellable = state->cancellable,
+    .func = state->progress_func != NULL ? file_progress_cb : NULL,
+    .user_data = &progress,
+  };
+  gboolean ok;
+
+  tf_read_progress_push (&read_progress);
+  ok = tf_read_file (file_path, job->path, state->flags, job->items, error);
+  tf_read_progress_pop ();
+
+  return ok;
+}
+
 static void
 read_one (ScanState *state,
           Job *job)
@@ -575,7 +644,7 @@ read_one (ScanState *state,
         {
           g_autoptr (GError) error = NULL;
 
-          if (!tf_read_file (file_path, job->path, state->flags, job->items, &error))
+          if (!read_with_progress (state, job, file_path, &error))
             g_ptr_array_add (job->items,
                              tf_item_new_parse_error (job->path, file_path,
                                                       TF_FORMAT_UNKNOWN, error->message));
@@ -583,6 +652,7 @@ read_one (ScanState *state,
     }
 
   g_mutex_lock (&state->mutex);
+  end_file_progress_locked (state, job);
   state->n_read++;
   if (state->ordered)
     g_hash_table_insert (state->done_by_seq, &job->seq, job);
@@ -728,6 +798,10 @@ dispatch_cb (gpointer data)
   g_autoptr (GError) error = NULL;
   guint n_read, n_found;
   gboolean finished;
+  g_autofree char *progress_path = NULL;
+  guint progress_done = 0;
+  guint progress_total = 0;
+  gboolean progress_dirty;
 
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
 
@@ -752,6 +826,14 @@ dispatch_cb (gpointer data)
   state->n_delivered += jobs->len;
   n_read = state->n_read;
   n_found = state->n_found;
+  progress_dirty = state->progress_dirty;
+  if (progress_dirty)
+    {
+      progress_path = g_strdup (state->progress_path);
+      progress_done = state->progress_done;
+      progress_total = state->progress_total;
+      state->progress_dirty = FALSE;
+    }
   finished = state->walk_done && state->n_delivered == state->n_pushed;
   if (finished && state->error != NULL)
     error = g_steal_pointer (&state->error);
@@ -776,6 +858,9 @@ dispatch_cb (gpointer data)
       if (items->len > 0)
         state->items_func (items, n_read, MAX (n_read, n_found), state->items_data);
     }
+
+  if (progress_dirty && state->progress_func != NULL && !scan_cancelled (state))
+    state->progress_func (progress_path, progress_done, progress_total, state->items_data);
 
   if (finished)
     {
@@ -846,6 +931,15 @@ tf_scanner_set_low_priority (TfScanner *self,
 }
 
 void
+tf_scanner_set_progress_func (TfScanner *self,
+                              TfScannerProgressFunc progress_func)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  self->progress_func = progress_func;
+}
+
+void
 tf_scanner_set_ordered (TfScanner *self,
                         gboolean ordered)
 {
@@ -888,6 +982,7 @@ scan_async_internal (TfScanner *self,
   state->items_func = items_func;
   state->items_data = items_data;
   state->items_destroy = items_destroy;
+  state->progress_func = self->progress_func;
   /* Both own the jobs parked in them (the key lives in the job) */
   state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);
   state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);

@@ -34,7 +34,28 @@ typedef void (*TfScannerItemsFunc) (GPtrArray *items,
                                     guint      n_files_total,
                                     gpointer   user_data);
 
+/**
+ * TfScannerProgressFunc:
+ * @path: (nullable): the display path of a big file being read (a PST or
+ *   OST), or NULL when that file is done
+ * @n_done: its messages read so far
+ * @n_total: its messages
+ * @user_data: the @items_data of tf_scanner_scan_async()
+ *
+ * Called like #TfScannerItemsFunc, at most once per batch, while a file
+ * with many messages is read (one at a time is reported: the latest).
+ */
+typedef void (*TfScannerProgressFunc) (const char *path,
+                                       guint n_done,
+                                       guint n_total,
+                                       gpointer user_data);
+
 TfScanner *tf_scanner_new          (void);
+/* Progress inside big files for the scans started after this call;
+ * cancelling the scan also stops such a file's reading between two
+ * messages */
+void tf_scanner_set_progress_func (TfScanner *self,
+                                   TfScannerProgressFunc progress_func);
 void       tf_scanner_set_flags    (TfScanner          *self,
                                     TfReadFlags         flags);
 /* Worker threads; 0 = number of processors (the default) */

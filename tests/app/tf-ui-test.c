@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include "tf-application.h"
 #include "tf-fixturegen.h"
+#include "tf-reader.h"
 #include "tf-ui-test.h"
 #include "tf-window-private.h"
 
@@ -185,4 +187,25 @@ tf_ui_test_make_scratch (const char *template)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   return dir;
+}
+
+AdwApplication *
+tf_ui_test_init (int *argc,
+                 char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  TfApplication *app;
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  /* No animations: a toast sliding out while a test moves on made GTK
+   * 4.8 warn about negative allocations, depending on timing */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tf_core_init ();
+
+  app = tf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return ADW_APPLICATION (app);
 }

@@ -40,6 +40,12 @@ AdwMessageDialog *tf_ui_test_find_dialog (const char *heading_prefix);
 GtkWidget *tf_ui_test_find_button (GtkWidget *root,
                                    const char *label);
 
+/* gtk_test_init(), libadwaita, no animations, the core; then a
+ * registered application for the windows of a test program (NON_UNIQUE,
+ * so a session bus or a running Trackfix does not make it a remote) */
+AdwApplication *tf_ui_test_init (int *argc,
+                                 char ***argv);
+
 /* A new folder below g_get_tmp_dir() (a g_dir_make_tmp() @template),
  * with XDG_DATA_HOME pointed inside it; call before gtk_test_init() */
 char *tf_ui_test_make_scratch (const char *template);

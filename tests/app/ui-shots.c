@@ -3,7 +3,9 @@
  *
  *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
  *
- * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix}.png at
+ * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix,
+ * pst-1601,pst-raw}.png (the last two: the demo PST as a source, its first
+ * 1601 item selected) at
  * WIDTH x HEIGHT (default: 1366 x 768, the laptop size the layout is made for;
  * data/screenshots/ holds the English AppStream shots taken this way). Set LANGUAGE=pl and
  * TRACKFIX_LOCALEDIR=_build/po for the Polish UI, GSETTINGS_SCHEMA_DIR=
@@ -21,6 +23,7 @@
 #include <locale.h>
 
 #include "tf-application.h"
+#include "tf-fixturegen-pst.h"
 #include "tf-fixturegen.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
@@ -68,6 +71,65 @@ find_type (GtkWidget *root,
   return NULL;
 }
 
+/* Selects the first item of the list with a 1601 row */
+static void
+select_first_1601 (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
+        {
+          gtk_single_selection_set_selected (window->selection, i);
+          return;
+        }
+    }
+}
+
+/* A PST opened on its own, selected in the sidebar, its first 1601 item
+ * selected: the details, then the Raw page */
+static void
+shoot_pst (AdwApplication *app,
+           const char *dir,
+           int width,
+           int height)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "demo.pst", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  TfWindow *window;
+  AdwViewStack *stack;
+  gint64 end;
+
+  if (!tf_gen_pst_demo (path, &error))
+    {
+      g_printerr ("Cannot make the demo PST: %s\n", error->message);
+      return;
+    }
+  window = tf_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_window_open_files (window, &file, 1);
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  gtk_list_box_select_row (window->sources_list, gtk_list_box_get_row_at_index (window->sources_list, 1));
+  tf_ui_test_spin_for (300);
+  select_first_1601 (window);
+  shoot (GTK_WIDGET (window), "pst-1601.png");
+
+  stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
+  adw_view_stack_set_visible_child_name (stack, "raw");
+  tf_ui_test_spin_for (1000);
+  shoot (GTK_WIDGET (window), "pst-raw.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tf_ui_test_spin_for (100);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -79,7 +141,6 @@ main (int argc,
   const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
   AdwMessageDialog *dialog;
   TfWindow *window;
-  GListModel *model;
   int width = 1366;
   int height = 768;
   gint64 end;
@@ -132,18 +193,7 @@ main (int argc,
   while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   shoot (GTK_WIDGET (window), "demo.png");
-
-  model = G_LIST_MODEL (window->selection);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
-
-      if (tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601))
-        {
-          gtk_single_selection_set_selected (window->selection, i);
-          break;
-        }
-    }
+  select_first_1601 (window);
   shoot (GTK_WIDGET (window), "item-1601.png");
   if (g_getenv ("UI_SHOTS_MEASURE") != NULL)
     {
@@ -189,6 +239,8 @@ main (int argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   tf_ui_test_spin_for (100);
+
+  shoot_pst (ADW_APPLICATION (app), demo_dir, width, height);
 
   return 0;
 }

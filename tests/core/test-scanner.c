@@ -15,7 +15,9 @@
 #include <glib/gstdio.h>
 
 #include "tf-core.h"
+#include "tf-fixturegen-pst.h"
 #include "tf-fixturegen.h"
+#include "tf-read-progress-private.h"
 
 static char *
 make_tmpdir (void)
@@ -238,6 +240,12 @@ typedef struct
   gboolean destroyed;
   GCancellable *cancel_after_first; /* cancelled by the first batch */
   GError *error;
+  /* Progress inside a big file (tf_scanner_set_progress_func) */
+  guint n_progress;
+  guint progress_done;
+  guint progress_total;
+  gboolean progress_ended;
+  GCancellable *cancel_on_progress; /* cancelled by the first report */
 } AsyncRun;
 
 static void
@@ -281,6 +289,32 @@ async_done_cb (GObject *object,
 
   tf_scanner_scan_finish (TF_SCANNER (object), result, &run->n_files, &run->error);
   g_main_loop_quit (run->loop);
+}
+
+static void
+async_progress_cb (const char *path,
+                   guint n_done,
+                   guint n_total,
+                   gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  g_assert_false (run->destroyed);
+  /* Nothing is reported once the scan is cancelled */
+  g_assert_true (run->cancel_on_progress == NULL || !g_cancellable_is_cancelled (run->cancel_on_progress));
+  if (path == NULL)
+    {
+      run->progress_ended = TRUE;
+      return;
+    }
+  g_assert_true (g_str_has_suffix (path, "big.pst"));
+  g_assert_cmpuint (n_done, <, n_total);
+  g_assert_cmpuint (n_done, >=, run->progress_done);
+  run->progress_done = n_done;
+  run->progress_total = n_total;
+  run->n_progress++;
+  if (run->cancel_on_progress != NULL)
+    g_cancellable_cancel (run->cancel_on_progress);
 }
 
 static void
@@ -403,6 +437,106 @@ test_cancelled (void)
   g_assert_cmpuint (run.n_batches, ==, 0);
   g_clear_error (&run.error);
   g_ptr_array_unref (run.paths);
+
+  rm_rf (dir);
+}
+
+/* A folder with just a PST of @n messages (nothing else, so the first
+ * delivery, 16 ms after the first report, finds the PST still being
+ * read); returns the folder */
+static char *
+make_pst_tree (guint n)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "big.pst", NULL);
+
+  g_assert_true (tf_gen_pst_bench (path, TRUE, TF_PST_CRYPT_PERMUTE, 8 * 1024 * 1024, n, &error));
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Messages read of all while a PST is read, then "done" (NULL) */
+static void
+test_pst_progress (void)
+{
+  g_autofree char *dir = make_pst_tree (5000);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  AsyncRun run = { 0 };
+
+  tf_scanner_set_n_workers (scanner, 1);
+  tf_scanner_set_progress_func (scanner, async_progress_cb);
+  run_async (scanner, dir, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.n_files, ==, 1);
+  g_assert_cmpuint (run.n_progress, >=, 1);
+  g_assert_cmpuint (run.progress_total, ==, 5000);
+  g_assert_true (run.progress_ended);
+  g_ptr_array_unref (run.paths);
+
+  rm_rf (dir);
+}
+
+/* Cancelling while a PST is read ends the scan; the reader itself stops
+ * between two messages (tf_read_progress_step() says so) */
+typedef struct
+{
+  GCancellable *cancellable;
+  guint calls;
+  guint last_done;
+  guint total;
+} StepCount;
+
+static void
+count_step_cb (guint done,
+               guint total,
+               gpointer user_data)
+{
+  StepCount *count = user_data;
+
+  count->calls++;
+  count->last_done = done;
+  count->total = total;
+  if (done == 10)
+    g_cancellable_cancel (count->cancellable);
+}
+
+static void
+test_pst_cancel (void)
+{
+  g_autofree char *dir = make_pst_tree (5000);
+  g_autofree char *path = g_build_filename (dir, "big.pst", NULL);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  StepCount count = { cancellable, 0, 0, 0 };
+  TfReadProgress progress = { cancellable, count_step_cb, &count };
+  AsyncRun run = { 0 };
+
+  /* The scan: no report and no batch after the cancel */
+  run.cancel_on_progress = cancellable;
+  tf_scanner_set_progress_func (scanner, async_progress_cb);
+  run_async (scanner, dir, cancellable, &run);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (run.n_progress, ==, 1);
+  g_clear_error (&run.error);
+  g_ptr_array_unref (run.paths);
+
+  /* The reader: messages 0…10 reported, then the step after the cancel
+   * said stop */
+  g_cancellable_reset (cancellable);
+  tf_read_progress_push (&progress);
+  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
+  tf_read_progress_pop ();
+  g_assert_cmpuint (count.total, ==, 5000);
+  g_assert_cmpuint (count.last_done, ==, 10);
+  g_assert_cmpuint (count.calls, ==, 11);
+  g_assert_cmpuint (items->len, <=, 11);
+
+  /* Without a TfReadProgress the same file is read whole */
+  g_ptr_array_set_size (items, 0);
+  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
+  g_assert_cmpuint (items->len, >=, 5000);
 
   rm_rf (dir);
 }
@@ -532,6 +666,8 @@ main (int argc,
   g_test_add_func ("/scanner/many-files", test_many_files);
   g_test_add_func ("/scanner/not-found", test_not_found);
   g_test_add_func ("/scanner/cancelled", test_cancelled);
+  g_test_add_func ("/scanner/pst-progress", test_pst_progress);
+  g_test_add_func ("/scanner/pst-cancel", test_pst_cancel);
   g_test_add_func ("/scanner/unreadable", test_unreadable);
   g_test_add_func ("/scanner/corpus", test_corpus);
 
