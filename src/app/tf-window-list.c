@@ -280,6 +280,19 @@ _tf_window_compare_default (gconstpointer a,
   return gtk_ordering_from_cmpfunc (cmp);
 }
 
+/* The list's order (the column the user chose, then the default order)
+ * as a GCompareDataFunc: the order the sort model applies once a scan is
+ * in, so a first scan's rows are merged in it as they arrive */
+static int
+compare_list_order (gconstpointer a,
+                    gconstpointer b,
+                    gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  return gtk_sorter_compare (self->sorter, (gpointer) a, (gpointer) b);
+}
+
 static void
 setup_item_columns (TfWindow *self)
 {
@@ -457,9 +470,8 @@ find_column (GtkColumnView *view,
 
 /* win.sort-by: "default", or a column id ("status", "subject", "sent");
  * win.sort-descending. Both apply to the item list and, where it has the
- * column, the meeting list. (GTK 4.8 cannot tell which header was clicked
- * last — GtkColumnViewSorter's getters are 4.10 — so the menu shows the
- * last order chosen from it.) */
+ * column, the meeting list; a click on a header of the item list moves
+ * the menu's marks too (sync_sort_menu()). */
 static void
 apply_sort (TfWindow *self)
 {
@@ -475,6 +487,92 @@ apply_sort (TfWindow *self)
 
       gtk_column_view_sort_by_column (views[i], column, order);
     }
+}
+
+/* The header widget of @view that shows the sort arrow ascending or
+ * descending, searched depth first below @widget */
+static GtkWidget *
+find_sort_indicator (GtkWidget *widget,
+                     gboolean *descending)
+{
+  if (gtk_widget_has_css_class (widget, "ascending") || gtk_widget_has_css_class (widget, "descending"))
+    {
+      *descending = gtk_widget_has_css_class (widget, "descending");
+      return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_sort_indicator (child, descending);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The id of the column @view sorts by first (NULL: none) and its
+ * direction. GTK 4.8 has no getter for it
+ * (gtk_column_view_sorter_get_primary_sort_column() is 4.10), but the
+ * header of that column, and only that one, shows its sort indicator with
+ * the class "ascending" or "descending" (gtkcolumnviewtitle.c); the
+ * headers are the view's first child's children, in column order (as in
+ * tf-columns.c). */
+static const char *
+primary_sort_column (GtkColumnView *view,
+                     gboolean *descending)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (view));
+  GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+  guint n = g_list_model_get_n_items (columns);
+
+  *descending = FALSE;
+  for (guint i = 0; i < n && title != NULL; i++, title = gtk_widget_get_next_sibling (title))
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (find_sort_indicator (title, descending) != NULL)
+        return g_object_get_data (G_OBJECT (column), "tf-column-id");
+    }
+  return NULL;
+}
+
+/* After a header click (or Enter on a focused header) the menu marks the
+ * column and direction the list is sorted by now. Read in an idle: the
+ * headers update their indicators around the sorter's ::changed. The
+ * states are set directly, so nothing is sorted again. */
+static gboolean
+sync_sort_menu_cb (gpointer user_data)
+{
+  TfWindow *self = user_data;
+  gboolean descending = FALSE;
+  const char *id;
+  GAction *by = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-by");
+  GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
+  g_autoptr (GVariant) by_state = NULL;
+
+  self->sort_sync_source = 0;
+  if (!gtk_widget_get_realized (GTK_WIDGET (self->items_view)))
+    return G_SOURCE_REMOVE;
+  id = primary_sort_column (self->items_view, &descending);
+  by_state = g_action_get_state (by);
+  if (g_strcmp0 (g_variant_get_string (by_state, NULL), id ?: "default") != 0)
+    g_simple_action_set_state (G_SIMPLE_ACTION (by), g_variant_new_string (id ?: "default"));
+  /* The default order has no direction: the mark stays as it was */
+  if (id != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (desc), g_variant_new_boolean (descending));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_column_sorter_changed_cb (TfWindow *self,
+                             GtkSorterChange change,
+                             GtkSorter *sorter)
+{
+  if (self->sort_sync_source == 0)
+    self->sort_sync_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, sync_sort_menu_cb, self, NULL);
 }
 
 static void
@@ -632,6 +730,46 @@ _tf_window_list_select_first (TfWindow *self)
     select_first (self);
 }
 
+/* The order changed (a header, the sort menu) while a first scan streams
+ * rows in: they are merged again in the new order */
+static void
+on_order_changed_cb (TfWindow *self,
+                     GtkSorterChange change,
+                     GtkSorter *sorter)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tf_scan_source_reorder (source);
+    }
+}
+
+void
+_tf_window_list_add_source (TfWindow *self,
+                            TfScanSource *source)
+{
+  tf_scan_source_set_stream_order (source, compare_list_order, self);
+}
+
+void
+_tf_window_list_release_sources (TfWindow *self)
+{
+  guint n;
+
+  if (self->sources == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tf_scan_source_set_stream_order (source, NULL, NULL);
+    }
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 void
@@ -647,6 +785,7 @@ _tf_window_list_init (TfWindow *self)
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->items_view)));
   gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (_tf_window_compare_default, NULL, NULL)));
   self->sorter = GTK_SORTER (sorter);
+  g_signal_connect_object (self->sorter, "changed", G_CALLBACK (on_order_changed_cb), self, G_CONNECT_SWAPPED);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)), g_object_ref (self->sorter));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
   g_signal_connect_object (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending_cb), self, G_CONNECT_SWAPPED);
@@ -688,13 +827,19 @@ _tf_window_list_init (TfWindow *self)
   sort_desc = g_simple_action_new_stateful ("sort-descending", NULL, g_variant_new_boolean (FALSE));
   g_signal_connect_object (sort_desc, "activate", G_CALLBACK (toggle_descending_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sort_desc));
+  g_signal_connect_object (gtk_column_view_get_sorter (self->items_view), "changed",
+                           G_CALLBACK (on_column_sorter_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* A sorted model re-merges every arriving batch into all rows sorted so
  * far: at 100,000 rows in some thousand batches that made the first scan
- * five times slower. While a first scan streams rows in, they are shown
- * as they come; the order is applied once when it ends (and a rescan,
- * which replaces the rows in one go, keeps it). */
+ * five times slower. While a first scan streams rows in, the sort model
+ * is detached and each source merges its batches into its store in the
+ * list's order (compare_list_order(), tf-list-merge.c): the rows are in
+ * order as they arrive, and the sorter, attached when the scan ends,
+ * finds them sorted and moves nothing. (Rows of several sources scanned
+ * at once are in order per source until then.) A rescan replaces the
+ * rows in one go with the sorter attached. */
 void
 _tf_window_list_set_streaming (TfWindow *self,
                                gboolean streaming)
@@ -709,6 +854,7 @@ _tf_window_list_set_streaming (TfWindow *self,
 void
 _tf_window_list_dispose (TfWindow *self)
 {
+  g_clear_handle_id (&self->sort_sync_source, g_source_remove);
   g_clear_object (&self->sorter);
   g_clear_object (&self->kept_item);
   g_clear_pointer (&self->kept_path, g_free);

@@ -340,7 +340,7 @@ update_progress (TfWindow *self)
       streaming |= tf_scan_source_get_streaming (source);
       n_items += tf_scan_source_get_n_items (source);
       n_problems += tf_scan_source_get_n_problems (source);
-      if (tf_scan_source_get_scanning (source))
+      if (tf_scan_source_get_scanning (source) || (self->deferred_scans != NULL && g_ptr_array_find (self->deferred_scans, source, NULL)))
         {
           scanning = TRUE;
           done += tf_scan_source_get_n_files_done (source);
@@ -709,6 +709,8 @@ tf_window_dispose (GObject *object)
   TfWindow *self = (TfWindow *) object;
 
   _tf_window_cancel_scans (self);
+  _tf_window_sources_dispose (self);
+  _tf_window_list_release_sources (self);
   g_clear_handle_id (&self->summary_source, g_source_remove);
   g_clear_handle_id (&self->meetings_source, g_source_remove);
 
@@ -968,7 +970,7 @@ _tf_window_is_scanning (TfWindow *self)
 {
   g_return_val_if_fail (TF_IS_WINDOW (self), FALSE);
 
-  return self->all_source != NULL && tf_scan_source_get_scanning (self->all_source);
+  return self->all_source != NULL && (tf_scan_source_get_scanning (self->all_source) || _tf_window_scans_deferred (self));
 }
 
 void
