@@ -471,7 +471,7 @@ find_column (GtkColumnView *view,
 /* win.sort-by: "default", or a column id ("status", "subject", "sent");
  * win.sort-descending. Both apply to the item list and, where it has the
  * column, the meeting list; a click on a header of the item list moves
- * the menu's marks too (sync_sort_menu()). */
+ * the menu's marks too (on_header_released_cb()). */
 static void
 apply_sort (TfWindow *self)
 {
@@ -485,94 +485,73 @@ apply_sort (TfWindow *self)
     {
       GtkColumnViewColumn *column = find_column (views[i], g_str_equal (id, "status") && i == 1 ? "stuck" : id);
 
+      /* GTK 4.8 updates the arrow of the new column only: the header
+       * sorted by before kept its arrow. Clearing first resets them all
+       * (the sort model restarts its sort; nothing runs in between). */
+      gtk_column_view_sort_by_column (views[i], NULL, order);
       gtk_column_view_sort_by_column (views[i], column, order);
     }
 }
 
-/* The header widget of @view that shows the sort arrow ascending or
- * descending, searched depth first below @widget */
-static GtkWidget *
-find_sort_indicator (GtkWidget *widget,
-                     gboolean *descending)
+/* A click on a header of the item list sorts by its column, ascending, or
+ * reverses the order when the list was sorted by it already (GTK's rule,
+ * gtk_column_view_sorter_add_column()). GTK 4.8 has no getter for the
+ * column sorted by (gtk_column_view_sorter_get_primary_sort_column() is
+ * 4.10), so the click is watched and the same rule moves the menu's
+ * marks: the states are set directly, GTK sorts. */
+static void
+on_header_released_cb (GtkGestureClick *gesture,
+                       int n_press,
+                       double x,
+                       double y,
+                       TfWindow *self)
 {
-  if (gtk_widget_has_css_class (widget, "ascending") || gtk_widget_has_css_class (widget, "descending"))
-    {
-      *descending = gtk_widget_has_css_class (widget, "descending");
-      return widget;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_sort_indicator (child, descending);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The id of the column @view sorts by first (NULL: none) and its
- * direction. GTK 4.8 has no getter for it
- * (gtk_column_view_sorter_get_primary_sort_column() is 4.10), but the
- * header of that column, and only that one, shows its sort indicator with
- * the class "ascending" or "descending" (gtkcolumnviewtitle.c); the
- * headers are the view's first child's children, in column order (as in
- * tf-columns.c). */
-static const char *
-primary_sort_column (GtkColumnView *view,
-                     gboolean *descending)
-{
-  GListModel *columns = gtk_column_view_get_columns (view);
-  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (view));
-  GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
-  guint n = g_list_model_get_n_items (columns);
-
-  *descending = FALSE;
-  for (guint i = 0; i < n && title != NULL; i++, title = gtk_widget_get_next_sibling (title))
-    {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-
-      if (find_sort_indicator (title, descending) != NULL)
-        return g_object_get_data (G_OBJECT (column), "tf-column-id");
-    }
-  return NULL;
-}
-
-/* After a header click (or Enter on a focused header) the menu marks the
- * column and direction the list is sorted by now. Read in an idle: the
- * headers update their indicators around the sorter's ::changed. The
- * states are set directly, so nothing is sorted again. */
-static gboolean
-sync_sort_menu_cb (gpointer user_data)
-{
-  TfWindow *self = user_data;
-  gboolean descending = FALSE;
-  const char *id;
+  GtkWidget *title = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  const char *id = g_object_get_data (G_OBJECT (title), "tf-column-id");
   GAction *by = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-by");
   GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
-  g_autoptr (GVariant) by_state = NULL;
+  g_autoptr (GVariant) by_state = g_action_get_state (by);
+  g_autoptr (GVariant) desc_state = g_action_get_state (desc);
+  gboolean descending = FALSE;
 
-  self->sort_sync_source = 0;
-  if (!gtk_widget_get_realized (GTK_WIDGET (self->items_view)))
-    return G_SOURCE_REMOVE;
-  id = primary_sort_column (self->items_view, &descending);
-  by_state = g_action_get_state (by);
-  if (g_strcmp0 (g_variant_get_string (by_state, NULL), id ?: "default") != 0)
-    g_simple_action_set_state (G_SIMPLE_ACTION (by), g_variant_new_string (id ?: "default"));
-  /* The default order has no direction: the mark stays as it was */
-  if (id != NULL)
-    g_simple_action_set_state (G_SIMPLE_ACTION (desc), g_variant_new_boolean (descending));
-
-  return G_SOURCE_REMOVE;
+  if (id == NULL)
+    return;
+  if (g_str_equal (g_variant_get_string (by_state, NULL), id))
+    descending = !g_variant_get_boolean (desc_state);
+  else
+    g_simple_action_set_state (G_SIMPLE_ACTION (by), g_variant_new_string (id));
+  g_simple_action_set_state (G_SIMPLE_ACTION (desc), g_variant_new_boolean (descending));
 }
 
+/* The headers exist once the view is mapped: the first child of the
+ * view, one title per visible column, in column order (as in
+ * tf-columns.c) */
 static void
-on_column_sorter_changed_cb (TfWindow *self,
-                             GtkSorterChange change,
-                             GtkSorter *sorter)
+watch_headers (TfWindow *self)
 {
-  if (self->sort_sync_source == 0)
-    self->sort_sync_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, sync_sort_menu_cb, self, NULL);
+  GListModel *columns = gtk_column_view_get_columns (self->items_view);
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->items_view));
+  GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && title != NULL;
+       i++, title = gtk_widget_get_next_sibling (title))
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkGesture *click;
+
+      if (g_object_get_data (G_OBJECT (title), "tf-column-id") != NULL
+          || gtk_column_view_column_get_sorter (column) == NULL)
+        continue;
+      g_object_set_data_full (G_OBJECT (title), "tf-column-id",
+                              g_strdup (g_object_get_data (G_OBJECT (column), "tf-column-id")), g_free);
+      /* Watching only: the header's own gesture (bubble phase) sorts */
+      click = gtk_gesture_click_new ();
+      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+      gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+      gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "tf-header-click");
+      g_signal_connect_object (click, "released", G_CALLBACK (on_header_released_cb), self, 0);
+      gtk_widget_add_controller (title, GTK_EVENT_CONTROLLER (click));
+    }
 }
 
 static void
@@ -827,8 +806,7 @@ _tf_window_list_init (TfWindow *self)
   sort_desc = g_simple_action_new_stateful ("sort-descending", NULL, g_variant_new_boolean (FALSE));
   g_signal_connect_object (sort_desc, "activate", G_CALLBACK (toggle_descending_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sort_desc));
-  g_signal_connect_object (gtk_column_view_get_sorter (self->items_view), "changed",
-                           G_CALLBACK (on_column_sorter_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->items_view, "map", G_CALLBACK (watch_headers), self, G_CONNECT_SWAPPED);
 }
 
 /* A sorted model re-merges every arriving batch into all rows sorted so
@@ -854,7 +832,6 @@ _tf_window_list_set_streaming (TfWindow *self,
 void
 _tf_window_list_dispose (TfWindow *self)
 {
-  g_clear_handle_id (&self->sort_sync_source, g_source_remove);
   g_clear_object (&self->sorter);
   g_clear_object (&self->kept_item);
   g_clear_pointer (&self->kept_path, g_free);

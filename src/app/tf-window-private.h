@@ -88,7 +88,6 @@ struct _TfWindow
   TfWindowView view;
   guint summary_source;
   guint meetings_source;
-  guint sort_sync_source; /* tf-window-list.c: the sort menu follows the headers */
   guint meetings_dirty : 1;
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */

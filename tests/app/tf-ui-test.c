@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "tf-fixturegen.h"
+#include "tf-labels-private.h"
 #include "tf-ui-test.h"
 #include "tf-window-private.h"
 
@@ -185,4 +186,28 @@ tf_ui_test_make_scratch (const char *template)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   return dir;
+}
+
+void
+tf_ui_test_assert_default_order (gpointer data)
+{
+  TfWindow *window = data;
+  GListModel *model = G_LIST_MODEL (window->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
+      g_autoptr (TfItem) b = g_list_model_get_item (model, i);
+      gint64 sent_a = tf_item_get_sent (a) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (a);
+      gint64 sent_b = tf_item_get_sent (b) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (b);
+
+      g_assert_cmpuint (tf_labels_item_rank (a), >=, tf_labels_item_rank (b));
+      if (tf_labels_item_rank (a) == tf_labels_item_rank (b))
+        {
+          g_assert_cmpint (sent_a, <=, sent_b);
+          if (sent_a == sent_b)
+            g_assert_cmpstr (tf_item_get_path (a), <=, tf_item_get_path (b));
+        }
+    }
 }

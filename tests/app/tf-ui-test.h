@@ -49,4 +49,9 @@ void tf_ui_test_remove_scratch (const char *dir);
 GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
                                    GtkWidget *root);
 
+/* The rows @window (a TfWindow) shows are in the default order: severity
+ * (KB 938650 cases, other errors, warnings, healthy), then sent time
+ * oldest first, then path */
+void tf_ui_test_assert_default_order (gpointer window);
+
 G_END_DECLS
