@@ -218,3 +218,19 @@ tf_labels_display_name (const char *from)
 
   return g_strdup (from);
 }
+
+char *
+tf_labels_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = home != NULL ? strlen (home) : 0;
+
+  if (path == NULL)
+    return NULL;
+  /* Not for "/" as home (a service account) or a path merely starting
+   * with the same letters ("/home/ken2" under "/home/ken") */
+  if (len > 1 && strncmp (path, home, len) == 0 && (path[len] == '/' || path[len] == '\0'))
+    return g_strconcat ("~", path + len, NULL);
+
+  return g_strdup (path);
+}

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-labels-private.h"
 #include "tf-list-merge.h"
 #include "tf-scan-source.h"
 #include "tf-scanner.h"
@@ -32,7 +33,7 @@
  * slices of this many items, for at most MERGE_BUDGET_USEC per main-loop
  * pass: drawing comes between slices */
 #define MERGE_SLICE 64
-#define MERGE_BUDGET_USEC 8000
+#define MERGE_BUDGET_USEC 20000
 /* Folders the scanner skips (tf-scanner.c): repair backups */
 #define BACKUP_PREFIX ".trackfix-backup"
 
@@ -1003,7 +1004,11 @@ tf_scan_source_new (GFile *file)
       self->file = g_object_ref (file);
       self->title = g_file_get_basename (file);
       if (g_file_is_native (file))
-        self->subtitle = g_file_get_path (file);
+        {
+          g_autofree char *path = g_file_get_path (file);
+
+          self->subtitle = tf_labels_display_path (path);
+        }
       else
         self->subtitle = g_file_get_parse_name (file);
       if (self->title == NULL || g_str_equal (self->title, "/"))

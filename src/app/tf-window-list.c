@@ -749,6 +749,18 @@ _tf_window_list_release_sources (TfWindow *self)
     }
 }
 
+/* Any item that changes in place (a repair, an undo) makes the cells
+ * format their texts again on their next bind (tf-columns.c) */
+static gboolean
+item_changed_hook (GSignalInvocationHint *hint,
+                   guint n_param_values,
+                   const GValue *param_values,
+                   gpointer user_data)
+{
+  tf_column_view_invalidate_cells ();
+  return TRUE;
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 void
@@ -757,8 +769,15 @@ _tf_window_list_init (TfWindow *self)
   g_autoptr (GSimpleAction) sort_by = NULL;
   g_autoptr (GSimpleAction) sort_desc = NULL;
   GtkMultiSorter *sorter;
+  static gsize hooked;
 
   /* Items: flatten → sort → filter → selection */
+  if (g_once_init_enter (&hooked))
+    {
+      g_type_class_unref (g_type_class_ref (TF_TYPE_ITEM));
+      g_signal_add_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), 0, item_changed_hook, NULL, NULL);
+      g_once_init_leave (&hooked, 1);
+    }
   setup_item_columns (self);
   sorter = gtk_multi_sorter_new ();
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->items_view)));

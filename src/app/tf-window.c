@@ -673,6 +673,7 @@ on_local_time_changed_cb (TfWindow *self,
   tf_item_view_set_local_time (self->item_view, local);
   tf_meeting_view_set_local_time (self->meeting_view, local);
   /* The Sent column formats on bind: rebind the visible rows */
+  tf_column_view_invalidate_cells ();
   gtk_column_view_set_model (self->items_view, NULL);
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_set_model (self->meetings_view, NULL);
@@ -944,6 +945,7 @@ _tf_window_item_changed (TfWindow *self,
   g_return_if_fail (TF_IS_ITEM (item));
 
   /* Re-announce the item in its store so every view rebinds it */
+  tf_column_view_invalidate_cells ();
   n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
   for (guint i = 0; i < n; i++)
     {
