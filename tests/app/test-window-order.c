@@ -79,10 +79,14 @@ assert_subject_order (TfWindow *window,
     }
 }
 
-/* A first scan shows its rows in the default order as they arrive, not
- * only once it is complete */
-static void
-test_sorted_while_scanning (void)
+/* Opens the queue in a new window and calls @check after each main-loop
+ * pass of the first scan while the rows stream in (the sort model is
+ * detached: the rows shown are the merged ones). Returns the window once
+ * the scan and the sort are done; @check ran on a partial list. */
+static TfWindow *
+scan_checking (void (*check) (TfWindow *window,
+                              gpointer data),
+               gpointer data)
 {
   TfWindow *window = new_window ();
   guint partial_checks = 0;
@@ -91,12 +95,13 @@ test_sorted_while_scanning (void)
   open_path (window, queue_dir);
   while (_tf_window_is_scanning (window))
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+      guint n;
 
       g_main_context_iteration (NULL, TRUE);
+      n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
       if (n > 1 && n < N_QUEUE && window->sort_detached)
         {
-          tf_ui_test_assert_default_order (window);
+          check (window, data);
           partial_checks++;
         }
     }
@@ -106,9 +111,42 @@ test_sorted_while_scanning (void)
   tf_ui_test_spin_until (sort_done, window, 60000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
   g_assert_false (window->sort_detached);
-  tf_ui_test_assert_default_order (window);
+  return window;
+}
 
+static void
+check_default_order (TfWindow *window,
+                     gpointer data)
+{
+  tf_ui_test_assert_default_order (window);
+}
+
+/* A first scan shows its rows in the default order as they arrive, not
+ * only once it is complete */
+static void
+test_sorted_while_scanning (void)
+{
+  TfWindow *window = scan_checking (check_default_order, NULL);
+
+  tf_ui_test_assert_default_order (window);
   close_window (window);
+}
+
+/* The first call chooses the subject order from the menu, later ones
+ * check the rows are in it */
+static void
+choose_then_check_subject_order (TfWindow *window,
+                                 gpointer data)
+{
+  gboolean *chosen = data;
+
+  if (*chosen)
+    {
+      assert_subject_order (window, FALSE);
+      return;
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
+  *chosen = TRUE;
 }
 
 /* An order chosen while the rows stream in applies to the rows shown so
@@ -116,36 +154,11 @@ test_sorted_while_scanning (void)
 static void
 test_reorder_while_scanning (void)
 {
-  TfWindow *window = new_window ();
   gboolean chosen = FALSE;
-  guint partial_checks = 0;
+  TfWindow *window = scan_checking (choose_then_check_subject_order, &chosen);
 
-  gtk_window_present (GTK_WINDOW (window));
-  open_path (window, queue_dir);
-  while (_tf_window_is_scanning (window))
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
-
-      g_main_context_iteration (NULL, TRUE);
-      if (!chosen && n > 1 && window->sort_detached)
-        {
-          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
-          chosen = TRUE;
-        }
-      else if (chosen && n > 1 && window->sort_detached)
-        {
-          assert_subject_order (window, FALSE);
-          partial_checks++;
-        }
-    }
   g_assert_true (chosen);
-  g_test_message ("%u checks of a partial list", partial_checks);
-  g_assert_cmpuint (partial_checks, >, 0);
-
-  tf_ui_test_spin_until (sort_done, window, 60000);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
   assert_subject_order (window, FALSE);
-
   close_window (window);
 }
 
@@ -409,16 +422,11 @@ main (int argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tf_core_init ();
 
-  demo_dir = g_build_filename (scratch, "demo", NULL);
-  g_assert_true (tf_gen_demo (demo_dir, &error));
-  g_assert_no_error (error);
+  demo_dir = tf_ui_test_make_demo (scratch);
   queue_dir = g_build_filename (scratch, "queue", NULL);
   g_assert_true (tf_gen_queue (queue_dir, N_QUEUE, 7, &error));
   g_assert_no_error (error);
-
-  app = tf_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = tf_ui_test_new_application ();
 
   g_test_add_func ("/window-order/sorted-while-scanning", test_sorted_while_scanning);
   g_test_add_func ("/window-order/reorder-while-scanning", test_reorder_while_scanning);

@@ -571,7 +571,6 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   scratch = tf_ui_test_make_scratch ("trackfix-window-use-XXXXXX");
@@ -584,13 +583,8 @@ main (int argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tf_core_init ();
 
-  demo_dir = g_build_filename (scratch, "demo", NULL);
-  g_assert_true (tf_gen_demo (demo_dir, &error));
-  g_assert_no_error (error);
-
-  app = tf_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  demo_dir = tf_ui_test_make_demo (scratch);
+  app = tf_ui_test_new_application ();
 
   g_test_add_func ("/window-use/order-stable", test_order_stable);
   g_test_add_func ("/window-use/keyboard-sort", test_keyboard_sort);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "tf-application.h"
 #include "tf-fixturegen.h"
 #include "tf-labels-private.h"
 #include "tf-ui-test.h"
@@ -210,4 +211,27 @@ tf_ui_test_assert_default_order (gpointer data)
             g_assert_cmpstr (tf_item_get_path (a), <=, tf_item_get_path (b));
         }
     }
+}
+
+char *
+tf_ui_test_make_demo (const char *scratch)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_build_filename (scratch, "demo", NULL);
+
+  g_assert_true (tf_gen_demo (dir, &error));
+  g_assert_no_error (error);
+  return dir;
+}
+
+TfApplication *
+tf_ui_test_new_application (void)
+{
+  TfApplication *app = tf_application_new ();
+
+  /* NON_UNIQUE: a session bus (or a running Trackfix) must not turn it
+   * into a remote */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  return app;
 }
