@@ -41,6 +41,12 @@ GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
                                                      int min_chars,
                                                      gpointer user_data);
 
+/* The texts of bound cells are out of date (an item changed, or a setting
+ * they are formatted with): the next bind of each cell sets them again.
+ * (Cells keep their texts when unbound; the same item bound again is not
+ * formatted again.) */
+void tf_column_view_invalidate_cells (void);
+
 /* Lets cells of @column wrap onto up to @lines lines (before any row is
  * created) */
 void tf_column_view_column_set_lines (GtkColumnViewColumn *column,

@@ -401,7 +401,11 @@ update (TfItemView *self)
   set_label (self->format_label, tf_format_get_label (tf_item_get_format (item)));
   sent = tf_labels_format_unix (tf_item_get_sent (item), self->local_time);
   set_label (self->sent_label, sent);
-  set_label (self->file_label, tf_item_get_path (item));
+  {
+    g_autofree char *path = tf_labels_display_path (tf_item_get_path (item));
+
+    set_label (self->file_label, path);
+  }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), tf_item_get_file_path (item));
   /* PST/OST messages: the folder inside the file */
   set_label (self->folder_label, tf_item_get_folder (item));

@@ -46,6 +46,9 @@ TfFinding *tf_labels_worst_finding (TfItem *item);
 /* "Ken Myer" for "Ken Myer <ken.myer@contoso.example>"; the address when
  * there is no name (transfer full, NULL for NULL) */
 char *tf_labels_display_name (const char *from);
+/* A local path for reading: below the home folder as "~/…" (as Files
+ * shows it); anything else unchanged */
+char *tf_labels_display_path (const char *path);
 /* A toast showing @text as it is (escaped: AdwToast 1.2 parses markup) */
 AdwToast *tf_labels_new_toast (const char *text);
 /* A journal time ("2026-11-24T18:30:00Z") in local time, 24 h */

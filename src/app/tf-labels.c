@@ -234,3 +234,19 @@ tf_labels_item_has_repair_target (TfItem *item)
       return TRUE;
   return FALSE;
 }
+
+char *
+tf_labels_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = home != NULL ? strlen (home) : 0;
+
+  if (path == NULL)
+    return NULL;
+  /* Not for "/" as home (a service account) or a path merely starting
+   * with the same letters ("/home/ken2" under "/home/ken") */
+  if (len > 1 && strncmp (path, home, len) == 0 && (path[len] == '/' || path[len] == '\0'))
+    return g_strconcat ("~", path + len, NULL);
+
+  return g_strdup (path);
+}

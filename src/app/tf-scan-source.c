@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-labels-private.h"
+#include "tf-list-merge.h"
 #include "tf-scan-source.h"
 #include "tf-scanner.h"
 
@@ -27,6 +29,11 @@
  * folders are still read by each rescan, they just do not trigger one. */
 #define MAX_MONITORS 256
 #define MAX_WATCH_DEPTH 32
+/* A first scan merges the rows it streams into the ordered store in
+ * slices of this many items, for at most MERGE_BUDGET_USEC per main-loop
+ * pass: drawing comes between slices */
+#define MERGE_SLICE 64
+#define MERGE_BUDGET_USEC 20000
 /* Folders the scanner skips (tf-scanner.c): repair backups */
 #define BACKUP_PREFIX ".trackfix-backup"
 
@@ -46,8 +53,13 @@ struct _TfScanSource
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
   GCompareDataFunc sort_func; /* the order the store is left in */
+  GCompareDataFunc stream_order; /* a first scan's rows go in in this order */
+  gpointer stream_order_data;
+  GPtrArray *incoming; /* streamed rows not merged into the store yet */
+  GError *merge_error; /* the scan's result, once the merge is done */
 
   guint rescan_source;
+  guint merge_source;
   gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
   guint recount_source;
   gulong changed_hook;
@@ -68,6 +80,7 @@ struct _TfScanSource
   guint watch_synced : 1;      /* the folders were listed once */
   guint splicing : 1;          /* our own change of the item store */
   guint rescan_after_scan : 1; /* a change came while a scan ran */
+  guint finish_after_merge : 1; /* the scanner is done, the merge not yet */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
@@ -246,6 +259,73 @@ notify_counts (TfScanSource *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static void finish_scan (TfScanSource *self,
+                         GError *error);
+
+static void
+merge_splice (gpointer user_data,
+              guint position,
+              gpointer *additions,
+              guint n_additions)
+{
+  splice_items (user_data, position, 0, additions, n_additions);
+}
+
+/* Merges streamed rows into the store in its order, a slice at a time
+ * within MERGE_BUDGET_USEC, so a big batch (or a reorder) never holds
+ * the main loop; frames are drawn between passes (a lower priority than
+ * GTK's redraw). Finishes the scan when the scanner was done first. */
+static gboolean
+merge_idle_cb (gpointer user_data)
+{
+  TfScanSource *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + MERGE_BUDGET_USEC;
+  guint done = 0;
+
+  while (done < self->incoming->len && g_get_monotonic_time () < deadline)
+    {
+      guint n = MIN (MERGE_SLICE, self->incoming->len - done);
+
+      tf_list_store_merge_sorted (self->items, self->incoming->pdata + done, n,
+                                  self->stream_order, self->stream_order_data, merge_splice, self);
+      done += n;
+    }
+  g_ptr_array_remove_range (self->incoming, 0, done);
+  if (self->incoming->len > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->merge_source = 0;
+  if (self->finish_after_merge)
+    {
+      self->finish_after_merge = FALSE;
+      finish_scan (self, g_steal_pointer (&self->merge_error));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_merge (TfScanSource *self)
+{
+  if (self->merge_source == 0)
+    self->merge_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, merge_idle_cb, self, NULL);
+}
+
+static gboolean
+merging (TfScanSource *self)
+{
+  return self->merge_source != 0 || (self->incoming != NULL && self->incoming->len > 0);
+}
+
+static void
+clear_merge (TfScanSource *self)
+{
+  g_clear_handle_id (&self->merge_source, g_source_remove);
+  if (self->incoming != NULL)
+    g_ptr_array_set_size (self->incoming, 0);
+  g_clear_error (&self->merge_error);
+  self->finish_after_merge = FALSE;
+}
+
 static void
 scan_items_cb (GPtrArray *items,
                guint n_files_done,
@@ -269,9 +349,17 @@ scan_items_cb (GPtrArray *items,
       return;
     }
 
-  /* One items-changed per batch keeps the list models cheap */
-  splice_items (self, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                0, items->pdata, items->len);
+  if (self->stream_order != NULL)
+    {
+      /* In order as they arrive (merge_idle_cb()) */
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (self->incoming, g_object_ref (g_ptr_array_index (items, i)));
+      schedule_merge (self);
+    }
+  else
+    /* One items-changed per batch keeps the list models cheap */
+    splice_items (self, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                  0, items->pdata, items->len);
   count_items (self, items->pdata, items->len);
   notify_counts (self);
 }
@@ -478,6 +566,20 @@ scan_finished_cb (GObject *object,
 
   if (self->replacing && error == NULL)
     keep_unchanged_items (self, self->pending);
+
+  /* Streamed in order: done once the last rows are merged */
+  if (!self->replacing && self->stream_order != NULL)
+    {
+      if (merging (self))
+        {
+          self->finish_after_merge = TRUE;
+          self->merge_error = g_steal_pointer (&error);
+        }
+      else
+        finish_scan (self, g_steal_pointer (&error));
+      scan_data_free (scan);
+      return;
+    }
 
   if (error == NULL && self->sort_func != NULL)
     {
@@ -809,6 +911,7 @@ tf_scan_source_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rescan_source, g_source_remove);
   g_clear_handle_id (&self->recount_source, g_source_remove);
+  clear_merge (self);
   if (self->changed_hook != 0)
     {
       g_signal_remove_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), self->changed_hook);
@@ -834,6 +937,8 @@ tf_scan_source_finalize (GObject *object)
   g_clear_object (&self->items);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->incoming, g_ptr_array_unref);
+  g_clear_error (&self->merge_error);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->subtitle, g_free);
   g_clear_pointer (&self->progress_path, g_free);
@@ -945,7 +1050,11 @@ tf_scan_source_new (GFile *file)
       self->file = g_object_ref (file);
       self->title = g_file_get_basename (file);
       if (g_file_is_native (file))
-        self->subtitle = g_file_get_path (file);
+        {
+          g_autofree char *path = g_file_get_path (file);
+
+          self->subtitle = tf_labels_display_path (path);
+        }
       else
         self->subtitle = g_file_get_parse_name (file);
       if (self->title == NULL || g_str_equal (self->title, "/"))
@@ -975,6 +1084,54 @@ tf_scan_source_set_sort_func (TfScanSource *self,
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
 
   self->sort_func = sort_func;
+}
+
+void
+tf_scan_source_set_stream_order (TfScanSource *self,
+                                 GCompareDataFunc order,
+                                 gpointer order_data)
+{
+  g_return_if_fail (TF_IS_SCAN_SOURCE (self));
+  g_return_if_fail (order == NULL || !tf_scan_source_get_streaming (self));
+
+  /* Unset (the window goes away): rows not merged yet are dropped */
+  if (order == NULL)
+    clear_merge (self);
+  self->stream_order = order;
+  self->stream_order_data = order_data;
+  if (order != NULL && self->incoming == NULL)
+    self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+void
+tf_scan_source_reorder (TfScanSource *self)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_if_fail (TF_IS_SCAN_SOURCE (self));
+
+  if (self->stream_order == NULL || !tf_scan_source_get_streaming (self))
+    return;
+
+  /* The rows shown so far go back to the queue, ahead of the rest, and
+   * are merged again in the new order: one change now, then slices */
+  model = G_LIST_MODEL (self->items);
+  n = g_list_model_get_n_items (model);
+  if (n == 0)
+    return;
+  {
+    g_autoptr (GPtrArray) shown = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
+
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (shown, g_list_model_get_item (model, i));
+    for (guint i = 0; i < self->incoming->len; i++)
+      g_ptr_array_add (shown, g_object_ref (g_ptr_array_index (self->incoming, i)));
+    g_ptr_array_set_size (self->incoming, 0);
+    g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&shown));
+  }
+  splice_items (self, 0, n, NULL, 0);
+  schedule_merge (self);
 }
 
 gboolean
@@ -1109,6 +1266,7 @@ tf_scan_source_scan (TfScanSource *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  clear_merge (self);
 
   if (self->scanner == NULL)
     {

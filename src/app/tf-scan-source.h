@@ -54,7 +54,17 @@ void tf_scan_source_scan (TfScanSource *self);
  * thread) before "scan-finished"; called with two TfItem, no user data */
 void tf_scan_source_set_sort_func (TfScanSource *self,
                                    GCompareDataFunc sort_func);
-/* TRUE while a first scan appends its rows batch by batch (a rescan
+/* A first scan merges each batch into the store in @order (called on the
+ * main thread with @order_data), so its rows are shown in order as they
+ * arrive; without it they are appended. Set it before a scan; unset
+ * (NULL) it any time, which drops the rows not merged yet. */
+void tf_scan_source_set_stream_order (TfScanSource *self,
+                                      GCompareDataFunc order,
+                                      gpointer order_data);
+/* The stream order changed: while streaming, the rows shown so far are
+ * merged again in the new order (a slice per main-loop pass) */
+void tf_scan_source_reorder (TfScanSource *self);
+/* TRUE while a first scan puts its rows in batch by batch (a rescan
  * replaces them all at once when it ends) */
 gboolean tf_scan_source_get_streaming (TfScanSource *self);
 void tf_scan_source_cancel (TfScanSource *self);

@@ -280,6 +280,19 @@ _tf_window_compare_default (gconstpointer a,
   return gtk_ordering_from_cmpfunc (cmp);
 }
 
+/* The list's order (the column the user chose, then the default order)
+ * as a GCompareDataFunc: the order the sort model applies once a scan is
+ * in, so a first scan's rows are merged in it as they arrive */
+static int
+compare_list_order (gconstpointer a,
+                    gconstpointer b,
+                    gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  return gtk_sorter_compare (self->sorter, (gpointer) a, (gpointer) b);
+}
+
 static void
 setup_item_columns (TfWindow *self)
 {
@@ -459,9 +472,8 @@ find_column (GtkColumnView *view,
 
 /* win.sort-by: "default", or a column id ("status", "subject", "sent");
  * win.sort-descending. Both apply to the item list and, where it has the
- * column, the meeting list. (GTK 4.8 cannot tell which header was clicked
- * last — GtkColumnViewSorter's getters are 4.10 — so the menu shows the
- * last order chosen from it.) */
+ * column, the meeting list; a click on a header of the item list moves
+ * the menu's marks too (on_header_released_cb()). */
 static void
 apply_sort (TfWindow *self)
 {
@@ -475,7 +487,72 @@ apply_sort (TfWindow *self)
     {
       GtkColumnViewColumn *column = find_column (views[i], g_str_equal (id, "status") && i == 1 ? "stuck" : id);
 
+      /* GTK 4.8 updates the arrow of the new column only: the header
+       * sorted by before kept its arrow. Clearing first resets them all
+       * (the sort model restarts its sort; nothing runs in between). */
+      gtk_column_view_sort_by_column (views[i], NULL, order);
       gtk_column_view_sort_by_column (views[i], column, order);
+    }
+}
+
+/* A click on a header of the item list sorts by its column, ascending, or
+ * reverses the order when the list was sorted by it already (GTK's rule,
+ * gtk_column_view_sorter_add_column()). GTK 4.8 has no getter for the
+ * column sorted by (gtk_column_view_sorter_get_primary_sort_column() is
+ * 4.10), so the click is watched and the same rule moves the menu's
+ * marks: the states are set directly, GTK sorts. */
+static void
+on_header_released_cb (GtkGestureClick *gesture,
+                       int n_press,
+                       double x,
+                       double y,
+                       TfWindow *self)
+{
+  GtkWidget *title = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  const char *id = g_object_get_data (G_OBJECT (title), "tf-column-id");
+  GAction *by = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-by");
+  GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
+  g_autoptr (GVariant) by_state = g_action_get_state (by);
+  g_autoptr (GVariant) desc_state = g_action_get_state (desc);
+  gboolean descending = FALSE;
+
+  if (id == NULL)
+    return;
+  if (g_str_equal (g_variant_get_string (by_state, NULL), id))
+    descending = !g_variant_get_boolean (desc_state);
+  else
+    g_simple_action_set_state (G_SIMPLE_ACTION (by), g_variant_new_string (id));
+  g_simple_action_set_state (G_SIMPLE_ACTION (desc), g_variant_new_boolean (descending));
+}
+
+/* The headers exist once the view is mapped: the first child of the
+ * view, one title per visible column, in column order (as in
+ * tf-columns.c) */
+static void
+watch_headers (TfWindow *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->items_view);
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->items_view));
+  GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && title != NULL;
+       i++, title = gtk_widget_get_next_sibling (title))
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkGesture *click;
+
+      if (g_object_get_data (G_OBJECT (title), "tf-column-id") != NULL
+          || gtk_column_view_column_get_sorter (column) == NULL)
+        continue;
+      g_object_set_data_full (G_OBJECT (title), "tf-column-id",
+                              g_strdup (g_object_get_data (G_OBJECT (column), "tf-column-id")), g_free);
+      /* Watching only: the header's own gesture (bubble phase) sorts */
+      click = gtk_gesture_click_new ();
+      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+      gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+      gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (click), "tf-header-click");
+      g_signal_connect_object (click, "released", G_CALLBACK (on_header_released_cb), self, 0);
+      gtk_widget_add_controller (title, GTK_EVENT_CONTROLLER (click));
     }
 }
 
@@ -634,6 +711,58 @@ _tf_window_list_select_first (TfWindow *self)
     select_first (self);
 }
 
+/* The order changed (a header, the sort menu) while a first scan streams
+ * rows in: they are merged again in the new order */
+static void
+on_order_changed_cb (TfWindow *self,
+                     GtkSorterChange change,
+                     GtkSorter *sorter)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tf_scan_source_reorder (source);
+    }
+}
+
+void
+_tf_window_list_add_source (TfWindow *self,
+                            TfScanSource *source)
+{
+  tf_scan_source_set_stream_order (source, compare_list_order, self);
+}
+
+void
+_tf_window_list_release_sources (TfWindow *self)
+{
+  guint n;
+
+  if (self->sources == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tf_scan_source_set_stream_order (source, NULL, NULL);
+    }
+}
+
+/* Any item that changes in place (a repair, an undo) makes the cells
+ * format their texts again on their next bind (tf-columns.c) */
+static gboolean
+item_changed_hook (GSignalInvocationHint *hint,
+                   guint n_param_values,
+                   const GValue *param_values,
+                   gpointer user_data)
+{
+  tf_column_view_invalidate_cells ();
+  return TRUE;
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 void
@@ -642,13 +771,21 @@ _tf_window_list_init (TfWindow *self)
   g_autoptr (GSimpleAction) sort_by = NULL;
   g_autoptr (GSimpleAction) sort_desc = NULL;
   GtkMultiSorter *sorter;
+  static gsize hooked;
 
   /* Items: flatten → sort → filter → selection */
+  if (g_once_init_enter (&hooked))
+    {
+      g_type_class_unref (g_type_class_ref (TF_TYPE_ITEM));
+      g_signal_add_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), 0, item_changed_hook, NULL, NULL);
+      g_once_init_leave (&hooked, 1);
+    }
   setup_item_columns (self);
   sorter = gtk_multi_sorter_new ();
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->items_view)));
   gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (_tf_window_compare_default, NULL, NULL)));
   self->sorter = GTK_SORTER (sorter);
+  g_signal_connect_object (self->sorter, "changed", G_CALLBACK (on_order_changed_cb), self, G_CONNECT_SWAPPED);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->all_items)), g_object_ref (self->sorter));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
   g_signal_connect_object (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending_cb), self, G_CONNECT_SWAPPED);
@@ -690,13 +827,18 @@ _tf_window_list_init (TfWindow *self)
   sort_desc = g_simple_action_new_stateful ("sort-descending", NULL, g_variant_new_boolean (FALSE));
   g_signal_connect_object (sort_desc, "activate", G_CALLBACK (toggle_descending_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sort_desc));
+  g_signal_connect_object (self->items_view, "map", G_CALLBACK (watch_headers), self, G_CONNECT_SWAPPED);
 }
 
 /* A sorted model re-merges every arriving batch into all rows sorted so
  * far: at 100,000 rows in some thousand batches that made the first scan
- * five times slower. While a first scan streams rows in, they are shown
- * as they come; the order is applied once when it ends (and a rescan,
- * which replaces the rows in one go, keeps it). */
+ * five times slower. While a first scan streams rows in, the sort model
+ * is detached and each source merges its batches into its store in the
+ * list's order (compare_list_order(), tf-list-merge.c): the rows are in
+ * order as they arrive, and the sorter, attached when the scan ends,
+ * finds them sorted and moves nothing. (Rows of several sources scanned
+ * at once are in order per source until then.) A rescan replaces the
+ * rows in one go with the sorter attached. */
 void
 _tf_window_list_set_streaming (TfWindow *self,
                                gboolean streaming)

@@ -77,8 +77,13 @@ struct _TfWindow
   char *kept_path;     /* … and its path, for a rescan */
   guint kept_index;
 
+  GPtrArray *deferred_scans; /* TfScanSource: scans waiting for the first frame */
+
   /* Borrowed References */
   TfScanSource *current_source; /* NULL: all sources */
+  GdkFrameClock *frame_clock;   /* weak, until the first frame was drawn */
+  gulong first_paint_handler;
+  guint deferred_scan_timeout;
 
   TfWindowView view;
   guint summary_source;
@@ -89,6 +94,7 @@ struct _TfWindow
   guint scroll_pending : 1;        /* tf-window-list.c */
   guint select_pending : 1;        /* tf-window-list.c */
   guint sort_detached : 1;         /* tf-window-list.c: rows streaming in */
+  guint first_frame_drawn : 1;     /* tf-window-sources.c: scans may start */
 };
 
 /* tf-window-actions.c */
@@ -107,6 +113,11 @@ void _tf_window_list_dispose (TfWindow *self);
 /* Sort (FALSE) or show rows as they arrive (TRUE: a first scan) */
 void _tf_window_list_set_streaming (TfWindow *self,
                                     gboolean streaming);
+/* A new source: its first scan streams rows in the list's order */
+void _tf_window_list_add_source (TfWindow *self,
+                                 TfScanSource *source);
+/* Before the window goes: the sources no longer call back into it */
+void _tf_window_list_release_sources (TfWindow *self);
 /* Select the first item of the order (when it has a problem) and bring
  * it into view, as soon as the order is there */
 void _tf_window_list_select_first (TfWindow *self);
@@ -130,6 +141,9 @@ void _tf_window_focus_init (TfWindow *self);
 
 /* tf-window-sources.c: opening, Recent, hives, the sidebar's rows */
 void _tf_window_sources_init (TfWindow *self);
+void _tf_window_sources_dispose (TfWindow *self);
+/* Scans opened before the window's first frame wait for it */
+gboolean _tf_window_scans_deferred (TfWindow *self);
 GtkWidget *_tf_window_create_source_row (gpointer item,
                                          gpointer user_data);
 void _tf_window_sidebar_update_names (TfWindow *self,

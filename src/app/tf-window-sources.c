@@ -252,6 +252,95 @@ _tf_window_select_view (TfWindow *self,
       gtk_list_box_select_row (self->views_list, GTK_LIST_BOX_ROW (row));
 }
 
+/* Scans start after the window's first frame. Opened from the command
+ * line (or the demo at start) a scan would otherwise compete with the
+ * window's first layout for the cores and put its first rows into that
+ * frame: the window stayed black for 0.2–0.45 s (issue 16). A window that
+ * is not drawn within DEFERRED_SCAN_MAX_MS (never shown, or a very busy
+ * machine) starts them anyway. */
+#define DEFERRED_SCAN_MAX_MS 1000
+
+static void
+start_deferred_scans (TfWindow *self)
+{
+  g_autoptr (GPtrArray) sources = g_steal_pointer (&self->deferred_scans);
+
+  g_clear_handle_id (&self->deferred_scan_timeout, g_source_remove);
+  if (self->frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->first_paint_handler, self->frame_clock);
+      g_clear_weak_pointer (&self->frame_clock);
+    }
+  self->first_frame_drawn = TRUE;
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    tf_scan_source_scan (g_ptr_array_index (sources, i));
+  _tf_window_sources_changed (self);
+}
+
+static void
+after_first_paint_cb (GdkFrameClock *clock,
+                      TfWindow *self)
+{
+  start_deferred_scans (self);
+}
+
+static gboolean
+deferred_scan_timeout_cb (gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  self->deferred_scan_timeout = 0;
+  start_deferred_scans (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_realize_cb (TfWindow *self)
+{
+  if (self->first_frame_drawn || self->frame_clock != NULL)
+    return;
+  g_set_weak_pointer (&self->frame_clock, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  self->first_paint_handler = g_signal_connect (self->frame_clock, "after-paint",
+                                                G_CALLBACK (after_first_paint_cb), self);
+}
+
+static void
+scan_when_drawn (TfWindow *self,
+                 TfScanSource *source)
+{
+  if (self->first_frame_drawn)
+    {
+      tf_scan_source_scan (source);
+      return;
+    }
+  if (self->deferred_scans == NULL)
+    self->deferred_scans = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!g_ptr_array_find (self->deferred_scans, source, NULL))
+    g_ptr_array_add (self->deferred_scans, g_object_ref (source));
+  if (self->deferred_scan_timeout == 0)
+    self->deferred_scan_timeout = g_timeout_add (DEFERRED_SCAN_MAX_MS, deferred_scan_timeout_cb, self);
+  if (gtk_widget_get_realized (GTK_WIDGET (self)))
+    on_realize_cb (self);
+}
+
+gboolean
+_tf_window_scans_deferred (TfWindow *self)
+{
+  return self->deferred_scans != NULL && self->deferred_scans->len > 0;
+}
+
+void
+_tf_window_sources_dispose (TfWindow *self)
+{
+  g_clear_pointer (&self->deferred_scans, g_ptr_array_unref);
+  g_clear_handle_id (&self->deferred_scan_timeout, g_source_remove);
+  if (self->frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->first_paint_handler, self->frame_clock);
+      g_clear_weak_pointer (&self->frame_clock);
+    }
+}
+
 void
 tf_window_open_files (TfWindow *self,
                       GFile **files,
@@ -285,7 +374,7 @@ tf_window_open_files (TfWindow *self,
           if (g_file_equal (tf_scan_source_get_file (existing), files[i]))
             {
               /* Opening the same folder again means "look again" */
-              tf_scan_source_scan (existing);
+              scan_when_drawn (self, existing);
               found = TRUE;
             }
         }
@@ -294,11 +383,12 @@ tf_window_open_files (TfWindow *self,
 
       source = tf_scan_source_new (files[i]);
       tf_scan_source_set_sort_func (source, _tf_window_compare_default);
+      _tf_window_list_add_source (self, source);
       _tf_window_track_source (self, source);
 
       g_list_store_append (self->sources, source);
       g_list_store_append (self->source_models, tf_scan_source_get_items (source));
-      tf_scan_source_scan (source);
+      scan_when_drawn (self, source);
       tf_scan_source_set_watch (source, TRUE);
       add_recent (self, files[i]);
     }
@@ -352,4 +442,6 @@ _tf_window_sources_init (TfWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize_cb), NULL);
 }

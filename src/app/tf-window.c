@@ -343,7 +343,7 @@ update_progress (TfWindow *self)
       streaming |= tf_scan_source_get_streaming (source);
       n_items += tf_scan_source_get_n_items (source);
       n_problems += tf_scan_source_get_n_problems (source);
-      if (tf_scan_source_get_scanning (source))
+      if (tf_scan_source_get_scanning (source) || (self->deferred_scans != NULL && g_ptr_array_find (self->deferred_scans, source, NULL)))
         {
           scanning = TRUE;
           done += tf_scan_source_get_n_files_done (source);
@@ -682,6 +682,7 @@ on_local_time_changed_cb (TfWindow *self,
   tf_item_view_set_local_time (self->item_view, local);
   tf_meeting_view_set_local_time (self->meeting_view, local);
   /* The Sent column formats on bind: rebind the visible rows */
+  tf_column_view_invalidate_cells ();
   gtk_column_view_set_model (self->items_view, NULL);
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_set_model (self->meetings_view, NULL);
@@ -718,6 +719,8 @@ tf_window_dispose (GObject *object)
   TfWindow *self = (TfWindow *) object;
 
   _tf_window_cancel_scans (self);
+  _tf_window_sources_dispose (self);
+  _tf_window_list_release_sources (self);
   g_clear_handle_id (&self->summary_source, g_source_remove);
   g_clear_handle_id (&self->meetings_source, g_source_remove);
 
@@ -952,6 +955,7 @@ _tf_window_item_changed (TfWindow *self,
   g_return_if_fail (TF_IS_ITEM (item));
 
   /* Re-announce the item in its store so every view rebinds it */
+  tf_column_view_invalidate_cells ();
   n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
   for (guint i = 0; i < n; i++)
     {
@@ -978,7 +982,7 @@ _tf_window_is_scanning (TfWindow *self)
 {
   g_return_val_if_fail (TF_IS_WINDOW (self), FALSE);
 
-  return self->all_source != NULL && tf_scan_source_get_scanning (self->all_source);
+  return self->all_source != NULL && (tf_scan_source_get_scanning (self->all_source) || _tf_window_scans_deferred (self));
 }
 
 void

@@ -65,31 +65,6 @@ sort_done (gpointer data)
   return gtk_sort_list_model_get_pending (window->sort_model) == 0 && tf_ui_test_scan_done (window);
 }
 
-/* Severity (KB 938650 cases, other errors, warnings, healthy), then sent
- * time oldest first, then path */
-static void
-assert_default_order (TfWindow *window)
-{
-  GListModel *model = G_LIST_MODEL (window->selection);
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 1; i < n; i++)
-    {
-      g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
-      g_autoptr (TfItem) b = g_list_model_get_item (model, i);
-      gint64 sent_a = tf_item_get_sent (a) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (a);
-      gint64 sent_b = tf_item_get_sent (b) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (b);
-
-      g_assert_cmpuint (tf_labels_item_rank (a), >=, tf_labels_item_rank (b));
-      if (tf_labels_item_rank (a) == tf_labels_item_rank (b))
-        {
-          g_assert_cmpint (sent_a, <=, sent_b);
-          if (sent_a == sent_b)
-            g_assert_cmpstr (tf_item_get_path (a), <=, tf_item_get_path (b));
-        }
-    }
-}
-
 static void
 test_order_stable (void)
 {
@@ -100,7 +75,7 @@ test_order_stable (void)
   g_autoptr (GPtrArray) other = NULL;
 
   tf_ui_test_spin_until (sort_done, window, 10000);
-  assert_default_order (window);
+  tf_ui_test_assert_default_order (window);
   first_paths = list_paths (window);
   g_assert_cmpuint (first_paths->len, >, 5);
 
@@ -126,7 +101,7 @@ test_order_stable (void)
   /* Problems Only keeps the same order */
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 4));
   tf_ui_test_spin_until (sort_done, window, 10000);
-  assert_default_order (window);
+  tf_ui_test_assert_default_order (window);
 
   close_window (window);
 }
@@ -166,7 +141,7 @@ test_keyboard_sort (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-descending", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "default"));
   tf_ui_test_spin_until (sort_done, window, 10000);
-  assert_default_order (window);
+  tf_ui_test_assert_default_order (window);
 
   /* The menu is behind a focusable, named button */
   for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (window)); w != NULL;)
@@ -254,7 +229,7 @@ test_selection_survives (void)
   tf_ui_test_spin_until (selected_is, &wait, 30000);
   tf_ui_test_spin_for (200);
   g_assert_true (selected_is (&wait));
-  assert_default_order (window);
+  tf_ui_test_assert_default_order (window);
 
   /* Ctrl+Z undoes it; still the same item, 1601 again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
@@ -596,7 +571,6 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   scratch = tf_ui_test_make_scratch ("trackfix-window-use-XXXXXX");
@@ -609,13 +583,8 @@ main (int argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tf_core_init ();
 
-  demo_dir = g_build_filename (scratch, "demo", NULL);
-  g_assert_true (tf_gen_demo (demo_dir, &error));
-  g_assert_no_error (error);
-
-  app = tf_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  demo_dir = tf_ui_test_make_demo (scratch);
+  app = tf_ui_test_new_application ();
 
   g_test_add_func ("/window-use/order-stable", test_order_stable);
   g_test_add_func ("/window-use/keyboard-sort", test_keyboard_sort);

@@ -9,6 +9,7 @@
 
 #include "tf-application.h"
 #include "tf-fixturegen.h"
+#include "tf-labels-private.h"
 #include "tf-reader.h"
 #include "tf-ui-test.h"
 #include "tf-window-private.h"
@@ -189,11 +190,57 @@ tf_ui_test_make_scratch (const char *template)
   return dir;
 }
 
+void
+tf_ui_test_assert_default_order (gpointer data)
+{
+  TfWindow *window = data;
+  GListModel *model = G_LIST_MODEL (window->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
+      g_autoptr (TfItem) b = g_list_model_get_item (model, i);
+      gint64 sent_a = tf_item_get_sent (a) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (a);
+      gint64 sent_b = tf_item_get_sent (b) == G_MININT64 ? G_MAXINT64 : tf_item_get_sent (b);
+
+      g_assert_cmpuint (tf_labels_item_rank (a), >=, tf_labels_item_rank (b));
+      if (tf_labels_item_rank (a) == tf_labels_item_rank (b))
+        {
+          g_assert_cmpint (sent_a, <=, sent_b);
+          if (sent_a == sent_b)
+            g_assert_cmpstr (tf_item_get_path (a), <=, tf_item_get_path (b));
+        }
+    }
+}
+
+char *
+tf_ui_test_make_demo (const char *scratch)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_build_filename (scratch, "demo", NULL);
+
+  g_assert_true (tf_gen_demo (dir, &error));
+  g_assert_no_error (error);
+  return dir;
+}
+
+TfApplication *
+tf_ui_test_new_application (void)
+{
+  TfApplication *app = tf_application_new ();
+
+  /* NON_UNIQUE: a session bus (or a running Trackfix) must not turn it
+   * into a remote */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  return app;
+}
+
 AdwApplication *
 tf_ui_test_init (int *argc,
                  char ***argv)
 {
-  g_autoptr (GError) error = NULL;
   TfApplication *app;
 
   gtk_test_init (argc, argv, NULL);
@@ -203,9 +250,6 @@ tf_ui_test_init (int *argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tf_core_init ();
 
-  app = tf_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = tf_ui_test_new_application ();
   return ADW_APPLICATION (app);
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "tf-application.h"
 #include "tf-window.h"
 
 G_BEGIN_DECLS
@@ -54,5 +55,15 @@ void tf_ui_test_remove_scratch (const char *dir);
 /* The widget after @widget in a depth-first walk of @root, or NULL */
 GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
                                    GtkWidget *root);
+
+/* Writes the demo folder (tf_gen_demo()) to @scratch/demo; returns its path */
+char *tf_ui_test_make_demo (const char *scratch);
+/* A registered application for window tests (non-unique, opens files) */
+TfApplication *tf_ui_test_new_application (void);
+
+/* The rows @window (a TfWindow) shows are in the default order: severity
+ * (KB 938650 cases, other errors, warnings, healthy), then sent time
+ * oldest first, then path */
+void tf_ui_test_assert_default_order (gpointer window);
 
 G_END_DECLS

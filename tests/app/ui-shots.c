@@ -7,9 +7,14 @@
  * pst-1601,pst-raw}.png (the last two: the demo PST as a source, its first
  * 1601 item selected) at
  * WIDTH x HEIGHT (default: 1366 x 768, the laptop size the layout is made for;
- * data/screenshots/ holds the English AppStream shots taken this way). Set LANGUAGE=pl and
- * TRACKFIX_LOCALEDIR=_build/po for the Polish UI, GSETTINGS_SCHEMA_DIR=
- * _build/data and GSETTINGS_BACKEND=memory as for the app.
+ * data/screenshots/ holds the English AppStream shots taken this way, by
+ * tools/appstream-shots). Set LANGUAGE=pl and TRACKFIX_LOCALEDIR=_build/po
+ * for the Polish UI, GSETTINGS_SCHEMA_DIR=_build/data and
+ * GSETTINGS_BACKEND=memory as for the app.
+ *
+ * The demo is written to ~/Exports/queue of a scratch home folder (HOME
+ * points there while this runs), so the shots show "~/Exports/queue"
+ * rather than a temporary path.
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -138,6 +143,9 @@ main (int argc,
   g_autoptr (TfApplication) app = NULL;
   g_autoptr (GFile) demo = NULL;
   g_autofree char *demo_dir = NULL;
+  g_autofree char *scratch = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *data_home = NULL;
   const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
   AdwMessageDialog *dialog;
   TfWindow *window;
@@ -163,12 +171,25 @@ main (int argc,
     }
   g_mkdir_with_parents (out_dir, 0755);
 
+  /* Before anything asks GLib for the home folder (it keeps the answer) */
+  scratch = g_dir_make_tmp ("trackfix-shots-XXXXXX", &error);
+  if (scratch == NULL)
+    {
+      g_printerr ("Cannot make a scratch folder: %s\n", error->message);
+      return 1;
+    }
+  home = g_build_filename (scratch, "home", NULL);
+  data_home = g_build_filename (home, ".local", "share", NULL);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  demo_dir = g_build_filename (home, "Exports", "queue", NULL);
+  g_mkdir_with_parents (demo_dir, 0755);
+
   gtk_init ();
   adw_init ();
   tf_core_init ();
 
-  demo_dir = g_dir_make_tmp ("trackfix-shots-XXXXXX", &error);
-  if (demo_dir == NULL || !tf_gen_demo (demo_dir, &error))
+  if (!tf_gen_demo (demo_dir, &error))
     {
       g_printerr ("Cannot make the demo: %s\n", error->message);
       return 1;
@@ -239,6 +260,7 @@ main (int argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   tf_ui_test_spin_for (100);
+  tf_ui_test_remove_scratch (scratch);
 
   shoot_pst (ADW_APPLICATION (app), demo_dir, width, height);
 

@@ -8,7 +8,12 @@
  *   max_stall_ms   longest gap between two main-loop ticks (a 2 ms timer)
  *   peak_rss_mb    peak resident set size of the process
  * plus the same after a search and a sort over the full list. Goals
- * (issue 3): first rows ≤ 0.3 s, no stall > 50 ms, ≤ 300 MB.
+ * (issue 3): first rows ≤ 0.3 s, no stall > 50 ms, ≤ 300 MB; (issue 16)
+ * first frame within 100 ms of mapping.
+ *
+ * BENCH_OPEN_AT_START=1 opens DIR before the window is shown, as
+ * `trackfix DIR` does (the scan then waits for the first frame); by
+ * default the window is shown and idle for 2 s first.
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -98,13 +103,18 @@ tick_cb (gpointer data)
  * then the window is black (issue 16: within 100 ms) */
 static gint64 map_time;
 static gint64 first_frame_time;
+static gint64 map_cpu;
+static gint64 first_frame_cpu;
 
 static void
 first_paint_cb (GdkFrameClock *clock,
                 gpointer data)
 {
   if (first_frame_time == 0 && map_time != 0)
-    first_frame_time = g_get_monotonic_time ();
+    {
+      first_frame_time = g_get_monotonic_time ();
+      first_frame_cpu = thread_cpu_usec ();
+    }
 }
 
 static void
@@ -112,6 +122,7 @@ window_map_cb (GtkWidget *widget,
                gpointer data)
 {
   map_time = g_get_monotonic_time ();
+  map_cpu = thread_cpu_usec ();
 }
 
 static void
@@ -150,12 +161,13 @@ main (int argc,
   g_autoptr (TfApplication) app = NULL;
   g_autoptr (GFile) dir = NULL;
   TfWindow *window;
-  gint64 start;
+  gint64 start = 0;
   gint64 first_rows = -1;
   gint64 full;
   GtkScrolledWindow *scroller;
   GtkAdjustment *adjustment;
   GtkColumnViewColumn *column;
+  gboolean open_at_start = g_getenv ("BENCH_OPEN_AT_START") != NULL;
 
   if (argc != 2)
     {
@@ -172,14 +184,19 @@ main (int argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   g_signal_connect (window, "realize", G_CALLBACK (window_realize_cb), NULL);
   g_signal_connect (window, "map", G_CALLBACK (window_map_cb), NULL);
+  dir = g_file_new_for_commandline_arg (argv[1]);
+  if (open_at_start)
+    {
+      start = g_get_monotonic_time ();
+      bench_start = start;
+      last_tick = start;
+      last_cpu = thread_cpu_usec ();
+      tf_window_open_files (window, &dir, 1);
+    }
   gtk_window_present (GTK_WINDOW (window));
   /* Let the window map and draw its first frame before measuring */
-  {
-    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
+  while (!open_at_start && (map_time == 0 || g_get_monotonic_time () - map_time < 2 * G_USEC_PER_SEC))
+    g_main_context_iteration (NULL, FALSE);
 
   g_timeout_add (2, tick_cb, NULL);
   scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (window->items_view)));
@@ -197,14 +214,16 @@ main (int argc,
       g_signal_connect (clock, "after-paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (3));
     }
 
-  dir = g_file_new_for_commandline_arg (argv[1]);
-  start = g_get_monotonic_time ();
-  bench_start = start;
-  last_tick = start;
-  max_stall = 0;
-  last_cpu = thread_cpu_usec ();
-  max_cpu_stall = 0;
-  tf_window_open_files (window, &dir, 1);
+  if (!open_at_start)
+    {
+      start = g_get_monotonic_time ();
+      bench_start = start;
+      last_tick = start;
+      max_stall = 0;
+      last_cpu = thread_cpu_usec ();
+      max_cpu_stall = 0;
+      tf_window_open_files (window, &dir, 1);
+    }
 
   while (!settled (window) || first_rows < 0)
     {
@@ -257,7 +276,8 @@ main (int argc,
     }
 
   g_print ("renderer        %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
-  g_print ("first_frame_ms  %.1f (map to first painted frame)\n", (first_frame_time - map_time) / 1e3);
+  g_print ("first_frame_ms  %.1f (map to first painted frame)  %.1f (main-thread CPU)\n",
+           (first_frame_time - map_time) / 1e3, (first_frame_cpu - map_cpu) / 1e3);
   g_print ("items           %u\n", g_list_model_get_n_items (G_LIST_MODEL (window->selection)));
   g_print ("first_rows_s    %.3f\n", first_rows / 1e6);
   g_print ("full_list_s     %.3f\n", full / 1e6);
