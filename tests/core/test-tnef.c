@@ -565,15 +565,21 @@ test_embedded (void)
         }
     }
 
-  /* Nested deeper than a patch site can describe: read the outer levels,
-   * skip the rest quietly */
+  /* Three levels deep is read (TF_MAX_EMBED_DEPTH); four is not, and the
+   * item says so instead of looking healthy */
   {
     g_autoptr (GBytes) b3 = wrap_embedded (twice);
     g_autoptr (GBytes) b4 = wrap_embedded (b3);
+    g_autoptr (TfItem) item3 = read_bytes (b3, TF_READ_FULL);
     g_autoptr (TfItem) item = read_bytes (b4, TF_READ_FULL);
 
+    g_assert_cmpuint (tf_item_get_n_recipients (item3), >, 0);
+    g_assert_cmpstr (tf_recipient_get_embedded (tf_item_get_recipient (item3, 0)), ==, "1/1/1");
+    g_assert_cmpuint (tf_item_get_n_findings (item3), ==, 0);
     g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 0);
-    g_assert_cmpuint (tf_item_get_n_findings (item), ==, 0);
+    g_assert_cmpuint (tf_item_get_n_findings (item), ==, 1);
+    g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+    g_assert_nonnull (strstr (first_detail (item, TF_FINDING_PARSE_ERROR), "3 levels"));
   }
 }
 
