@@ -287,12 +287,8 @@ edit_ical_qp_part (TfRepairItemBytes *ib,
   part = tf_repair_find_part_body (ib, part_index, &start, &end, &expected, error);
   if (part == NULL)
     return FALSE;
-  if (expected == NULL || !tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
-      return FALSE;
-    }
+  if (!tf_repair_qp_map_part (ib, part_index, start, end, expected, decoded, positions, error))
+    return FALSE;
 
   inserts = find_ical_inserts ((const char *) decoded->data, decoded->len, error);
   if (inserts == NULL)

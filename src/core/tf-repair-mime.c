@@ -120,6 +120,27 @@ tf_repair_item_has_content_length (TfRepairItemBytes *ib)
   return FALSE;
 }
 
+gboolean
+tf_repair_qp_map_part (TfRepairItemBytes *ib,
+                       gint part_index,
+                       gsize start,
+                       gsize end,
+                       GBytes *expected,
+                       GByteArray *decoded,
+                       GArray *positions,
+                       GError **error)
+{
+  const guint8 *data = g_bytes_get_data (ib->range, NULL);
+
+  if (expected == NULL || !tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A quoted-printable body [start, end) of the item: only the encoded lines
  * that hold a changed byte are written again (tf_repair_qp_reencode()) */
 static gboolean
@@ -139,12 +160,8 @@ edit_qp_body (TfRepairItemBytes *ib,
   g_autoptr (GByteArray) patched = g_byte_array_new ();
   g_autoptr (GBytes) replacement = NULL;
 
-  if (!tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
-      return FALSE;
-    }
+  if (!tf_repair_qp_map_part (ib, part_index, start, end, expected, decoded, positions, error))
+    return FALSE;
   g_byte_array_append (patched, decoded->data, decoded->len);
   if (!patch (patched, patch_data, error))
     return FALSE;

@@ -259,6 +259,18 @@ GMimePart *tf_repair_find_part_body (TfRepairItemBytes *ib,
                                      GBytes **decoded,
                                      GError **error);
 
+/* Decodes the quoted-printable body [start, end) of MIME part @part_index
+ * with tf_repair_qp_map_decode() and checks it is what GMime decodes
+ * (@expected); an error says the text cannot be changed byte for byte */
+gboolean tf_repair_qp_map_part (TfRepairItemBytes *ib,
+                                gint part_index,
+                                gsize start,
+                                gsize end,
+                                GBytes *expected,
+                                GByteArray *decoded,
+                                GArray *positions,
+                                GError **error);
+
 /* TRUE when the item's header block has a Content-Length: line, which a
  * change of the item's length would make wrong */
 gboolean tf_repair_item_has_content_length (TfRepairItemBytes *ib);

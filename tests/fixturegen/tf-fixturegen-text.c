@@ -404,61 +404,6 @@ make_message_id (const char *from,
   return g_strdup_printf ("<%.24s@%s>", hash, at != NULL ? at + 1 : "trackfix.example");
 }
 
-/**
- * tf_gen_eml:
- *
- * Layouts and their MIME part numbers:
- * - no attachment: text/plain (0)
- * - @ics only: multipart/alternative (0) { text/plain (1), text/calendar (2) }
- * - @tnef only: multipart/mixed (0) { text/plain (1), application/ms-tnef (2) }
- * - both: multipart/mixed (0) { multipart/alternative (1) { text/plain (2),
- *   text/calendar (3) }, application/ms-tnef (4) }
- * @to may list several addresses separated by commas; each gets its own
- * X-Receiver envelope line.
- */
-static GBytes *
-gen_eml (const char *from,
-         const char *to,
-         const char *subject,
-         gint64 date,
-         GBytes *tnef,
-         gboolean tnef_qp,
-         GBytes *ics,
-         const char *ical_method,
-         gboolean with_envelope);
-
-GBytes *
-tf_gen_eml (const char *from,
-            const char *to,
-            const char *subject,
-            gint64 date,
-            GBytes *tnef,
-            GBytes *ics,
-            const char *ical_method,
-            gboolean with_envelope)
-{
-  return gen_eml (from, to, subject, date, tnef, FALSE, ics, ical_method, with_envelope);
-}
-
-/**
- * tf_gen_eml_tnef_qp:
- *
- * Like tf_gen_eml() with @tnef and no calendar text, but the winmail.dat
- * part is quoted-printable: multipart/mixed (0) { text/plain (1),
- * application/ms-tnef (2) }.
- */
-GBytes *
-tf_gen_eml_tnef_qp (const char *from,
-                    const char *to,
-                    const char *subject,
-                    gint64 date,
-                    GBytes *tnef)
-{
-  g_return_val_if_fail (tnef != NULL, NULL);
-
-  return gen_eml (from, to, subject, date, tnef, TRUE, NULL, NULL, TRUE);
-}
-
 static GBytes *
 gen_eml (const char *from,
          const char *to,
@@ -550,6 +495,50 @@ gen_eml (const char *from,
     }
 
   return g_string_free_to_bytes (out);
+}
+
+/**
+ * tf_gen_eml:
+ *
+ * Layouts and their MIME part numbers:
+ * - no attachment: text/plain (0)
+ * - @ics only: multipart/alternative (0) { text/plain (1), text/calendar (2) }
+ * - @tnef only: multipart/mixed (0) { text/plain (1), application/ms-tnef (2) }
+ * - both: multipart/mixed (0) { multipart/alternative (1) { text/plain (2),
+ *   text/calendar (3) }, application/ms-tnef (4) }
+ * @to may list several addresses separated by commas; each gets its own
+ * X-Receiver envelope line.
+ */
+GBytes *
+tf_gen_eml (const char *from,
+            const char *to,
+            const char *subject,
+            gint64 date,
+            GBytes *tnef,
+            GBytes *ics,
+            const char *ical_method,
+            gboolean with_envelope)
+{
+  return gen_eml (from, to, subject, date, tnef, FALSE, ics, ical_method, with_envelope);
+}
+
+/**
+ * tf_gen_eml_tnef_qp:
+ *
+ * Like tf_gen_eml() with @tnef and no calendar text, but the winmail.dat
+ * part is quoted-printable: multipart/mixed (0) { text/plain (1),
+ * application/ms-tnef (2) }.
+ */
+GBytes *
+tf_gen_eml_tnef_qp (const char *from,
+                    const char *to,
+                    const char *subject,
+                    gint64 date,
+                    GBytes *tnef)
+{
+  g_return_val_if_fail (tnef != NULL, NULL);
+
+  return gen_eml (from, to, subject, date, tnef, TRUE, NULL, NULL, TRUE);
 }
 
 static const char *
