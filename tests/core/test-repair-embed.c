@@ -595,6 +595,86 @@ test_qp_reencode (void)
   g_assert_null (out);
 }
 
+/* --- iCalendar REPLY with several events ----------------------------- */
+
+#define REPLY_EVENT(uid, dtstamp, cc)                              \
+  "BEGIN:VEVENT\r\n"                                               \
+  "UID:" uid "\r\n"                                                \
+  "DTSTAMP:" dtstamp "\r\n"                                        \
+  "ORGANIZER:mailto:olga@contoso.example\r\n"                      \
+  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:jane@fabrikam.example\r\n" cc \
+  "END:VEVENT\r\n"
+
+static const char multi_reply[] = "BEGIN:VCALENDAR\r\n"
+                                  "VERSION:2.0\r\n"
+                                  "PRODID:-//Trackfix//test//EN\r\n"
+                                  "METHOD:REPLY\r\n" REPLY_EVENT ("e1@contoso.example", "20080818T100000Z", "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080818T100000Z\r\n")
+                                      REPLY_EVENT ("e2@contoso.example", "20080819T110000Z", "")
+                                          REPLY_EVENT ("e3@contoso.example", "20080820T120000Z", "") "END:VCALENDAR\r\n";
+
+/* Several reply events without the stamp each get their own DTSTAMP, and
+ * verification checks every inserted line, not only the first: a wrong
+ * value in the last one fails it */
+static void
+test_multi_event_reply (Fixture *fx,
+                        gconstpointer data)
+{
+  g_autoptr (GBytes) original = g_bytes_new_static (multi_reply, sizeof multi_reply - 1);
+  g_autofree char *path = put_file (fx, "reply.ics", original);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (GBytes) repaired = NULL;
+  g_autofree char *run_id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GPtrArray) changes = g_ptr_array_new ();
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  TfRepairVerify ctx = { 0 };
+  TfItem *item = scan_one (path, &items);
+  GListModel *model;
+  char *third;
+
+  g_assert_true (tf_item_has_finding (item, TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  repaired = repair (fx, path, &run_id);
+  text = g_strndup (g_bytes_get_data (repaired, NULL), g_bytes_get_size (repaired));
+  g_assert_nonnull (strstr (text, "DTSTAMP:20080819T110000Z\r\nORGANIZER:mailto:olga@contoso.example\r\n"
+                                  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:jane@fabrikam.example\r\n"
+                                  "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080819T110000Z\r\nEND:VEVENT"));
+  third = strstr (text, "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080820T120000Z\r\n");
+  g_assert_nonnull (third);
+  scan_one (path, &after);
+  g_assert_false (tf_item_has_finding (g_ptr_array_index (after, 0), TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE));
+  undo_and_compare (fx, run_id, path, original);
+
+  /* The same repair with the third inserted line one hour off */
+  plan = tf_repair_plan_new_at (items, NULL, NOW_UNIX);
+  model = tf_repair_plan_get_changes (plan);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfRepairChange) change = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (changes, change); /* the plan keeps it alive */
+    }
+  g_assert_cmpuint (changes->len, >, 0);
+  memcpy (third + strlen ("X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE:20080820T1"), "3", 1);
+  {
+    g_autoptr (GBytes) wrong = g_bytes_new (text, strlen (text));
+
+    ctx.file_path = path;
+    ctx.before = items;
+    ctx.changes = changes;
+    g_assert_false (tf_repair_verify_bytes (&ctx, wrong, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+    g_clear_pointer (&ctx.after, g_ptr_array_unref);
+  }
+  /* and as written, it verifies */
+  g_assert_true (tf_repair_verify_bytes (&ctx, repaired, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&ctx.after, g_ptr_array_unref);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -608,6 +688,7 @@ main (int argc,
   ADD ("tnef/note", test_tnef_note);
   ADD ("tnef/refuse-checksum", test_tnef_refuse_checksum);
   ADD ("qp/tnef", test_qp_tnef);
+  ADD ("ical/multi-event-reply", test_multi_event_reply);
 #undef ADD
   g_test_add_func ("/repair-embed/qp/reencode", test_qp_reencode);
 
