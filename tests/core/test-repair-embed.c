@@ -192,6 +192,14 @@ run (const char *const *argv,
   return g_spawn_check_wait_status (status, NULL);
 }
 
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 /* The value python3-olefile reads at 0x5FFB0040 in @stream, or G_MAXUINT64
  * when olefile is not installed */
 static guint64
@@ -256,7 +264,7 @@ test_msg_note (Fixture *fx,
   seen = olefile_track_time (path, stream);
   if (seen != G_MAXUINT64)
     g_assert_cmphex (seen, ==, TICKET_SENT);
-  if (g_find_program_in_path ("msgconvert") != NULL)
+  if (have_program ("msgconvert"))
     {
       g_autofree char *eml = g_build_filename (fx->dir, "ticket.eml", NULL);
       const char *argv[] = { "msgconvert", "--outfile", eml, path, NULL };
@@ -402,7 +410,7 @@ test_tnef_note (Fixture *fx,
   g_assert_cmphex (tf_recipient_get_track_time (jane_row (item)), ==, TICKET_SENT);
 
   /* ytnefprint stops at the first checksum mismatch; tnef lists it */
-  if (g_find_program_in_path ("ytnefprint") != NULL)
+  if (have_program ("ytnefprint"))
     {
       const char *argv[] = { "ytnefprint", path, NULL };
       g_autofree char *out = NULL;
@@ -411,7 +419,7 @@ test_tnef_note (Fixture *fx,
       g_assert_null (strstr (out, "Checksum mismatch"));
       g_assert_nonnull (strstr (out, "Ticket 4711"));
     }
-  if (g_find_program_in_path ("tnef") != NULL)
+  if (have_program ("tnef"))
     {
       const char *argv[] = { "tnef", "-t", "-f", path, NULL };
       g_autofree char *out = NULL;
