@@ -683,6 +683,28 @@ test_multi_event_reply (Fixture *fx,
   g_clear_pointer (&ctx.after, g_ptr_array_unref);
 }
 
+/* The model: an ordinary row has no origin, an embedded one says where
+ * it is, with or without a subject */
+static void
+test_model_label (void)
+{
+  g_autoptr (TfRecipient) r = tf_recipient_new (TF_SOURCE_MSG);
+  g_autofree char *none = tf_recipient_dup_embedded_label (r);
+  g_autofree char *bare = NULL;
+  g_autofree char *named = NULL;
+
+  g_assert_null (none);
+  tf_recipient_set_embedded (r, "3", NULL);
+  bare = tf_recipient_dup_embedded_label (r);
+  g_assert_cmpstr (bare, ==, "attachment 3 (no subject)");
+  tf_recipient_set_embedded (r, "3/2", "Budget");
+  named = tf_recipient_dup_embedded_label (r);
+  g_assert_cmpstr (named, ==, "attachment 3/2 “Budget”");
+  tf_recipient_set_embedded (r, NULL, NULL);
+  g_assert_null (tf_recipient_get_embedded (r));
+  g_assert_null (tf_recipient_get_embedded_subject (r));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -699,6 +721,7 @@ main (int argc,
   ADD ("ical/multi-event-reply", test_multi_event_reply);
 #undef ADD
   g_test_add_func ("/repair-embed/qp/reencode", test_qp_reencode);
+  g_test_add_func ("/repair-embed/model/label", test_model_label);
 
   return g_test_run ();
 }
