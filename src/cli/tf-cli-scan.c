@@ -468,6 +468,12 @@ print_recipient_full (TfRecipient *recipient,
       row = g_strdup_printf ("%d", tf_recipient_get_row (recipient));
       print_field (_ ("Row:"), row);
     }
+  if (tf_recipient_get_embedded (recipient) != NULL)
+    {
+      g_autofree char *where = tf_recipient_dup_embedded_label (recipient);
+
+      print_field (_ ("Embedded message:"), where);
+    }
   print_field (_ ("Track status:"), track_status_label (recipient, &status_buffer));
   print_field (_ ("Track-status time:"), time);
   if (tf_recipient_get_partstat (recipient) != NULL)

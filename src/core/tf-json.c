@@ -265,6 +265,12 @@ append_recipient (GString *out,
                         tf_source_to_string (tf_recipient_get_source (recipient)));
   if (tf_recipient_get_row (recipient) >= 0)
     append_int_member (out, &first, "row", tf_recipient_get_row (recipient));
+  /* A row of an embedded message: its attachment numbers ("2/1") and subject */
+  if (tf_recipient_get_embedded (recipient) != NULL)
+    {
+      append_string_member (out, &first, "embedded_attachment", tf_recipient_get_embedded (recipient));
+      append_string_member (out, &first, "embedded_subject", tf_recipient_get_embedded_subject (recipient));
+    }
   /* What `show` prints for iCalendar and DSN rows */
   if (tf_recipient_get_source (recipient) == TF_SOURCE_ICAL)
     {

@@ -415,6 +415,28 @@ codepage_to_charset (guint codepage)
     }
 }
 
+/* @text (@n bytes of UTF-8) with every NUL inside it as U+FFFD: a value
+ * with a NUL before its end (damage, or a writer that pads oddly) keeps
+ * the text after the NUL instead of ending there */
+static char *
+replace_nuls (const char *text,
+              gsize n)
+{
+  GString *out;
+
+  if (memchr (text, '\0', n) == NULL)
+    return g_strndup (text, n);
+  out = g_string_sized_new (n + 8);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (text[i] == '\0')
+        g_string_append_unichar (out, 0xFFFD);
+      else
+        g_string_append_c (out, text[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* PT_STRING8 → UTF-8 through @codepage, falling back to Windows-1252
  * (every byte maps or is replaced); *@exact says whether @codepage worked */
 char *
@@ -424,21 +446,26 @@ tf_mapi_decode_string8 (const guint8 *data,
                         gboolean *exact)
 {
   g_autofree char *charset = codepage_to_charset (codepage);
-  char *text;
+  g_autofree char *text = NULL;
+  gsize n = 0;
 
   while (len > 0 && data[len - 1] == '\0')
     len--;
   if (exact != NULL)
     *exact = TRUE;
-  text = g_convert ((const char *) data, len, "UTF-8", charset, NULL, NULL, NULL);
-  if (text != NULL)
-    return text;
-  if (exact != NULL)
-    *exact = FALSE;
-  text = g_convert_with_fallback ((const char *) data, len, "UTF-8", "WINDOWS-1252", "?", NULL, NULL, NULL);
+  text = g_convert ((const char *) data, len, "UTF-8", charset, NULL, &n, NULL);
   if (text == NULL)
-    text = g_utf8_make_valid ((const char *) data, len);
-  return text;
+    {
+      if (exact != NULL)
+        *exact = FALSE;
+      text = g_convert_with_fallback ((const char *) data, len, "UTF-8", "WINDOWS-1252", "?", NULL, &n, NULL);
+    }
+  if (text == NULL)
+    {
+      text = g_utf8_make_valid ((const char *) data, len);
+      n = strlen (text);
+    }
+  return replace_nuls (text, n);
 }
 
 char *
@@ -455,6 +482,10 @@ tf_mapi_decode_unicode (const guint8 *data,
   while (n > 0 && units[n - 1] == 0)
     n--;
   units[n] = 0;
+  /* A NUL with text after it: keep the text (see replace_nuls()) */
+  for (gsize i = 0; i < n; i++)
+    if (units[i] == 0)
+      units[i] = 0xFFFD;
   text = g_utf16_to_utf8 (units, (glong) n, NULL, NULL, NULL);
   if (text == NULL)
     {

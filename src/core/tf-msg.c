@@ -21,14 +21,19 @@
  * stream offset of every fixed-size property value to its absolute file
  * offset, which repair uses to patch in place.
  *
- * Embedded messages (attachments with a __substg1.0_3701000D storage): a
- * recurring meeting keeps each changed occurrence as an embedded "exception"
- * message with its own recipient table, and Exchange converts those rows
- * too. We therefore read the recipients of embedded messages only when the
- * item is a calendar item and the embedded message is an exception or
- * calendar item, and keep only rows that carry PidTagRecipientTrackStatusTime
- * (the value the rules check and repair patches); other rows would only
- * repeat the series' attendees. Deeper nesting is not read. */
+ * Embedded messages (attachments with a __substg1.0_3701000D storage):
+ * one rule for every container (the TNEF reader follows it too). Whatever
+ * the outer class, every embedded message is read, and so is every message
+ * embedded in those, down to TF_MAX_EMBED_DEPTH levels: a note carrying the
+ * organizer's meeting as an attachment (a helpdesk ticket, a forwarded
+ * item) or a calendar item's exception messages hold recipient rows that
+ * Exchange converts too. An embedded message is a different message, so
+ * only its rows that carry PidTagRecipientTrackStatusTime (PropID 0x5FFB,
+ * any type: the value the rules check and repair patches) come onto the
+ * outer item, each saying which attachment it comes from; other rows would
+ * only repeat attendees. A deeper message is not read and says so (a
+ * PARSE_ERROR finding: the item may hide a row), and a storage met twice on
+ * the way down is not read again. */
 
 #define MAX_PROPS_STREAM (4 * 1024 * 1024)
 #define MAX_STRING_STREAM (1024 * 1024)
@@ -69,8 +74,17 @@ typedef struct
   TfReadFlags flags;
   TfCfb *cfb;
   guint codepage;
-  GHashTable *named; /* prop id (0x8000+) → Named */
+  GHashTable *named;   /* prop id (0x8000+) → Named */
+  GHashTable *visited; /* directory entries of embedded messages read */
+  gboolean too_deep;   /* a message nested deeper than TF_MAX_EMBED_DEPTH */
 } Ctx;
+
+/* Where an embedded message's rows come from */
+typedef struct
+{
+  const char *attachments; /* "2/1", NULL for the item itself */
+  const char *subject;
+} Origin;
 
 /* One storage (message, recipient, attachment) as seen by both libgsf and
  * our locator */
@@ -463,7 +477,7 @@ read_recipient (Ctx *ctx,
                 const Storage *storage,
                 gint row,
                 const char *message_class,
-                gboolean only_with_track_time)
+                const Origin *origin)
 {
   g_autoptr (TfRecipient) recipient = NULL;
   g_autoptr (GBytes) bytes = NULL;
@@ -528,8 +542,9 @@ read_recipient (Ctx *ctx,
         tf_recipient_take_prop (recipient, make_prop (ctx, storage, pe));
     }
 
-  if (only_with_track_time && !has_track_time)
+  if (origin->attachments != NULL && !has_track_time)
     return NULL;
+  tf_recipient_set_embedded (recipient, origin->attachments, origin->subject);
 
   display = read_string_prop (ctx, storage, TF_PROP_ID (TF_TAG_DISPLAY_NAME));
   if (display == NULL || *display == '\0')
@@ -631,11 +646,13 @@ list_numbered (Ctx *ctx,
   return list;
 }
 
+/* The rows of @message; of an embedded message (@origin->attachments not
+ * NULL) only those with a track-status time */
 static void
 read_recipients (Ctx *ctx,
                  const Storage *message,
                  const char *message_class,
-                 gboolean only_with_track_time)
+                 const Origin *origin)
 {
   gboolean capped = FALSE;
   g_autoptr (GArray) list = list_numbered (ctx, message, RECIP_PREFIX, MAX_RECIPIENTS, &capped);
@@ -657,37 +674,57 @@ read_recipients (Ctx *ctx,
       if (!open_storage (ctx, message, entry->name, &storage))
         continue;
       recipient = read_recipient (ctx, &storage, (gint) MIN (entry->number, (guint32) G_MAXINT),
-                                  message_class, only_with_track_time);
+                                  message_class, origin);
       g_object_unref (storage.gsf);
       if (recipient != NULL)
         tf_item_add_recipient (ctx->item, recipient);
     }
 }
 
-/* Embedded exception messages of a calendar item: see the comment at the
- * top of this file. */
+/* Every message embedded in @message, and those embedded in them (see the
+ * comment at the top of this file). @parent: attachment numbers of
+ * @message itself, NULL for the item; @depth: its nesting level. */
 static void
-read_embedded_exceptions (Ctx *ctx,
-                          const Storage *root)
+read_embedded (Ctx *ctx,
+               const Storage *message,
+               const char *parent,
+               guint depth)
 {
   gboolean capped = FALSE;
-  g_autoptr (GArray) list = list_numbered (ctx, root, ATTACH_PREFIX, MAX_ATTACHMENTS, &capped);
+  g_autoptr (GArray) list = list_numbered (ctx, message, ATTACH_PREFIX, MAX_ATTACHMENTS, &capped);
 
   for (guint i = 0; i < list->len; i++)
     {
       const Numbered *entry = &g_array_index (list, Numbered, i);
       g_autofree char *embedded_class = NULL;
+      g_autofree char *subject = NULL;
+      g_autofree char *attachments = NULL;
       Storage attach, embedded;
+      Origin origin;
 
-      if (!open_storage (ctx, root, entry->name, &attach))
+      if (!open_storage (ctx, message, entry->name, &attach))
         continue;
-      if (open_storage (ctx, &attach, EMBEDDED_NAME, &embedded))
+      if (!open_storage (ctx, &attach, EMBEDDED_NAME, &embedded))
         {
-          embedded_class = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
-          if (tf_mapi_is_calendar_class (embedded_class))
-            read_recipients (ctx, &embedded, embedded_class, TRUE);
-          g_object_unref (embedded.gsf);
+          g_object_unref (attach.gsf);
+          continue;
         }
+      if (depth >= TF_MAX_EMBED_DEPTH)
+        {
+          if (!ctx->too_deep)
+            tf_item_add_too_deep (ctx->item);
+          ctx->too_deep = TRUE;
+        }
+      else if (g_hash_table_add (ctx->visited, GUINT_TO_POINTER (embedded.entry)))
+        {
+          attachments = parent != NULL ? g_strdup_printf ("%s/%u", parent, i + 1) : g_strdup_printf ("%u", i + 1);
+          embedded_class = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_MESSAGE_CLASS));
+          subject = read_string_prop (ctx, &embedded, TF_PROP_ID (TF_TAG_SUBJECT));
+          origin = (Origin){ attachments, subject != NULL && *subject != '\0' ? subject : NULL };
+          read_recipients (ctx, &embedded, embedded_class, &origin);
+          read_embedded (ctx, &embedded, attachments, depth + 1);
+        }
+      g_object_unref (embedded.gsf);
       g_object_unref (attach.gsf);
     }
 }
@@ -768,9 +805,12 @@ read_message (Ctx *ctx,
     for (guint i = 0; i < props->len; i++)
       tf_item_take_prop (ctx->item, make_prop (ctx, root, &g_array_index (props, PropEntry, i)));
 
-  read_recipients (ctx, root, message_class, FALSE);
-  if (tf_mapi_is_calendar_class (message_class))
-    read_embedded_exceptions (ctx, root);
+  {
+    const Origin self = { NULL, NULL };
+
+    read_recipients (ctx, root, message_class, &self);
+  }
+  read_embedded (ctx, root, NULL, 0);
 }
 
 static void
@@ -823,6 +863,7 @@ tf_msg_read (GBytes *data,
   g_autoptr (GsfInfile) infile = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GHashTable) named = NULL;
+  g_autoptr (GHashTable) visited = NULL;
   const guint8 *bytes;
   gsize len = 0;
   TfCfb *cfb;
@@ -866,6 +907,8 @@ tf_msg_read (GBytes *data,
   ctx.cfb = cfb;
   ctx.codepage = 0;
   ctx.named = named;
+  visited = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ctx.visited = visited;
   root.gsf = infile;
   root.entry = 0;
 

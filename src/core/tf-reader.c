@@ -169,6 +169,30 @@ tf_item_new_parse_error (const char *path,
   return g_steal_pointer (&item);
 }
 
+/**
+ * tf_item_add_too_deep:
+ * @item: the item a reader fills
+ *
+ * Says that a message embedded more than %TF_MAX_EMBED_DEPTH levels deep
+ * was not read (one PARSE_ERROR finding per item), so the item may hide a
+ * recipient row and is not repaired.
+ */
+void
+tf_item_add_too_deep (TfItem *item)
+{
+  g_return_if_fail (TF_IS_ITEM (item));
+
+  tf_item_add_finding (item,
+                       tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
+                                              /* Translators: %u is a number of levels */
+                                              ngettext ("A message is embedded more than %u level deep; Trackfix does "
+                                                        "not read it, so a recipient row in it may be missing here.",
+                                                        "A message is embedded more than %u levels deep; Trackfix does "
+                                                        "not read it, so a recipient row in it may be missing here.",
+                                                        TF_MAX_EMBED_DEPTH),
+                                              TF_MAX_EMBED_DEPTH));
+}
+
 static void
 finish_item (TfItem *item)
 {

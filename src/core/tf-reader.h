@@ -94,6 +94,14 @@ TfItem    *tf_item_new_parse_error (const char *path,
                                     TfFormat    format,
                                     const char *reason);
 
+/* Messages embedded in an item (attached messages, and messages attached
+ * to those) are read this many levels deep, in every container. */
+#define TF_MAX_EMBED_DEPTH 3
+
+/* The PARSE_ERROR a reader adds (once per item) when a message is embedded
+ * deeper than TF_MAX_EMBED_DEPTH */
+void tf_item_add_too_deep (TfItem *item);
+
 /* Format-specific readers fill an existing item. They add PARSE_ERROR /
  * TNEF_CHECKSUM findings themselves for damage they meet, and return FALSE
  * only when nothing useful could be read. @part_index is the MIME part

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "tf-recipient.h"
@@ -25,6 +26,8 @@ struct _TfRecipient
   char *dsn_action;
   char *dsn_status;
   char *dsn_diagnostic;
+  char *embedded;         /* "2/1": attachment numbers, outer first */
+  char *embedded_subject; /* subject of that embedded message */
   GPtrArray *props;
 
   guint64 track_time;
@@ -68,6 +71,8 @@ tf_recipient_finalize (GObject *object)
   g_clear_pointer (&self->dsn_action, tf_strpool_release);
   g_clear_pointer (&self->dsn_status, tf_strpool_release);
   g_clear_pointer (&self->dsn_diagnostic, tf_strpool_release);
+  g_clear_pointer (&self->embedded, tf_strpool_release);
+  g_clear_pointer (&self->embedded_subject, tf_strpool_release);
   g_clear_pointer (&self->props, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tf_recipient_parent_class)->finalize (object);
@@ -372,6 +377,58 @@ tf_recipient_set_partstat (TfRecipient *self,
   g_return_if_fail (TF_IS_RECIPIENT (self));
 
   tf_strpool_replace (&self->partstat, partstat);
+}
+
+const char *
+tf_recipient_get_embedded (TfRecipient *self)
+{
+  g_return_val_if_fail (TF_IS_RECIPIENT (self), NULL);
+
+  return self->embedded;
+}
+
+const char *
+tf_recipient_get_embedded_subject (TfRecipient *self)
+{
+  g_return_val_if_fail (TF_IS_RECIPIENT (self), NULL);
+
+  return self->embedded_subject;
+}
+
+/**
+ * tf_recipient_dup_embedded_label:
+ *
+ * Returns: (transfer full) (nullable): where an embedded row comes from,
+ *   for people: "attachment 2/1 “Budget review”", or NULL for a row of the
+ *   item itself
+ */
+char *
+tf_recipient_dup_embedded_label (TfRecipient *self)
+{
+  g_return_val_if_fail (TF_IS_RECIPIENT (self), NULL);
+
+  if (self->embedded == NULL)
+    return NULL;
+  if (self->embedded_subject != NULL)
+    /* Translators: where a recipient row comes from: %1$s are attachment
+     * numbers ("2", or "2/1" for attachment 1 of the message attached as
+     * attachment 2), %2$s the attached message's subject */
+    return g_strdup_printf (_ ("attachment %1$s “%2$s”"), self->embedded, self->embedded_subject);
+  /* Translators: where a recipient row comes from: %s are attachment
+   * numbers ("2", or "2/1" for attachment 1 of the message attached as
+   * attachment 2); the attached message has no subject */
+  return g_strdup_printf (_ ("attachment %s (no subject)"), self->embedded);
+}
+
+void
+tf_recipient_set_embedded (TfRecipient *self,
+                           const char *attachments,
+                           const char *subject)
+{
+  g_return_if_fail (TF_IS_RECIPIENT (self));
+
+  tf_strpool_replace (&self->embedded, attachments);
+  tf_strpool_replace (&self->embedded_subject, subject);
 }
 
 const char *

@@ -132,6 +132,19 @@ const char      *tf_recipient_get_role            (TfRecipient     *self);
 void             tf_recipient_set_role            (TfRecipient     *self,
                                                    const char      *role);
 
+/* A row read from a message embedded in the item (an attached message, or
+ * one attached to that, …): which attachment holds it, as 1-based
+ * attachment numbers from the outer message inward joined by "/" ("2",
+ * "2/1"), and that embedded message's subject (NULL when it has none).
+ * Both NULL for rows of the item itself. */
+const char *tf_recipient_get_embedded (TfRecipient *self);
+const char *tf_recipient_get_embedded_subject (TfRecipient *self);
+void tf_recipient_set_embedded (TfRecipient *self,
+                                const char *attachments,
+                                const char *subject);
+/* "attachment 2/1 “Subject”" (localized), or NULL; g_free() it */
+char *tf_recipient_dup_embedded_label (TfRecipient *self);
+
 /* DSN / NDR per-recipient fields (NULL unless source is DSN) */
 const char      *tf_recipient_get_dsn_action      (TfRecipient     *self);
 const char      *tf_recipient_get_dsn_status      (TfRecipient     *self);

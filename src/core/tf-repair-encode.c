@@ -217,3 +217,171 @@ tf_repair_qp_map_decode (const guint8 *enc,
   g_array_append_val (positions, len);
   return TRUE;
 }
+
+/* How a decoded byte is written when it changed: as itself when that is
+ * safe anywhere on a line (printable ASCII other than '='), else =XX.
+ * Space and tab are always =20 / =09, so a line never ends in white space
+ * a decoder would drop. */
+static void
+qp_append_byte (GString *out,
+                guint8 c)
+{
+  if (c >= 33 && c <= 126 && c != '=')
+    g_string_append_c (out, (char) c);
+  else
+    g_string_append_printf (out, "=%02X", c);
+}
+
+/* The encoded form of decoded byte @k on its line: the original
+ * characters when the byte did not change, else a fresh encoding */
+static void
+qp_append_token (GString *out,
+                 const guint8 *enc,
+                 const GByteArray *decoded,
+                 const GArray *positions,
+                 const guint8 *patched,
+                 gsize k)
+{
+  gsize at = g_array_index (positions, gsize, k);
+
+  if (patched[k] == decoded->data[k])
+    g_string_append_len (out, (const char *) enc + at, enc[at] == '=' ? 3 : 1);
+  else
+    qp_append_byte (out, patched[k]);
+}
+
+/* Splits @tokens (each 1 or 3 characters, "=XX" never cut) into lines of
+ * at most 76 characters joined by soft line breaks "=" @eol; the last line
+ * ends in @suffix ("=" for a soft break the original line had, or "") */
+static void
+qp_append_wrapped (GString *out,
+                   const char *tokens,
+                   gsize n,
+                   const char *suffix,
+                   const char *eol)
+{
+  gsize pos = 0;
+
+  while (n - pos + strlen (suffix) > 76)
+    {
+      gsize take = 0;
+
+      while (pos + take < n)
+        {
+          gsize w = tokens[pos + take] == '=' ? 3 : 1;
+
+          if (take + w > 75)
+            break;
+          take += w;
+        }
+      g_string_append_len (out, tokens + pos, take);
+      g_string_append_c (out, '=');
+      g_string_append (out, eol);
+      pos += take;
+    }
+  g_string_append_len (out, tokens + pos, n - pos);
+  g_string_append (out, suffix);
+}
+
+/* The line end the text uses, for soft breaks on a last line without one */
+static const char *
+qp_default_eol (const guint8 *enc,
+                gsize len)
+{
+  const guint8 *nl = memchr (enc, '\n', len);
+
+  if (nl != NULL && nl > enc && nl[-1] == '\r')
+    return "\r\n";
+  return nl != NULL ? "\n" : "\r\n";
+}
+
+/* Re-encodes one line [ls, le) of @enc holding decoded bytes [d0, d1) */
+static void
+qp_reencode_line (GString *out,
+                  const guint8 *enc,
+                  gsize ls,
+                  gsize le,
+                  const GByteArray *decoded,
+                  const GArray *positions,
+                  const guint8 *patched,
+                  gsize d0,
+                  gsize d1,
+                  const char *default_eol)
+{
+  g_autoptr (GString) tokens = g_string_new (NULL);
+  gsize eol_start = le;
+  gboolean soft = FALSE;
+  g_autofree char *eol = NULL;
+
+  if (le > ls && enc[le - 1] == '\n')
+    {
+      eol_start = le - 1;
+      if (eol_start > ls && enc[eol_start - 1] == '\r')
+        eol_start--;
+      soft = eol_start > ls && enc[eol_start - 1] == '=';
+    }
+  eol = le > eol_start ? g_strndup ((const char *) enc + eol_start, le - eol_start) : NULL;
+
+  /* A hard line break is literal CR LF / LF in the decoded data: it stays
+   * as it is, after the bytes of the line. */
+  for (gsize k = d0; k < d1 && g_array_index (positions, gsize, k) < eol_start; k++)
+    qp_append_token (tokens, enc, decoded, positions, patched, k);
+
+  if (tokens->len + (soft ? 1 : 0) <= MAX (76, eol_start - ls))
+    {
+      g_string_append_len (out, tokens->str, tokens->len);
+      if (soft)
+        g_string_append_c (out, '=');
+    }
+  else
+    qp_append_wrapped (out, tokens->str, tokens->len, soft ? "=" : "", eol != NULL ? eol : default_eol);
+  if (eol != NULL)
+    g_string_append (out, eol);
+}
+
+/* Quoted-printable text @enc (decoded by tf_repair_qp_map_decode() into
+ * @decoded and @positions) rewritten to decode to @patched, which has the
+ * same length: every line without a changed byte is kept as it is; a
+ * line with one is written again, its unchanged bytes in their original
+ * characters, the changed ones freshly encoded, and split with soft line
+ * breaks if it would grow past 76 characters. NULL when the result would
+ * not decode to @patched. */
+GBytes *
+tf_repair_qp_reencode (const guint8 *enc,
+                       gsize len,
+                       const GByteArray *decoded,
+                       const GArray *positions,
+                       const guint8 *patched)
+{
+  g_autoptr (GString) out = g_string_sized_new (len + 16);
+  g_autoptr (GByteArray) check = g_byte_array_new ();
+  g_autoptr (GArray) check_positions = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const char *default_eol = qp_default_eol (enc, len);
+  gsize d = 0;
+  gsize ls = 0;
+
+  g_return_val_if_fail (positions->len == decoded->len + 1, NULL);
+
+  while (ls < len)
+    {
+      const guint8 *nl = memchr (enc + ls, '\n', len - ls);
+      gsize le = nl != NULL ? (gsize) (nl - enc) + 1 : len;
+      gsize d0 = d;
+      gboolean changed = FALSE;
+
+      while (d < decoded->len && g_array_index (positions, gsize, d) < le)
+        {
+          changed = changed || patched[d] != decoded->data[d];
+          d++;
+        }
+      if (changed)
+        qp_reencode_line (out, enc, ls, le, decoded, positions, patched, d0, d, default_eol);
+      else
+        g_string_append_len (out, (const char *) enc + ls, le - ls);
+      ls = le;
+    }
+
+  if (!tf_repair_qp_map_decode ((const guint8 *) out->str, out->len, check, check_positions) || check->len != decoded->len || memcmp (check->data, patched, check->len) != 0)
+    return NULL;
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}

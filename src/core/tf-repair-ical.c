@@ -287,12 +287,8 @@ edit_ical_qp_part (TfRepairItemBytes *ib,
   part = tf_repair_find_part_body (ib, part_index, &start, &end, &expected, error);
   if (part == NULL)
     return FALSE;
-  if (expected == NULL || !tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
-    {
-      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
-                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
-      return FALSE;
-    }
+  if (!tf_repair_qp_map_part (ib, part_index, start, end, expected, decoded, positions, error))
+    return FALSE;
 
   inserts = find_ical_inserts ((const char *) decoded->data, decoded->len, error);
   if (inserts == NULL)
@@ -317,30 +313,6 @@ edit_ical_qp_part (TfRepairItemBytes *ib,
       tf_repair_edits_add (edits, ib->range_offset + start + enc_pos, 0, bytes);
     }
   return TRUE;
-}
-
-static gboolean
-item_has_content_length (TfRepairItemBytes *ib)
-{
-  const guint8 *data;
-  gsize len;
-  gsize pos = 0;
-
-  data = g_bytes_get_data (ib->range, &len);
-  /* Header block only */
-  while (pos < len)
-    {
-      const guint8 *nl = memchr (data + pos, '\n', len - pos);
-      gsize end = nl ? (gsize) (nl - data) : len;
-      gsize line_len = end - pos;
-
-      if (line_len == 0 || (line_len == 1 && data[pos] == '\r'))
-        break;
-      if (line_len >= 15 && g_ascii_strncasecmp ((const char *) data + pos, "Content-Length:", 15) == 0)
-        return TRUE;
-      pos = end + 1;
-    }
-  return FALSE;
 }
 
 /* The stamp lines of the calendar text of the item itself (part index
@@ -375,7 +347,7 @@ write_ical (TfRepairItemBytes *ib,
   GHashTableIter iter;
   gpointer key;
 
-  if (tf_item_get_format (ib->fresh) == TF_FORMAT_MBOX && item_has_content_length (ib))
+  if (tf_item_get_format (ib->fresh) == TF_FORMAT_MBOX && tf_repair_item_has_content_length (ib))
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
                            _ ("The message carries a Content-Length header, which an inserted line would make wrong"));

@@ -97,6 +97,98 @@ encoding_label (GMimeContentEncoding encoding)
 }
 
 gboolean
+tf_repair_item_has_content_length (TfRepairItemBytes *ib)
+{
+  const guint8 *data;
+  gsize len;
+  gsize pos = 0;
+
+  data = g_bytes_get_data (ib->range, &len);
+  /* Header block only */
+  while (pos < len)
+    {
+      const guint8 *nl = memchr (data + pos, '\n', len - pos);
+      gsize end = nl ? (gsize) (nl - data) : len;
+      gsize line_len = end - pos;
+
+      if (line_len == 0 || (line_len == 1 && data[pos] == '\r'))
+        break;
+      if (line_len >= 15 && g_ascii_strncasecmp ((const char *) data + pos, "Content-Length:", 15) == 0)
+        return TRUE;
+      pos = end + 1;
+    }
+  return FALSE;
+}
+
+gboolean
+tf_repair_qp_map_part (TfRepairItemBytes *ib,
+                       gint part_index,
+                       gsize start,
+                       gsize end,
+                       GBytes *expected,
+                       GByteArray *decoded,
+                       GArray *positions,
+                       GError **error)
+{
+  const guint8 *data = g_bytes_get_data (ib->range, NULL);
+
+  if (expected == NULL || !tf_repair_qp_map_decode (data + start, end - start, decoded, positions) || decoded->len != g_bytes_get_size (expected) || memcmp (decoded->data, g_bytes_get_data (expected, NULL), decoded->len) != 0)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A quoted-printable body [start, end) of the item: only the encoded lines
+ * that hold a changed byte are written again (tf_repair_qp_reencode()) */
+static gboolean
+edit_qp_body (TfRepairItemBytes *ib,
+              gint part_index,
+              gsize start,
+              gsize end,
+              GBytes *expected,
+              TfRepairPatchFunc patch,
+              gpointer patch_data,
+              GArray *edits,
+              GError **error)
+{
+  const guint8 *data = g_bytes_get_data (ib->range, NULL);
+  g_autoptr (GByteArray) decoded = g_byte_array_new ();
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GByteArray) patched = g_byte_array_new ();
+  g_autoptr (GBytes) replacement = NULL;
+
+  if (!tf_repair_qp_map_part (ib, part_index, start, end, expected, decoded, positions, error))
+    return FALSE;
+  g_byte_array_append (patched, decoded->data, decoded->len);
+  if (!patch (patched, patch_data, error))
+    return FALSE;
+  if (patched->len != decoded->len)
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED, _ ("The patch changed the length of the data"));
+      return FALSE;
+    }
+  replacement = tf_repair_qp_reencode (data + start, end - start, decoded, positions, patched->data);
+  if (replacement == NULL)
+    {
+      g_set_error (error, TF_ERROR, TF_ERROR_FAILED,
+                   _ ("The quoted-printable text of MIME part %d is not in a form Trackfix can change byte for byte"), part_index);
+      return FALSE;
+    }
+  /* A re-encoded line may have grown (a character became =XX) */
+  if (g_bytes_get_size (replacement) != end - start && tf_item_get_format (ib->fresh) == TF_FORMAT_MBOX && tf_repair_item_has_content_length (ib))
+    {
+      g_set_error_literal (error, TF_ERROR, TF_ERROR_FAILED,
+                           _ ("The message carries a Content-Length header, which a longer encoded line would make wrong"));
+      return FALSE;
+    }
+  tf_repair_edits_add (edits, ib->range_offset + start, end - start, replacement);
+  return TRUE;
+}
+
+gboolean
 tf_repair_edit_part (TfRepairItemBytes *ib,
                      gint part_index,
                      gboolean may_change_length,
@@ -186,6 +278,8 @@ tf_repair_edit_part (TfRepairItemBytes *ib,
       }
 
     case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+      return edit_qp_body (ib, part_index, start, end, expected, patch, patch_data, edits, error);
+
     case GMIME_CONTENT_ENCODING_UUENCODE:
     default:
       g_set_error (error, TF_ERROR, TF_ERROR_FAILED,

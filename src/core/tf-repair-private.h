@@ -299,6 +299,22 @@ GMimePart *tf_repair_find_part_body (TfRepairItemBytes *ib,
                                      GBytes **decoded,
                                      GError **error);
 
+/* Decodes the quoted-printable body [start, end) of MIME part @part_index
+ * with tf_repair_qp_map_decode() and checks it is what GMime decodes
+ * (@expected); an error says the text cannot be changed byte for byte */
+gboolean tf_repair_qp_map_part (TfRepairItemBytes *ib,
+                                gint part_index,
+                                gsize start,
+                                gsize end,
+                                GBytes *expected,
+                                GByteArray *decoded,
+                                GArray *positions,
+                                GError **error);
+
+/* TRUE when the item's header block has a Content-Length: line, which a
+ * change of the item's length would make wrong */
+gboolean tf_repair_item_has_content_length (TfRepairItemBytes *ib);
+
 /* Changes the decoded body of a part in place; may change its length only
  * when tf_repair_edit_part() was told so. */
 typedef gboolean (*TfRepairPatchFunc) (GByteArray *decoded,
@@ -307,7 +323,7 @@ typedef gboolean (*TfRepairPatchFunc) (GByteArray *decoded,
 
 /* Applies @patch to the decoded body of MIME part @part_index and adds the
  * edit that writes it back with the part's own transfer encoding (7bit,
- * 8bit, binary, base64; quoted-printable is refused). */
+ * 8bit, binary, base64, quoted-printable; uuencode is refused). */
 gboolean tf_repair_edit_part (TfRepairItemBytes *ib,
                               gint part_index,
                               gboolean may_change_length,
@@ -348,6 +364,14 @@ gboolean tf_repair_qp_map_decode (const guint8 *enc,
                                   gsize len,
                                   GByteArray *decoded,
                                   GArray *positions);
+/* @enc rewritten so that it decodes to @patched (same length as
+ * @decoded): only the lines holding changed bytes are written again, kept
+ * to 76 characters with soft line breaks; NULL if that cannot be done */
+GBytes *tf_repair_qp_reencode (const guint8 *enc,
+                               gsize len,
+                               const GByteArray *decoded,
+                               const GArray *positions,
+                               const guint8 *patched);
 
 /* ------------------------------------------------------------------ */
 /* Verification (tf-repair-verify.c)                                   */

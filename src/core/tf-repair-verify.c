@@ -59,10 +59,10 @@ tf_repair_verify_item (TfItem *b,
                        GPtrArray *changes,
                        GError **error)
 {
-  guint64 ical_value = 0;
   gboolean has_ical = FALSE;
   guint ia = 0;
-  gboolean found_new_stamp = FALSE;
+  g_autoptr (GArray) wanted = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint n_new = 0;
 
   if (tf_item_get_format (a) != tf_item_get_format (b) || tf_item_get_kind (a) != tf_item_get_kind (b))
     VERIFY_FAIL (_ ("format or kind"));
@@ -79,7 +79,7 @@ tf_repair_verify_item (TfItem *b,
       const TfPatchSite *sa = tf_recipient_get_patch_site (ra);
       guint64 expected = tf_recipient_get_track_time (rb);
 
-      if (g_strcmp0 (tf_recipient_get_address (ra), tf_recipient_get_address (rb)) != 0 || g_strcmp0 (tf_recipient_get_name (ra), tf_recipient_get_name (rb)) != 0 || tf_recipient_get_source (ra) != tf_recipient_get_source (rb) || tf_recipient_get_track_status (ra) != tf_recipient_get_track_status (rb) || tf_recipient_get_has_track_time (ra) != tf_recipient_get_has_track_time (rb) || tf_recipient_get_track_time_type (ra) != tf_recipient_get_track_time_type (rb) || tf_recipient_get_is_organizer (ra) != tf_recipient_get_is_organizer (rb) || tf_recipient_get_flags (ra) != tf_recipient_get_flags (rb) || tf_recipient_get_recipient_type (ra) != tf_recipient_get_recipient_type (rb))
+      if (g_strcmp0 (tf_recipient_get_address (ra), tf_recipient_get_address (rb)) != 0 || g_strcmp0 (tf_recipient_get_name (ra), tf_recipient_get_name (rb)) != 0 || tf_recipient_get_source (ra) != tf_recipient_get_source (rb) || tf_recipient_get_track_status (ra) != tf_recipient_get_track_status (rb) || tf_recipient_get_has_track_time (ra) != tf_recipient_get_has_track_time (rb) || tf_recipient_get_track_time_type (ra) != tf_recipient_get_track_time_type (rb) || tf_recipient_get_is_organizer (ra) != tf_recipient_get_is_organizer (rb) || tf_recipient_get_flags (ra) != tf_recipient_get_flags (rb) || tf_recipient_get_recipient_type (ra) != tf_recipient_get_recipient_type (rb) || g_strcmp0 (tf_recipient_get_embedded (ra), tf_recipient_get_embedded (rb)) != 0 || g_strcmp0 (tf_recipient_get_embedded_subject (ra), tf_recipient_get_embedded_subject (rb)) != 0)
         VERIFY_FAIL (_ ("recipient %u"), i + 1);
       if ((sa == NULL) != (sb == NULL))
         VERIFY_FAIL (_ ("recipient %u patch site"), i + 1);
@@ -101,14 +101,17 @@ tf_repair_verify_item (TfItem *b,
       TfRepairChange *change = g_ptr_array_index (changes, k);
 
       if (change->code == TF_FINDING_REPLY_MISSING_CRITICAL_CHANGE)
-        {
-          has_ical = TRUE;
-          ical_value = change->new_value;
-        }
+        has_ical = TRUE;
     }
+  /* Every reply event without the stamp gets one with its own DTSTAMP,
+   * in order (the mark's time is that DTSTAMP) */
+  for (guint i = 0; has_ical && i < tf_item_get_n_stamps (b); i++)
+    if (tf_item_get_stamp (b, i)->kind == TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE)
+      g_array_append_val (wanted, tf_item_get_stamp (b, i)->filetime);
 
   /* Stamps: the same, in order; a repaired reply gains only attendee
-   * critical-change stamps, the first with the planned value. */
+   * critical-change stamps, one per event that lacked it, each with the
+   * value inserted for that event. */
   for (guint i = 0; i < tf_item_get_n_stamps (a); i++)
     {
       const TfStamp *sa = tf_item_get_stamp (a, i);
@@ -125,13 +128,13 @@ tf_repair_verify_item (TfItem *b,
         }
       if (!has_ical || sa->kind != TF_STAMP_ATTENDEE_CRITICAL_CHANGE || sa->source != TF_SOURCE_ICAL)
         VERIFY_FAIL (_ ("time stamps"));
-      if (!found_new_stamp && sa->filetime != ical_value)
+      if (n_new >= wanted->len || sa->filetime != g_array_index (wanted, guint64, n_new))
         VERIFY_FAIL (_ ("new critical-change value"));
-      found_new_stamp = TRUE;
+      n_new++;
     }
   while (has_ical && ia < tf_item_get_n_stamps (b) && tf_item_get_stamp (b, ia)->kind == TF_STAMP_REPLY_WITHOUT_CRITICAL_CHANGE)
     ia++;
-  if (ia != tf_item_get_n_stamps (b) || (has_ical && !found_new_stamp))
+  if (ia != tf_item_get_n_stamps (b) || (has_ical && (n_new == 0 || n_new != wanted->len)))
     VERIFY_FAIL (_ ("time stamps"));
 
   /* Findings: no new ones; the repaired ones are gone. */

@@ -51,7 +51,7 @@ tf_tnef_patch_filetime (guint8 *data,
    * value inside exactly these attributes before touching a byte. */
   scratch = tf_item_new ("", "", 0);
   sites = g_array_new (FALSE, FALSE, sizeof (SystimeSite));
-  reader = (Reader){ data, scratch, -1, TF_READ_NONE, sites, NULL, 0, NULL, 0 };
+  reader = (Reader){ data, scratch, -1, TF_READ_NONE, sites, NULL, 0, NULL, 0, FALSE };
   if (tf_tnef_read_stream (&reader, data, len))
     {
       for (guint i = 0; i < sites->len && !found; i++)

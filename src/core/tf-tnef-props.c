@@ -60,19 +60,15 @@ is_ascii (const guint8 *p,
   return TRUE;
 }
 
-/* Appends an 8-bit string in @codepage as UTF-8. Stops at the first NUL;
- * never assumes one. */
+/* Appends one NUL-free run of an 8-bit string in @codepage as UTF-8 */
 static void
-append_string8 (GString *out,
-                const guint8 *p,
-                gsize n,
-                guint codepage)
+append_string8_run (GString *out,
+                    const guint8 *p,
+                    gsize n,
+                    guint codepage)
 {
-  const guint8 *nul = memchr (p, 0, n);
   g_autofree char *converted = NULL;
 
-  if (nul != NULL)
-    n = (gsize) (nul - p);
   if (is_ascii (p, n))
     {
       g_string_append_len (out, (const char *) p, (gssize) n);
@@ -107,7 +103,33 @@ append_string8 (GString *out,
     }
 }
 
-/* Appends UTF-16LE as UTF-8 up to the first NUL. Reads bytes, not
+/* Appends an 8-bit string in @codepage as UTF-8; never assumes a NUL.
+ * Trailing NULs end it; a NUL with text after it (a damaged or odd value)
+ * shows as U+FFFD, so the text after it is not lost. */
+static void
+append_string8 (GString *out,
+                const guint8 *p,
+                gsize n,
+                guint codepage)
+{
+  while (n > 0 && p[n - 1] == 0)
+    n--;
+  while (n > 0)
+    {
+      const guint8 *nul = memchr (p, 0, n);
+      gsize run = nul != NULL ? (gsize) (nul - p) : n;
+
+      append_string8_run (out, p, run, codepage);
+      if (nul == NULL)
+        break;
+      g_string_append_unichar (out, 0xFFFD);
+      p += run + 1;
+      n -= run + 1;
+    }
+}
+
+/* Appends UTF-16LE as UTF-8; trailing NULs end it, a NUL with text
+ * after it shows as U+FFFD (as in append_string8()). Reads bytes, not
  * gunichar2, because values in the stream are not 2-byte aligned. */
 static void
 append_utf16 (GString *out,
@@ -116,14 +138,17 @@ append_utf16 (GString *out,
 {
   gsize i = 0;
 
+  n &= ~(gsize) 1;
+  while (n >= 2 && p[n - 1] == 0 && p[n - 2] == 0)
+    n -= 2;
   while (i + 1 < n)
     {
       gunichar c = rd16 (p + i);
 
       i += 2;
       if (c == 0)
-        break;
-      if (c >= 0xD800 && c < 0xDC00)
+        c = 0xFFFD;
+      else if (c >= 0xD800 && c < 0xDC00)
         {
           gunichar lo = i + 1 < n ? rd16 (p + i) : 0;
 

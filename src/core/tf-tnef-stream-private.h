@@ -45,6 +45,7 @@ typedef struct
   guint n_bad_checksums;
   GPtrArray *problems;
   guint n_problems;
+  gboolean too_deep; /* a message embedded deeper than a site can say */
 } Reader;
 
 typedef struct
@@ -71,6 +72,11 @@ typedef struct
   TfTnefSpan span;
   guint32 attr_id;
   guint codepage;
+  /* Attachments begun so far (each starts with attAttachRendData) */
+  guint n_attachments;
+  /* Embedded streams: 1-based attachment numbers from the outermost
+   * message inward ("2/1"); NULL for the outermost stream */
+  char *attachments;
 
   guint n_problems; /* in this stream */
   GPtrArray *rows;  /* Row */

@@ -25,15 +25,20 @@
  *
  * Embedded messages (an attachment whose PR_ATTACH_DATA_OBJ is a PT_OBJECT
  * with IID_IMessage, or an attAttachData that is itself a TNEF stream) are
- * parsed recursively, up to TF_MAX_TNEF_NESTING attributes deep. An
- * embedded message is a different message, so its subject, class, GOID,
- * critical-change stamps and ordinary recipients stay off the outer item. The exception is a
- * recipient row that carries a track-status time (PropID 0x5FFB, any
- * type): a damaged organizer copy forwarded as an attachment still breaks
- * Exchange 2003, so such rows are added to the outer item (their patch
- * site lists the embedded attribute and every enclosing attachment
- * attribute, innermost first, so repair can fix all checksums). Their
- * TfRecipient row index is the row number inside the embedded table.
+ * parsed recursively, TF_MAX_EMBED_DEPTH levels deep (the same rule as
+ * the .msg reader, see tf-msg.c); a deeper one is not read and the item
+ * says so with a PARSE_ERROR finding. Nesting is containment, so a stream
+ * cannot loop back to itself: every level is strictly shorter. An
+ * embedded message is a different message, so its class, GOID,
+ * critical-change stamps and ordinary recipients stay off the outer item.
+ * The exception is a recipient row that carries a track-status time
+ * (PropID 0x5FFB, any type): a damaged organizer copy forwarded as an
+ * attachment still breaks Exchange 2003, so such rows are added to the
+ * outer item, whatever its class, saying which attachment (and subject)
+ * they come from; their patch site lists the embedded attribute and every
+ * enclosing attachment attribute, innermost first, so repair can fix all
+ * checksums. Their TfRecipient row index is the row number inside the
+ * embedded table.
  */
 
 #include "config.h"
@@ -424,6 +429,7 @@ stream_clear (Stream *s)
   g_free (s->sender_name);
   g_free (s->sender_email);
   g_free (s->sender_smtp);
+  g_free (s->attachments);
 }
 
 /* Parses a message embedded in the current attribute of @s */
@@ -436,10 +442,10 @@ parse_embedded (Stream *s,
 
   /* The child's values sit inside its own attribute plus every attribute
    * enclosing this stream, plus the current one: all must fit a patch site. */
+  G_STATIC_ASSERT (TF_MAX_TNEF_NESTING == TF_MAX_EMBED_DEPTH + 1);
   if (s->n_outer + 2 > TF_MAX_TNEF_NESTING)
     {
-      g_debug ("TNEF: embedded message at offset %" G_GSIZE_FORMAT " nested too deep, not read",
-               abs_offset (s, data));
+      s->reader->too_deep = TRUE;
       return;
     }
 
@@ -448,6 +454,11 @@ parse_embedded (Stream *s,
   for (guint i = 0; i < s->n_outer; i++)
     child.outer[i + 1] = s->outer[i];
   child.n_outer = s->n_outer + 1;
+  /* An attachment without attAttachRendData is still an attachment */
+  if (s->n_attachments == 0)
+    s->n_attachments = 1;
+  child.attachments = s->attachments != NULL ? g_strdup_printf ("%s/%u", s->attachments, s->n_attachments)
+                                             : g_strdup_printf ("%u", s->n_attachments);
   parse_stream (&child);
   stream_clear (&child);
 }
@@ -529,6 +540,8 @@ read_prop_list (Stream *s,
             handle_message_prop (s, &pv);
           else if (pv.count > 0 && TF_PROP_ID (pv.tag) == 0x001A)
             tf_tnef_take_string (&s->pr_class, tf_tnef_prop_dup_string (s, &pv));
+          else if (pv.count > 0 && TF_PROP_ID (pv.tag) == 0x0037)
+            tf_tnef_take_string (&s->pr_subject, tf_tnef_prop_dup_string (s, &pv));
           if (keep)
             tf_item_take_prop (s->reader->item, tf_tnef_make_prop (s, &pv, s->scratch->str));
           break;
@@ -674,7 +687,7 @@ handle_attribute (Stream *s,
         tf_tnef_take_string (&s->att_class, tf_tnef_dup_string8 (s, data, length));
       break;
     case ATT_SUBJECT:
-      if (level == LVL_MESSAGE && s->depth == 0)
+      if (level == LVL_MESSAGE)
         tf_tnef_take_string (&s->att_subject, tf_tnef_dup_string8 (s, data, length));
       break;
     case ATT_DATE_SENT:
@@ -692,6 +705,10 @@ handle_attribute (Stream *s,
     case ATT_RECIP_TABLE:
       if (level == LVL_MESSAGE)
         read_recip_table (s, data, length);
+      break;
+    case ATT_ATTACH_REND:
+      if (level == LVL_ATTACHMENT)
+        s->n_attachments++;
       break;
     case ATT_ATTACHMENT:
       if (level == LVL_ATTACHMENT)
@@ -846,7 +863,10 @@ add_rows (Stream *s,
           const char *message_class)
 {
   gboolean meeting = tf_tnef_is_meeting_class (message_class);
+  const char *subject = s->pr_subject != NULL ? s->pr_subject : s->att_subject;
 
+  if (subject != NULL && *subject == '\0')
+    subject = NULL;
   for (guint i = 0; i < s->rows->len; i++)
     {
       Row *row = g_ptr_array_index (s->rows, i);
@@ -859,6 +879,8 @@ add_rows (Stream *s,
       tf_recipient_set_recipient_type (row->recipient, type);
       if (type == TF_RECIPIENT_TYPE_ORGANIZER)
         tf_recipient_set_is_organizer (row->recipient, TRUE);
+      if (s->depth > 0)
+        tf_recipient_set_embedded (row->recipient, s->attachments, subject);
       tf_item_add_recipient (s->reader->item, row->recipient);
     }
 }
@@ -1083,6 +1105,8 @@ tf_tnef_read_stream (Reader *reader,
   parse_stream (&s);
   stream_clear (&s);
   report (reader);
+  if (reader->too_deep)
+    tf_item_add_too_deep (reader->item);
   g_string_free (reader->bad_checksums, TRUE);
   g_ptr_array_unref (reader->problems);
   return TRUE;
@@ -1126,7 +1150,7 @@ tf_tnef_read (const guint8 *data,
               gint part_index,
               TfReadFlags flags)
 {
-  Reader reader = { data, item, part_index, flags, NULL, NULL, 0, NULL, 0 };
+  Reader reader = { data, item, part_index, flags, NULL, NULL, 0, NULL, 0, FALSE };
 
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (TF_IS_ITEM (item), FALSE);

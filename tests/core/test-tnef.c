@@ -565,16 +565,50 @@ test_embedded (void)
         }
     }
 
-  /* Nested deeper than a patch site can describe: read the outer levels,
-   * skip the rest quietly */
+  /* Three levels deep is read (TF_MAX_EMBED_DEPTH); four is not, and the
+   * item says so instead of looking healthy */
   {
     g_autoptr (GBytes) b3 = wrap_embedded (twice);
     g_autoptr (GBytes) b4 = wrap_embedded (b3);
+    g_autoptr (TfItem) item3 = read_bytes (b3, TF_READ_FULL);
     g_autoptr (TfItem) item = read_bytes (b4, TF_READ_FULL);
 
+    g_assert_cmpuint (tf_item_get_n_recipients (item3), >, 0);
+    g_assert_cmpstr (tf_recipient_get_embedded (tf_item_get_recipient (item3, 0)), ==, "1/1/1");
+    g_assert_cmpuint (tf_item_get_n_findings (item3), ==, 0);
     g_assert_cmpuint (tf_item_get_n_recipients (item), ==, 0);
-    g_assert_cmpuint (tf_item_get_n_findings (item), ==, 0);
+    g_assert_cmpuint (tf_item_get_n_findings (item), ==, 1);
+    g_assert_cmpuint (count_code (item, TF_FINDING_PARSE_ERROR), ==, 1);
+    g_assert_nonnull (strstr (first_detail (item, TF_FINDING_PARSE_ERROR), "3 levels"));
   }
+}
+
+/* A string with a NUL before its end keeps the text after it (U+FFFD
+ * stands for the NUL); trailing NULs end it as usual (issue 15) */
+static void
+test_string_nul (void)
+{
+  static const guint8 subject[] = "Budget\0review\0\0";
+  static const guint8 version[4] = { 0x00, 0x00, 0x01, 0x00 };
+  static const guint8 utf16[] = { 'a', 0, 0, 0, 'b', 0, 0, 0 };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (TfItem) item = NULL;
+  g_autofree char *s8 = tf_mapi_decode_string8 ((const guint8 *) "ab\0cd\0", 7, 1252, NULL);
+  g_autofree char *s16 = tf_mapi_decode_unicode (utf16, sizeof utf16);
+
+  put_u32 (out, 0x223E9F78);
+  g_byte_array_append (out, (const guint8 *) "\x01\x00", 2);
+  put_attr (out, 1, 0x00089006, version, sizeof version);
+  put_attr (out, 1, 0x00018004, subject, sizeof subject - 1);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  item = read_bytes (bytes, TF_READ_NONE);
+  g_assert_cmpstr (tf_item_get_subject (item), ==, "Budget\xEF\xBF\xBDreview");
+  /* The .msg reader's decoders */
+  g_assert_cmpstr (s8, ==, "ab\xEF\xBF\xBD"
+                           "cd");
+  g_assert_cmpstr (s16, ==, "a\xEF\xBF\xBD"
+                            "b");
 }
 
 /* The same stream as a winmail.dat MIME part: the MIME reader hands it to
@@ -1038,6 +1072,7 @@ main (int argc,
   tf_core_init ();
 
   g_test_add_func ("/tnef/generated/summary", test_generated);
+  g_test_add_func ("/tnef/string-nul", test_string_nul);
   g_test_add_func ("/tnef/generated/full", test_full);
   g_test_add_func ("/tnef/generated/wrong-type", test_track_time_wrong_type);
   g_test_add_func ("/tnef/patch/roundtrip", test_patch_roundtrip);

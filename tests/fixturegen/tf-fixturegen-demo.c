@@ -739,12 +739,15 @@ static const char *const sample_names[] = {
   "eml-tnef-1601",
   "eml-tnef-cancel-1601",
   "eml-tnef-healthy",
+  "eml-tnef-qp-embedded-1601",
   "ics-cc-1601",
   "msg-1601",
   "msg-healthy",
+  "msg-note-embedded-1601",
   "msg-pre1900",
   "tnef-1601",
   "tnef-healthy",
+  "tnef-note-embedded-1601",
   NULL
 };
 
@@ -771,6 +774,39 @@ sample_meeting (const char *message_class,
   };
 
   return msg ? tf_gen_msg (&meeting) : tf_gen_tnef (&meeting);
+}
+
+/* A helpdesk ticket (IPM.Note) with two attachments: a plain note, and a
+ * forwarded note that carries the organizer's meeting (Jane's row 1601)
+ * as its own attachment: the 1601 row is attachment 2/1, two levels deep */
+static GBytes *
+sample_embedded (gboolean msg)
+{
+  const TfGenRecipient meeting_rows[] = {
+    { ORGANIZER_NAME, ORGANIZER, TF_RECIPIENT_TYPE_ORGANIZER, TF_TRACK_STATUS_ORGANIZED, FALSE, 0 },
+    { JANE_NAME, JANE, TF_RECIPIENT_TYPE_TO, TF_TRACK_STATUS_ACCEPTED, TRUE, TF_FILETIME_1601 },
+    { CHRIS_NAME, CHRIS, TF_RECIPIENT_TYPE_TO, TF_TRACK_STATUS_ACCEPTED, TRUE, utc_ft (2008, 8, 18, 9, 12) },
+  };
+  const TfGenRecipient helpdesk[] = {
+    { "Helpdesk", "helpdesk@contoso.example", TF_RECIPIENT_TYPE_TO, TF_TRACK_STATUS_ABSENT, FALSE, 0 },
+  };
+  const TfGenMeeting meeting = {
+    "IPM.Appointment", "Q3 budget review", UID_BUDGET, 2,
+    TRUE, utc_ft (2008, 8, 20, 11, 44), TRUE, utc_ft (2008, 8, 20, 11, 44),
+    utc (2008, 8, 20, 11, 44), meeting_rows, G_N_ELEMENTS (meeting_rows), NULL, 0
+  };
+  const TfGenMeeting inner[] = {
+    { "IPM.Note", "Screenshot of the error", NULL, -1, FALSE, 0, FALSE, 0,
+      utc (2008, 8, 21, 9, 0), helpdesk, G_N_ELEMENTS (helpdesk), NULL, 0 },
+    { "IPM.Note", "FW: Q3 budget review", NULL, -1, FALSE, 0, FALSE, 0,
+      utc (2008, 8, 21, 9, 5), helpdesk, G_N_ELEMENTS (helpdesk), &meeting, 1 },
+  };
+  const TfGenMeeting ticket = {
+    "IPM.Note", "Ticket 4711: meeting update stuck", NULL, -1, FALSE, 0, FALSE, 0,
+    utc (2008, 8, 21, 9, 10), helpdesk, G_N_ELEMENTS (helpdesk), inner, G_N_ELEMENTS (inner)
+  };
+
+  return msg ? tf_gen_msg (&ticket) : tf_gen_tnef (&ticket);
 }
 
 static GBytes *
@@ -826,6 +862,18 @@ tf_gen_sample (const char *name)
       return tf_gen_eml (ORGANIZER_FROM, JANE ", " CHRIS,
                          cancel ? "Canceled: Q3 budget review" : "Updated: Q3 budget review",
                          utc (2008, 8, 20, 11, 44), tnef, NULL, NULL, TRUE);
+    }
+
+  if (g_str_equal (name, "msg-note-embedded-1601"))
+    return sample_embedded (TRUE);
+  if (g_str_equal (name, "tnef-note-embedded-1601"))
+    return sample_embedded (FALSE);
+  if (g_str_equal (name, "eml-tnef-qp-embedded-1601"))
+    {
+      g_autoptr (GBytes) tnef = sample_embedded (FALSE);
+
+      return tf_gen_eml_tnef_qp (JANE_NAME " <" JANE ">", "helpdesk@contoso.example",
+                                 "Ticket 4711: meeting update stuck", utc (2008, 8, 21, 9, 10), tnef);
     }
 
   if (g_str_equal (name, "eml-ics-request"))

@@ -260,36 +260,70 @@ write_recipient (GsfOutfile *root,
   g_object_unref (storage);
 }
 
-/**
- * tf_gen_msg:
- *
- * Returns: (transfer full): the .msg file
- */
-GBytes *
-tf_gen_msg (const TfGenMeeting *meeting)
+static void write_message (GsfOutfile *root,
+                           const TfGenMeeting *meeting,
+                           gboolean embedded);
+
+/* __attach_version1.0_#N holding @inner as an embedded message
+ * ([MS-OXMSG] 2.2.2.1): PR_ATTACH_METHOD ATTACH_EMBEDDED_MSG and the
+ * PR_ATTACH_DATA_OBJ storage __substg1.0_3701000D, itself a message whose
+ * property stream has the 24-byte embedded header */
+static void
+write_attachment (GsfOutfile *root,
+                  guint index,
+                  const TfGenMeeting *inner)
+{
+  g_autoptr (GByteArray) props = g_byte_array_new ();
+  g_autofree char *name = g_strdup_printf ("__attach_version1.0_#%08X", index);
+  GsfOutfile *storage = GSF_OUTFILE (gsf_outfile_new_child (root, name, TRUE));
+  GsfOutfile *object;
+
+  put_zeros (props, 8);
+  put_fixed (props, 0x37050003, 5);          /* PR_ATTACH_METHOD */
+  put_fixed (props, 0x0E210003, index);      /* PR_ATTACH_NUM */
+  put_fixed (props, 0x370B0003, 0xFFFFFFFF); /* PR_RENDERING_POSITION */
+  put_fixed (props, 0x0FFE0003, 7);          /* PR_OBJECT_TYPE: MAPI_ATTACH */
+  /* PT_OBJECT entry of an embedded message: size 0xFFFFFFFF */
+  put_u32 (props, 0x3701000D);
+  put_u32 (props, PROP_FLAGS);
+  put_u32 (props, 0xFFFFFFFF);
+  put_u32 (props, 0);
+  put_string (storage, props, 0x3001, inner->subject != NULL ? inner->subject : ""); /* PR_DISPLAY_NAME */
+  write_stream (storage, "__properties_version1.0", props->data, props->len);
+
+  object = GSF_OUTFILE (gsf_outfile_new_child (storage, "__substg1.0_3701000D", TRUE));
+  write_message (object, inner, TRUE);
+  g_assert_true (gsf_output_close (GSF_OUTPUT (object)));
+  g_object_unref (object);
+  g_assert_true (gsf_output_close (GSF_OUTPUT (storage)));
+  g_object_unref (storage);
+}
+
+/* The message's properties, recipients and attachments into @root: the
+ * file's root storage, or (@embedded) an embedded message's storage,
+ * which has a 24-byte property header and uses the root's named-property
+ * map */
+static void
+write_message (GsfOutfile *root,
+               const TfGenMeeting *meeting,
+               gboolean embedded)
 {
   g_autoptr (GByteArray) props = g_byte_array_new ();
   g_autoptr (GByteArray) goid = NULL;
   g_autoptr (GByteArray) clean = NULL;
   const TfGenRecipient *organizer = NULL;
-  GsfOutput *sink;
-  GsfOutfile *root;
-  GBytes *result;
 
-  g_return_val_if_fail (meeting != NULL, NULL);
-  g_return_val_if_fail (meeting->recipients != NULL || meeting->n_recipients == 0, NULL);
+  g_return_if_fail (meeting->recipients != NULL || meeting->n_recipients == 0);
 
-  sink = gsf_output_memory_new ();
-  root = gsf_outfile_msole_new (sink);
-
-  /* 32-byte top-level header: reserved, next recipient id, next attachment
-   * id, recipient count, attachment count, reserved */
+  /* Header: reserved, next recipient id, next attachment id, recipient
+   * count, attachment count, and 8 more reserved bytes at the top level */
   put_zeros (props, 8);
   put_u32 (props, meeting->n_recipients);
-  put_u32 (props, 0);
+  put_u32 (props, meeting->n_attachments);
   put_u32 (props, meeting->n_recipients);
-  put_u32 (props, 0);
-  put_zeros (props, 8);
+  put_u32 (props, meeting->n_attachments);
+  if (!embedded)
+    put_zeros (props, 8);
 
   put_string (root, props, TF_PROP_ID (TF_TAG_MESSAGE_CLASS),
               meeting->message_class != NULL ? meeting->message_class : "IPM.Schedule.Meeting.Request");
@@ -345,11 +379,35 @@ tf_gen_msg (const TfGenMeeting *meeting)
   if (meeting->has_owner_cc)
     put_fixed (props, TF_PROP_TAG (0x8000 + NAMED_OWNER_CC, TF_PT_SYSTIME), meeting->owner_cc);
 
+  if (meeting->n_attachments > 0)
+    put_fixed (props, 0x0E070003, 0x10); /* PR_MESSAGE_FLAGS: MSGFLAG_HASATTACH */
   write_stream (root, "__properties_version1.0", props->data, props->len);
-  write_nameid (root);
+  if (!embedded)
+    write_nameid (root);
   for (guint i = 0; i < meeting->n_recipients; i++)
     write_recipient (root, i, &meeting->recipients[i]);
+  for (guint i = 0; i < meeting->n_attachments; i++)
+    write_attachment (root, i, &meeting->attachments[i]);
+}
 
+/**
+ * tf_gen_msg:
+ *
+ * Returns: (transfer full): the .msg file
+ */
+GBytes *
+tf_gen_msg (const TfGenMeeting *meeting)
+{
+  GsfOutput *sink;
+  GsfOutfile *root;
+  GBytes *result;
+
+  g_return_val_if_fail (meeting != NULL, NULL);
+  g_return_val_if_fail (meeting->recipients != NULL || meeting->n_recipients == 0, NULL);
+
+  sink = gsf_output_memory_new ();
+  root = gsf_outfile_msole_new (sink);
+  write_message (root, meeting, FALSE);
   g_assert_true (gsf_output_close (GSF_OUTPUT (root)));
   g_object_unref (root);
 

@@ -344,16 +344,50 @@ append_alternative (GString *out,
   g_string_append_printf (out, CRLF "--%s--" CRLF, boundary);
 }
 
+/* Quoted-printable for binary data (RFC 2045 6.7): every byte outside
+ * 33..126, and '=', as =XX (CR and LF too: the data has no lines), lines
+ * of at most 76 characters ending in a soft line break "=" CRLF. */
+static void
+append_qp_binary (GString *out,
+                  GBytes *data)
+{
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+  guint column = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = bytes[i];
+      guint width = (c >= 33 && c <= 126 && c != '=') ? 1 : 3;
+
+      /* Keep room for the soft break's '=' */
+      if (column + width > 75)
+        {
+          g_string_append (out, "=" CRLF);
+          column = 0;
+        }
+      if (width == 1)
+        g_string_append_c (out, (char) c);
+      else
+        g_string_append_printf (out, "=%02X", c);
+      column += width;
+    }
+  g_string_append (out, CRLF);
+}
+
 static void
 append_tnef_part (GString *out,
                   const char *boundary,
-                  GBytes *tnef)
+                  GBytes *tnef,
+                  gboolean qp)
 {
   g_string_append_printf (out, "--%s" CRLF, boundary);
-  g_string_append (out, "Content-Type: application/ms-tnef; name=\"winmail.dat\"" CRLF
-                        "Content-Transfer-Encoding: base64" CRLF
-                        "Content-Disposition: attachment; filename=\"winmail.dat\"" CRLF CRLF);
-  append_base64 (out, tnef);
+  g_string_append_printf (out, "Content-Type: application/ms-tnef; name=\"winmail.dat\"" CRLF "Content-Transfer-Encoding: %s" CRLF "Content-Disposition: attachment; filename=\"winmail.dat\"" CRLF CRLF,
+                          qp ? "quoted-printable" : "base64");
+  if (qp)
+    append_qp_binary (out, tnef);
+  else
+    append_base64 (out, tnef);
   g_string_append (out, CRLF);
 }
 
@@ -370,27 +404,16 @@ make_message_id (const char *from,
   return g_strdup_printf ("<%.24s@%s>", hash, at != NULL ? at + 1 : "trackfix.example");
 }
 
-/**
- * tf_gen_eml:
- *
- * Layouts and their MIME part numbers:
- * - no attachment: text/plain (0)
- * - @ics only: multipart/alternative (0) { text/plain (1), text/calendar (2) }
- * - @tnef only: multipart/mixed (0) { text/plain (1), application/ms-tnef (2) }
- * - both: multipart/mixed (0) { multipart/alternative (1) { text/plain (2),
- *   text/calendar (3) }, application/ms-tnef (4) }
- * @to may list several addresses separated by commas; each gets its own
- * X-Receiver envelope line.
- */
-GBytes *
-tf_gen_eml (const char *from,
-            const char *to,
-            const char *subject,
-            gint64 date,
-            GBytes *tnef,
-            GBytes *ics,
-            const char *ical_method,
-            gboolean with_envelope)
+static GBytes *
+gen_eml (const char *from,
+         const char *to,
+         const char *subject,
+         gint64 date,
+         GBytes *tnef,
+         gboolean tnef_qp,
+         GBytes *ics,
+         const char *ical_method,
+         gboolean with_envelope)
 {
   GString *out;
   g_autofree char *date_text = NULL;
@@ -456,7 +479,7 @@ tf_gen_eml (const char *from,
           g_string_append_printf (out, "%s" CRLF CRLF, subject != NULL ? subject : "");
         }
 
-      append_tnef_part (out, mixed, tnef);
+      append_tnef_part (out, mixed, tnef, tnef_qp);
       g_string_append_printf (out, "--%s--" CRLF, mixed);
     }
   else if (ics != NULL)
@@ -472,6 +495,50 @@ tf_gen_eml (const char *from,
     }
 
   return g_string_free_to_bytes (out);
+}
+
+/**
+ * tf_gen_eml:
+ *
+ * Layouts and their MIME part numbers:
+ * - no attachment: text/plain (0)
+ * - @ics only: multipart/alternative (0) { text/plain (1), text/calendar (2) }
+ * - @tnef only: multipart/mixed (0) { text/plain (1), application/ms-tnef (2) }
+ * - both: multipart/mixed (0) { multipart/alternative (1) { text/plain (2),
+ *   text/calendar (3) }, application/ms-tnef (4) }
+ * @to may list several addresses separated by commas; each gets its own
+ * X-Receiver envelope line.
+ */
+GBytes *
+tf_gen_eml (const char *from,
+            const char *to,
+            const char *subject,
+            gint64 date,
+            GBytes *tnef,
+            GBytes *ics,
+            const char *ical_method,
+            gboolean with_envelope)
+{
+  return gen_eml (from, to, subject, date, tnef, FALSE, ics, ical_method, with_envelope);
+}
+
+/**
+ * tf_gen_eml_tnef_qp:
+ *
+ * Like tf_gen_eml() with @tnef and no calendar text, but the winmail.dat
+ * part is quoted-printable: multipart/mixed (0) { text/plain (1),
+ * application/ms-tnef (2) }.
+ */
+GBytes *
+tf_gen_eml_tnef_qp (const char *from,
+                    const char *to,
+                    const char *subject,
+                    gint64 date,
+                    GBytes *tnef)
+{
+  g_return_val_if_fail (tnef != NULL, NULL);
+
+  return gen_eml (from, to, subject, date, tnef, TRUE, NULL, NULL, TRUE);
 }
 
 static const char *

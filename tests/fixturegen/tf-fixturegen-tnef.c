@@ -32,6 +32,9 @@
 #define ATT_RECIP_TABLE 0x00069004
 #define ATT_TNEF_VERSION 0x00089006
 #define ATT_OEM_CODEPAGE 0x00069007
+#define LVL_ATTACHMENT 0x02
+#define ATT_ATTACH_REND_DATA 0x00069002
+#define ATT_ATTACHMENT 0x00069005
 
 static void
 put8 (GByteArray *out,
@@ -359,6 +362,38 @@ put_recipient_row (PropList *row,
     put_systime (row, 0x5FFB0040, r->track_time);
 }
 
+/* One attachment holding @inner as an embedded message, as Outlook writes
+ * it ([MS-OXTNEF] 2.1.3.4): attAttachRendData starts the attachment, then
+ * attAttachment with PR_ATTACH_METHOD = ATTACH_EMBEDDED_MSG and
+ * PR_ATTACH_DATA_OBJ, a PT_OBJECT value (size, IID_IMessage, the embedded
+ * message's own TNEF stream, padding) */
+static void
+put_embedded (GByteArray *out,
+              const TfGenMeeting *inner)
+{
+  static const guint8 iid_imessage[16] = { 0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                           0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+  /* attRenddata: type 1 (file), position -1, width, height, flags */
+  static const guint8 rend[14] = { 0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr (GBytes) stream = tf_gen_tnef (inner);
+  g_autoptr (GByteArray) attach = NULL;
+  PropList props;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (stream, &len);
+
+  put_attribute (out, LVL_ATTACHMENT, ATT_ATTACH_REND_DATA, rend, sizeof rend);
+  props_init (&props);
+  put_long (&props, 0x37050003, 5); /* PR_ATTACH_METHOD: ATTACH_EMBEDDED_MSG */
+  put_tag (&props, 0x3701000D);     /* PR_ATTACH_DATA_OBJ */
+  put32 (props.out, 1);
+  put32 (props.out, (guint32) (16 + len));
+  g_byte_array_append (props.out, iid_imessage, 16);
+  g_byte_array_append (props.out, data, (guint) len);
+  put_pad (props.out, 16 + len);
+  attach = props_finish (&props);
+  put_attribute (out, LVL_ATTACHMENT, ATT_ATTACHMENT, attach->data, attach->len);
+}
+
 GBytes *
 tf_gen_tnef (const TfGenMeeting *meeting)
 {
@@ -474,6 +509,9 @@ tf_gen_tnef (const TfGenMeeting *meeting)
     }
   msg = props_finish (&props);
   put_attribute (out, LVL_MESSAGE, ATT_MSG_PROPS, msg->data, msg->len);
+
+  for (guint i = 0; i < meeting->n_attachments; i++)
+    put_embedded (out, &meeting->attachments[i]);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

@@ -26,7 +26,9 @@ typedef struct
   guint64          track_time;     /* FILETIME */
 } TfGenRecipient;
 
-typedef struct
+typedef struct TfGenMeeting TfGenMeeting;
+
+struct TfGenMeeting
 {
   const char           *message_class;  /* e.g. "IPM.Schedule.Meeting.Request" */
   const char           *subject;
@@ -39,7 +41,13 @@ typedef struct
   gint64                sent;           /* unix seconds (PR_CLIENT_SUBMIT_TIME) */
   const TfGenRecipient *recipients;
   guint                 n_recipients;
-} TfGenMeeting;
+  /* Messages attached to this one as embedded messages (each may carry its
+   * own): .msg attach method 5 with a __substg1.0_3701000D storage; TNEF
+   * attAttachRendData + attAttachment with PR_ATTACH_DATA_OBJ as a
+   * PT_OBJECT (IID_IMessage) holding the message's own TNEF stream */
+  const TfGenMeeting *attachments;
+  guint n_attachments;
+};
 
 typedef struct
 {
@@ -97,6 +105,13 @@ GBytes *tf_gen_eml        (const char         *from,
                            GBytes             *ics,
                            const char         *ical_method,
                            gboolean            with_envelope);
+/* The same with @tnef (no calendar text) as a quoted-printable part:
+ * multipart/mixed (0) { text/plain (1), application/ms-tnef (2) } */
+GBytes *tf_gen_eml_tnef_qp (const char *from,
+                            const char *to,
+                            const char *subject,
+                            gint64 date,
+                            GBytes *tnef);
 /* RFC 3464 DSN (multipart/report) for @recipients with @status
  * ("4.4.7"), plus the Exchange 2003 text part ("… #4.4.7>"). */
 GBytes *tf_gen_dsn        (const char         *reporting_mta,

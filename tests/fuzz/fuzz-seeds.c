@@ -165,5 +165,19 @@ main (int argc,
   save (dir, "read", "gen-ndr.eml", dsn);
   save (dir, "read", "gen-two.mbox", mbox);
 
+  /* Embedded messages two levels deep (issue 15 §3), and TNEF in a
+   * quoted-printable part (§5) */
+  {
+    g_autoptr (GBytes) msg_embedded = tf_gen_sample ("msg-note-embedded-1601");
+    g_autoptr (GBytes) tnef_embedded = tf_gen_sample ("tnef-note-embedded-1601");
+    g_autoptr (GBytes) eml_qp = tf_gen_sample ("eml-tnef-qp-embedded-1601");
+
+    save (dir, "msg", "gen-embedded.msg", msg_embedded);
+    save (dir, "tnef", "gen-embedded.tnef", tnef_embedded);
+    save (dir, "read", "gen-embedded.msg", msg_embedded);
+    save (dir, "read", "gen-embedded.tnef", tnef_embedded);
+    save (dir, "read", "gen-embedded-qp.eml", eml_qp);
+  }
+
   return 0;
 }

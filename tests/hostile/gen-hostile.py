@@ -217,7 +217,7 @@ def gen_tnef():
         att = (attr(2, ATT_ATTACH_REND_DATA, bytes(14))
                + attr(2, ATT_ATTACHMENT, struct.pack("<I", 1) + obj))
         inner = tnef(extra_attrs=b"", rows=[recip_row("x@example.com")]) + att
-    emit("tnef-nested-40.dat", inner, "handled", "embedded messages nested 40 deep")
+    emit("tnef-nested-40.dat", inner, "error", "embedded messages nested 40 deep (past the limit: PARSE_ERROR)")
 
     # An embedded object whose declared size exceeds the attribute.
     obj = struct.pack("<III", (0x3701 << 16) | 0x000D, 1, 0xFFFFFFF0) + IID_IMESSAGE + healthy_tnef()
@@ -419,6 +419,104 @@ def gen_msg():
     emit("msg-header-only.msg", build_msg()[:512], "error", "CFB header and nothing else")
 
 
+def build_cfb(tree):
+    """A .msg from a storage tree without a mini stream: every stream is
+    padded to the 4096-byte cutoff and kept in regular sectors. @tree is
+    (name, children) for a storage, (name, bytes) for a stream; children
+    hang off their parent as a chain of right siblings in CFB order."""
+    entries = []   # [name, type, left, right, child, data]
+
+    def add(node):
+        name, body = node
+        idx = len(entries)
+        if isinstance(body, bytes):
+            entries.append([name, 2, NOSTREAM, NOSTREAM, NOSTREAM, body + bytes(max(0, 4096 - len(body)))])
+            return idx
+        entries.append([name, 1 if idx else 5, NOSTREAM, NOSTREAM, NOSTREAM, None])
+        kids = sorted(body, key=lambda k: (len(k[0]), k[0].upper()))
+        prev = None
+        for k in kids:
+            kid = add(k)
+            if prev is None:
+                entries[idx][4] = kid
+            else:
+                entries[prev][3] = kid
+            prev = kid
+        return idx
+
+    add(("Root Entry", tree))
+    n_dir = (len(entries) + 3) // 4
+    n_data = sum(len(e[5]) // 512 for e in entries if e[5] is not None)
+    n_fat = (1 + n_dir + n_data + 127) // 127
+    fat = [FATSECT] * n_fat
+    fat += [n_fat + i + 1 for i in range(n_dir - 1)] + [ENDOFCHAIN]
+    data = b""
+    dirs = b""
+    for e in entries:
+        start, size = ENDOFCHAIN, 0
+        if e[5] is not None:
+            start, size = len(fat), len(e[5])
+            k = size // 512
+            fat += [start + i + 1 for i in range(k - 1)] + [ENDOFCHAIN]
+            data += e[5]
+        dirs += dir_entry(e[0], e[1], e[2], e[3], e[4], start, size)
+    dirs += bytes(n_dir * 512 - len(dirs))
+    assert len(fat) <= n_fat * 128 and n_fat <= 109
+    fat += [FREESECT] * (n_fat * 128 - len(fat))
+    h = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+    h += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    h += struct.pack("<IIII", 0, n_fat, n_fat, 0)
+    h += struct.pack("<IIIII", 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+    h += struct.pack("<109I", *(list(range(n_fat)) + [FREESECT] * (109 - n_fat)))
+    return h + struct.pack("<%dI" % len(fat), *fat) + dirs + data
+
+
+def gen_msg_embedded():
+    """Embedded messages (attach method 5, __substg1.0_3701000D) nested
+    far past the reader's limit, and one whose storage contains its own
+    ancestor."""
+    def message(inner, with_row):
+        props = bytes(24)
+        kids = [("__properties_version1.0", props)]
+        if with_row:
+            rcp = bytes(8) + props_entry(0x0C150003, struct.pack("<II", 1, 0))
+            rcp += props_entry(0x5FFB0040, struct.pack("<Q", 0))
+            kids.append(("__recip_version1.0_#00000000", [("__properties_version1.0", rcp)]))
+        if inner is not None:
+            att = bytes(8) + props_entry(0x37050003, struct.pack("<II", 5, 0))
+            kids.append(("__attach_version1.0_#00000000",
+                         [("__properties_version1.0", att), ("__substg1.0_3701000D", inner)]))
+        return kids
+
+    for depth, why in ((10, "past the reader's limit of 3"), (40, "80 storages, past the CFB nesting limit")):
+        inner = message(None, True)
+        for _ in range(depth):
+            inner = message(inner, False)
+        top = [("__properties_version1.0", bytes(32))] + inner[1:]
+        emit("msg-embedded-%d.msg" % depth, build_cfb(top), "error",
+             "embedded messages nested %d deep (%s: PARSE_ERROR)" % (depth, why))
+
+    shallow = message(None, True)
+    top = [("__properties_version1.0", bytes(32))] + message(shallow, False)[1:]
+    emit("aa-canary-embedded.msg", build_cfb(top), "finding:TRACK_TIME_1601",
+         "IPM.Note-like item whose attached message has a 1601 row")
+
+    # Entry 8 is the embedded storage of the first attachment; point the
+    # child of its attachment storage back at the first attachment storage
+    data = bytearray(build_cfb(top))
+    n_fat = struct.unpack_from("<I", data, 0x2C)[0]
+    dir_off = 512 + n_fat * 512
+    for i in range(64):
+        name = bytes(data[dir_off + i * 128:dir_off + i * 128 + 64]).decode("utf-16-le").rstrip("\0")
+        if name == "__substg1.0_3701000D":
+            outer_attach = [j for j in range(64) if bytes(data[dir_off + j * 128:dir_off + j * 128 + 64])
+                            .decode("utf-16-le").rstrip("\0") == "__attach_version1.0_#00000000"][0]
+            struct.pack_into("<I", data, dir_off + i * 128 + 0x4C, outer_attach)
+            break
+    emit("msg-embedded-loop.msg", bytes(data), "error",
+         "embedded message storage contains the attachment that holds it")
+
+
 # ------------------------------------------------------------------ MIME, iCalendar, DSN
 
 def eml(headers, body):
@@ -607,6 +705,7 @@ def main(argv):
     emit("aa-canary.dat", healthy_tnef(), "finding:TRACK_TIME_1601", "healthy TNEF, 1601 track time")
     gen_tnef()
     gen_msg()
+    gen_msg_embedded()
     gen_text()
     gen_hives(hive_dir)
     gen_links()

@@ -290,6 +290,29 @@ assert reply["ical_method"] == "REPLY", reply["ical_method"]
 att = [r for r in reply["recipients"] if r["source"] == "ical" and r["type"] != "organizer"]
 assert att and att[0]["partstat"] == "ACCEPTED" and att[0]["track_status_value"] == 3, att
 ' "$T/show-ics.json" "$T/show-dsn.json" "$T/show-reply.json"
+# A meeting attached to an attached note (issue 15 §3): the row counts, and
+# show says which attachment it comes from
+E="$T/embedded"
+mkdir -p "$E"
+gen msg-note-embedded-1601 "$E/ticket.msg"
+gen eml-tnef-qp-embedded-1601 "$E/ticket.eml"
+"$CLI" scan "$E" > /dev/null
+expect_status "scan of notes with an embedded 1601 meeting" 1 $?
+for f in ticket.msg ticket.eml; do
+  "$CLI" show "$E/$f" > "$T/show-embedded.txt"
+  expect_status "show on $f (embedded 1601 row)" 1 $?
+  contains "show names the embedded message of $f" "$T/show-embedded.txt" "Embedded message:      attachment 2/1 “Q3 budget review”"
+  "$CLI" show --json "$E/$f" > "$T/show-embedded.json"
+  py "show --json says where the row of $f comes from" '
+import json, sys
+item = json.load(open(sys.argv[1]))["items"][0]
+jane = [r for r in item["recipients"] if r["address"] == "jane.doe@fabrikam.example"][0]
+assert jane["embedded_attachment"] == "2/1" and jane["embedded_subject"] == "Q3 budget review", jane
+assert jane["track_time_raw"] == "0x0000000000000000", jane
+helpdesk = [r for r in item["recipients"] if r["address"] == "helpdesk@contoso.example"][0]
+assert "embedded_attachment" not in helpdesk, helpdesk
+' "$T/show-embedded.json"
+done
 "$CLI" show "$M/calendar/healthy.msg" > /dev/null
 expect_status "show on a healthy .msg" 0 $?
 "$CLI" show "$T/no-such-file.msg" > /dev/null 2>&1
