@@ -204,6 +204,15 @@ recipient_source_text (gpointer item,
   return g_strdup (tf_source_get_label (tf_recipient_get_source (item)));
 }
 
+/* Second line of the Source column: the attached message a row was read
+ * from ("attachment 2/1 “Budget review”"), nothing for the item's own rows */
+static char *
+recipient_embedded_text (gpointer item,
+                         gpointer user_data)
+{
+  return tf_recipient_dup_embedded_label (item);
+}
+
 /* Findings -------------------------------------------------------------- */
 
 static GtkWidget *
@@ -471,8 +480,9 @@ setup_columns (TfItemView *self)
   tf_cells_add_wrap_column (view, "track-time", _ ("Track-Status Time"),
                             recipient_time_text, recipient_time_tooltip, recipient_time_icon,
                             14, 40, self);
-  tf_column_view_add_text_column (view, "source", _ ("Source"),
-                                  recipient_source_text, NULL, NULL, NULL, FALSE, 6, self);
+  tf_cells_add_two_line_column (view, "source", _ ("Source"),
+                                recipient_source_text, recipient_embedded_text, NULL,
+                                6, 24, self);
   tf_column_view_setup_headers (view);
 }
 
