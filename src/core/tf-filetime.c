@@ -142,16 +142,43 @@ append_fraction (GString *str,
 char *
 tf_filetime_format_iso (guint64 filetime)
 {
-  GString *str = g_string_sized_new (32);
+  GString *str;
   gint64 year;
   guint month, day, hour, minute, second, ticks;
+  char buf[24];
 
   split_filetime (filetime, &year, &month, &day, &hour, &minute, &second, &ticks);
   if (year > 9999)
-    g_string_append_printf (str, "+%" G_GINT64_FORMAT, year);
+    {
+      str = g_string_sized_new (32);
+      g_string_append_printf (str, "+%" G_GINT64_FORMAT, year);
+    }
   else
-    g_string_append_printf (str, "%04" G_GINT64_FORMAT, year);
-  g_string_append_printf (str, "-%02u-%02uT%02u:%02u:%02u", month, day, hour, minute, second);
+    {
+      /* The common case without printf: JSON writes several per item */
+      str = g_string_sized_new (32);
+      buf[0] = (char) ('0' + year / 1000);
+      buf[1] = (char) ('0' + year / 100 % 10);
+      buf[2] = (char) ('0' + year / 10 % 10);
+      buf[3] = (char) ('0' + year % 10);
+      g_string_append_len (str, buf, 4);
+    }
+  buf[0] = '-';
+  buf[1] = (char) ('0' + month / 10);
+  buf[2] = (char) ('0' + month % 10);
+  buf[3] = '-';
+  buf[4] = (char) ('0' + day / 10);
+  buf[5] = (char) ('0' + day % 10);
+  buf[6] = 'T';
+  buf[7] = (char) ('0' + hour / 10);
+  buf[8] = (char) ('0' + hour % 10);
+  buf[9] = ':';
+  buf[10] = (char) ('0' + minute / 10);
+  buf[11] = (char) ('0' + minute % 10);
+  buf[12] = ':';
+  buf[13] = (char) ('0' + second / 10);
+  buf[14] = (char) ('0' + second % 10);
+  g_string_append_len (str, buf, 15);
   append_fraction (str, ticks);
   g_string_append_c (str, 'Z');
 
