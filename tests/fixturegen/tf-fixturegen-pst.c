@@ -55,6 +55,7 @@
 #define TAG_CREATION_TIME 0x30070040
 #define TAG_LAST_MODIFIED 0x30080040
 #define TAG_VALID_FOLDER_MASK 0x35DF0003
+#define TAG_PST_PASSWORD 0x67FF0003
 #define TAG_IPM_SUBTREE_EID 0x35E00102
 #define TAG_WASTEBASKET_EID 0x35E30102
 #define TAG_CONTENT_COUNT 0x36020003
@@ -105,6 +106,7 @@ struct _TfPstWriter
   guint32 next_message;
   guint32 ipm_subtree;
   guint32 wastebasket;
+  guint32 password; /* PidTagPstPassword, 0 none */
   guint8 record_key[16];
 };
 
@@ -620,6 +622,8 @@ write_store (TfPstWriter *w)
   pst_props_add_u32 (props, TAG_VALID_FOLDER_MASK, 0x09); /* IPM subtree, wastebasket */
   add_entry_id (w, props, TAG_IPM_SUBTREE_EID, w->ipm_subtree);
   add_entry_id (w, props, TAG_WASTEBASKET_EID, w->wastebasket);
+  if (w->password != 0)
+    pst_props_add_u32 (props, TAG_PST_PASSWORD, w->password);
   write_node_pc (w, NID_MESSAGE_STORE, props);
 }
 
@@ -679,6 +683,13 @@ tf_pst_writer_new (const char *path,
   w->ipm_subtree = tf_pst_writer_add_folder (w, NID_ROOT_FOLDER, "Top of Personal Folders", NULL);
   w->wastebasket = tf_pst_writer_add_folder (w, w->ipm_subtree, "Deleted Items", NULL);
   return w;
+}
+
+void
+tf_pst_writer_set_password (TfPstWriter *w,
+                            guint32 password_crc)
+{
+  w->password = password_crc;
 }
 
 gboolean

@@ -32,7 +32,8 @@
  * What it does not write: search folders and their queues, the folder and
  * table templates (NIDs 0xA1, 0xC1, 0x60D…), the density list (DList) page,
  * FPMap pages (only needed past ~8 GB), associated (FAI) messages,
- * password or other store properties, named properties other than the two
+ * store properties other than a password (tf_pst_writer_set_password), named
+ * properties other than the two
  * GOIDs, multi-valued properties. ANSI strings are written in Windows-1252
  * ('?' for what it lacks) whatever PidTagMessageCodepage says, so a message
  * with another code page makes the "wrong code page" case. Every node is written once (cRef 2); the
@@ -108,6 +109,10 @@ guint32 tf_pst_writer_add_message (TfPstWriter *writer,
                                    guint32 folder,
                                    const TfPstMessage *message,
                                    GError **error);
+/* Gives the store a PidTagPstPassword (0x67FF0003, the CRC-32 of the
+ * password Outlook asks for; the data is not encrypted with it) */
+void tf_pst_writer_set_password (TfPstWriter *writer,
+                                 guint32 password_crc);
 gboolean tf_pst_writer_finish (TfPstWriter *writer,
                                GError **error);
 void tf_pst_writer_free (TfPstWriter *writer);
