@@ -149,12 +149,37 @@ new_subs (void)
 
 /* [MS-OXOCAL] 2.2.1.27: prefix, instance date (YH YL M D, 0 for the whole
  * series), creation time, 8 reserved bytes, then "vCal-Uid" 1 UID NUL */
+/* A UID that is a GlobalObjectId in hex (what Exchange puts into an
+ * iCalendar UID) is written back as those bytes, so a PST item can share
+ * its meeting with a queue file; NULL for any other UID */
+static GByteArray *
+goid_from_hex (const char *uid)
+{
+  static const char prefix[] = "040000008200E00074C5B7101A82E008";
+  gsize n = strlen (uid);
+  GByteArray *g;
+
+  if (g_ascii_strncasecmp (uid, prefix, sizeof prefix - 1) != 0 || n % 2 != 0 || n < 2 * 40)
+    return NULL;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isxdigit (uid[i]))
+      return NULL;
+  g = g_byte_array_sized_new ((guint) (n / 2));
+  for (gsize i = 0; i < n; i += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (uid[i]) << 4 | g_ascii_xdigit_value (uid[i + 1]));
+
+      g_byte_array_append (g, &b, 1);
+    }
+  return g;
+}
+
 static GByteArray *
 pst_goid (const TfPstMessage *m,
           gboolean clean)
 {
   static const guint8 vcal[12] = { 'v', 'C', 'a', 'l', '-', 'U', 'i', 'd', 1, 0, 0, 0 };
-  GByteArray *g = g_byte_array_new ();
+  GByteArray *g = goid_from_hex (m->uid);
   guint8 date[4] = { 0 };
   guint8 b[8];
   guint64 created = tf_filetime_from_unix (m->sent);
@@ -170,6 +195,13 @@ pst_goid (const TfPstMessage *m,
       date[2] = (guint8) g_date_time_get_month (dt);
       date[3] = (guint8) g_date_time_get_day_of_month (dt);
     }
+  if (g != NULL)
+    {
+      /* [MS-OXOCAL] 2.2.1.27: bytes 16-19 are the instance date */
+      memcpy (g->data + 16, date, 4);
+      return g;
+    }
+  g = g_byte_array_new ();
   g_byte_array_append (g, TF_GOID_PREFIX, 16);
   g_byte_array_append (g, date, 4);
   for (int i = 0; i < 8; i++)
@@ -662,7 +694,10 @@ tf_pst_writer_new (const char *path,
   PstNdb *ndb = pst_ndb_new (path, unicode, crypt, error);
   TfPstWriter *w;
   Folder root = { NID_ROOT_FOLDER, NID_ROOT_FOLDER, NULL, NULL, g_array_new (FALSE, FALSE, sizeof (MsgRow)) };
-  guint32 seed = g_str_hash (path);
+  /* The file name, not the path: the same file wherever it is written
+   * (data/demo is compared byte for byte with a fresh copy) */
+  g_autofree char *base = g_path_get_basename (path);
+  guint32 seed = g_str_hash (base);
 
   if (ndb == NULL)
     {

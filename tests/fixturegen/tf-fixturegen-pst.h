@@ -118,9 +118,14 @@ gboolean tf_pst_writer_finish (TfPstWriter *writer,
 void tf_pst_writer_free (TfPstWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfPstWriter, tf_pst_writer_free)
 
+/* The demo's "Q3 budget review": its GlobalObjectId in hex, the UID of
+ * the queue files (tf-fixturegen-demo.c) and of the PST item */
+#define TF_GEN_DEMO_BUDGET_UID "040000008200E00074C5B7101A82E00800000000E0A3C2F0D8FDC801000000000000000010000000C5D1F26BB4E7AB4D9AF9D0A4E7E6A2B3"
+
 /* trackfix-gen pst-demo FILE: the small Unicode demo PST (a stuck calendar
  * item, a recurring meeting whose exception has a 1601 row, an absent
- * cell, a healthy meeting). */
+ * cell, a healthy meeting); tf_gen_demo() writes it as
+ * Mailbox/Ken Myer.pst. */
 gboolean tf_gen_pst_demo (const char *path,
                           GError **error);
 /* trackfix-gen pst-bench FILE: a PST (Unicode unless --ansi; PERMUTE
