@@ -1232,12 +1232,60 @@ test_writer_cases (void)
   remove_dir (dir);
 }
 
+/* The GlobalObjectId is read from every message class that carries one
+ * (a meeting forwarded or filed as a note, a task…), not only from
+ * calendar classes, so Meetings can group such items with queue files */
+static void
+test_goid_every_class (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-pst-goid-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "goid.pst", NULL);
+  g_autoptr (TfPstWriter) w = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  TfPstRecipient rows[] = { { "Jane Doe", "jane@example.com", "jane@example.com", 1, 2, TRUE, 0, NULL } };
+  TfPstMessage note = { "IPM.Note", "FW: Q3 budget review", "Ken Myer", "ken@example.com", 1219232640,
+                        "goid-note", 0, NULL, 1252, rows, 1, 0, NULL, 0 };
+  TfPstMessage plain = note;
+  guint32 inbox, with_goid, without;
+  TfItem *a, *b;
+
+  g_assert_no_error (error);
+  plain.uid = NULL;
+  plain.subject = "Lunch?";
+  w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
+  g_assert_no_error (error);
+  inbox = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Inbox", NULL);
+  with_goid = tf_pst_writer_add_message (w, inbox, &note, &error);
+  without = tf_pst_writer_add_message (w, inbox, &plain, &error);
+  g_assert_true (tf_pst_writer_finish (w, &error));
+  g_assert_no_error (error);
+
+  items = read_path (path, TF_READ_NONE);
+  {
+    g_autofree char *nid_a = g_strdup_printf ("0x%08X", with_goid);
+    g_autofree char *nid_b = g_strdup_printf ("0x%08X", without);
+
+    a = find_nid (items, nid_a);
+    b = find_nid (items, nid_b);
+  }
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpstr (tf_item_get_message_class (a), ==, "IPM.Note");
+  g_assert_true (g_str_has_prefix (tf_item_get_uid (a), "040000008200E00074C5B7101A82E008"));
+  g_assert_nonnull (tf_item_get_meeting_key (a));
+  g_assert_null (tf_item_get_uid (b));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   tf_core_init ();
+  g_test_add_func ("/pst/goid-every-class", test_goid_every_class);
 
   g_test_add_func ("/pst/libpff-agreement", test_libpff_agreement);
   g_test_add_func ("/pst/ost-ndr", test_ost_ndr);
