@@ -37,7 +37,7 @@
 #define WVER_4K 36
 #define WVER_UNICODE_MIN 23
 
-#define WINDOW_SIZE 4096
+#define WINDOW_SIZE 8192
 #define N_WINDOWS 8
 
 typedef struct
