@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "tf-core.h"
+#include "tf-fixturegen-pst-damage.h"
 #include "tf-fixturegen-pst.h"
 #include "tf-pst-private.h"
 
@@ -181,44 +182,21 @@ damage_outside (const Base *b,
   return d;
 }
 
-/* Changes the first block of the stuck message's recipient table: @edit
- * gets the decoded bytes and the TCINFO's position in them; the block is
- * re-encoded and given a fresh CRC. */
-typedef void (*TableEdit) (guint8 *plain,
-                           const TfPstTable *table,
-                           gsize tcinfo);
-
 static guint8 *
 damage_table (const Base *b,
-              TableEdit edit,
+              TfPstTableEdit edit,
               gsize *len)
 {
   guint8 *d = copy_of (b, len);
-  g_autoptr (TfPstFile) file = tf_pst_file_open_bytes (d, *len, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autofree guint8 *plain = NULL;
-  TfPstNode node, sub;
-  TfPstTable table;
-  TfPstValue info;
-  const TfPstBlock *block;
 
-  g_assert_true (tf_pst_nbt_lookup (file, b->stuck_nid, &node, &error));
-  g_assert_true (tf_pst_subnode_lookup (file, node.bid_sub, TF_PST_NID_RECIPIENT_TABLE, &sub, &error));
-  g_assert_true (tf_pst_tc_open (file, sub.bid_data, sub.bid_sub, G_MAXUINT, &table, &error));
-  g_assert_true (tf_pst_heap_get (&table.heap, table.heap.user_root, &info, &error));
-  block = g_ptr_array_index (table.heap.data->blocks, 0);
-  plain = g_memdup2 (block->data, block->size);
-  edit (plain, &table, (gsize) (info.offset - (gint64) block->offset));
-  tf_pst_encode (tf_pst_file_get_crypt (file), block->bid, plain, block->size, TRUE);
-  memcpy (d + block->offset, plain, block->size);
-  put_le (d + block->crc_offset, tf_pst_crc32 (plain, block->size), 4);
-  tf_pst_tc_clear (&table);
+  tf_pst_damage_recipient_table (d, *len, b->stuck_nid, edit);
   return d;
 }
 
 /* The TCINFO's heap allocation made to end past the block's page map */
 static void
 edit_heap_alloc (guint8 *plain,
+                 gsize len,
                  const TfPstTable *table,
                  gsize tcinfo)
 {
@@ -231,6 +209,7 @@ edit_heap_alloc (guint8 *plain,
 /* TCI_bm (the row size) smaller than the 1-byte part plus the CEB */
 static void
 edit_row_size (guint8 *plain,
+               gsize len,
                const TfPstTable *table,
                gsize tcinfo)
 {
