@@ -139,6 +139,17 @@ append_fraction (GString *str,
   g_string_append_len (str, frac, len);
 }
 
+/* "-07", ":05": a separator and two digits */
+static void
+put_field (char *p,
+           char separator,
+           guint value)
+{
+  p[0] = separator;
+  p[1] = (char) ('0' + value / 10 % 10);
+  p[2] = (char) ('0' + value % 10);
+}
+
 char *
 tf_filetime_format_iso (guint64 filetime)
 {
@@ -163,21 +174,11 @@ tf_filetime_format_iso (guint64 filetime)
       buf[3] = (char) ('0' + year % 10);
       g_string_append_len (str, buf, 4);
     }
-  buf[0] = '-';
-  buf[1] = (char) ('0' + month / 10);
-  buf[2] = (char) ('0' + month % 10);
-  buf[3] = '-';
-  buf[4] = (char) ('0' + day / 10);
-  buf[5] = (char) ('0' + day % 10);
-  buf[6] = 'T';
-  buf[7] = (char) ('0' + hour / 10);
-  buf[8] = (char) ('0' + hour % 10);
-  buf[9] = ':';
-  buf[10] = (char) ('0' + minute / 10);
-  buf[11] = (char) ('0' + minute % 10);
-  buf[12] = ':';
-  buf[13] = (char) ('0' + second / 10);
-  buf[14] = (char) ('0' + second % 10);
+  put_field (buf, '-', month);
+  put_field (buf + 3, '-', day);
+  put_field (buf + 6, 'T', hour);
+  put_field (buf + 9, ':', minute);
+  put_field (buf + 12, ':', second);
   g_string_append_len (str, buf, 15);
   append_fraction (str, ticks);
   g_string_append_c (str, 'Z');
