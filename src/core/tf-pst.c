@@ -119,11 +119,22 @@ static char *
 nid_chain (const guint32 *nids,
            guint n)
 {
-  GString *s = g_string_new (NULL);
+  static const char hex[] = "0123456789ABCDEF";
+  /* "0x%08X" joined by '/', without printf: one per item of a big PST */
+  char *s = g_malloc ((gsize) n * 11 + 1);
+  char *p = s;
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s0x%08X", i > 0 ? "/" : "", nids[i]);
-  return g_string_free (s, FALSE);
+    {
+      if (i > 0)
+        *p++ = '/';
+      *p++ = '0';
+      *p++ = 'x';
+      for (int shift = 28; shift >= 0; shift -= 4)
+        *p++ = hex[(nids[i] >> shift) & 0xF];
+    }
+  *p = '\0';
+  return s;
 }
 
 /* Decodes a PT_UNICODE / PT_STRING8 value; a code page iconv does not know
@@ -760,7 +771,7 @@ new_item (Ctx *ctx,
           const char *folder)
 {
   g_autofree char *chain = nid_chain (nids, n_nids);
-  g_autofree char *item_path = g_strdup_printf ("%s#%s", ctx->path, chain);
+  g_autofree char *item_path = g_strconcat (ctx->path, "#", chain, NULL);
   TfItem *item = tf_item_new (item_path, ctx->file_path, 0);
 
   tf_item_set_format (item, ctx->format);
