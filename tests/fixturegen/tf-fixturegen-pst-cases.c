@@ -362,6 +362,9 @@ tf_gen_pst_demo (const char *path,
   cal = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment");
   sent_items = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Sent Items", NULL);
   ex.instance = T0 + 7 * 86400;
+  /* Moved an hour after the update was sent: the demo's first 1601 item
+   * in the window's order stays the .msg calendar item (test-repair-ui) */
+  ex.sent = sent + 3600;
   ex.sender_name = "Ken Myer";
   ex.sender_email = "ken.myer@contoso.example";
   items[1].embedded = &ex;
