@@ -139,19 +139,47 @@ append_fraction (GString *str,
   g_string_append_len (str, frac, len);
 }
 
+/* "-07", ":05": a separator and two digits */
+static void
+put_field (char *p,
+           char separator,
+           guint value)
+{
+  p[0] = separator;
+  p[1] = (char) ('0' + value / 10 % 10);
+  p[2] = (char) ('0' + value % 10);
+}
+
 char *
 tf_filetime_format_iso (guint64 filetime)
 {
-  GString *str = g_string_sized_new (32);
+  GString *str;
   gint64 year;
   guint month, day, hour, minute, second, ticks;
+  char buf[24];
 
   split_filetime (filetime, &year, &month, &day, &hour, &minute, &second, &ticks);
   if (year > 9999)
-    g_string_append_printf (str, "+%" G_GINT64_FORMAT, year);
+    {
+      str = g_string_sized_new (32);
+      g_string_append_printf (str, "+%" G_GINT64_FORMAT, year);
+    }
   else
-    g_string_append_printf (str, "%04" G_GINT64_FORMAT, year);
-  g_string_append_printf (str, "-%02u-%02uT%02u:%02u:%02u", month, day, hour, minute, second);
+    {
+      /* The common case without printf: JSON writes several per item */
+      str = g_string_sized_new (32);
+      buf[0] = (char) ('0' + year / 1000);
+      buf[1] = (char) ('0' + year / 100 % 10);
+      buf[2] = (char) ('0' + year / 10 % 10);
+      buf[3] = (char) ('0' + year % 10);
+      g_string_append_len (str, buf, 4);
+    }
+  put_field (buf, '-', month);
+  put_field (buf + 3, '-', day);
+  put_field (buf + 6, 'T', hour);
+  put_field (buf + 9, ':', minute);
+  put_field (buf + 12, ':', second);
+  g_string_append_len (str, buf, 15);
   append_fraction (str, ticks);
   g_string_append_c (str, 'Z');
 

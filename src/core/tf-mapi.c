@@ -474,7 +474,21 @@ tf_mapi_decode_unicode (const guint8 *data,
 {
   g_autofree gunichar2 *units = NULL;
   gsize n = len / 2;
+  gsize ascii = 0;
   char *text;
+
+  /* ASCII fast path (most names, addresses and classes): the same result
+   * as g_utf16_to_utf8(), which also stops at the first U+0000 */
+  while (ascii < n && data[2 * ascii + 1] == 0 && data[2 * ascii] < 0x80 && data[2 * ascii] != 0)
+    ascii++;
+  if (ascii == n || (data[2 * ascii] == 0 && data[2 * ascii + 1] == 0))
+    {
+      text = g_malloc (ascii + 1);
+      for (gsize i = 0; i < ascii; i++)
+        text[i] = (char) data[2 * i];
+      text[ascii] = '\0';
+      return text;
+    }
 
   units = g_new (gunichar2, n + 1);
   for (gsize i = 0; i < n; i++)

@@ -37,7 +37,7 @@
 #define WVER_4K 36
 #define WVER_UNICODE_MIN 23
 
-#define WINDOW_SIZE 4096
+#define WINDOW_SIZE 8192
 #define N_WINDOWS 8
 
 typedef struct
@@ -47,8 +47,28 @@ typedef struct
   guint8 data[WINDOW_SIZE];
 } Window;
 
+typedef struct
+{
+  guint8 raw[PAGE_SIZE];
+  guint n_entries;
+  guint entry_size;
+  guint level;
+} Page;
+
+/* The last leaf page a lookup ended in, per BTree: a message's blocks
+ * and nodes have neighbouring ids, so most lookups end in the same leaf
+ * and need no descent from the root. */
+typedef struct
+{
+  Page page;
+  guint64 first;
+  guint64 last;
+  gboolean valid;
+} LeafCache;
+
 struct _TfPstFile
 {
+  LeafCache leaf[2]; /* NBT, BBT */
   Window windows[N_WINDOWS];
   guint next_window;
   int fd;
@@ -494,14 +514,6 @@ tf_pst_file_header_crc_ok (TfPstFile *file,
 
 /* ---- BTree pages ---- */
 
-typedef struct
-{
-  guint8 raw[PAGE_SIZE];
-  guint n_entries;
-  guint entry_size;
-  guint level;
-} Page;
-
 static gboolean
 read_page (TfPstFile *file,
            guint64 offset,
@@ -617,9 +629,15 @@ descend (TfPstFile *file,
 {
   guint64 offset = ptype == PTYPE_NBT ? file->nbt_root : file->bbt_root;
   guint64 bid = ptype == PTYPE_NBT ? file->nbt_root_bid : file->bbt_root_bid;
+  LeafCache *cache = &file->leaf[ptype == PTYPE_NBT ? 0 : 1];
   guint s = id_size (file);
   gint expected_level = -1;
 
+  if (cache->valid && key >= cache->first && key <= cache->last)
+    {
+      *page = cache->page;
+      return TRUE;
+    }
   for (guint depth = 0; depth < MAX_BTREE_DEPTH; depth++)
     {
       const guint8 *chosen = NULL;
@@ -635,7 +653,21 @@ descend (TfPstFile *file,
           return FALSE;
         }
       if (page->level == 0)
-        return TRUE;
+        {
+          /* Keys within a leaf's first and last entry can only be in it
+           * (the BTree is sorted); the low BID bit is masked as in
+           * bbt_lookup() */
+          if (page->n_entries > 0)
+            {
+              guint64 mask = ptype == PTYPE_BBT ? ~(guint64) 1 : ~(guint64) 0;
+
+              cache->page = *page;
+              cache->first = get_id (file, page->raw) & mask;
+              cache->last = get_id (file, page->raw + (gsize) (page->n_entries - 1) * page->entry_size) & mask;
+              cache->valid = cache->first <= cache->last;
+            }
+          return TRUE;
+        }
       for (guint i = 0; i < page->n_entries; i++)
         {
           const guint8 *e = page->raw + (gsize) i * page->entry_size;
@@ -796,10 +828,8 @@ tf_pst_nbt_foreach (TfPstFile *file,
 static void
 block_free (gpointer data)
 {
-  TfPstBlock *block = data;
-
-  g_free (block->data);
-  g_free (block);
+  /* block->data lies in the same allocation (read_block) */
+  g_free (data);
 }
 
 /* Reads one block, checks its trailer and CRC, decodes external blocks */
@@ -809,7 +839,7 @@ read_block (TfPstFile *file,
             GError **error)
 {
   guint trailer_size = file->unicode ? 16 : 12;
-  guint8 raw[MAX_BLOCK_SIZE];
+  guint8 *raw;
   TfPstBlock *block;
   BbtEntry entry;
   const guint8 *t;
@@ -826,8 +856,15 @@ read_block (TfPstFile *file,
                    (unsigned long long) bid, entry.cb);
       return NULL;
     }
+  /* One allocation for the block and its bytes, read in place */
+  block = g_malloc (sizeof *block + total);
+  memset (block, 0, sizeof *block);
+  raw = (guint8 *) (block + 1);
   if (!read_at (file, entry.offset, raw, total, error))
-    return NULL;
+    {
+      g_free (block);
+      return NULL;
+    }
 
   t = raw + total - trailer_size;
   trailer_bid = file->unicode ? tf_pst_u64 (t + 8) : tf_pst_u32 (t + 4);
@@ -836,10 +873,10 @@ read_block (TfPstFile *file,
       g_set_error (error, TF_ERROR, TF_ERROR_PARSE,
                    _ ("The block at offset 0x%llX is not block 0x%llX (its trailer says 0x%llX, %u bytes)."),
                    (unsigned long long) entry.offset, (unsigned long long) bid, (unsigned long long) trailer_bid, tf_pst_u16 (t));
+      g_free (block);
       return NULL;
     }
 
-  block = g_new0 (TfPstBlock, 1);
   block->bid = entry.bid;
   block->offset = entry.offset;
   block->size = entry.cb;
@@ -853,7 +890,7 @@ read_block (TfPstFile *file,
   /* Internal blocks (bit 1 of the BID) are never encoded */
   if ((bid & 2) == 0)
     decode_block (file, raw, entry.cb, bid);
-  block->data = g_memdup2 (raw, MAX (entry.cb, 1));
+  block->data = raw;
   return block;
 }
 

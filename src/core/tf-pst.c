@@ -75,6 +75,8 @@ typedef struct
   GArray *messages;      /* TfPstNode */
   GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
   GHashTable *named;     /* property id (0x8000+) → Named, read once */
+  guint16 named_ids[5];  /* ids of the named properties read per message */
+  gboolean named_ids_known;
   GPtrArray *items;
 } Ctx;
 
@@ -118,11 +120,22 @@ static char *
 nid_chain (const guint32 *nids,
            guint n)
 {
-  GString *s = g_string_new (NULL);
+  static const char hex[] = "0123456789ABCDEF";
+  /* "0x%08X" joined by '/', without printf: one per item of a big PST */
+  char *s = g_malloc ((gsize) n * 11 + 1);
+  char *p = s;
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s0x%08X", i > 0 ? "/" : "", nids[i]);
-  return g_string_free (s, FALSE);
+    {
+      if (i > 0)
+        *p++ = '/';
+      *p++ = '0';
+      *p++ = 'x';
+      for (int shift = 28; shift >= 0; shift -= 4)
+        *p++ = hex[(nids[i] >> shift) & 0xF];
+    }
+  *p = '\0';
+  return s;
 }
 
 /* Decodes a PT_UNICODE / PT_STRING8 value; a code page iconv does not know
@@ -360,51 +373,81 @@ named_id (Ctx *ctx,
   return 0;
 }
 
+/* The named properties read from every message, in Ctx.named_ids order */
+enum
+{
+  NAMED_GOID,
+  NAMED_CLEAN_GOID,
+  NAMED_SEQUENCE,
+  NAMED_ATTENDEE_CRITICAL_CHANGE,
+  NAMED_OWNER_CRITICAL_CHANGE,
+};
+
+/* Looks the ids up in the name-to-id map once per file, not per message */
+static void
+resolve_named_ids (Ctx *ctx)
+{
+  ctx->named_ids[NAMED_GOID] = named_id (ctx, TF_PSETID_MEETING, TF_LID_GLOBAL_OBJECT_ID);
+  ctx->named_ids[NAMED_CLEAN_GOID] = named_id (ctx, TF_PSETID_MEETING, TF_LID_CLEAN_GLOBAL_OBJECT_ID);
+  ctx->named_ids[NAMED_SEQUENCE] = named_id (ctx, TF_PSETID_APPOINTMENT, TF_LID_APPOINTMENT_SEQUENCE);
+  ctx->named_ids[NAMED_ATTENDEE_CRITICAL_CHANGE] = named_id (ctx, TF_PSETID_MEETING, TF_LID_ATTENDEE_CRITICAL_CHANGE);
+  ctx->named_ids[NAMED_OWNER_CRITICAL_CHANGE] = named_id (ctx, TF_PSETID_MEETING, TF_LID_OWNER_CRITICAL_CHANGE);
+  ctx->named_ids_known = TRUE;
+}
+
 /* A named property's value (@type) of the message, or FALSE */
 static gboolean
 named_value (Ctx *ctx,
              Msg *msg,
              TfPstHeap *heap,
              GArray *props,
-             const guint8 *guid,
-             guint32 lid,
+             guint which,
              guint16 type,
              TfPstValue *value)
 {
-  guint16 id = named_id (ctx, guid, lid);
+  guint16 id = ctx->named_ids[which];
   const TfPstProp *p = id != 0 ? tf_pst_props_find (props, TF_PROP_TAG (id, type)) : NULL;
 
   return p != NULL && tf_pst_pc_value (ctx->file, heap, msg->bid_sub, p, MAX_VALUE, value, NULL);
 }
 
-/* GlobalObjectId → UID and meeting key, sequence, critical-change stamps */
+/* GlobalObjectId → UID and meeting key, for every message class that has
+ * one (meeting requests and responses filed as notes, forwarded meetings,
+ * tasks…: the Meetings view groups them with queue files by it); sequence
+ * and critical-change stamps for calendar classes */
 static void
 read_named_values (Ctx *ctx,
                    Msg *msg,
                    TfPstHeap *heap,
-                   GArray *props)
+                   GArray *props,
+                   gboolean calendar)
 {
   const struct
   {
-    guint32 lid;
+    guint which;
     TfStampKind kind;
   } stamps[] = {
-    { TF_LID_ATTENDEE_CRITICAL_CHANGE, TF_STAMP_ATTENDEE_CRITICAL_CHANGE },
-    { TF_LID_OWNER_CRITICAL_CHANGE, TF_STAMP_OWNER_CRITICAL_CHANGE },
+    { NAMED_ATTENDEE_CRITICAL_CHANGE, TF_STAMP_ATTENDEE_CRITICAL_CHANGE },
+    { NAMED_OWNER_CRITICAL_CHANGE, TF_STAMP_OWNER_CRITICAL_CHANGE },
   };
   TfPstValue goid = { 0 }, clean = { 0 }, v;
 
-  named_value (ctx, msg, heap, props, TF_PSETID_MEETING, TF_LID_GLOBAL_OBJECT_ID, TF_PT_BINARY, &goid);
-  named_value (ctx, msg, heap, props, TF_PSETID_MEETING, TF_LID_CLEAN_GLOBAL_OBJECT_ID, TF_PT_BINARY, &clean);
-  tf_item_set_global_object_id (msg->item, goid.bytes, goid.len, clean.bytes, clean.len);
+  if (!ctx->named_ids_known)
+    resolve_named_ids (ctx);
+  named_value (ctx, msg, heap, props, NAMED_GOID, TF_PT_BINARY, &goid);
+  named_value (ctx, msg, heap, props, NAMED_CLEAN_GOID, TF_PT_BINARY, &clean);
+  if (calendar || goid.len > 0 || clean.len > 0)
+    tf_item_set_global_object_id (msg->item, goid.bytes, goid.len, clean.bytes, clean.len);
   tf_pst_value_clear (&goid);
   tf_pst_value_clear (&clean);
+  if (!calendar)
+    return;
 
-  if (named_value (ctx, msg, heap, props, TF_PSETID_APPOINTMENT, TF_LID_APPOINTMENT_SEQUENCE, TF_PT_LONG, &v)
+  if (named_value (ctx, msg, heap, props, NAMED_SEQUENCE, TF_PT_LONG, &v)
       && v.len >= 4)
     tf_item_set_sequence (msg->item, (gint) tf_pst_u32 (v.bytes));
   for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
-    if (named_value (ctx, msg, heap, props, TF_PSETID_MEETING, stamps[i].lid, TF_PT_SYSTIME, &v))
+    if (named_value (ctx, msg, heap, props, stamps[i].which, TF_PT_SYSTIME, &v))
       {
         if (v.len >= 8)
           {
@@ -452,8 +495,7 @@ read_message_pc (Ctx *ctx,
       tf_pst_value_clear (&v);
     }
   read_sender (ctx, msg, heap, props);
-  if (tf_mapi_is_calendar_class (message_class))
-    read_named_values (ctx, msg, heap, props);
+  read_named_values (ctx, msg, heap, props, tf_mapi_is_calendar_class (message_class));
   if (ctx->flags & TF_READ_FULL)
     keep_message_props (ctx, msg, heap, props);
   return message_class;
@@ -730,7 +772,7 @@ new_item (Ctx *ctx,
           const char *folder)
 {
   g_autofree char *chain = nid_chain (nids, n_nids);
-  g_autofree char *item_path = g_strdup_printf ("%s#%s", ctx->path, chain);
+  g_autofree char *item_path = g_strconcat (ctx->path, "#", chain, NULL);
   TfItem *item = tf_item_new (item_path, ctx->file_path, 0);
 
   tf_item_set_format (item, ctx->format);

@@ -165,10 +165,14 @@ check_track_time (TfItem *item,
   if (tf_recipient_get_has_track_time (r))
     {
       guint64 ft = tf_recipient_get_track_time (r);
-      g_autofree char *when = tf_filetime_format_display (ft, FALSE);
-      g_autofree char *hex = tf_filetime_format_hex (ft);
+      TfTimeClass time_class = tf_filetime_classify (ft);
+      /* Formatted only for a finding: most rows are fine (PST: thousands) */
+      gboolean bad = time_class == TF_TIME_CLASS_ZERO || time_class == TF_TIME_CLASS_PRE_1900
+                     || time_class == TF_TIME_CLASS_OUT_OF_RANGE;
+      g_autofree char *when = bad ? tf_filetime_format_display (ft, FALSE) : NULL;
+      g_autofree char *hex = bad ? tf_filetime_format_hex (ft) : NULL;
 
-      switch (tf_filetime_classify (ft))
+      switch (time_class)
         {
         case TF_TIME_CLASS_ZERO:
           add (item, TF_FINDING_TRACK_TIME_1601, key,

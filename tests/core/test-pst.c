@@ -23,6 +23,7 @@
 
 #include "tf-core.h"
 #include "tf-json.h"
+#include "tf-fixturegen-pst-damage.h"
 #include "tf-fixturegen-pst.h"
 #include "tf-pst-private.h"
 #include "tf-pst.h"
@@ -676,12 +677,7 @@ write_block (Copy *c,
              const TfPstBlock *block,
              const guint8 *plain)
 {
-  guint8 *dst = c->data + block->offset;
-
-  memcpy (dst, plain, block->size);
-  if ((block->bid & 2) == 0)
-    tf_pst_encode (tf_pst_file_get_crypt (file), block->bid, dst, block->size, TRUE);
-  put_u32 (c->data + block->crc_offset, tf_pst_crc32 (dst, block->size));
+  tf_pst_damage_write_block (c->data, tf_pst_file_get_crypt (file), block, plain);
 }
 
 /* Opens the copy's current bytes at the low level */
@@ -831,33 +827,12 @@ test_bad_outside (void)
 
 /* Damage inside the recipient table of @nid: @edit changes its decoded
  * first block, the CRC is recomputed */
-typedef void (*EditFunc) (guint8 *plain,
-                          gsize len,
-                          const TfPstTable *table,
-                          gint64 tcinfo_in_block);
-
 static GPtrArray *
 edit_recipient_table (Copy *c,
                       guint32 nid,
-                      EditFunc edit)
+                      TfPstTableEdit edit)
 {
-  g_autoptr (TfPstFile) file = copy_open (c);
-  g_autoptr (GError) error = NULL;
-  g_autofree guint8 *plain = NULL;
-  TfPstNode node, sub;
-  TfPstTable table;
-  TfPstValue info;
-  const TfPstBlock *block;
-
-  g_assert_true (tf_pst_nbt_lookup (file, nid, &node, &error));
-  g_assert_true (tf_pst_subnode_lookup (file, node.bid_sub, TF_PST_NID_RECIPIENT_TABLE, &sub, &error));
-  g_assert_true (tf_pst_tc_open (file, sub.bid_data, sub.bid_sub, G_MAXUINT, &table, &error));
-  g_assert_true (tf_pst_heap_get (&table.heap, table.heap.user_root, &info, &error));
-  block = g_ptr_array_index (table.heap.data->blocks, 0);
-  plain = g_memdup2 (block->data, block->size);
-  edit (plain, block->size, &table, info.offset - (gint64) block->offset);
-  write_block (c, file, block, plain);
-  tf_pst_tc_clear (&table);
+  tf_pst_damage_recipient_table (c->data, c->len, nid, edit);
   return copy_read (c);
 }
 
@@ -865,7 +840,7 @@ static void
 edit_row_size (guint8 *plain,
                gsize len,
                const TfPstTable *table,
-               gint64 tcinfo)
+               gsize tcinfo)
 {
   /* TCI_bm smaller than the 1-byte part plus the CEB */
   put_u16 (plain + tcinfo + 8, table->rgib[2]);
@@ -875,7 +850,7 @@ static void
 edit_heap_alloc (guint8 *plain,
                  gsize len,
                  const TfPstTable *table,
-                 gint64 tcinfo)
+                 gsize tcinfo)
 {
   guint16 map = (guint16) (plain[0] | (plain[1] << 8));
   guint index = (table->heap.user_root >> 5) & 0x7FF;
@@ -1232,12 +1207,60 @@ test_writer_cases (void)
   remove_dir (dir);
 }
 
+/* The GlobalObjectId is read from every message class that carries one
+ * (a meeting forwarded or filed as a note, a task…), not only from
+ * calendar classes, so Meetings can group such items with queue files */
+static void
+test_goid_every_class (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-pst-goid-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "goid.pst", NULL);
+  g_autoptr (TfPstWriter) w = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  TfPstRecipient rows[] = { { "Jane Doe", "jane@example.com", "jane@example.com", 1, 2, TRUE, 0, NULL } };
+  TfPstMessage note = { "IPM.Note", "FW: Q3 budget review", "Ken Myer", "ken@example.com", 1219232640,
+                        "goid-note", 0, NULL, 1252, rows, 1, 0, NULL, 0 };
+  TfPstMessage plain = note;
+  guint32 inbox, with_goid, without;
+  TfItem *a, *b;
+
+  g_assert_no_error (error);
+  plain.uid = NULL;
+  plain.subject = "Lunch?";
+  w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
+  g_assert_no_error (error);
+  inbox = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Inbox", NULL);
+  with_goid = tf_pst_writer_add_message (w, inbox, &note, &error);
+  without = tf_pst_writer_add_message (w, inbox, &plain, &error);
+  g_assert_true (tf_pst_writer_finish (w, &error));
+  g_assert_no_error (error);
+
+  items = read_path (path, TF_READ_NONE);
+  {
+    g_autofree char *nid_a = g_strdup_printf ("0x%08X", with_goid);
+    g_autofree char *nid_b = g_strdup_printf ("0x%08X", without);
+
+    a = find_nid (items, nid_a);
+    b = find_nid (items, nid_b);
+  }
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpstr (tf_item_get_message_class (a), ==, "IPM.Note");
+  g_assert_true (g_str_has_prefix (tf_item_get_uid (a), "040000008200E00074C5B7101A82E008"));
+  g_assert_nonnull (tf_item_get_meeting_key (a));
+  g_assert_null (tf_item_get_uid (b));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   tf_core_init ();
+  g_test_add_func ("/pst/goid-every-class", test_goid_every_class);
 
   g_test_add_func ("/pst/libpff-agreement", test_libpff_agreement);
   g_test_add_func ("/pst/ost-ndr", test_ost_ndr);

@@ -17,6 +17,7 @@
 
 #include "tf-core.h"
 #include "tf-cfb.h"
+#include "tf-pst.h"
 #include "tf-registry.h"
 #include "tf-tnef-private.h"
 
@@ -137,6 +138,34 @@ replay_read (GBytes *bytes)
     check_item (g_ptr_array_index (items, i));
 }
 
+/* As fuzz-pst: every way the PST reader is used; every item is a message
+ * with its NID or the file's PARSE_ERROR item, and a read of one NID chain
+ * yields an item */
+static void
+replay_pst (GBytes *bytes)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *nid = NULL;
+
+  tf_pst_read_bytes (bytes, "regression.pst", "regression.pst", NULL, TF_READ_FULL, items);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+
+      check_item (item);
+      g_assert_true (tf_item_get_nid (item) != NULL || tf_item_has_finding (item, TF_FINDING_PARSE_ERROR));
+      if (nid == NULL)
+        nid = tf_item_get_nid (item);
+    }
+  if (nid == NULL)
+    return;
+  tf_pst_read_bytes (bytes, "regression.pst", "regression.pst", nid, TF_READ_FULL, one);
+  g_assert_cmpuint (one->len, >, 0);
+  for (guint i = 0; i < one->len; i++)
+    check_item (g_ptr_array_index (one, i));
+}
+
 static void
 replay_hive (GBytes *bytes)
 {
@@ -192,6 +221,8 @@ replay (gconstpointer user_data)
     replay_msg (bytes);
   else if (g_str_has_prefix (name, "hive-"))
     replay_hive (bytes);
+  else if (g_str_has_prefix (name, "pst-"))
+    replay_pst (bytes);
   else
     {
       g_assert_true (g_str_has_prefix (name, "read-"));

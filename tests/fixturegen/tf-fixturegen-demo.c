@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tf-fixturegen-pst.h"
 #include "tf-fixturegen.h"
 
 /* Everything here is deterministic: fixed dates, fixed UIDs, and a seeded
@@ -35,7 +36,7 @@
 /* Exchange puts the GlobalObjectId, in hex, into iCalendar UID: the affected
  * meeting uses that form so the queue copy, the organizer's .msg, the replies
  * and the NDR all name the same meeting. */
-#define UID_BUDGET "040000008200E00074C5B7101A82E00800000000E0A3C2F0D8FDC801000000000000000010000000C5D1F26BB4E7AB4D9AF9D0A4E7E6A2B3"
+#define UID_BUDGET TF_GEN_DEMO_BUDGET_UID /* shared with the demo PST */
 #define UID_AUDIT "040000008200E00074C5B7101A82E0080000000080F1A9E2B1FDC8010000000000000000100000004F7C21D03B9E5A4C8D2E6F1A0B3C4D5E"
 #define UID_OPS "040000008200E00074C5B7101A82E00800000000402E7D4A27F9C80100000000000000001000000011A2B3C4D5E6F708192A3B4C5D6E7F80"
 #define UID_TRAINING "040000008200E00074C5B7101A82E00800000000C0D46E5F9AFCC8010000000000000000100000002233445566778899AABBCCDDEEFF0011"
@@ -505,6 +506,22 @@ demo_misc (const char *dir,
   return TRUE;
 }
 
+/* The organizer's mailbox export (tf-fixturegen-pst-cases.c) */
+static gboolean
+demo_pst (const char *dir,
+          GError **error)
+{
+  g_autofree char *folder = g_build_filename (dir, "Mailbox", NULL);
+  g_autofree char *path = g_build_filename (folder, "Ken Myer.pst", NULL);
+
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", folder, g_strerror (errno));
+      return FALSE;
+    }
+  return tf_gen_pst_demo (path, error);
+}
+
 /**
  * tf_gen_demo:
  * @dir: the folder to fill (created if needed)
@@ -518,7 +535,8 @@ tf_gen_demo (const char *dir,
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return demo_queue (dir, error) && demo_replies (dir, error) && demo_calendar (dir, error) && demo_misc (dir, error);
+  return demo_queue (dir, error) && demo_replies (dir, error) && demo_calendar (dir, error) && demo_misc (dir, error)
+         && demo_pst (dir, error);
 }
 
 /* Benchmark queue */

@@ -318,46 +318,68 @@ tf_gen_pst_cases (const char *dir,
 
 /* --- demo and benchmark -------------------------------------------------- */
 
+/* The organizer's mailbox of the demo data set (data/demo): Ken Myer's
+ * calendar with the "Q3 budget review" whose 1601 row keeps the update in
+ * the demo's retry queue (same GlobalObjectId as the queue files, so
+ * Meetings groups them), a recurring meeting whose exception has a 1601
+ * row, a meeting with an absent cell that must not be flagged, a healthy
+ * meeting, and the sent update in Sent Items. */
 gboolean
 tf_gen_pst_demo (const char *path,
                  GError **error)
 {
   g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, error);
-  guint32 cal, sent;
+  const gint64 sent = 1219232640; /* 2008-08-20 11:44 UTC, as the queue's update */
+  /* The attendees answered on 2008-08-18 (09:12 and 14:02 UTC) */
+  const guint64 answered = tf_filetime_from_unix (1219050720);
+  const guint64 answered_later = tf_filetime_from_unix (1219068120);
+  guint32 cal, sent_items;
   TfPstRecipient stuck[] = {
-    attendee ("Anna Organizer", "anna@example.com", 0, TRUE, FT_NORMAL),
-    attendee ("Bartosz Kowalski", "bartosz@example.com", 1, TRUE, FT_1601),
+    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    attendee ("Jane Doe", "jane.doe@fabrikam.example", 1, TRUE, FT_1601),
+    attendee ("Chris Preston", "chris.preston@contoso.example", 1, TRUE, answered),
   };
   TfPstRecipient absent[] = {
-    attendee ("Anna Organizer", "anna@example.com", 0, TRUE, FT_NORMAL),
-    attendee ("Carla Dörfler", "carla@example.com", 1, FALSE, 0),
+    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    attendee ("Pilar Ackerman", "pilar.ackerman@contoso.example", 1, FALSE, 0),
   };
   TfPstRecipient healthy[] = {
-    attendee ("Anna Organizer", "anna@example.com", 0, TRUE, FT_NORMAL),
-    attendee ("Dieter Hansen", "dieter@example.com", 1, TRUE, FT_NORMAL + 36000000000),
+    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    attendee ("Molly Dempsey", "molly.dempsey@contoso.example", 1, TRUE, answered_later),
   };
-  TfPstRecipient ex_rows[] = { attendee ("Ewa Nowak", "ewa@example.com", 1, TRUE, FT_1601) };
+  TfPstRecipient ex_rows[] = { attendee ("Sean Chai", "sean.chai@fabrikam.example", 1, TRUE, FT_1601) };
   TfPstMessage ex = meeting ("IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}",
                              "Project standup (moved)", "demo-recurring", ex_rows, 1);
   TfPstMessage items[] = {
-    meeting ("IPM.Appointment", "Quarterly planning", "demo-stuck", stuck, 2),
+    meeting ("IPM.Appointment", "Q3 budget review", TF_GEN_DEMO_BUDGET_UID, stuck, G_N_ELEMENTS (stuck)),
     meeting ("IPM.Appointment", "Project standup", "demo-recurring", healthy, 2),
-    meeting ("IPM.Appointment", "Design review", "demo-absent", absent, 2),
-    meeting ("IPM.Appointment", "Team lunch", "demo-healthy", healthy, 2),
+    meeting ("IPM.Appointment", "Architecture board", "demo-absent", absent, 2),
+    meeting ("IPM.Appointment", "Team offsite", "demo-healthy", healthy, 2),
   };
 
   if (w == NULL)
     return FALSE;
   cal = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment");
-  sent = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Sent Items", NULL);
+  sent_items = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Sent Items", NULL);
   ex.instance = T0 + 7 * 86400;
+  /* Moved an hour after the update was sent: the demo's first 1601 item
+   * in the window's order stays the .msg calendar item (test-repair-ui) */
+  ex.sent = sent + 3600;
+  ex.sender_name = "Ken Myer";
+  ex.sender_email = "ken.myer@contoso.example";
   items[1].embedded = &ex;
   items[1].n_embedded = 1;
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
-    if (!add (w, NULL, cal, &items[i], error))
-      return FALSE;
+    {
+      items[i].sender_name = "Ken Myer";
+      items[i].sender_email = "ken.myer@contoso.example";
+      items[i].sent = sent - (gint64) i * 86400;
+      if (!add (w, NULL, cal, &items[i], error))
+        return FALSE;
+    }
   items[0].message_class = "IPM.Schedule.Meeting.Request";
-  if (!add (w, NULL, sent, &items[0], error))
+  items[0].subject = "Updated: Q3 budget review";
+  if (!add (w, NULL, sent_items, &items[0], error))
     return FALSE;
   return tf_pst_writer_finish (w, error);
 }

@@ -55,6 +55,7 @@
 #define TAG_CREATION_TIME 0x30070040
 #define TAG_LAST_MODIFIED 0x30080040
 #define TAG_VALID_FOLDER_MASK 0x35DF0003
+#define TAG_PST_PASSWORD 0x67FF0003
 #define TAG_IPM_SUBTREE_EID 0x35E00102
 #define TAG_WASTEBASKET_EID 0x35E30102
 #define TAG_CONTENT_COUNT 0x36020003
@@ -105,6 +106,7 @@ struct _TfPstWriter
   guint32 next_message;
   guint32 ipm_subtree;
   guint32 wastebasket;
+  guint32 password; /* PidTagPstPassword, 0 none */
   guint8 record_key[16];
 };
 
@@ -147,12 +149,37 @@ new_subs (void)
 
 /* [MS-OXOCAL] 2.2.1.27: prefix, instance date (YH YL M D, 0 for the whole
  * series), creation time, 8 reserved bytes, then "vCal-Uid" 1 UID NUL */
+/* A UID that is a GlobalObjectId in hex (what Exchange puts into an
+ * iCalendar UID) is written back as those bytes, so a PST item can share
+ * its meeting with a queue file; NULL for any other UID */
+static GByteArray *
+goid_from_hex (const char *uid)
+{
+  static const char prefix[] = "040000008200E00074C5B7101A82E008";
+  gsize n = strlen (uid);
+  GByteArray *g;
+
+  if (g_ascii_strncasecmp (uid, prefix, sizeof prefix - 1) != 0 || n % 2 != 0 || n < 2 * 40)
+    return NULL;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isxdigit (uid[i]))
+      return NULL;
+  g = g_byte_array_sized_new ((guint) (n / 2));
+  for (gsize i = 0; i < n; i += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (uid[i]) << 4 | g_ascii_xdigit_value (uid[i + 1]));
+
+      g_byte_array_append (g, &b, 1);
+    }
+  return g;
+}
+
 static GByteArray *
 pst_goid (const TfPstMessage *m,
           gboolean clean)
 {
   static const guint8 vcal[12] = { 'v', 'C', 'a', 'l', '-', 'U', 'i', 'd', 1, 0, 0, 0 };
-  GByteArray *g = g_byte_array_new ();
+  GByteArray *g = goid_from_hex (m->uid);
   guint8 date[4] = { 0 };
   guint8 b[8];
   guint64 created = tf_filetime_from_unix (m->sent);
@@ -168,6 +195,13 @@ pst_goid (const TfPstMessage *m,
       date[2] = (guint8) g_date_time_get_month (dt);
       date[3] = (guint8) g_date_time_get_day_of_month (dt);
     }
+  if (g != NULL)
+    {
+      /* [MS-OXOCAL] 2.2.1.27: bytes 16-19 are the instance date */
+      memcpy (g->data + 16, date, 4);
+      return g;
+    }
+  g = g_byte_array_new ();
   g_byte_array_append (g, TF_GOID_PREFIX, 16);
   g_byte_array_append (g, date, 4);
   for (int i = 0; i < 8; i++)
@@ -620,6 +654,8 @@ write_store (TfPstWriter *w)
   pst_props_add_u32 (props, TAG_VALID_FOLDER_MASK, 0x09); /* IPM subtree, wastebasket */
   add_entry_id (w, props, TAG_IPM_SUBTREE_EID, w->ipm_subtree);
   add_entry_id (w, props, TAG_WASTEBASKET_EID, w->wastebasket);
+  if (w->password != 0)
+    pst_props_add_u32 (props, TAG_PST_PASSWORD, w->password);
   write_node_pc (w, NID_MESSAGE_STORE, props);
 }
 
@@ -658,7 +694,10 @@ tf_pst_writer_new (const char *path,
   PstNdb *ndb = pst_ndb_new (path, unicode, crypt, error);
   TfPstWriter *w;
   Folder root = { NID_ROOT_FOLDER, NID_ROOT_FOLDER, NULL, NULL, g_array_new (FALSE, FALSE, sizeof (MsgRow)) };
-  guint32 seed = g_str_hash (path);
+  /* The file name, not the path: the same file wherever it is written
+   * (data/demo is compared byte for byte with a fresh copy) */
+  g_autofree char *base = g_path_get_basename (path);
+  guint32 seed = g_str_hash (base);
 
   if (ndb == NULL)
     {
@@ -679,6 +718,13 @@ tf_pst_writer_new (const char *path,
   w->ipm_subtree = tf_pst_writer_add_folder (w, NID_ROOT_FOLDER, "Top of Personal Folders", NULL);
   w->wastebasket = tf_pst_writer_add_folder (w, w->ipm_subtree, "Deleted Items", NULL);
   return w;
+}
+
+void
+tf_pst_writer_set_password (TfPstWriter *w,
+                            guint32 password_crc)
+{
+  w->password = password_crc;
 }
 
 gboolean

@@ -32,7 +32,8 @@
  * What it does not write: search folders and their queues, the folder and
  * table templates (NIDs 0xA1, 0xC1, 0x60D…), the density list (DList) page,
  * FPMap pages (only needed past ~8 GB), associated (FAI) messages,
- * password or other store properties, named properties other than the two
+ * store properties other than a password (tf_pst_writer_set_password), named
+ * properties other than the two
  * GOIDs, multi-valued properties. ANSI strings are written in Windows-1252
  * ('?' for what it lacks) whatever PidTagMessageCodepage says, so a message
  * with another code page makes the "wrong code page" case. Every node is written once (cRef 2); the
@@ -108,14 +109,23 @@ guint32 tf_pst_writer_add_message (TfPstWriter *writer,
                                    guint32 folder,
                                    const TfPstMessage *message,
                                    GError **error);
+/* Gives the store a PidTagPstPassword (0x67FF0003, the CRC-32 of the
+ * password Outlook asks for; the data is not encrypted with it) */
+void tf_pst_writer_set_password (TfPstWriter *writer,
+                                 guint32 password_crc);
 gboolean tf_pst_writer_finish (TfPstWriter *writer,
                                GError **error);
 void tf_pst_writer_free (TfPstWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfPstWriter, tf_pst_writer_free)
 
+/* The demo's "Q3 budget review": its GlobalObjectId in hex, the UID of
+ * the queue files (tf-fixturegen-demo.c) and of the PST item */
+#define TF_GEN_DEMO_BUDGET_UID "040000008200E00074C5B7101A82E00800000000E0A3C2F0D8FDC801000000000000000010000000C5D1F26BB4E7AB4D9AF9D0A4E7E6A2B3"
+
 /* trackfix-gen pst-demo FILE: the small Unicode demo PST (a stuck calendar
  * item, a recurring meeting whose exception has a 1601 row, an absent
- * cell, a healthy meeting). */
+ * cell, a healthy meeting); tf_gen_demo() writes it as
+ * Mailbox/Ken Myer.pst. */
 gboolean tf_gen_pst_demo (const char *path,
                           GError **error);
 /* trackfix-gen pst-bench FILE: a PST (Unicode unless --ansi; PERMUTE

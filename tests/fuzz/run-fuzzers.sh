@@ -9,6 +9,7 @@
 #
 #   SECONDS  run time per target (default 60)
 #   TARGET   fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair fuzz-mime-paths
+#            fuzz-pst
 #            (default: all built)
 #
 # Environment:
@@ -20,6 +21,9 @@
 #                            place (default ../shared/corpus)
 #   TRACKFIX_FUZZ_JOBS       parallel fuzzing processes per target (default 1)
 #   TRACKFIX_FUZZ_MAX_LEN    largest input libFuzzer makes (default 65536)
+#   TRACKFIX_FUZZ_PST_MAX_LEN  the same for fuzz-pst (default 81920; its
+#                            seeds are PSTs without their trailing zero
+#                            bytes: 23-80 KB instead of 271,360)
 #   TRACKFIX_FUZZ_TIMEOUT    seconds one input may take (default 60; a loaded
 #                            machine makes 25 s report false timeouts)
 #   TRACKFIX_FUZZ_PARALLEL   1: run all targets at the same time
@@ -47,6 +51,7 @@ work=${TRACKFIX_FUZZ_WORK:-$build/fuzz-work}
 corpus=${TRACKFIX_CORPUS_DIR:-$root/../shared/corpus}
 jobs=${TRACKFIX_FUZZ_JOBS:-1}
 max_len=${TRACKFIX_FUZZ_MAX_LEN:-65536}
+pst_max_len=${TRACKFIX_FUZZ_PST_MAX_LEN:-81920}
 case $build in /*) ;; *) build=$root/$build ;; esac
 case $work in /*) ;; *) work=$root/$work ;; esac
 case $corpus in /*) ;; *) corpus=$root/$corpus ;; esac
@@ -56,7 +61,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -Db_lundef=false -Dgui=disabled -Dbuildtype=debugoptimized >/dev/null || exit 2
 fi
 
-all_targets=(fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair fuzz-mime-paths)
+all_targets=(fuzz-tnef fuzz-msg fuzz-read fuzz-hive fuzz-repair fuzz-mime-paths fuzz-pst)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for t in "${all_targets[@]}"; do
@@ -68,6 +73,34 @@ ninja -C "$build" "${targets[@]/#/tests/fuzz/}" tests/fuzz/fuzz-seeds >/dev/null
 
 mkdir -p "$work/artifacts" "$work/seeds"
 "$build/tests/fuzz/fuzz-seeds" "$work/seeds" || exit 2
+
+# PST seeds: the writer's cases (every layout and encoding, 1601 rows,
+# absent cells, embedded messages, NDRs) and the corpus's PSTs/OSTs, each
+# without its trailing zero bytes (a PST grows in whole 248 KiB AMap
+# intervals; the reader never looks past the last page or block, and a
+# 30 KB input runs ten times as fast as a 271 KB one). Files still above
+# pst_max_len stay out: libFuzzer would only cut them.
+make_pst_seeds() {
+  local out=$work/seeds/pst
+  [ -d "$out" ] && return 0
+  ninja -C "$build" tests/trackfix-gen >/dev/null || return 0
+  "$build/tests/trackfix-gen" pst-cases "$out.gen" >/dev/null || { rm -rf "$out.gen"; return 0; }
+  mkdir -p "$out.tmp"
+  python3 - "$out.tmp" "$pst_max_len" "$out.gen"/*.pst "$corpus"/pst/* <<'PY' || { rm -rf "$out.gen" "$out.tmp"; return 0; }
+import os, sys
+out, max_len = sys.argv[1], int(sys.argv[2])
+for path in sys.argv[3:]:
+    with open(path, "rb") as f:
+        data = f.read()
+    n = (len(data.rstrip(b"\0")) + 511) // 512 * 512
+    if 0 < n <= max_len:
+        with open(os.path.join(out, os.path.basename(path)), "wb") as f:
+            f.write(data[:n])
+PY
+  rm -rf "$out.gen"
+  mv "$out.tmp" "$out"
+}
+case " ${targets[*]} " in *" fuzz-pst "*) make_pst_seeds ;; esac
 
 # A SYSTEM hive with the Information Store key, built from the corpus's
 # minimal hive with hivexregedit (no such hive is public).
@@ -114,6 +147,7 @@ seeds_for() {
     fuzz-hive) dirs=("$work/seeds/hive" "$corpus/hive") ;;
     fuzz-mime-paths) dirs=("$work/seeds/read" "$corpus/eml" "$corpus/dsn") ;;
     fuzz-repair) dirs=("$work/seeds/read" "$work/seeds/tnef" "$work/seeds/msg" "$corpus/eml" "$corpus/tnef") ;;
+    fuzz-pst) dirs=("$work/seeds/pst") ;;
   esac
   for d in "${dirs[@]}"; do
     [ -d "$d" ] && printf '%s\n' "$d"
@@ -123,6 +157,7 @@ seeds_for() {
 dict_for() {
   case $1 in
     fuzz-tnef) echo tests/fuzz/tnef.dict ;;
+    fuzz-pst) echo tests/fuzz/pst.dict ;;
     fuzz-msg) echo tests/fuzz/msg.dict ;;
     fuzz-read | fuzz-repair | fuzz-mime-paths) echo tests/fuzz/read.dict ;;
     *) echo "" ;;
@@ -142,12 +177,13 @@ export TZ=UTC LC_ALL=C.UTF-8
 
 # Runs one target; prints its table row into WORK/TARGET.result
 run_target() {
-  local t=$1 seeds dict log rc execs rate result
+  local t=$1 seeds dict log rc execs rate result len=$max_len
+  [ "$t" = fuzz-pst ] && len=$pst_max_len
   mkdir -p "$work/corpus/$t"
   mapfile -t seeds < <(seeds_for "$t")
   dict=$(dict_for "$t")
   log=$work/$t.log
-  local args=(-max_total_time="$seconds" -runs="${TRACKFIX_FUZZ_RUNS:--1}" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$max_len"
+  local args=(-max_total_time="$seconds" -runs="${TRACKFIX_FUZZ_RUNS:--1}" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$len"
               -artifact_prefix="$work/artifacts/$t-" -print_final_stats=1 -entropic=0)
   [ -n "$dict" ] && args+=(-dict="$root/$dict")
   [ -n "${TRACKFIX_FUZZ_SEED:-}" ] && args+=(-seed="$TRACKFIX_FUZZ_SEED")

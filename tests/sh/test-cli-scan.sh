@@ -330,13 +330,33 @@ if [ -d "$DEMO" ]; then
   py "data/demo shows every finding code" '
 import json, sys
 doc = json.load(open(sys.argv[1]))
-# PST_CHECKSUM and PST_PASSWORD need a damaged or password-protected PST,
-# which the demo (plain files only until the demo PST of issue 14 lands)
-# does not hold; tests/core/test-pst.c covers both
+# PST_CHECKSUM and PST_PASSWORD need a damaged or password-protected PST:
+# the demo PST is a clean export (every CRC verifies, no password), so the
+# demo never shows them; tests/core/test-pst.c and tests/hostile cover both
 pst_only = {"PST_CHECKSUM", "PST_PASSWORD"}
 missing = [c for c, k in doc["summary"]["findings"].items() if k == 0 and c not in pst_only]
 assert not missing, missing
+assert all(doc["summary"]["findings"][c] == 0 for c in pst_only), doc["summary"]["findings"]
 assert len(doc["summary"]["findings"]) == 11
+' "$T/demo.json"
+  py "data/demo shows the PST items and their findings" '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pst = {i["path"].split("#", 1)[1]: i for i in doc["items"] if i["format"] == "pst"}
+codes = {nid: sorted(f["code"] for f in i["findings"]) for nid, i in pst.items()}
+assert codes == {
+    "0x00200024": ["TRACK_TIME_1601"],                      # stuck calendar item
+    "0x00200044/0x00008025/0x00200064": ["TRACK_TIME_1601"], # exception of a recurring meeting
+    "0x00200044": [], "0x002000A4": [],                     # healthy meetings
+    "0x00200084": [],                                       # absent cell: not flagged
+    "0x002000C4": ["TRACK_TIME_1601"],                      # the sent update
+}, codes
+absent = [r for r in pst["0x00200084"]["recipients"] if r["name"] == "Pilar Ackerman"]
+assert absent and absent[0]["track_time"] is None and absent[0]["track_time_raw"] is None, absent
+assert pst["0x00200024"]["folder"] == "/Top of Personal Folders/Calendar"
+# Meetings groups the PST calendar item with the stuck queue file
+queue = [i for i in doc["items"] if i["path"].endswith("NTFS_01C902A1B4E7F3A0.EML")]
+assert queue and queue[0]["uid"] == pst["0x00200024"]["uid"] != None, (queue, pst["0x00200024"]["uid"])
 ' "$T/demo.json"
   "$GEN" demo "$T/demo" || fail "trackfix-gen demo"
   if diff -r -x README.md "$DEMO" "$T/demo" > "$T/demo.diff"; then
