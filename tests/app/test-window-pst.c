@@ -322,11 +322,11 @@ test_pst_raw (void)
   g_autofree char *path = demo_pst ();
   TfWindow *window = open_path (path);
   guint position = 0;
-  TfItem *absent = find_item (window, "Design review", FALSE, &position);
+  TfItem *absent = find_item (window, "Architecture board", FALSE, &position);
   TfItem *stuck;
   g_autofree char *text = NULL;
-  g_autofree char *carla = NULL;
-  g_autofree char *bartosz = NULL;
+  g_autofree char *pilar = NULL;
+  g_autofree char *jane = NULL;
 
   /* An absent 0x5FFB cell: listed as absent, never as 1601 */
   g_assert_nonnull (absent);
@@ -336,16 +336,16 @@ test_pst_raw (void)
   g_assert_nonnull (strstr (text, "Folder: /Top of Personal Folders/"));
   g_assert_nonnull (strstr (text, "Node id: 0x"));
   g_assert_nonnull (strstr (text, "== MAPI message properties =="));
-  g_assert_nonnull (strstr (text, "0x0037001F PidTagSubject PT_UNICODE = Design review"));
-  carla = section (text, "MAPI recipient row 1: Carla");
-  g_assert_nonnull (strstr (carla, "Cell existence: "));
-  g_assert_nonnull (strstr (carla, "0x5FFB0040 PidTagRecipientTrackStatusTime PT_SYSTIME — (absent: cell-existence bit clear)"));
-  g_assert_null (strstr (carla, "1601"));
-  g_assert_null (strstr (carla, "0x0000000000000000"));
+  g_assert_nonnull (strstr (text, "0x0037001F PidTagSubject PT_UNICODE = Architecture board"));
+  pilar = section (text, "MAPI recipient row 1: Pilar");
+  g_assert_nonnull (strstr (pilar, "Cell existence: "));
+  g_assert_nonnull (strstr (pilar, "0x5FFB0040 PidTagRecipientTrackStatusTime PT_SYSTIME — (absent: cell-existence bit clear)"));
+  g_assert_null (strstr (pilar, "1601"));
+  g_assert_null (strstr (pilar, "0x0000000000000000"));
   g_clear_pointer (&text, g_free);
 
   /* A present cell holding 0: the time, its raw FILETIME and its offset */
-  stuck = find_item (window, "Quarterly planning", FALSE, &position);
+  stuck = find_item (window, "Q3 budget review", FALSE, &position);
   g_assert_nonnull (stuck);
   g_assert_true (tf_item_has_finding (stuck, TF_FINDING_TRACK_TIME_1601));
   /* The details name the folder inside the file */
@@ -353,10 +353,10 @@ test_pst_raw (void)
   tf_ui_test_spin_for (50);
   g_assert_nonnull (find_label (GTK_WIDGET (window->item_view), tf_item_get_folder (stuck)));
   text = raw_text_of (window, stuck, position);
-  bartosz = section (text, "MAPI recipient row 1: Bartosz");
-  g_assert_nonnull (strstr (bartosz, "0x5FFB0040 PidTagRecipientTrackStatusTime PT_SYSTIME = 1601-01-01"));
-  g_assert_nonnull (strstr (bartosz, "(0x0000000000000000) @"));
-  g_assert_nonnull (strstr (bartosz, "Cell existence: 0 columns have no value in this row."));
+  jane = section (text, "MAPI recipient row 1: Jane");
+  g_assert_nonnull (strstr (jane, "0x5FFB0040 PidTagRecipientTrackStatusTime PT_SYSTIME = 1601-01-01"));
+  g_assert_nonnull (strstr (jane, "(0x0000000000000000) @"));
+  g_assert_nonnull (strstr (jane, "Cell existence: 0 columns have no value in this row."));
 
   close_window (window);
 }
@@ -364,8 +364,8 @@ test_pst_raw (void)
 /* 4. Meetings: a PST calendar item and a queue file of the same meeting --- */
 
 static const char queue_eml[] = "From: Anna Organizer <anna@example.com>\r\n"
-                                "To: Bartosz Kowalski <bartosz@example.com>\r\n"
-                                "Subject: Updated: Quarterly planning\r\n"
+                                "To: Bartosz Kowalski <jane@example.com>\r\n"
+                                "Subject: Updated: Q3 budget review\r\n"
                                 "Date: Tue, 29 Nov 2022 10:05:00 +0000\r\n"
                                 "Message-ID: <queue-1@example.com>\r\n"
                                 "MIME-Version: 1.0\r\n"
@@ -381,13 +381,13 @@ static const char queue_eml[] = "From: Anna Organizer <anna@example.com>\r\n"
                                 "DTSTAMP:20221129T100500Z\r\n"
                                 "DTSTART:20221206T090000Z\r\n"
                                 "DTEND:20221206T100000Z\r\n"
-                                "SUMMARY:Quarterly planning\r\n"
+                                "SUMMARY:Q3 budget review\r\n"
                                 "ORGANIZER;CN=Anna Organizer:mailto:anna@example.com\r\n"
-                                "ATTENDEE;CN=Bartosz Kowalski;PARTSTAT=NEEDS-ACTION:mailto:bartosz@example.com\r\n"
+                                "ATTENDEE;CN=Bartosz Kowalski;PARTSTAT=NEEDS-ACTION:mailto:jane@example.com\r\n"
                                 "END:VEVENT\r\n"
                                 "END:VCALENDAR\r\n";
 
-/* The UID the demo PST's "Quarterly planning" carries inside its GOID */
+/* The UID the demo PST's "Q3 budget review" carries inside its GOID */
 static char *
 demo_planning_uid (const char *pst)
 {
@@ -402,7 +402,7 @@ demo_planning_uid (const char *pst)
 
       /* The GOID in hex wraps the UID; an iCalendar UID of that hex is
        * the same meeting (Exchange writes such UIDs) */
-      if (g_strcmp0 (tf_item_get_subject (item), "Quarterly planning") == 0 && tf_item_get_uid (item) != NULL)
+      if (g_strcmp0 (tf_item_get_subject (item), "Q3 budget review") == 0 && tf_item_get_uid (item) != NULL)
         return g_strdup (tf_item_get_uid (item));
     }
   g_assert_not_reached ();
@@ -609,7 +609,7 @@ test_ost_repair_explained (void)
   TfWindow *window = open_path (ost);
   const char *note = "This item is in an OST file";
   guint position = 0;
-  TfItem *item = find_item (window, "Quarterly planning", FALSE, &position);
+  TfItem *item = find_item (window, "Q3 budget review", FALSE, &position);
 
   g_assert_nonnull (item);
   g_assert_cmpint (tf_item_get_format (item), ==, TF_FORMAT_OST);
@@ -628,7 +628,7 @@ test_ost_repair_explained (void)
 
   /* The same item in a PST: no such note */
   window = open_path (pst);
-  item = find_item (window, "Quarterly planning", FALSE, &position);
+  item = find_item (window, "Q3 budget review", FALSE, &position);
   g_assert_nonnull (item);
   gtk_single_selection_set_selected (window->selection, position);
   tf_ui_test_spin_for (50);
