@@ -324,6 +324,22 @@ tf_gen_pst_cases (const char *dir,
  * Meetings groups them), a recurring meeting whose exception has a 1601
  * row, a meeting with an absent cell that must not be flagged, a healthy
  * meeting, and the sent update in Sent Items. */
+/* A row of the demo mailbox: the organizer's own row says "Organized",
+ * an attendee who answered "Accepted" (pst-cases keep "Tentative") */
+static TfPstRecipient
+demo_attendee (const char *name,
+               const char *smtp,
+               guint32 type,
+               gboolean has_time,
+               guint64 time)
+{
+  TfPstRecipient r = attendee (name, smtp, type, has_time, time);
+
+  if (has_time)
+    r.track_status = type == 0 ? 1 : 3;
+  return r;
+}
+
 gboolean
 tf_gen_pst_demo (const char *path,
                  GError **error)
@@ -335,19 +351,19 @@ tf_gen_pst_demo (const char *path,
   const guint64 answered_later = tf_filetime_from_unix (1219068120);
   guint32 cal, sent_items;
   TfPstRecipient stuck[] = {
-    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
-    attendee ("Jane Doe", "jane.doe@fabrikam.example", 1, TRUE, FT_1601),
-    attendee ("Chris Preston", "chris.preston@contoso.example", 1, TRUE, answered),
+    demo_attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    demo_attendee ("Jane Doe", "jane.doe@fabrikam.example", 1, TRUE, FT_1601),
+    demo_attendee ("Chris Preston", "chris.preston@contoso.example", 1, TRUE, answered),
   };
   TfPstRecipient absent[] = {
-    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
-    attendee ("Pilar Ackerman", "pilar.ackerman@contoso.example", 1, FALSE, 0),
+    demo_attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    demo_attendee ("Pilar Ackerman", "pilar.ackerman@contoso.example", 1, FALSE, 0),
   };
   TfPstRecipient healthy[] = {
-    attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
-    attendee ("Molly Dempsey", "molly.dempsey@contoso.example", 1, TRUE, answered_later),
+    demo_attendee ("Ken Myer", "ken.myer@contoso.example", 0, TRUE, answered),
+    demo_attendee ("Molly Dempsey", "molly.dempsey@contoso.example", 1, TRUE, answered_later),
   };
-  TfPstRecipient ex_rows[] = { attendee ("Sean Chai", "sean.chai@fabrikam.example", 1, TRUE, FT_1601) };
+  TfPstRecipient ex_rows[] = { demo_attendee ("Sean Chai", "sean.chai@fabrikam.example", 1, TRUE, FT_1601) };
   TfPstMessage ex = meeting ("IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}",
                              "Project standup (moved)", "demo-recurring", ex_rows, 1);
   TfPstMessage items[] = {
