@@ -51,6 +51,10 @@ AdwApplication *tf_ui_test_init (int *argc,
 char *tf_ui_test_make_scratch (const char *template);
 /* rm -rf @dir, a scratch folder below g_get_tmp_dir() */
 void tf_ui_test_remove_scratch (const char *dir);
+/* Writes @ost: the PST @pst with the client signature of an OST ("SO")
+ * and its header CRCs made right again */
+void tf_ui_test_make_ost (const char *pst,
+                          const char *ost);
 /* The widget after @widget in a depth-first walk of @root, or NULL */
 GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
                                    GtkWidget *root);
