@@ -31,6 +31,7 @@
  * code; this file only shows what it plans and did. */
 
 #define MAX_PREVIEW_ROWS 200
+#define PREVIEW_ROWS_UNSCROLLED 3
 
 /* A PST is patched in place: the journal keeps the old bytes of every
  * range written, so Undo needs no copy of the file. Past this size the
@@ -617,10 +618,20 @@ change_row (TfRepairChange *change,
   GtkWidget *row = adw_action_row_new ();
   TfItem *item = tf_repair_change_get_item (change);
   const char *who = tf_repair_change_get_address (change);
-  g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
+  g_autofree char *base = NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
+  /* A PST item's path ends in its node id, an embedded one's in a chain of
+   * them ("a.pst#0x00200024/0x00008025/0x00200044"): keep the file name */
+  if (tf_item_get_nid (item) != NULL)
+    {
+      g_autofree char *file = g_path_get_basename (tf_item_get_file_path (item));
+
+      base = g_strconcat (file, "#", tf_item_get_nid (item), NULL);
+    }
+  else
+    base = g_path_get_basename (tf_item_get_path (item));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (show_path && who != NULL)
     /* Translators: a row of the repair preview: %1$s an address, %2$s a file name */
@@ -821,12 +832,16 @@ preview_list (GListModel *changes,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), text);
       gtk_list_box_append (GTK_LIST_BOX (list), more);
     }
+  /* A few rows need no scrolling; and GTK 4.8's scrolled window takes the
+   * natural height of a row whose subtitle wraps for one line too few */
+  gtk_widget_set_size_request (list, 520, -1);
+  if (n_changes <= PREVIEW_ROWS_UNSCROLLED)
+    return list;
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_widget_set_size_request (scrolled, 520, -1);
   return scrolled;
 }
 

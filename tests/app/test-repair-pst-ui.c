@@ -389,7 +389,11 @@ test_mixed_refuses_ost (void)
   /* The OST's rows: refused, with the reason */
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "not repairable: an OST is a cache of the server mailbox; fix the item in the mailbox or in a PST"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in cache.ost"));
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in demo.pst"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in demo.pst#0x"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in NTFS_01.EML"));
+  /* The exception embedded in a PST message: the file, then the node ids */
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "ewa@example.com in demo.pst#0x"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "ewa@example.com in cache.ost#0x"));
   /* A PST and an .eml written: the .eml is backed up, the PST's undo is the journal */
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in 2 files. Only the affected bytes are written; each original is backed up first"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Undo restores the changed bytes of a PST from the journal."));
