@@ -26,22 +26,6 @@
 static AdwApplication *app;
 static char *scratch;
 
-/* With TRACKFIX_UI_SNAPSHOTS set, renders @widget to a PNG in the build
- * folder, for looking at the dialog */
-static void
-maybe_snapshot (GtkWidget *widget,
-                const char *name)
-{
-  g_autofree char *path = NULL;
-
-  if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
-    return;
-  tf_ui_test_spin_for (300);
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
-  if (tf_ui_test_render_png (widget, path))
-    g_test_message ("Rendered to %s", path);
-}
-
 /* @dir/demo.pst from the writer, and a copy of it outside @dir */
 static char *
 make_demo_pst (const char *dir,
@@ -91,36 +75,6 @@ n_bytes_differing (const char *path,
   for (gsize i = 0; i < g_bytes_get_size (a); i++)
     n += pa[i] != pb[i];
   return n;
-}
-
-typedef struct
-{
-  const char *heading;
-  AdwMessageDialog *dialog;
-} DialogWait;
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  DialogWait *wait = data;
-
-  wait->dialog = tf_ui_test_find_dialog (wait->heading);
-  return wait->dialog != NULL;
-}
-
-static gboolean
-dialog_gone (gpointer data)
-{
-  return tf_ui_test_find_dialog (data) == NULL;
-}
-
-static AdwMessageDialog *
-wait_dialog (const char *heading)
-{
-  DialogWait wait = { heading, NULL };
-
-  tf_ui_test_spin_until (dialog_shown, &wait, 10000);
-  return wait.dialog;
 }
 
 /* A shown GtkLabel below @root whose text holds @part */
@@ -235,8 +189,8 @@ test_repair_and_undo (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
 
   /* A small PST: no full copy offered; the journal is the undo */
-  dialog = wait_dialog ("Repair This Item");
-  maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-preview.png");
+  dialog = tf_ui_test_wait_dialog ("Repair This Item");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-preview.png");
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Undo restores the changed bytes of a PST from the journal."));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Only the affected bytes are written, in the file itself."));
   g_assert_null (find_label (GTK_WIDGET (dialog), "Keep a full copy first"));
@@ -245,7 +199,7 @@ test_repair_and_undo (void)
   adw_message_dialog_response (dialog, "repair");
 
   tf_ui_test_spin_until (item_repaired, item, 30000);
-  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 10000);
 
   /* Written in place: the value bytes and the block CRC, nothing else;
    * no copy of the file */
@@ -300,8 +254,8 @@ test_full_copy_offer (void)
   item = select_stuck_item (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
 
-  dialog = wait_dialog ("Repair This Item");
-  maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-full-copy.png");
+  dialog = tf_ui_test_wait_dialog ("Repair This Item");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-full-copy.png");
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Keep a full copy first"));
   /* The size, and the folder it goes to */
   {
@@ -321,7 +275,7 @@ test_full_copy_offer (void)
   adw_message_dialog_response (dialog, "repair");
 
   tf_ui_test_spin_until (item_repaired, item, 30000);
-  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 10000);
 
   /* Patched in place all the same, and the copy is the original */
   g_assert_cmpuint (n_bytes_differing (path, copy), <=, 8 + 4);
@@ -384,8 +338,8 @@ test_mixed_refuses_ost (void)
   g_assert_cmpuint (n_ost_1601, >=, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
-  dialog = wait_dialog ("Repair All");
-  maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-mixed.png");
+  dialog = tf_ui_test_wait_dialog ("Repair All");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "repair-pst-mixed.png");
   /* The OST's rows: refused, with the reason */
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "not repairable: an OST is a cache of the server mailbox; fix the item in the mailbox or in a PST"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in cache.ost"));

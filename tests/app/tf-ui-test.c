@@ -239,3 +239,47 @@ tf_ui_test_make_ost (const char *pst,
   g_assert_true (g_file_set_contents (ost, data, (gssize) len, &error));
   g_assert_no_error (error);
 }
+
+typedef struct
+{
+  const char *heading;
+  AdwMessageDialog *dialog;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  wait->dialog = tf_ui_test_find_dialog (wait->heading);
+  return wait->dialog != NULL;
+}
+
+AdwMessageDialog *
+tf_ui_test_wait_dialog (const char *heading_prefix)
+{
+  DialogWait wait = { heading_prefix, NULL };
+
+  tf_ui_test_spin_until (dialog_shown, &wait, 10000);
+  return wait.dialog;
+}
+
+gboolean
+tf_ui_test_dialog_gone (gpointer data)
+{
+  return tf_ui_test_find_dialog (data) == NULL;
+}
+
+void
+tf_ui_test_maybe_snapshot (GtkWidget *widget,
+                           const char *name)
+{
+  g_autofree char *path = NULL;
+
+  if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
+    return;
+  tf_ui_test_spin_for (300);
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
+  if (tf_ui_test_render_png (widget, path))
+    g_test_message ("Rendered to %s", path);
+}
