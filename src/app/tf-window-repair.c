@@ -49,6 +49,7 @@ typedef struct
   AdwMessageDialog *progress_dialog;
   GtkProgressBar *progress_bar;
   GtkCheckButton *full_copy; /* the preview's offer, NULL when none */
+  gboolean all_in_place;     /* every file written is a PST patched in place */
   char *run_id;
 } RepairRun;
 
@@ -554,8 +555,11 @@ start_repair (RepairRun *run)
 
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (run->window), _ ("Repairing…"),
-                                                       _ ("Each file is backed up, written, read back and "
-                                                          "checked before it replaces the original.")));
+                                                       run->all_in_place
+                                                           ? _ ("The changed bytes are journaled, written in "
+                                                                "place, read back and checked.")
+                                                           : _ ("Each file is backed up, written, read back and "
+                                                                "checked before it replaces the original.")));
   adw_message_dialog_set_extra_child (dialog, bar);
   adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -867,6 +871,7 @@ show_preview (TfWindow *self,
   run->plan = tf_repair_plan_new (items, sources);
   n_repairable = tf_repair_plan_get_n_repairable (run->plan);
   measure_in_place (run->plan, &pst);
+  run->all_in_place = pst.n_files > 0 && pst.n_files == tf_repair_plan_get_n_files (run->plan);
 
   if (single)
     heading = g_strdup (_ ("Repair This Item?"));
