@@ -378,6 +378,113 @@ test_mixed_refuses_ost (void)
   tf_ui_test_spin_for (50);
 }
 
+/* 4. Every case of the writer (ANSI and Unicode, encodings, rows in the heap
+ * or in a subnode, embedded messages, many messages): Repair All from the
+ * window, then Undo puts every byte of every file back ---------------------- */
+
+typedef struct
+{
+  TfWindow *window;
+  guint n_1601;
+} Count1601Wait;
+
+static guint
+count_1601 (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->all_items);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      n += tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601);
+    }
+  return n;
+}
+
+static gboolean
+count_1601_is (gpointer data)
+{
+  Count1601Wait *wait = data;
+
+  return tf_ui_test_find_dialog ("Repairing") == NULL && count_1601 (wait->window) == wait->n_1601;
+}
+
+static void
+test_cases_all_and_undo (void)
+{
+  g_autofree char *dir = g_build_filename (scratch, "cases", NULL);
+  g_autofree char *originals = g_build_filename (scratch, "cases-original", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) listing = NULL;
+  AdwMessageDialog *dialog;
+  Count1601Wait wait;
+  TfWindow *window;
+  const char *name;
+  guint n_files = 0;
+  guint n_changed = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (originals, 0755), ==, 0);
+  g_assert_true (tf_gen_pst_cases (dir, &error));
+  g_assert_no_error (error);
+  /* Copies (the writer stamps times: two runs differ) */
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *copy = g_build_filename (originals, name, NULL);
+      g_autoptr (GFile) from = g_file_new_for_path (path);
+      g_autoptr (GFile) to = g_file_new_for_path (copy);
+
+      g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  window = tf_ui_test_open_folder (app, dir);
+  wait = (Count1601Wait){ window, count_1601 (window) };
+  g_assert_cmpuint (wait.n_1601, >=, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
+  dialog = tf_ui_test_wait_dialog ("Repair All");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "repair"));
+  adw_message_dialog_response (dialog, "repair");
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 60000);
+  tf_ui_test_spin_for (100);
+  /* Everything planned was written: no 1601 row is left */
+  g_assert_cmpuint (count_1601 (window), ==, 0);
+
+  g_dir_rewind (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".pst"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *copy = g_build_filename (originals, name, NULL);
+
+        n_changed += n_bytes_differing (path, copy) > 0;
+      }
+  g_assert_cmpuint (n_changed, >=, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  tf_ui_test_spin_until (count_1601_is, &wait, 60000);
+  g_dir_rewind (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".pst"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *copy = g_build_filename (originals, name, NULL);
+
+        g_assert_cmpuint (n_bytes_differing (path, copy), ==, 0);
+        n_files++;
+      }
+  g_assert_cmpuint (n_files, >=, 16);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tf_ui_test_spin_for (50);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -390,6 +497,7 @@ main (int argc,
   g_test_add_func ("/repair-pst-ui/repair-and-undo", test_repair_and_undo);
   g_test_add_func ("/repair-pst-ui/full-copy-offer", test_full_copy_offer);
   g_test_add_func ("/repair-pst-ui/mixed-refuses-ost", test_mixed_refuses_ost);
+  g_test_add_func ("/repair-pst-ui/cases-all-and-undo", test_cases_all_and_undo);
 
   ret = g_test_run ();
 
