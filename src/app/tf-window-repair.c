@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tf-labels-private.h"
@@ -30,6 +31,15 @@
  * code; this file only shows what it plans and did. */
 
 #define MAX_PREVIEW_ROWS 200
+#define PREVIEW_ROWS_UNSCROLLED 3
+
+/* A PST is patched in place: the journal keeps the old bytes of every
+ * range written, so Undo needs no copy of the file. Past this size the
+ * preview also offers a full copy first (issue 14: "the GUI offers it,
+ * with the size, before writing a file over 1 GB"). g_format_size()
+ * counts in SI units, so 1 GB is 10^9 bytes here too. A test lowers it
+ * through TfWindow.full_copy_offer_bytes. */
+#define TF_FULL_COPY_OFFER_BYTES G_GUINT64_CONSTANT (1000000000)
 
 typedef struct
 {
@@ -38,6 +48,8 @@ typedef struct
   GCancellable *cancellable;
   AdwMessageDialog *progress_dialog;
   GtkProgressBar *progress_bar;
+  GtkCheckButton *full_copy; /* the preview's offer, NULL when none */
+  gboolean all_in_place;     /* every file written is a PST patched in place */
   char *run_id;
 } RepairRun;
 
@@ -49,6 +61,7 @@ repair_run_free (RepairRun *run)
   g_clear_object (&run->cancellable);
   g_clear_object (&run->progress_dialog);
   g_clear_object (&run->progress_bar);
+  g_clear_object (&run->full_copy);
   g_free (run->run_id);
   g_free (run);
 }
@@ -542,8 +555,11 @@ start_repair (RepairRun *run)
 
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (run->window), _ ("Repairing…"),
-                                                       _ ("Each file is backed up, written, read back and "
-                                                          "checked before it replaces the original.")));
+                                                       run->all_in_place
+                                                           ? _ ("The changed bytes are journaled, written in "
+                                                                "place, read back and checked.")
+                                                           : _ ("Each file is backed up, written, read back and "
+                                                                "checked before it replaces the original.")));
   adw_message_dialog_set_extra_child (dialog, bar);
   adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -569,8 +585,11 @@ on_preview_response_cb (AdwMessageDialog *dialog,
     {
       RepairRun *run = g_object_steal_data (G_OBJECT (dialog), PREVIEW_RUN_KEY);
 
-      if (run != NULL)
-        start_repair (run); /* the run now belongs to the async call */
+      if (run == NULL)
+        return;
+      if (run->full_copy != NULL)
+        tf_repair_plan_set_full_backup (run->plan, gtk_check_button_get_active (run->full_copy));
+      start_repair (run); /* the run now belongs to the async call */
     }
 }
 
@@ -603,10 +622,20 @@ change_row (TfRepairChange *change,
   GtkWidget *row = adw_action_row_new ();
   TfItem *item = tf_repair_change_get_item (change);
   const char *who = tf_repair_change_get_address (change);
-  g_autofree char *base = g_path_get_basename (tf_item_get_path (item));
+  g_autofree char *base = NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
+  /* A PST item's path ends in its node id, an embedded one's in a chain of
+   * them ("a.pst#0x00200024/0x00008025/0x00200044"): keep the file name */
+  if (tf_item_get_nid (item) != NULL)
+    {
+      g_autofree char *file = g_path_get_basename (tf_item_get_file_path (item));
+
+      base = g_strconcat (file, "#", tf_item_get_nid (item), NULL);
+    }
+  else
+    base = g_path_get_basename (tf_item_get_path (item));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (show_path && who != NULL)
     /* Translators: a row of the repair preview: %1$s an address, %2$s a file name */
@@ -641,6 +670,185 @@ on_preview_all_problems_cb (AdwMessageDialog *dialog,
                             const char *response,
                             TfWindow *self);
 
+/* Mailbox files (PST) are patched in place (tf_repair_job_in_place()):
+ * how many the plan writes, their bytes, the largest one */
+typedef struct
+{
+  guint n_files;
+  guint64 total;
+  guint64 largest;
+} InPlaceFiles;
+
+static void
+measure_in_place (TfRepairPlan *plan,
+                  InPlaceFiles *out)
+{
+  GListModel *changes = tf_repair_plan_get_changes (plan);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  *out = (InPlaceFiles){ 0 };
+  for (guint i = 0; i < g_list_model_get_n_items (changes); i++)
+    {
+      g_autoptr (TfRepairChange) change = g_list_model_get_item (changes, i);
+      const char *path = tf_repair_change_get_file_path (change);
+      GStatBuf st;
+
+      /* An OST's changes are all refused: only a PST is written in place */
+      if (!tf_repair_change_get_repairable (change)
+          || tf_item_get_format (tf_repair_change_get_item (change)) != TF_FORMAT_PST
+          || !g_hash_table_add (seen, (gpointer) path))
+        continue;
+      out->n_files++;
+      if (g_stat (path, &st) != 0)
+        continue; /* the run itself says why it cannot read it */
+      out->total += (guint64) st.st_size;
+      out->largest = MAX (out->largest, (guint64) st.st_size);
+    }
+}
+
+/* The backup folder as a person reads it: "~/.local/share/trackfix/backups" */
+static char *
+dup_display_folder (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = strlen (home);
+
+  if (len > 1 && strncmp (path, home, len) == 0 && path[len] == G_DIR_SEPARATOR)
+    return g_strconcat ("~", path + len, NULL);
+  return g_strdup (path);
+}
+
+/* Below the list: a PST's undo is the journal's ranges, said in one line;
+ * for a large one, the offer of a full copy first, with its size and
+ * where it goes. NULL when the plan writes no PST. */
+static GtkWidget *
+in_place_note (RepairRun *run,
+               const InPlaceFiles *pst)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *list;
+  GtkWidget *row;
+  GtkWidget *check;
+
+  if (pst->n_files == 0)
+    return NULL;
+  if (pst->largest <= run->window->full_copy_offer_bytes)
+    {
+      /* Translators: one line below the repair preview when PST files are
+       * patched in place (no backup copy of the whole file is made) */
+      GtkWidget *label = gtk_label_new (_ ("Undo restores the changed bytes of a PST from the journal."));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_widget_add_css_class (label, "dim-label");
+      return label;
+    }
+
+  folder = tf_journal_default_backup_dir ();
+  display = dup_display_folder (folder);
+  size = g_format_size (pst->total);
+  /* Translators: subtitle of "Keep a full copy first"; %1$s is a size
+   * ("4.2 GB"), %2$s the backup folder */
+  subtitle = g_strdup_printf (_ ("%1$s into %2$s. Without it, Undo restores the changed bytes from the journal."),
+                              size, display);
+  check = gtk_check_button_new ();
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Translators: a check box in the repair preview of a large PST file */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Keep a full copy first"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  gtk_widget_set_tooltip_text (row, folder);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  run->full_copy = g_object_ref (GTK_CHECK_BUTTON (check));
+  return list;
+}
+
+/* "3 changes in 2 files." and how the originals are kept */
+static char *
+dup_preview_body (TfRepairPlan *plan,
+                  const InPlaceFiles *pst)
+{
+  guint n_changes = g_list_model_get_n_items (tf_repair_plan_get_changes (plan));
+  guint n_repairable = tf_repair_plan_get_n_repairable (plan);
+  guint n_files = tf_repair_plan_get_n_files (plan);
+  g_autofree char *n_changes_text = NULL;
+
+  if (n_changes == 0)
+    return g_strdup (_ ("Nothing here needs repairing."));
+  if (n_repairable == 0)
+    return g_strdup (_ ("None of these findings can be repaired in place; the reasons are listed below."));
+
+  /* Translators: the start of "3 changes in 2 files. Only the affected bytes…" */
+  n_changes_text = g_strdup_printf (ngettext ("%u change", "%u changes", n_repairable), n_repairable);
+  if (pst->n_files == n_files)
+    /* Translators: %s is "3 changes", %u a number of PST files; how undo
+     * works follows below the list */
+    return g_strdup_printf (ngettext ("%s in %u file. Only the affected bytes are written, "
+                                      "in the file itself.",
+                                      "%s in %u files. Only the affected bytes are written, "
+                                      "in the files themselves.",
+                                      n_files),
+                            n_changes_text, n_files);
+  /* Translators: %s is "3 changes", %u a number of files; the second
+   * sentence explains backup and undo */
+  return g_strdup_printf (ngettext ("%s in %u file. Only the affected bytes are written; "
+                                    "the original is backed up first and can be restored with Undo.",
+                                    "%s in %u files. Only the affected bytes are written; "
+                                    "each original is backed up first and can be restored with Undo.",
+                                    n_files),
+                          n_changes_text, n_files);
+}
+
+/* The planned changes, refused ones with their reasons */
+static GtkWidget *
+preview_list (GListModel *changes,
+              gboolean single)
+{
+  guint n_changes = g_list_model_get_n_items (changes);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *scrolled;
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < n_changes && i < MAX_PREVIEW_ROWS; i++)
+    {
+      g_autoptr (TfRepairChange) change = g_list_model_get_item (changes, i);
+      gtk_list_box_append (GTK_LIST_BOX (list), change_row (change, !single));
+    }
+  if (n_changes > MAX_PREVIEW_ROWS)
+    {
+      GtkWidget *more = adw_action_row_new ();
+      g_autofree char *text = NULL;
+
+      /* Translators: last row of a long list; %u is how many are not shown */
+      text = g_strdup_printf (ngettext ("…and %u more", "…and %u more", n_changes - MAX_PREVIEW_ROWS),
+                              n_changes - MAX_PREVIEW_ROWS);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), text);
+      gtk_list_box_append (GTK_LIST_BOX (list), more);
+    }
+  /* A few rows need no scrolling; and GTK 4.8's scrolled window takes the
+   * natural height of a row whose subtitle wraps for one line too few */
+  gtk_widget_set_size_request (list, 520, -1);
+  if (n_changes <= PREVIEW_ROWS_UNSCROLLED)
+    return list;
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  return scrolled;
+}
+
 /* @scope: the view the items come from (Repair All), NULL for one item;
  * @n_more: items with problems outside it (offered as a response) */
 static void
@@ -652,20 +860,18 @@ show_preview (TfWindow *self,
 {
   g_autoptr (GPtrArray) sources = dup_all_items (self);
   RepairRun *run = g_new0 (RepairRun, 1);
-  GListModel *changes;
-  GtkWidget *list;
-  GtkWidget *scrolled;
   AdwMessageDialog *dialog;
+  GtkWidget *note;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  InPlaceFiles pst;
   guint n_repairable;
-  guint n_changes;
 
   run->window = g_object_ref (self);
   run->plan = tf_repair_plan_new (items, sources);
-  changes = tf_repair_plan_get_changes (run->plan);
-  n_changes = g_list_model_get_n_items (changes);
   n_repairable = tf_repair_plan_get_n_repairable (run->plan);
+  measure_in_place (run->plan, &pst);
+  run->all_in_place = pst.n_files > 0 && pst.n_files == tf_repair_plan_get_n_files (run->plan);
 
   if (single)
     heading = g_strdup (_ ("Repair This Item?"));
@@ -675,57 +881,18 @@ show_preview (TfWindow *self,
     heading = g_strdup_printf (ngettext ("Repair %u Item in “%s”?", "Repair All %u Items in “%s”?",
                                          tf_repair_plan_get_n_items (run->plan)),
                                tf_repair_plan_get_n_items (run->plan), scope);
-
-  if (n_changes == 0)
-    body = g_strdup (_ ("Nothing here needs repairing."));
-  else if (n_repairable == 0)
-    body = g_strdup (_ ("None of these findings can be repaired in place; the reasons are listed below."));
-  else
-    {
-      guint n_files = tf_repair_plan_get_n_files (run->plan);
-      /* Translators: the start of "3 changes in 2 files. Only the affected bytes…" */
-      g_autofree char *n_changes_text = g_strdup_printf (ngettext ("%u change", "%u changes", n_repairable), n_repairable);
-
-      /* Translators: %s is "3 changes", %u a number of files; the second
-       * sentence explains backup and undo */
-      body = g_strdup_printf (ngettext ("%s in %u file. Only the affected bytes are written; "
-                                        "the original is backed up first and can be restored with Undo.",
-                                        "%s in %u files. Only the affected bytes are written; "
-                                        "each original is backed up first and can be restored with Undo.",
-                                        n_files),
-                              n_changes_text, n_files);
-    }
-
+  body = dup_preview_body (run->plan, &pst);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
 
-  if (n_changes > 0)
+  note = in_place_note (run, &pst);
+  if (g_list_model_get_n_items (tf_repair_plan_get_changes (run->plan)) > 0)
     {
-      list = gtk_list_box_new ();
-      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-      gtk_widget_add_css_class (list, "boxed-list");
-      for (guint i = 0; i < n_changes && i < MAX_PREVIEW_ROWS; i++)
-        {
-          g_autoptr (TfRepairChange) change = g_list_model_get_item (changes, i);
-          gtk_list_box_append (GTK_LIST_BOX (list), change_row (change, !single));
-        }
-      if (n_changes > MAX_PREVIEW_ROWS)
-        {
-          GtkWidget *more = adw_action_row_new ();
-          g_autofree char *text = NULL;
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
-          /* Translators: last row of a long list; %u is how many are not shown */
-          text = g_strdup_printf (ngettext ("…and %u more", "…and %u more", n_changes - MAX_PREVIEW_ROWS),
-                                  n_changes - MAX_PREVIEW_ROWS);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), text);
-          gtk_list_box_append (GTK_LIST_BOX (list), more);
-        }
-      scrolled = gtk_scrolled_window_new ();
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
-      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-      gtk_widget_set_size_request (scrolled, 520, -1);
-      adw_message_dialog_set_extra_child (dialog, scrolled);
+      gtk_box_append (GTK_BOX (box), preview_list (tf_repair_plan_get_changes (run->plan), single));
+      if (note != NULL)
+        gtk_box_append (GTK_BOX (box), note);
+      adw_message_dialog_set_extra_child (dialog, box);
     }
 
   adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
@@ -1001,6 +1168,8 @@ void
 _tf_window_repair_init (TfWindow *self)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Repair…"));
+
+  self->full_copy_offer_bytes = TF_FULL_COPY_OFFER_BYTES;
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.repair");
   gtk_widget_set_tooltip_text (button, _ ("Preview and write the repair of this item"));

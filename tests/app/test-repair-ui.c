@@ -25,22 +25,6 @@
 static TfApplication *app;
 static char *scratch;
 
-/* With TRACKFIX_UI_SNAPSHOTS set, renders @widget to a PNG in the build
- * folder, for looking at the dialogs. */
-static void
-maybe_snapshot (GtkWidget *widget,
-                const char *name)
-{
-  g_autofree char *path = NULL;
-
-  if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
-    return;
-  tf_ui_test_spin_for (300);
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
-  if (tf_ui_test_render_png (widget, path))
-    g_test_message ("Rendered to %s", path);
-}
-
 static char *
 sha_of (const char *path)
 {
@@ -49,36 +33,6 @@ sha_of (const char *path)
 
   g_assert_no_error (error);
   return tf_sha256_bytes (bytes);
-}
-
-typedef struct
-{
-  const char *heading;
-  AdwMessageDialog *dialog;
-} DialogWait;
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  DialogWait *wait = data;
-
-  wait->dialog = tf_ui_test_find_dialog (wait->heading);
-  return wait->dialog != NULL;
-}
-
-static gboolean
-dialog_gone (gpointer data)
-{
-  return tf_ui_test_find_dialog (data) == NULL;
-}
-
-static AdwMessageDialog *
-wait_dialog (const char *heading)
-{
-  DialogWait wait = { heading, NULL };
-
-  tf_ui_test_spin_until (dialog_shown, &wait, 10000);
-  return wait.dialog;
 }
 
 static TfItem *
@@ -214,20 +168,20 @@ test_repair_one_and_undo (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
 
   /* The preview lists the change and where the value comes from. */
-  dialog = wait_dialog ("Repair This Item");
-  maybe_snapshot (GTK_WIDGET (dialog), "repair-preview.png");
+  dialog = tf_ui_test_wait_dialog ("Repair This Item");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "repair-preview.png");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "repair"));
   g_assert_nonnull (tf_ui_test_find_button (GTK_WIDGET (dialog), "_Repair"));
   adw_message_dialog_response (dialog, "repair");
 
   tf_ui_test_spin_until (item_repaired, item, 30000);
-  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 10000);
   repaired_sha = sha_of (path);
   g_assert_cmpstr (repaired_sha, !=, original_sha);
   g_assert_true (g_file_test (journal, G_FILE_TEST_IS_REGULAR));
   /* The item view shows the refreshed item at once */
   g_assert_true (tf_item_view_get_item (window->item_view) == item);
-  maybe_snapshot (GTK_WIDGET (window), "repair-window.png");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (window), "repair-window.png");
   g_assert_true (action_enabled (window, "win.resubmit"));
   /* Nothing left to repair on it: the button goes grey */
   g_assert_false (gtk_widget_is_sensitive (tf_ui_test_find_button (GTK_WIDGET (window->item_view), "_Repair…")));
@@ -240,8 +194,8 @@ test_repair_one_and_undo (void)
 
   /* Undo from the history */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-history", NULL));
-  dialog = wait_dialog ("Undo History");
-  maybe_snapshot (GTK_WIDGET (dialog), "undo-history.png");
+  dialog = tf_ui_test_wait_dialog ("Undo History");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "undo-history.png");
   {
     GtkWidget *undo = tf_ui_test_find_button (GTK_WIDGET (dialog), "_Undo");
 
@@ -301,8 +255,8 @@ test_repair_all (void)
   window = tf_ui_test_open_folder (ADW_APPLICATION (app), dir);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair-all", NULL));
-  dialog = wait_dialog ("Repair All 4 Items");
-  maybe_snapshot (GTK_WIDGET (dialog), "repair-all-preview.png");
+  dialog = tf_ui_test_wait_dialog ("Repair All 4 Items");
+  tf_ui_test_maybe_snapshot (GTK_WIDGET (dialog), "repair-all-preview.png");
   adw_message_dialog_response (dialog, "repair");
   tf_ui_test_spin_until (nothing_left, window, 60000);
 
@@ -374,10 +328,10 @@ test_repair_demo_counts (void)
     }
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
-  dialog = wait_dialog ("Repair This Item");
+  dialog = tf_ui_test_wait_dialog ("Repair This Item");
   adw_message_dialog_response (dialog, "repair");
   tf_ui_test_spin_until (item_repaired, item, 30000);
-  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 10000);
 
   /* Whatever else the item has, the 1601 time was its problem */
   g_assert_cmpuint (tf_item_get_n_problems (item), ==, 0);
@@ -441,10 +395,10 @@ test_repair_then_rescan (void)
   g_signal_connect (source, "scan-finished", G_CALLBACK (on_scan_finished_cb), &n_scans);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL));
-  dialog = wait_dialog ("Repair This Item");
+  dialog = tf_ui_test_wait_dialog ("Repair This Item");
   adw_message_dialog_response (dialog, "repair");
   tf_ui_test_spin_until (item_repaired, item, 30000);
-  tf_ui_test_spin_until (dialog_gone, (gpointer) "Repairing", 10000);
+  tf_ui_test_spin_until (tf_ui_test_dialog_gone, (gpointer) "Repairing", 10000);
 
   tf_ui_test_spin_until (rescanned, &n_scans, 20000);
   tf_ui_test_spin_until (tf_ui_test_scan_done, window, 20000);

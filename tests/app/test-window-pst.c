@@ -568,36 +568,13 @@ test_pst_cancel_window (void)
 
 /* 6. An OST is never repaired here: the view says why ------------------------ */
 
-/* The demo PST with the client signature of an OST ("SO"), its header
- * CRCs made right again */
 static char *
 demo_ost (void)
 {
   g_autofree char *pst = demo_pst ();
   char *ost = g_build_filename (scratch, "ost", "demo.ost", NULL);
-  g_autofree char *dir = g_path_get_dirname (ost);
-  g_autofree char *data = NULL;
-  g_autoptr (GError) error = NULL;
-  gsize len = 0;
-  guint8 *h;
-  guint32 crc;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_true (g_file_get_contents (pst, &data, &len, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (len, >, 564);
-  h = (guint8 *) data;
-  g_assert_cmpint (h[8], ==, 'S');
-  g_assert_cmpint (h[9], ==, 'M');
-  h[9] = 'O';
-  crc = tf_pst_crc32 (h + 8, 471); /* dwCRCPartial */
-  for (int i = 0; i < 4; i++)
-    h[4 + i] = (guint8) (crc >> (8 * i));
-  crc = tf_pst_crc32 (h + 8, 516); /* dwCRCFull (Unicode) */
-  for (int i = 0; i < 4; i++)
-    h[524 + i] = (guint8) (crc >> (8 * i));
-  g_assert_true (g_file_set_contents (ost, data, (gssize) len, &error));
-  g_assert_no_error (error);
+  tf_ui_test_make_ost (pst, ost);
   return ost;
 }
 

@@ -10,6 +10,7 @@
 #include "tf-application.h"
 #include "tf-fixturegen.h"
 #include "tf-labels-private.h"
+#include "tf-pst-private.h"
 #include "tf-reader.h"
 #include "tf-ui-test.h"
 #include "tf-window-private.h"
@@ -252,4 +253,77 @@ tf_ui_test_init (int *argc,
 
   app = tf_ui_test_new_application ();
   return ADW_APPLICATION (app);
+}
+
+void
+tf_ui_test_make_ost (const char *pst,
+                     const char *ost)
+{
+  g_autofree char *dir = g_path_get_dirname (ost);
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  guint8 *h;
+  guint32 crc;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (pst, &data, &len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 564);
+  h = (guint8 *) data;
+  g_assert_cmpint (h[8], ==, 'S');
+  g_assert_cmpint (h[9], ==, 'M');
+  h[9] = 'O';
+  crc = tf_pst_crc32 (h + 8, 471); /* dwCRCPartial */
+  for (int i = 0; i < 4; i++)
+    h[4 + i] = (guint8) (crc >> (8 * i));
+  crc = tf_pst_crc32 (h + 8, 516); /* dwCRCFull (Unicode) */
+  for (int i = 0; i < 4; i++)
+    h[524 + i] = (guint8) (crc >> (8 * i));
+  g_assert_true (g_file_set_contents (ost, data, (gssize) len, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  const char *heading;
+  AdwMessageDialog *dialog;
+} DialogWait;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogWait *wait = data;
+
+  wait->dialog = tf_ui_test_find_dialog (wait->heading);
+  return wait->dialog != NULL;
+}
+
+AdwMessageDialog *
+tf_ui_test_wait_dialog (const char *heading_prefix)
+{
+  DialogWait wait = { heading_prefix, NULL };
+
+  tf_ui_test_spin_until (dialog_shown, &wait, 10000);
+  return wait.dialog;
+}
+
+gboolean
+tf_ui_test_dialog_gone (gpointer data)
+{
+  return tf_ui_test_find_dialog (data) == NULL;
+}
+
+void
+tf_ui_test_maybe_snapshot (GtkWidget *widget,
+                           const char *name)
+{
+  g_autofree char *path = NULL;
+
+  if (g_getenv ("TRACKFIX_UI_SNAPSHOTS") == NULL)
+    return;
+  tf_ui_test_spin_for (300);
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", name, NULL);
+  if (tf_ui_test_render_png (widget, path))
+    g_test_message ("Rendered to %s", path);
 }

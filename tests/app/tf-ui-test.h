@@ -52,6 +52,19 @@ AdwApplication *tf_ui_test_init (int *argc,
 char *tf_ui_test_make_scratch (const char *template);
 /* rm -rf @dir, a scratch folder below g_get_tmp_dir() */
 void tf_ui_test_remove_scratch (const char *dir);
+/* Waits (10 s at most) for a message dialog whose heading starts with
+ * @heading_prefix, and returns it */
+AdwMessageDialog *tf_ui_test_wait_dialog (const char *heading_prefix);
+/* For tf_ui_test_spin_until(): no dialog with heading prefix @data (a string) */
+gboolean tf_ui_test_dialog_gone (gpointer data);
+/* With TRACKFIX_UI_SNAPSHOTS set, renders @widget to @name in the build
+ * folder (G_TEST_BUILDDIR), for looking at a dialog or window */
+void tf_ui_test_maybe_snapshot (GtkWidget *widget,
+                                const char *name);
+/* Writes @ost: the PST @pst with the client signature of an OST ("SO")
+ * and its header CRCs made right again */
+void tf_ui_test_make_ost (const char *pst,
+                          const char *ost);
 /* The widget after @widget in a depth-first walk of @root, or NULL */
 GtkWidget *tf_ui_test_next_widget (GtkWidget *widget,
                                    GtkWidget *root);

@@ -4,8 +4,9 @@
  *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
  *
  * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix,
- * pst-1601,pst-raw}.png (the last two: the demo PST as a source, its first
- * 1601 item selected) at
+ * pst-1601,pst-raw,pst-repair,pst-repair-full-copy}.png (the last four: the
+ * demo PST as a source, its first 1601 item selected; its repair preview,
+ * then the same with the full-copy offer, its threshold lowered) at
  * WIDTH x HEIGHT (default: 1366 x 768, the laptop size the layout is made for;
  * data/screenshots/ holds the English AppStream shots taken this way, by
  * tools/appstream-shots). Set LANGUAGE=pl and TRACKFIX_LOCALEDIR=_build/po
@@ -94,6 +95,23 @@ select_first_1601 (TfWindow *window)
     }
 }
 
+/* The preview of Repair… for the selected item */
+static void
+shoot_repair_preview (TfWindow *window,
+                      const char *name)
+{
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL);
+  tf_ui_test_spin_for (500);
+  dialog = tf_ui_test_find_dialog (NULL);
+  if (dialog == NULL)
+    return;
+  shoot (GTK_WIDGET (dialog), name);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tf_ui_test_spin_for (100);
+}
+
 /* A PST opened on its own, selected in the sidebar, its first 1601 item
  * selected: the details, then the Raw page */
 static void
@@ -125,6 +143,9 @@ shoot_pst (AdwApplication *app,
   tf_ui_test_spin_for (300);
   select_first_1601 (window);
   shoot (GTK_WIDGET (window), "pst-1601.png");
+  shoot_repair_preview (window, "pst-repair.png");
+  window->full_copy_offer_bytes = 1;
+  shoot_repair_preview (window, "pst-repair-full-copy.png");
 
   stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window->item_view), ADW_TYPE_VIEW_STACK));
   adw_view_stack_set_visible_child_name (stack, "raw");
@@ -147,7 +168,6 @@ main (int argc,
   g_autofree char *home = NULL;
   g_autofree char *data_home = NULL;
   const char *localedir = g_getenv ("TRACKFIX_LOCALEDIR");
-  AdwMessageDialog *dialog;
   TfWindow *window;
   int width = 1366;
   int height = 768;
@@ -241,15 +261,7 @@ main (int argc,
     adw_view_stack_set_visible_child_name (stack, "details");
   }
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.repair", NULL);
-  tf_ui_test_spin_for (500);
-  dialog = tf_ui_test_find_dialog (NULL);
-  if (dialog != NULL)
-    {
-      shoot (GTK_WIDGET (dialog), "repair.png");
-      gtk_window_destroy (GTK_WINDOW (dialog));
-      tf_ui_test_spin_for (100);
-    }
+  shoot_repair_preview (window, "repair.png");
 
   select_view (window, "meetings");
   gtk_single_selection_set_selected (window->meeting_selection, 0);
