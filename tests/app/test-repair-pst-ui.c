@@ -108,7 +108,7 @@ select_stuck_item (TfWindow *window)
     {
       g_autoptr (TfItem) item = g_list_model_get_item (model, i);
 
-      if (g_strcmp0 (tf_item_get_subject (item), "Quarterly planning") == 0
+      if (g_strcmp0 (tf_item_get_subject (item), "Q3 budget review") == 0
           && tf_item_get_format (item) == TF_FORMAT_PST
           && strchr (tf_item_get_nid (item), '/') == NULL)
         {
@@ -346,8 +346,8 @@ test_mixed_refuses_ost (void)
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in demo.pst#0x"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in NTFS_01.EML"));
   /* The exception embedded in a PST message: the file, then the node ids */
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "ewa@example.com in demo.pst#0x"));
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "ewa@example.com in cache.ost#0x"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "sean.chai@fabrikam.example in demo.pst#0x"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "sean.chai@fabrikam.example in cache.ost#0x"));
   /* A PST and an .eml written: the .eml is backed up, the PST's undo is the journal */
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "in 2 files. Only the affected bytes are written; each original is backed up first"));
   g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Undo restores the changed bytes of a PST from the journal."));

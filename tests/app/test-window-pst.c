@@ -364,7 +364,7 @@ test_pst_raw (void)
 /* 4. Meetings: a PST calendar item and a queue file of the same meeting --- */
 
 static const char queue_eml[] = "From: Anna Organizer <anna@example.com>\r\n"
-                                "To: Bartosz Kowalski <jane@example.com>\r\n"
+                                "To: Jane Doe <jane.doe@fabrikam.example>\r\n"
                                 "Subject: Updated: Q3 budget review\r\n"
                                 "Date: Tue, 29 Nov 2022 10:05:00 +0000\r\n"
                                 "Message-ID: <queue-1@example.com>\r\n"
@@ -383,7 +383,7 @@ static const char queue_eml[] = "From: Anna Organizer <anna@example.com>\r\n"
                                 "DTEND:20221206T100000Z\r\n"
                                 "SUMMARY:Q3 budget review\r\n"
                                 "ORGANIZER;CN=Anna Organizer:mailto:anna@example.com\r\n"
-                                "ATTENDEE;CN=Bartosz Kowalski;PARTSTAT=NEEDS-ACTION:mailto:jane@example.com\r\n"
+                                "ATTENDEE;CN=Jane Doe;PARTSTAT=NEEDS-ACTION:mailto:jane.doe@fabrikam.example\r\n"
                                 "END:VEVENT\r\n"
                                 "END:VCALENDAR\r\n";
 
