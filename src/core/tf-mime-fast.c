@@ -35,6 +35,7 @@
 #include "tf-base64-private.h"
 #include "tf-mime-fast-private.h"
 #include "tf-mime-private.h"
+#include "tf-text-private.h"
 
 /* Same bound as tf-mime.c: decoded parts above it are not read. */
 #define MAX_DECODED_PART (256 * 1024 * 1024)
@@ -403,19 +404,6 @@ static const char *const read_types[] = {
   "application/octet-stream",
 };
 
-static gboolean
-has_text_ci (const char *value,
-             const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (const char *p = value; *p != '\0'; p++)
-    if (g_ascii_strncasecmp (p, needle, n) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 /* TRUE for a part every reader ignores, told from the raw field values
  * alone: not multipart or message, not a type in read_types, and no
  * file name that could decode to "winmail.dat" (no RFC 2231 or 2047
@@ -443,7 +431,7 @@ is_ignored_part (const char *content_type,
     {
       const char *value = i == 0 ? content_type : disposition;
 
-      if (value != NULL && (strpbrk (value, "*%\\") != NULL || strstr (value, "=?") != NULL || has_text_ci (value, "winmail")))
+      if (value != NULL && (strpbrk (value, "*%\\") != NULL || strstr (value, "=?") != NULL || tf_text_contains_ci (value, strlen (value), "winmail")))
         return FALSE;
     }
 
@@ -817,28 +805,6 @@ decode_content (const Fast *f,
     }
 }
 
-/* Eight bytes per step: text parts are mostly ASCII, and this decides
- * both "no charset conversion needed" and "valid UTF-8" for them. */
-static gboolean
-is_ascii (const char *text,
-          gsize len)
-{
-  guint64 high = 0;
-  gsize i = 0;
-
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, text + i, 8);
-      high |= word;
-    }
-  for (; i < len; i++)
-    high |= (guchar) text[i];
-
-  return (high & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
-}
-
 /* Charsets in which ASCII text converts to itself */
 static gboolean
 is_ascii_superset (const char *charset)
@@ -860,7 +826,7 @@ dup_text_part (GBytes *content,
   GByteArray *array;
 
   /* Converting ASCII from an ASCII-compatible charset changes nothing. */
-  if (charset == NULL || (is_ascii_superset (charset) && is_ascii (data, len)))
+  if (charset == NULL || (is_ascii_superset (charset) && tf_text_is_ascii (data, len)))
     return g_strndup (data, len);
 
   filter = g_mime_filter_charset_new (charset, "utf-8");
@@ -896,7 +862,7 @@ dup_part_text (const Fast *f,
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
   *len = strlen (text);
-  if (!is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
+  if (!tf_text_is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
     {
       char *valid = g_utf8_make_valid (text, -1);
 
