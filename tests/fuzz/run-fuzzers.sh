@@ -23,6 +23,12 @@
 #   TRACKFIX_FUZZ_TIMEOUT    seconds one input may take (default 60; a loaded
 #                            machine makes 25 s report false timeouts)
 #   TRACKFIX_FUZZ_PARALLEL   1: run all targets at the same time
+#   TRACKFIX_FUZZ_SEED       libFuzzer's random seed (default: a new one per
+#                            run). tools/test sets 1 in CI, so CI's short
+#                            pass replays the same inputs on every machine
+#                            (a faster one only gets further along them) and
+#                            a CI failure reproduces here with the same seed;
+#                            the long exploring runs keep random seeds.
 #   TRACKFIX_FUZZ_RUNS       stop each target after this many executions
 #                            instead (SECONDS 0 = no time limit); used for the
 #                            long runs, e.g. TRACKFIX_FUZZ_RUNS=10000000
@@ -144,6 +150,7 @@ run_target() {
   local args=(-max_total_time="$seconds" -runs="${TRACKFIX_FUZZ_RUNS:--1}" -timeout="${TRACKFIX_FUZZ_TIMEOUT:-60}" -rss_limit_mb=2560 -max_len="$max_len"
               -artifact_prefix="$work/artifacts/$t-" -print_final_stats=1 -entropic=0)
   [ -n "$dict" ] && args+=(-dict="$root/$dict")
+  [ -n "${TRACKFIX_FUZZ_SEED:-}" ] && args+=(-seed="$TRACKFIX_FUZZ_SEED")
   if [ "$jobs" -gt 1 ]; then
     args+=(-jobs="$jobs" -workers="$jobs")
   fi
