@@ -710,50 +710,12 @@ parse_entity (Fast *f,
 
 /* ---- reading the parts (what tf-mime.c's read_part_cb() does) ---- */
 
-static gboolean
-fast_part_is (const FastPart *part,
-              const char *type,
-              const char *subtype)
+/* A leaf as tf_mime_read_leaf() gets it (TfMimeLeafOps) */
+typedef struct
 {
-  if (part->ct == NULL)
-    return g_ascii_strcasecmp (type, "text") == 0 && (strcmp (subtype, "*") == 0 || g_ascii_strcasecmp (subtype, "plain") == 0);
-
-  return g_mime_content_type_is_type (part->ct, type, subtype);
-}
-
-static const char *
-fast_part_param (const FastPart *part,
-                 const char *name)
-{
-  return part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, name) : NULL;
-}
-
-/* g_mime_part_get_filename() */
-static gboolean
-filename_has_suffix (const FastPart *part,
-                     const char *suffix)
-{
-  const char *name = NULL;
-  gsize name_len, suffix_len;
-
-  if (part->disposition != NULL)
-    name = g_mime_content_disposition_get_parameter (part->disposition, "filename");
-  if (name == NULL)
-    name = fast_part_param (part, "name");
-  if (name == NULL)
-    return FALSE;
-
-  name_len = strlen (name);
-  suffix_len = strlen (suffix);
-
-  return name_len >= suffix_len && g_ascii_strcasecmp (name + name_len - suffix_len, suffix) == 0;
-}
-
-static gboolean
-is_delivery_status (const FastPart *part)
-{
-  return fast_part_is (part, "message", "delivery-status") || fast_part_is (part, "message", "global-delivery-status");
-}
+  const Fast *f;
+  const FastPart *part;
+} FastLeaf;
 
 /* The transfer encoding removed: GMime's own decoders, or the word-wise
  * base64 decoder when it gives the same bytes (tf-base64.c). */
@@ -846,18 +808,20 @@ dup_text_part (GBytes *content,
 
 /* tf-mime.c dup_part_text(): text for the iCalendar and DSN readers */
 static char *
-dup_part_text (const Fast *f,
-               const FastPart *part,
+dup_part_text (gconstpointer data,
                gsize *len)
 {
-  g_autoptr (GBytes) content = decode_content (f, part);
+  const FastLeaf *leaf = data;
+  const FastPart *part = leaf->part;
+  g_autoptr (GBytes) content = decode_content (leaf->f, part);
   g_autofree char *text = NULL;
 
   if (content == NULL)
     return NULL;
 
-  if (fast_part_is (part, "text", "*"))
-    text = dup_text_part (content, fast_part_param (part, "charset"));
+  /* a GMimeTextPart: no Content-Type (text/plain) or text/ */
+  if (part->ct == NULL || g_mime_content_type_is_type (part->ct, "text", "*"))
+    text = dup_text_part (content, part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, "charset") : NULL);
   else
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
@@ -874,19 +838,15 @@ dup_part_text (const Fast *f,
   return g_steal_pointer (&text);
 }
 
-/* multipart/report; report-type=delivery-status, as is_delivery_report()
- * in tf-mime.c decides it */
-static gboolean
-is_delivery_report_part (const FastPart *part)
+static GBytes *
+dup_part_content (gconstpointer data)
 {
-  const char *report_type;
+  const FastLeaf *leaf = data;
 
-  if (!fast_part_is (part, "multipart", "report"))
-    return FALSE;
-
-  report_type = fast_part_param (part, "report-type");
-  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
+  return decode_content (leaf->f, leaf->part);
 }
+
+static const TfMimeLeafOps fast_ops = { dup_part_content, dup_part_text };
 
 static gboolean
 has_status_child (const Fast *f,
@@ -896,103 +856,11 @@ has_status_child (const Fast *f,
     {
       const FastPart *child = &g_array_index (f->parts, FastPart, i);
 
-      if (child->parent == (gint) index && !child->multipart && !child->ignored && is_delivery_status (child))
+      if (child->parent == (gint) index && !child->multipart && !child->ignored && tf_mime_is_delivery_status (child->ct))
         return TRUE;
     }
 
   return FALSE;
-}
-
-static void
-read_tnef (const Fast *f,
-           const FastPart *part,
-           gint index,
-           TfItem *item,
-           TfReadFlags flags)
-{
-  g_autoptr (GBytes) tnef = decode_content (f, part);
-
-  if (tnef == NULL)
-    {
-      tf_item_add_finding (item,
-                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                  /* Translators: %d is a MIME part number */
-                                                  _ ("The TNEF attachment (MIME part %d) could not be decoded."),
-                                                  index));
-      return;
-    }
-
-  tf_item_add_source (item, TF_SOURCE_TNEF);
-  tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef), item, index, flags);
-}
-
-static void
-read_calendar (const Fast *f,
-               const FastPart *part,
-               gint index,
-               TfItem *item,
-               TfReadFlags flags)
-{
-  g_autofree char *text = NULL;
-  gsize len = 0;
-
-  text = dup_part_text (f, part, &len);
-  if (text == NULL)
-    {
-      tf_item_add_finding (item,
-                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                  /* Translators: %d is a MIME part number */
-                                                  _ ("The calendar part (MIME part %d) could not be decoded."),
-                                                  index));
-      return;
-    }
-
-  tf_ical_read (text, len, item, index, flags);
-
-  if (tf_item_get_ical_method (item) == NULL)
-    {
-      const char *method = fast_part_param (part, "method");
-
-      if (method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
-        {
-          g_autofree char *upper = g_ascii_strup (method, -1);
-          tf_item_set_ical_method (item, g_strstrip (upper));
-        }
-    }
-}
-
-static void
-read_leaf (const Fast *f,
-           const FastPart *part,
-           gint index,
-           TfItem *item,
-           TfReadFlags flags)
-{
-  g_autofree char *text = NULL;
-  gsize len = 0;
-
-  if (fast_part_is (part, "application", "ms-tnef") || fast_part_is (part, "application", "vnd.ms-tnef") || filename_has_suffix (part, "winmail.dat"))
-    {
-      read_tnef (f, part, index, item, flags);
-    }
-  else if (fast_part_is (part, "text", "calendar") || fast_part_is (part, "text", "x-vcalendar") || fast_part_is (part, "application", "ics") || (fast_part_is (part, "application", "octet-stream") && filename_has_suffix (part, ".ics")))
-    {
-      read_calendar (f, part, index, item, flags);
-    }
-  else if (is_delivery_status (part))
-    {
-      text = dup_part_text (f, part, &len);
-      if (text != NULL)
-        tf_dsn_read_status (text, len, item);
-    }
-  else if (fast_part_is (part, "text", "plain") && !(part->disposition != NULL && g_mime_content_disposition_is_attachment (part->disposition)))
-    {
-      /* a text NDR; no attached messages on this path, so every part
-       * belongs to the report itself */
-      text = dup_part_text (f, part, &len);
-      if (text != NULL)
-        tf_dsn_read_text (text, len, item);
-    }
 }
 
 /* ---- headers (what tf-mime.c's read_headers() does) ---- */
@@ -1122,7 +990,7 @@ tf_mime_fast_read (GBytes *data,
         continue;
       if (part->multipart)
         {
-          if (is_delivery_report_part (part))
+          if (tf_mime_is_delivery_report (part->ct))
             {
               /* A bounce even when its status part is lost */
               tf_item_add_source (item, TF_SOURCE_DSN);
@@ -1132,7 +1000,14 @@ tf_mime_fast_read (GBytes *data,
           continue;
         }
 
-      read_leaf (&f, part, (gint) i, item, flags);
+      {
+        /* no attached messages on this path: every part belongs to the
+         * message itself */
+        const FastLeaf leaf = { &f, part };
+
+        tf_mime_read_leaf (tf_mime_leaf_kind (part->ct, part->disposition, FALSE), part->ct,
+                           &fast_ops, &leaf, (gint) i, item, flags);
+      }
     }
 
   return TRUE;
