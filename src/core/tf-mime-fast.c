@@ -83,6 +83,7 @@ typedef struct
 typedef struct
 {
   GMimeContentType *ct; /* NULL: no Content-Type field (text/plain) */
+  char *boundary;       /* a multipart's, when ct was parsed without it */
   GMimeContentDisposition *disposition;
   GMimeContentEncoding encoding;
   gsize start, end; /* still-encoded content of a leaf */
@@ -154,6 +155,7 @@ fast_part_clear (gpointer data)
   FastPart *part = data;
 
   g_clear_object (&part->ct);
+  g_clear_pointer (&part->boundary, g_free);
   g_clear_object (&part->disposition);
 }
 
@@ -481,8 +483,9 @@ get_field_cache (void)
 /* Returns a new reference to the parsed @raw (NULL when GMime fails) */
 static gpointer
 parse_cached (GHashTable *table,
-              char *raw,
-              gboolean disposition)
+              const char *raw,
+              gboolean disposition,
+              gboolean masked)
 {
   gpointer parsed = g_hash_table_lookup (table, raw);
 
@@ -494,8 +497,9 @@ parse_cached (GHashTable *table,
   if (parsed == NULL)
     return NULL;
 
-  /* multipart boundaries are unique per message: not worth keeping */
-  if (disposition || g_ascii_strncasecmp (g_mime_content_type_get_media_type (parsed), "multipart", 9) != 0)
+  /* multipart boundaries are unique per message: only worth keeping with
+   * the boundary masked (parse_content_type()) */
+  if (disposition || masked || g_ascii_strncasecmp (g_mime_content_type_get_media_type (parsed), "multipart", 9) != 0)
     {
       if (g_hash_table_size (table) >= FIELD_CACHE_MAX)
         g_hash_table_remove_all (table);
@@ -503,6 +507,86 @@ parse_cached (GHashTable *table,
     }
 
   return parsed;
+}
+
+/* RFC 2046 bcharsnospace; @quoted: inside a quoted string, where the
+ * tspecials among them are allowed too */
+static gboolean
+is_bchar (guchar c,
+          gboolean quoted)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr (quoted ? "'()+_,-./:=?" : "'+_-.", c) != NULL);
+}
+
+/* Finds the value of the one boundary parameter of @raw when it is
+ * written plainly: "; boundary=" (folding white space allowed before the
+ * name) then a quoted string or a token of bcharsnospace, and no other
+ * "boundary" anywhere. g_mime_content_type_parse() takes such a value
+ * as it is, so @raw with another plain value in its place parses to the
+ * same content type but for that parameter. */
+static gboolean
+find_plain_boundary (const char *raw,
+                     gsize *start,
+                     gsize *len)
+{
+  const char *at = NULL;
+  const char *v, *e;
+  gboolean quoted;
+
+  for (const char *p = raw; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, "boundary", 8) == 0)
+      {
+        if (at != NULL)
+          return FALSE;
+        at = p;
+      }
+  if (at == NULL || at[8] != '=')
+    return FALSE;
+  for (v = at; v > raw && (v[-1] == ' ' || v[-1] == '\t' || v[-1] == '\n'); v--)
+    ;
+  if (v == raw || v[-1] != ';')
+    return FALSE;
+
+  v = at + 9;
+  quoted = *v == '"';
+  if (quoted)
+    v++;
+  for (e = v; is_bchar (*e, quoted); e++)
+    ;
+  if (e == v || (quoted ? *e != '"' : (*e != '\0' && *e != ';' && *e != ' ' && *e != '\t' && *e != '\n')))
+    return FALSE;
+
+  *start = (gsize) (v - raw);
+  *len = (gsize) (e - v);
+  return TRUE;
+}
+
+/* The content type of @raw into @part: from the thread's cache; for a
+ * multipart, the boundary (unique per message) is masked for the cache
+ * and kept apart in @part->boundary. */
+static gboolean
+parse_content_type (const char *raw,
+                    FastPart *part)
+{
+  GHashTable *table = get_field_cache ()->content_types;
+  gsize start, len;
+
+  if (g_ascii_strncasecmp (raw + strspn (raw, " \t\n"), "multipart/", 10) == 0 && find_plain_boundary (raw, &start, &len))
+    {
+      g_autoptr (GString) masked = g_string_new_len (raw, (gssize) start);
+
+      g_string_append_c (masked, 'x');
+      g_string_append (masked, raw + start + len);
+      part->ct = parse_cached (table, masked->str, FALSE, TRUE);
+      if (part->ct != NULL)
+        part->boundary = g_strndup (raw + start, len);
+    }
+  else
+    {
+      part->ct = parse_cached (table, raw, FALSE, FALSE);
+    }
+
+  return part->ct != NULL;
 }
 
 /* GMime's parser hands content types and dispositions with 8-bit bytes
@@ -547,8 +631,7 @@ read_part_fields (const Fast *f,
           part->ignored = TRUE;
           return TRUE;
         }
-      part->ct = parse_cached (get_field_cache ()->content_types, raw, FALSE);
-      if (part->ct == NULL)
+      if (!parse_content_type (raw, part))
         return FALSE;
     }
   else if (in_digest)
@@ -558,7 +641,7 @@ read_part_fields (const Fast *f,
     }
 
   if (disposition != NULL)
-    part->disposition = parse_cached (get_field_cache ()->dispositions, disposition, TRUE);
+    part->disposition = parse_cached (get_field_cache ()->dispositions, disposition, TRUE, FALSE);
 
   part->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   if (hs->seen & (1u << H_TRANSFER_ENCODING))
@@ -613,7 +696,7 @@ parse_multipart (Fast *f,
                  int *found)
 {
   FastPart *part = &g_array_index (f->parts, FastPart, index);
-  const char *boundary = g_mime_content_type_get_parameter (part->ct, "boundary");
+  const char *boundary = part->boundary != NULL ? part->boundary : g_mime_content_type_get_parameter (part->ct, "boundary");
   gboolean digest = g_mime_content_type_is_type (part->ct, "multipart", "digest");
 
   part->multipart = TRUE;
