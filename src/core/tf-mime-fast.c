@@ -209,12 +209,12 @@ parse_headers (const Fast *f,
           if (i == 0 || i == n)
             return FALSE;
 
-          if (i < 8 || g_ascii_strncasecmp ((const char *) line, "Content-", 8) != 0)
+          if (i < 8 || !tf_text_equal_ci ((const char *) line, "Content-", 8))
             hs->n_message_fields++;
           current = -1;
           for (gint h = 0; h < N_FIELDS; h++)
             {
-              if (field_names[h].len != i || g_ascii_strncasecmp ((const char *) line, field_names[h].name, i) != 0)
+              if (field_names[h].len != i || !tf_text_equal_ci ((const char *) line, field_names[h].name, i))
                 continue;
               if (hs->seen & (1u << h))
                 return FALSE;
@@ -534,7 +534,7 @@ find_plain_boundary (const char *raw,
   gboolean quoted;
 
   for (const char *p = raw; *p != '\0'; p++)
-    if (g_ascii_strncasecmp (p, "boundary", 8) == 0)
+    if ((*p | 0x20) == 'b' && g_ascii_strncasecmp (p, "boundary", 8) == 0)
       {
         if (at != NULL)
           return FALSE;
