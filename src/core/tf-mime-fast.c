@@ -1038,6 +1038,21 @@ read_headers (const Fast *f,
   tf_item_add_source (item, TF_SOURCE_HEADER);
 }
 
+/* TRUE when @field's value is folded with CRLF (a CR before its own
+ * line end; bare CRs were declined already). GMime
+ * keeps the CR in a From value, and the address parser copies it into a
+ * display name when the fold is inside quotes (fuzz-mime-paths found an
+ * unbalanced quote); dup_raw_value() drops it, so such fields go to
+ * GMime. */
+static gboolean
+is_folded_crlf (const Fast *f,
+                const HeaderSet *hs,
+                gint field)
+{
+  return (hs->seen & (1u << field)) != 0 && hs->end[field] > hs->start[field]
+         && memchr (f->data + hs->start[field], '\r', hs->end[field] - hs->start[field] - 1) != NULL;
+}
+
 gboolean
 tf_mime_fast_read (GBytes *data,
                    TfItem *item,
@@ -1055,7 +1070,7 @@ tf_mime_fast_read (GBytes *data,
   /* mbox separators and empty input: GMime's path says what is wrong */
   if (f.len == 0 || (f.len >= 5 && memcmp (f.data, "From ", 5) == 0)
       || !parse_entity (&f, 0, 0, -1, FALSE, &top, &found)
-      || top.n_message_fields == 0 || found != FOUND_EOS)
+      || top.n_message_fields == 0 || found != FOUND_EOS || is_folded_crlf (&f, &top, H_FROM))
     {
       g_debug ("MIME fast path: unusual shape, using GMime's parser");
       g_atomic_pointer_add (&n_fallbacks, 1);
