@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tf-reader.h"
+#include "tf-text-private.h"
 
 /* Hand-written: a message/delivery-status body is a series of header-style
  * field groups, and neither GMime nor GLib parse those (GMime's parser
@@ -500,30 +501,12 @@ static const char *const recipient_markers[] = {
   "delivery has failed to these recipients",
 };
 
-/* Case-insensitive search of the lower-case @needle in @len bytes. */
-static gboolean
-contains_marker (const char *text,
-                 gsize len,
-                 const char *needle)
-{
-  gsize needle_len = strlen (needle);
-
-  if (len < needle_len)
-    return FALSE;
-
-  for (gsize i = 0; i <= len - needle_len; i++)
-    if (g_ascii_tolower (text[i]) == needle[0] && g_ascii_strncasecmp (text + i, needle, needle_len) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 static gboolean
 has_recipients_marker (const char *text,
                        gsize len)
 {
   for (guint i = 0; i < G_N_ELEMENTS (recipient_markers); i++)
-    if (contains_marker (text, len, recipient_markers[i]))
+    if (tf_text_contains_ci (text, len, recipient_markers[i]))
       return TRUE;
 
   return FALSE;

@@ -12,7 +12,9 @@
 
 #include "tf-autocleanups-private.h"
 #include "tf-filetime.h"
+#include "tf-mime-fast-private.h"
 #include "tf-reader.h"
+#include "tf-text-private.h"
 
 /*
  * Thread safety: the scanner calls tf_ical_read() from several worker
@@ -27,6 +29,7 @@
  */
 
 static GMutex parse_lock;
+static gsize n_trimmed_parses;
 
 #define GOID_PREFIX_HEX "040000008200E00074C5B7101A82E008"
 /* Hex digits of GlobalObjectId bytes 16..19 (year, month, day): zero in
@@ -45,6 +48,33 @@ static GMutex parse_lock;
  * linear per attendee). */
 #define MAX_COMPONENTS 10000
 #define MAX_RECIPIENTS 5000
+
+/* The X-LIC-ERROR texts (libical's parse errors) that become findings:
+ * errors about the properties we read (check_lib_errors()). Each holds
+ * "property" or "X-MICROSOFT-CDO-" (skipped_property() relies on it). */
+static const char *const watched_errors[] = {
+  "ATTENDEE property",
+  "ORGANIZER property",
+  "UID property",
+  "DTSTAMP property",
+  "SEQUENCE property",
+  "METHOD property",
+  "X-MICROSOFT-CDO-",
+};
+
+/* Property names read_calendar() and read_component() look at (besides
+ * every X- name), and the component markers */
+static const char *const read_names[] = {
+  "BEGIN",
+  "END",
+  "ATTENDEE",
+  "ORGANIZER",
+  "UID",
+  "SEQUENCE",
+  "SUMMARY",
+  "METHOD",
+  "DTSTAMP",
+};
 
 typedef struct
 {
@@ -73,21 +103,11 @@ ensure_libical (void)
       /* Never abort or print on malformed input: libical records errors in
        * X-LIC-ERROR properties, which we report as findings. */
       icalerror_set_errors_are_fatal (0);
+      /* skipped_property() looks for these two first */
+      for (guint i = 0; i < G_N_ELEMENTS (watched_errors); i++)
+        g_assert (strstr (watched_errors[i], "property") != NULL || strstr (watched_errors[i], "X-MICROSOFT-CDO-") != NULL);
       g_once_init_leave (&initialized, 1);
     }
-}
-
-static gboolean
-contains_ascii_case (const char *haystack,
-                     const char *needle)
-{
-  gsize needle_len = strlen (needle);
-
-  for (const char *p = haystack; *p != '\0'; p++)
-    if (g_ascii_strncasecmp (p, needle, needle_len) == 0)
-      return TRUE;
-
-  return FALSE;
 }
 
 static void
@@ -349,16 +369,6 @@ static void
 check_lib_errors (IcalContext *ctx,
                   icalcomponent *comp)
 {
-  static const char *const watched[] = {
-    "ATTENDEE property",
-    "ORGANIZER property",
-    "UID property",
-    "DTSTAMP property",
-    "SEQUENCE property",
-    "METHOD property",
-    "X-MICROSOFT-CDO-",
-  };
-
   for (icalproperty *prop = icalcomponent_get_first_property (comp, ICAL_XLICERROR_PROPERTY);
        prop != NULL;
        prop = icalcomponent_get_next_property (comp, ICAL_XLICERROR_PROPERTY))
@@ -368,8 +378,8 @@ check_lib_errors (IcalContext *ctx,
       if (text == NULL)
         continue;
 
-      for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
-        if (strstr (text, watched[i]) != NULL)
+      for (guint i = 0; i < G_N_ELEMENTS (watched_errors); i++)
+        if (strstr (text, watched_errors[i]) != NULL)
           {
             g_autofree char *clean = g_utf8_make_valid (text, -1);
 
@@ -668,6 +678,90 @@ name_length (const char *line,
   return i;
 }
 
+/* "\n" or "\r\n": a line end libical's line reader and prepare_text()
+ * split at alike (libical splits at '\n' only, prepare_text() at any run
+ * of CR and LF) */
+static gboolean
+is_simple_eol (const char *eol,
+               gsize len)
+{
+  return (len == 1 && eol[0] == '\n') || (len == 2 && eol[0] == '\r' && eol[1] == '\n');
+}
+
+/* TRUE when nothing reads a property of this name: an IANA token (as
+ * libical reads a name: letters, digits, '-'), not an X- name, not one of
+ * read_names */
+static gboolean
+is_unread_name (const char *name,
+                gsize len)
+{
+  if (len == 0 || (len >= 2 && g_ascii_strncasecmp (name, "X-", 2) == 0))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (name[i]) && name[i] != '-')
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (read_names); i++)
+    if (strlen (read_names[i]) == len && g_ascii_strncasecmp (name, read_names[i], len) == 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/*
+ * Length of the property that starts at @line (its content line, its
+ * continuation lines and their line ends, @name_len the length of its
+ * name) when libical's parse would be the same without it, else 0.
+ * libical adds a property to the component it is in and nothing else; on
+ * a bad name, parameter or value it adds an X-LIC-ERROR instead, whose
+ * text is a fixed message, the property's kind and part of its unfolded
+ * line. So a property nothing reads (is_unread_name()) can be left out
+ * when its unfolded line holds none of the watched_errors (then no error
+ * about it becomes a finding) and every line of it ends in "\n" or
+ * "\r\n" (so libical's line reader, which splits at '\n' only, sees the
+ * same lines as prepare_text()). The caller checks that the line before
+ * ends the same way. icalerrno may differ: parse_text() parses again
+ * when it matters. @scratch holds the unfolded line.
+ */
+static gsize
+skipped_property (const char *line,
+                  gsize name_len,
+                  GString *scratch)
+{
+  const char *p = line;
+
+  if ((line[name_len] != ':' && line[name_len] != ';') || !is_unread_name (line, name_len))
+    return 0;
+
+  g_string_truncate (scratch, 0);
+  for (;;)
+    {
+      gsize len = strcspn (p, "\r\n");
+      gsize eol_len = strspn (p + len, "\r\n");
+
+      g_string_append_len (scratch, p, len);
+      if (!is_simple_eol (p + len, eol_len))
+        return 0;
+      p += len + eol_len;
+      if (*p != ' ' && *p != '\t')
+        break;
+      /* a continuation line: libical drops the line end and this blank */
+      p++;
+    }
+
+  /* as libical gets it: the name upper-cased, and compared as
+   * check_lib_errors() does */
+  for (gsize i = 0; i < name_len; i++)
+    scratch->str[i] = g_ascii_toupper (scratch->str[i]);
+  /* every watched error holds one of these two (ensure_libical() checks) */
+  if (strstr (scratch->str, "property") == NULL && strstr (scratch->str, "X-MICROSOFT-CDO-") == NULL)
+    return (gsize) (p - line);
+  for (guint i = 0; i < G_N_ELEMENTS (watched_errors); i++)
+    if (strstr (scratch->str, watched_errors[i]) != NULL)
+      return 0;
+
+  return (gsize) (p - line);
+}
+
 /*
  * Rewrites @text for libical, which has three habits we must work around
  * (no libical setting changes them):
@@ -681,23 +775,43 @@ name_length (const char *line,
  * - an END line that closes nothing makes it print "Encountered END before
  *   BEGIN" to stderr (icalerror_warn() cannot be silenced): such a line
  *   becomes an ignored X- line.
+ * With @trim, properties inside components that nothing here reads are
+ * left out when skipped_property() says libical's parse stays the same
+ * (*@trimmed is then set): DESCRIPTION alone is most of the text of a
+ * meeting update, and libical spends ~10 k instructions on each property
+ * (issue 17).
  * Returns the deepest BEGIN/END nesting in @max_depth, counting no
  * further than @limit + 1 (the rest of the text is then not copied).
  */
 static char *
 prepare_text (const char *text,
               guint limit,
-              guint *max_depth)
+              gboolean trim,
+              guint *max_depth,
+              gboolean *trimmed)
 {
   GString *out = g_string_sized_new (strlen (text) + 64);
+  g_autoptr (GString) scratch = g_string_new (NULL);
   guint depth = 0;
+  gboolean after_simple_eol = FALSE;
 
   *max_depth = 0;
+  *trimmed = FALSE;
   for (const char *line = text; *line != '\0';)
     {
       gsize line_len = strcspn (line, "\r\n");
       gsize eol_len = strspn (line + line_len, "\r\n");
       gsize name_len = name_length (line, line_len);
+      gsize skip;
+
+      if (trim && depth > 0 && after_simple_eol && name_len < line_len
+          && (skip = skipped_property (line, name_len, scratch)) > 0)
+        {
+          *trimmed = TRUE;
+          line += skip;
+          continue;
+        }
+      after_simple_eol = is_simple_eol (line + line_len, eol_len);
 
       if (line[0] == ' ' || line[0] == '\t' || name_len == line_len)
         /* a continuation line, or no name */
@@ -737,6 +851,70 @@ prepare_text (const char *text,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* TRUE when libical's parse of a text found a VCALENDAR object */
+static gboolean
+has_calendar (icalcomponent *root)
+{
+  if (root == NULL)
+    return FALSE;
+  if (icalcomponent_isa (root) == ICAL_VCALENDAR_COMPONENT)
+    return TRUE;
+
+  return icalcomponent_isa (root) == ICAL_XROOT_COMPONENT
+         && icalcomponent_get_first_component (root, ICAL_VCALENDAR_COMPONENT) != NULL;
+}
+
+/* libical's parse of @copy after prepare_text() (NULL when too deep:
+ * @max_depth says so). A trimmed text in which libical finds no VCALENDAR
+ * is parsed again whole, so that the error reported is the one for the
+ * whole text. */
+static icalcomponent *
+parse_text (const char *copy,
+            gboolean trim,
+            guint *max_depth,
+            icalerrorenum *error_code)
+{
+  g_autofree char *prepared = NULL;
+  gboolean trimmed = FALSE;
+  icalcomponent *root;
+
+  prepared = prepare_text (copy, MAX_COMPONENT_DEPTH, trim, max_depth, &trimmed);
+  if (*max_depth > MAX_COMPONENT_DEPTH)
+    return NULL;
+
+  /* icalparser_parse() saves, changes and restores libical's global
+   * error state for ICAL_MALFORMEDDATA_ERROR on every call: serialize
+   * parsing so concurrent calls cannot interleave those writes. Reading
+   * the parsed tree needs no lock. */
+  g_mutex_lock (&parse_lock);
+  icalerror_clear_errno ();
+  root = icalparser_parse_string (prepared);
+  *error_code = icalerrno;
+  g_mutex_unlock (&parse_lock);
+
+  if (trimmed && !has_calendar (root))
+    {
+      g_clear_pointer (&root, icalcomponent_free);
+      return parse_text (copy, FALSE, max_depth, error_code);
+    }
+  if (trimmed)
+    g_atomic_pointer_add (&n_trimmed_parses, 1);
+
+  return root;
+}
+
+/**
+ * tf_ical_get_n_trimmed:
+ *
+ * Returns: how many calendars libical parsed without the properties
+ *   prepare_text() left out (for tests)
+ */
+guint64
+tf_ical_get_n_trimmed (void)
+{
+  return (guint64) g_atomic_pointer_get (&n_trimmed_parses);
 }
 
 /* "Calendar in MIME part 3" / "Calendar file", with the object number
@@ -816,11 +994,10 @@ tf_ical_read_with_method (const char *text,
 {
   g_autoptr (icalcomponent) root = NULL;
   g_autofree char *copy = NULL;
-  g_autofree char *prepared = NULL;
   g_autofree char *where = NULL;
   g_autoptr (GPtrArray) calendars = g_ptr_array_new ();
   IcalContext ctx = { 0 };
-  icalerrorenum error_code;
+  icalerrorenum error_code = ICAL_NO_ERROR;
   guint max_depth = 0;
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
@@ -838,7 +1015,7 @@ tf_ical_read_with_method (const char *text,
 
   /* libical wants a NUL-terminated string; text stops at an embedded NUL. */
   copy = g_strndup (text != NULL ? text : "", len);
-  if (!g_utf8_validate (copy, -1, NULL))
+  if (!tf_text_is_utf8 (copy, strlen (copy)))
     {
       char *valid = g_utf8_make_valid (copy, -1);
 
@@ -846,13 +1023,15 @@ tf_ical_read_with_method (const char *text,
       copy = valid;
     }
 
-  if (!contains_ascii_case (copy, "BEGIN:VCALENDAR"))
+  if (!tf_text_contains_ci (copy, strlen (copy), "BEGIN:VCALENDAR"))
     {
       add_parse_error (&ctx, _ ("There is no BEGIN:VCALENDAR line, so this is not iCalendar data."));
       return FALSE;
     }
 
-  prepared = prepare_text (copy, MAX_COMPONENT_DEPTH, &max_depth);
+  /* TRACKFIX_MIME_PATH=gmime: the reference readers, libical on every
+   * property (fuzz-mime-paths compares the two) */
+  root = parse_text (copy, tf_mime_get_path () == TF_MIME_PATH_AUTO, &max_depth, &error_code);
   if (max_depth > MAX_COMPONENT_DEPTH)
     {
       g_autofree char *what = NULL;
@@ -863,16 +1042,6 @@ tf_ical_read_with_method (const char *text,
       add_parse_error (&ctx, what);
       return FALSE;
     }
-
-  /* icalparser_parse() saves, changes and restores libical's global
-   * error state for ICAL_MALFORMEDDATA_ERROR on every call: serialize
-   * parsing so concurrent calls cannot interleave those writes. Reading
-   * the parsed tree needs no lock. */
-  g_mutex_lock (&parse_lock);
-  icalerror_clear_errno ();
-  root = icalparser_parse_string (prepared);
-  error_code = icalerrno;
-  g_mutex_unlock (&parse_lock);
 
   /* Concatenated objects come wrapped in an XROOT */
   if (root != NULL && icalcomponent_isa (root) == ICAL_VCALENDAR_COMPONENT)

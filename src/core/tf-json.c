@@ -7,8 +7,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tf-filetime.h"
 #include "tf-json.h"
+#include "tf-text-private.h"
 
 struct _TfJsonWriter
 {
@@ -23,6 +26,43 @@ struct _TfJsonWriter
  * its time building and freeing those trees. The text is the same compact
  * JSON json-glib would produce; tests parse it back with json-glib. */
 
+/* g_string_append_len() without its overlap checks and function call:
+ * a scan appends a few hundred short pieces per item */
+static inline void
+put (GString *out,
+     const char *text,
+     gsize len)
+{
+  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+    {
+      g_string_append_len (out, text, (gssize) len);
+      return;
+    }
+  memcpy (out->str + out->len, text, len);
+  out->len += len;
+  out->str[out->len] = '\0';
+}
+
+#define put_literal(out, text) put ((out), (text), sizeof (text) - 1)
+
+/* %" G_GINT64_FORMAT ", without printf */
+static void
+put_int (GString *out,
+         gint64 value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    *--p = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  if (value < 0)
+    *--p = '-';
+
+  put (out, p, (gsize) (buf + sizeof buf - p));
+}
+
 static void
 append_string (GString *out,
                const char *value)
@@ -32,11 +72,11 @@ append_string (GString *out,
 
   if (value == NULL)
     {
-      g_string_append (out, "null");
+      put_literal (out, "null");
       return;
     }
 
-  if (!g_utf8_validate (value, -1, NULL))
+  if (!tf_text_is_utf8 (value, strlen (value)))
     {
       /* File names are bytes and damaged files carry anything; JSON must
        * stay valid UTF-8, so invalid sequences become U+FFFD. */
@@ -56,7 +96,7 @@ append_string (GString *out,
       while ((guchar) *p >= 0x20 && *p != '"' && *p != '\\')
         p++;
       if (p > run)
-        g_string_append_len (out, run, p - run);
+        put (out, run, (gsize) (p - run));
       if (*p == '\0')
         break;
 
@@ -103,8 +143,8 @@ append_member (GString *out,
   *first = FALSE;
   /* member names are ASCII literals: nothing to validate or escape */
   g_string_append_c (out, '"');
-  g_string_append (out, member);
-  g_string_append (out, "\":");
+  put (out, member, strlen (member));
+  put_literal (out, "\":");
 }
 
 static void
@@ -135,7 +175,7 @@ append_int_member (GString *out,
                    gint64 value)
 {
   append_member (out, first, member);
-  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+  put_int (out, value);
 }
 
 static void
@@ -202,7 +242,7 @@ append_prop (GString *out,
 
   append_member (out, &first, "offset");
   if (prop->offset >= 0)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) prop->offset);
+    put_int (out, (gint64) prop->offset);
   else
     g_string_append (out, "null");
 
@@ -328,7 +368,7 @@ append_item (GString *out,
   append_string_member (out, &first, "uid", tf_item_get_uid (item));
   append_member (out, &first, "sequence");
   if (tf_item_get_sequence (item) >= 0)
-    g_string_append_printf (out, "%d", tf_item_get_sequence (item));
+    put_int (out, tf_item_get_sequence (item));
   else
     g_string_append (out, "null");
   append_string_member (out, &first, "sent", sent);

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 /* Which MIME reader tf_mime_read() uses. AUTO tries the fast path and
  * falls back to GMime's parser for anything it does not fully understand;
- * GMIME always builds GMime's object tree. The environment variable
+ * GMIME always builds GMime's object tree, and tf_ical_read() then hands
+ * libical every property (no trimming, see tf-ical.c): the reference
+ * readers the fast ones are compared with. The environment variable
  * TRACKFIX_MIME_PATH=gmime selects GMIME at start-up. */
 typedef enum
 {
@@ -42,6 +44,9 @@ void tf_mime_fast_get_counts (guint64 *n_fast,
  * the message has an ordinary shape; leaves @item untouched and returns
  * FALSE otherwise (the caller then uses GMime's parser).
  */
+/* How many calendars libical parsed with unread properties left out */
+guint64 tf_ical_get_n_trimmed (void);
+
 gboolean tf_mime_fast_read (GBytes *data,
                             TfItem *item,
                             TfReadFlags flags);

@@ -35,6 +35,7 @@
 #include "tf-base64-private.h"
 #include "tf-mime-fast-private.h"
 #include "tf-mime-private.h"
+#include "tf-text-private.h"
 
 /* Same bound as tf-mime.c: decoded parts above it are not read. */
 #define MAX_DECODED_PART (256 * 1024 * 1024)
@@ -82,6 +83,7 @@ typedef struct
 typedef struct
 {
   GMimeContentType *ct; /* NULL: no Content-Type field (text/plain) */
+  char *boundary;       /* a multipart's, when ct was parsed without it */
   GMimeContentDisposition *disposition;
   GMimeContentEncoding encoding;
   gsize start, end; /* still-encoded content of a leaf */
@@ -153,6 +155,7 @@ fast_part_clear (gpointer data)
   FastPart *part = data;
 
   g_clear_object (&part->ct);
+  g_clear_pointer (&part->boundary, g_free);
   g_clear_object (&part->disposition);
 }
 
@@ -206,12 +209,12 @@ parse_headers (const Fast *f,
           if (i == 0 || i == n)
             return FALSE;
 
-          if (i < 8 || g_ascii_strncasecmp ((const char *) line, "Content-", 8) != 0)
+          if (i < 8 || !tf_text_equal_ci ((const char *) line, "Content-", 8))
             hs->n_message_fields++;
           current = -1;
           for (gint h = 0; h < N_FIELDS; h++)
             {
-              if (field_names[h].len != i || g_ascii_strncasecmp ((const char *) line, field_names[h].name, i) != 0)
+              if (field_names[h].len != i || !tf_text_equal_ci ((const char *) line, field_names[h].name, i))
                 continue;
               if (hs->seen & (1u << h))
                 return FALSE;
@@ -403,19 +406,6 @@ static const char *const read_types[] = {
   "application/octet-stream",
 };
 
-static gboolean
-has_text_ci (const char *value,
-             const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (const char *p = value; *p != '\0'; p++)
-    if (g_ascii_strncasecmp (p, needle, n) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 /* TRUE for a part every reader ignores, told from the raw field values
  * alone: not multipart or message, not a type in read_types, and no
  * file name that could decode to "winmail.dat" (no RFC 2231 or 2047
@@ -443,7 +433,7 @@ is_ignored_part (const char *content_type,
     {
       const char *value = i == 0 ? content_type : disposition;
 
-      if (value != NULL && (strpbrk (value, "*%\\") != NULL || strstr (value, "=?") != NULL || has_text_ci (value, "winmail")))
+      if (value != NULL && (strpbrk (value, "*%\\") != NULL || strstr (value, "=?") != NULL || tf_text_contains_ci (value, strlen (value), "winmail")))
         return FALSE;
     }
 
@@ -493,8 +483,9 @@ get_field_cache (void)
 /* Returns a new reference to the parsed @raw (NULL when GMime fails) */
 static gpointer
 parse_cached (GHashTable *table,
-              char *raw,
-              gboolean disposition)
+              const char *raw,
+              gboolean disposition,
+              gboolean masked)
 {
   gpointer parsed = g_hash_table_lookup (table, raw);
 
@@ -506,8 +497,9 @@ parse_cached (GHashTable *table,
   if (parsed == NULL)
     return NULL;
 
-  /* multipart boundaries are unique per message: not worth keeping */
-  if (disposition || g_ascii_strncasecmp (g_mime_content_type_get_media_type (parsed), "multipart", 9) != 0)
+  /* multipart boundaries are unique per message: only worth keeping with
+   * the boundary masked (parse_content_type()) */
+  if (disposition || masked || g_ascii_strncasecmp (g_mime_content_type_get_media_type (parsed), "multipart", 9) != 0)
     {
       if (g_hash_table_size (table) >= FIELD_CACHE_MAX)
         g_hash_table_remove_all (table);
@@ -515,6 +507,86 @@ parse_cached (GHashTable *table,
     }
 
   return parsed;
+}
+
+/* RFC 2046 bcharsnospace; @quoted: inside a quoted string, where the
+ * tspecials among them are allowed too */
+static gboolean
+is_bchar (guchar c,
+          gboolean quoted)
+{
+  return g_ascii_isalnum (c) || (c != '\0' && strchr (quoted ? "'()+_,-./:=?" : "'+_-.", c) != NULL);
+}
+
+/* Finds the value of the one boundary parameter of @raw when it is
+ * written plainly: "; boundary=" (folding white space allowed before the
+ * name) then a quoted string or a token of bcharsnospace, and no other
+ * "boundary" anywhere. g_mime_content_type_parse() takes such a value
+ * as it is, so @raw with another plain value in its place parses to the
+ * same content type but for that parameter. */
+static gboolean
+find_plain_boundary (const char *raw,
+                     gsize *start,
+                     gsize *len)
+{
+  const char *at = NULL;
+  const char *v, *e;
+  gboolean quoted;
+
+  for (const char *p = raw; *p != '\0'; p++)
+    if ((*p | 0x20) == 'b' && g_ascii_strncasecmp (p, "boundary", 8) == 0)
+      {
+        if (at != NULL)
+          return FALSE;
+        at = p;
+      }
+  if (at == NULL || at[8] != '=')
+    return FALSE;
+  for (v = at; v > raw && (v[-1] == ' ' || v[-1] == '\t' || v[-1] == '\n'); v--)
+    ;
+  if (v == raw || v[-1] != ';')
+    return FALSE;
+
+  v = at + 9;
+  quoted = *v == '"';
+  if (quoted)
+    v++;
+  for (e = v; is_bchar (*e, quoted); e++)
+    ;
+  if (e == v || (quoted ? *e != '"' : (*e != '\0' && *e != ';' && *e != ' ' && *e != '\t' && *e != '\n')))
+    return FALSE;
+
+  *start = (gsize) (v - raw);
+  *len = (gsize) (e - v);
+  return TRUE;
+}
+
+/* The content type of @raw into @part: from the thread's cache; for a
+ * multipart, the boundary (unique per message) is masked for the cache
+ * and kept apart in @part->boundary. */
+static gboolean
+parse_content_type (const char *raw,
+                    FastPart *part)
+{
+  GHashTable *table = get_field_cache ()->content_types;
+  gsize start, len;
+
+  if (g_ascii_strncasecmp (raw + strspn (raw, " \t\n"), "multipart/", 10) == 0 && find_plain_boundary (raw, &start, &len))
+    {
+      g_autoptr (GString) masked = g_string_new_len (raw, (gssize) start);
+
+      g_string_append_c (masked, 'x');
+      g_string_append (masked, raw + start + len);
+      part->ct = parse_cached (table, masked->str, FALSE, TRUE);
+      if (part->ct != NULL)
+        part->boundary = g_strndup (raw + start, len);
+    }
+  else
+    {
+      part->ct = parse_cached (table, raw, FALSE, FALSE);
+    }
+
+  return part->ct != NULL;
 }
 
 /* GMime's parser hands content types and dispositions with 8-bit bytes
@@ -559,8 +631,7 @@ read_part_fields (const Fast *f,
           part->ignored = TRUE;
           return TRUE;
         }
-      part->ct = parse_cached (get_field_cache ()->content_types, raw, FALSE);
-      if (part->ct == NULL)
+      if (!parse_content_type (raw, part))
         return FALSE;
     }
   else if (in_digest)
@@ -570,7 +641,7 @@ read_part_fields (const Fast *f,
     }
 
   if (disposition != NULL)
-    part->disposition = parse_cached (get_field_cache ()->dispositions, disposition, TRUE);
+    part->disposition = parse_cached (get_field_cache ()->dispositions, disposition, TRUE, FALSE);
 
   part->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   if (hs->seen & (1u << H_TRANSFER_ENCODING))
@@ -625,7 +696,7 @@ parse_multipart (Fast *f,
                  int *found)
 {
   FastPart *part = &g_array_index (f->parts, FastPart, index);
-  const char *boundary = g_mime_content_type_get_parameter (part->ct, "boundary");
+  const char *boundary = part->boundary != NULL ? part->boundary : g_mime_content_type_get_parameter (part->ct, "boundary");
   gboolean digest = g_mime_content_type_is_type (part->ct, "multipart", "digest");
 
   part->multipart = TRUE;
@@ -722,50 +793,12 @@ parse_entity (Fast *f,
 
 /* ---- reading the parts (what tf-mime.c's read_part_cb() does) ---- */
 
-static gboolean
-fast_part_is (const FastPart *part,
-              const char *type,
-              const char *subtype)
+/* A leaf as tf_mime_read_leaf() gets it (TfMimeLeafOps) */
+typedef struct
 {
-  if (part->ct == NULL)
-    return g_ascii_strcasecmp (type, "text") == 0 && (strcmp (subtype, "*") == 0 || g_ascii_strcasecmp (subtype, "plain") == 0);
-
-  return g_mime_content_type_is_type (part->ct, type, subtype);
-}
-
-static const char *
-fast_part_param (const FastPart *part,
-                 const char *name)
-{
-  return part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, name) : NULL;
-}
-
-/* g_mime_part_get_filename() */
-static gboolean
-filename_has_suffix (const FastPart *part,
-                     const char *suffix)
-{
-  const char *name = NULL;
-  gsize name_len, suffix_len;
-
-  if (part->disposition != NULL)
-    name = g_mime_content_disposition_get_parameter (part->disposition, "filename");
-  if (name == NULL)
-    name = fast_part_param (part, "name");
-  if (name == NULL)
-    return FALSE;
-
-  name_len = strlen (name);
-  suffix_len = strlen (suffix);
-
-  return name_len >= suffix_len && g_ascii_strcasecmp (name + name_len - suffix_len, suffix) == 0;
-}
-
-static gboolean
-is_delivery_status (const FastPart *part)
-{
-  return fast_part_is (part, "message", "delivery-status") || fast_part_is (part, "message", "global-delivery-status");
-}
+  const Fast *f;
+  const FastPart *part;
+} FastLeaf;
 
 /* The transfer encoding removed: GMime's own decoders, or the word-wise
  * base64 decoder when it gives the same bytes (tf-base64.c). */
@@ -817,28 +850,6 @@ decode_content (const Fast *f,
     }
 }
 
-/* Eight bytes per step: text parts are mostly ASCII, and this decides
- * both "no charset conversion needed" and "valid UTF-8" for them. */
-static gboolean
-is_ascii (const char *text,
-          gsize len)
-{
-  guint64 high = 0;
-  gsize i = 0;
-
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, text + i, 8);
-      high |= word;
-    }
-  for (; i < len; i++)
-    high |= (guchar) text[i];
-
-  return (high & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
-}
-
 /* Charsets in which ASCII text converts to itself */
 static gboolean
 is_ascii_superset (const char *charset)
@@ -860,7 +871,7 @@ dup_text_part (GBytes *content,
   GByteArray *array;
 
   /* Converting ASCII from an ASCII-compatible charset changes nothing. */
-  if (charset == NULL || (is_ascii_superset (charset) && is_ascii (data, len)))
+  if (charset == NULL || (is_ascii_superset (charset) && tf_text_is_ascii (data, len)))
     return g_strndup (data, len);
 
   filter = g_mime_filter_charset_new (charset, "utf-8");
@@ -880,23 +891,25 @@ dup_text_part (GBytes *content,
 
 /* tf-mime.c dup_part_text(): text for the iCalendar and DSN readers */
 static char *
-dup_part_text (const Fast *f,
-               const FastPart *part,
+dup_part_text (gconstpointer data,
                gsize *len)
 {
-  g_autoptr (GBytes) content = decode_content (f, part);
+  const FastLeaf *leaf = data;
+  const FastPart *part = leaf->part;
+  g_autoptr (GBytes) content = decode_content (leaf->f, part);
   g_autofree char *text = NULL;
 
   if (content == NULL)
     return NULL;
 
-  if (fast_part_is (part, "text", "*"))
-    text = dup_text_part (content, fast_part_param (part, "charset"));
+  /* a GMimeTextPart: no Content-Type (text/plain) or text/ */
+  if (part->ct == NULL || g_mime_content_type_is_type (part->ct, "text", "*"))
+    text = dup_text_part (content, part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, "charset") : NULL);
   else
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 
   *len = strlen (text);
-  if (!is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
+  if (!tf_text_is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
     {
       char *valid = g_utf8_make_valid (text, -1);
 
@@ -908,19 +921,15 @@ dup_part_text (const Fast *f,
   return g_steal_pointer (&text);
 }
 
-/* multipart/report; report-type=delivery-status, as is_delivery_report()
- * in tf-mime.c decides it */
-static gboolean
-is_delivery_report_part (const FastPart *part)
+static GBytes *
+dup_part_content (gconstpointer data)
 {
-  const char *report_type;
+  const FastLeaf *leaf = data;
 
-  if (!fast_part_is (part, "multipart", "report"))
-    return FALSE;
-
-  report_type = fast_part_param (part, "report-type");
-  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
+  return decode_content (leaf->f, leaf->part);
 }
+
+static const TfMimeLeafOps fast_ops = { dup_part_content, dup_part_text };
 
 static gboolean
 has_status_child (const Fast *f,
@@ -930,103 +939,11 @@ has_status_child (const Fast *f,
     {
       const FastPart *child = &g_array_index (f->parts, FastPart, i);
 
-      if (child->parent == (gint) index && !child->multipart && !child->ignored && is_delivery_status (child))
+      if (child->parent == (gint) index && !child->multipart && !child->ignored && tf_mime_is_delivery_status (child->ct))
         return TRUE;
     }
 
   return FALSE;
-}
-
-static void
-read_tnef (const Fast *f,
-           const FastPart *part,
-           gint index,
-           TfItem *item,
-           TfReadFlags flags)
-{
-  g_autoptr (GBytes) tnef = decode_content (f, part);
-
-  if (tnef == NULL)
-    {
-      tf_item_add_finding (item,
-                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                  /* Translators: %d is a MIME part number */
-                                                  _ ("The TNEF attachment (MIME part %d) could not be decoded."),
-                                                  index));
-      return;
-    }
-
-  tf_item_add_source (item, TF_SOURCE_TNEF);
-  tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef), item, index, flags);
-}
-
-static void
-read_calendar (const Fast *f,
-               const FastPart *part,
-               gint index,
-               TfItem *item,
-               TfReadFlags flags)
-{
-  g_autofree char *text = NULL;
-  gsize len = 0;
-
-  text = dup_part_text (f, part, &len);
-  if (text == NULL)
-    {
-      tf_item_add_finding (item,
-                           tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                  /* Translators: %d is a MIME part number */
-                                                  _ ("The calendar part (MIME part %d) could not be decoded."),
-                                                  index));
-      return;
-    }
-
-  tf_ical_read (text, len, item, index, flags);
-
-  if (tf_item_get_ical_method (item) == NULL)
-    {
-      const char *method = fast_part_param (part, "method");
-
-      if (method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
-        {
-          g_autofree char *upper = g_ascii_strup (method, -1);
-          tf_item_set_ical_method (item, g_strstrip (upper));
-        }
-    }
-}
-
-static void
-read_leaf (const Fast *f,
-           const FastPart *part,
-           gint index,
-           TfItem *item,
-           TfReadFlags flags)
-{
-  g_autofree char *text = NULL;
-  gsize len = 0;
-
-  if (fast_part_is (part, "application", "ms-tnef") || fast_part_is (part, "application", "vnd.ms-tnef") || filename_has_suffix (part, "winmail.dat"))
-    {
-      read_tnef (f, part, index, item, flags);
-    }
-  else if (fast_part_is (part, "text", "calendar") || fast_part_is (part, "text", "x-vcalendar") || fast_part_is (part, "application", "ics") || (fast_part_is (part, "application", "octet-stream") && filename_has_suffix (part, ".ics")))
-    {
-      read_calendar (f, part, index, item, flags);
-    }
-  else if (is_delivery_status (part))
-    {
-      text = dup_part_text (f, part, &len);
-      if (text != NULL)
-        tf_dsn_read_status (text, len, item);
-    }
-  else if (fast_part_is (part, "text", "plain") && !(part->disposition != NULL && g_mime_content_disposition_is_attachment (part->disposition)))
-    {
-      /* a text NDR; no attached messages on this path, so every part
-       * belongs to the report itself */
-      text = dup_part_text (f, part, &len);
-      if (text != NULL)
-        tf_dsn_read_text (text, len, item);
-    }
 }
 
 /* ---- headers (what tf-mime.c's read_headers() does) ---- */
@@ -1121,6 +1038,21 @@ read_headers (const Fast *f,
   tf_item_add_source (item, TF_SOURCE_HEADER);
 }
 
+/* TRUE when @field's value is folded with CRLF (a CR before its own
+ * line end; bare CRs were declined already). GMime
+ * keeps the CR in a From value, and the address parser copies it into a
+ * display name when the fold is inside quotes (fuzz-mime-paths found an
+ * unbalanced quote); dup_raw_value() drops it, so such fields go to
+ * GMime. */
+static gboolean
+is_folded_crlf (const Fast *f,
+                const HeaderSet *hs,
+                gint field)
+{
+  return (hs->seen & (1u << field)) != 0 && hs->end[field] > hs->start[field]
+         && memchr (f->data + hs->start[field], '\r', hs->end[field] - hs->start[field] - 1) != NULL;
+}
+
 gboolean
 tf_mime_fast_read (GBytes *data,
                    TfItem *item,
@@ -1138,7 +1070,7 @@ tf_mime_fast_read (GBytes *data,
   /* mbox separators and empty input: GMime's path says what is wrong */
   if (f.len == 0 || (f.len >= 5 && memcmp (f.data, "From ", 5) == 0)
       || !parse_entity (&f, 0, 0, -1, FALSE, &top, &found)
-      || top.n_message_fields == 0 || found != FOUND_EOS)
+      || top.n_message_fields == 0 || found != FOUND_EOS || is_folded_crlf (&f, &top, H_FROM))
     {
       g_debug ("MIME fast path: unusual shape, using GMime's parser");
       g_atomic_pointer_add (&n_fallbacks, 1);
@@ -1156,7 +1088,7 @@ tf_mime_fast_read (GBytes *data,
         continue;
       if (part->multipart)
         {
-          if (is_delivery_report_part (part))
+          if (tf_mime_is_delivery_report (part->ct))
             {
               /* A bounce even when its status part is lost */
               tf_item_add_source (item, TF_SOURCE_DSN);
@@ -1166,7 +1098,14 @@ tf_mime_fast_read (GBytes *data,
           continue;
         }
 
-      read_leaf (&f, part, (gint) i, item, flags);
+      {
+        /* no attached messages on this path: every part belongs to the
+         * message itself */
+        const FastLeaf leaf = { &f, part };
+
+        tf_mime_read_leaf (tf_mime_leaf_kind (part->ct, part->disposition, FALSE), part->ct,
+                           &fast_ops, &leaf, (gint) i, item, flags);
+      }
     }
 
   return TRUE;

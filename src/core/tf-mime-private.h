@@ -81,6 +81,40 @@ char *tf_mime_join_encoded_words (const char *value);
 char *tf_mime_dup_header_text (GMimeObject *object,
                                const char *name);
 char *tf_mime_decode_header_text (const char *raw);
+
+/* tf-mime-parts.c: what both MIME paths do with a part */
+typedef enum
+{
+  TF_MIME_LEAF_OTHER,
+  TF_MIME_LEAF_TNEF,
+  TF_MIME_LEAF_CALENDAR,
+  TF_MIME_LEAF_STATUS,
+  TF_MIME_LEAF_TEXT,
+} TfMimeLeafKind;
+
+/* How a MIME path decodes one of its parts (@part is the path's own) */
+typedef struct
+{
+  /* transfer encoding removed; NULL when it cannot be (too big) */
+  GBytes *(*dup_content) (gconstpointer part);
+  /* decoded and converted to valid UTF-8 (as GMime's text parts), *@len
+   * set; NULL when it cannot be */
+  char *(*dup_text) (gconstpointer part,
+                     gsize *len);
+} TfMimeLeafOps;
+
+gboolean tf_mime_is_delivery_status (GMimeContentType *ct);
+gboolean tf_mime_is_delivery_report (GMimeContentType *ct);
+TfMimeLeafKind tf_mime_leaf_kind (GMimeContentType *ct,
+                                  GMimeContentDisposition *disposition,
+                                  gboolean in_message);
+void tf_mime_read_leaf (TfMimeLeafKind kind,
+                        GMimeContentType *ct,
+                        const TfMimeLeafOps *ops,
+                        gconstpointer part,
+                        gint index,
+                        TfItem *item,
+                        TfReadFlags flags);
 void tf_mime_add_report_without_status (TfItem *item,
                                         int part_index);
 

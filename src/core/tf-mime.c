@@ -243,73 +243,6 @@ collect_type_cb (GMimeObject *part,
   return FALSE;
 }
 
-static gboolean
-part_is (GMimeObject *part,
-         const char *type,
-         const char *subtype)
-{
-  GMimeContentType *ct = g_mime_object_get_content_type (part);
-
-  return ct != NULL && g_mime_content_type_is_type (ct, type, subtype);
-}
-
-static gboolean
-filename_has_suffix (GMimePart *part,
-                     const char *suffix)
-{
-  const char *name = g_mime_part_get_filename (part);
-  gsize name_len, suffix_len;
-
-  if (name == NULL)
-    return FALSE;
-
-  name_len = strlen (name);
-  suffix_len = strlen (suffix);
-
-  return name_len >= suffix_len && g_ascii_strcasecmp (name + name_len - suffix_len, suffix) == 0;
-}
-
-static gboolean
-is_tnef_part (GMimePart *part)
-{
-  GMimeObject *object = GMIME_OBJECT (part);
-
-  return part_is (object, "application", "ms-tnef") || part_is (object, "application", "vnd.ms-tnef") || filename_has_suffix (part, "winmail.dat");
-}
-
-static gboolean
-is_calendar_part (GMimePart *part)
-{
-  GMimeObject *object = GMIME_OBJECT (part);
-
-  if (part_is (object, "text", "calendar") || part_is (object, "text", "x-vcalendar") || part_is (object, "application", "ics"))
-    return TRUE;
-
-  /* .ics attachments sent as application/octet-stream */
-  return part_is (object, "application", "octet-stream") && filename_has_suffix (part, ".ics");
-}
-
-static gboolean
-is_delivery_status_part (GMimePart *part)
-{
-  GMimeObject *object = GMIME_OBJECT (part);
-
-  return part_is (object, "message", "delivery-status") || part_is (object, "message", "global-delivery-status");
-}
-
-/* multipart/report; report-type=delivery-status (RFC 3462 / 6522) */
-static gboolean
-is_delivery_report (GMimeObject *object)
-{
-  const char *report_type;
-
-  if (!part_is (object, "multipart", "report"))
-    return FALSE;
-
-  report_type = g_mime_object_get_content_type_parameter (object, "report-type");
-  return report_type != NULL && g_ascii_strcasecmp (report_type, "delivery-status") == 0;
-}
-
 /* RFC 3464: a delivery report must hold a message/delivery-status part. */
 static gboolean
 has_status_part (GMimeMultipart *multipart)
@@ -320,7 +253,7 @@ has_status_part (GMimeMultipart *multipart)
     {
       GMimeObject *child = g_mime_multipart_get_part (multipart, i);
 
-      if (GMIME_IS_PART (child) && is_delivery_status_part (GMIME_PART (child)))
+      if (GMIME_IS_PART (child) && tf_mime_is_delivery_status (g_mime_object_get_content_type (child)))
         return TRUE;
     }
 
@@ -349,9 +282,10 @@ ends_with_close_delimiter (GBytes *data)
 /* Text for the iCalendar and DSN readers: transfer encoding removed,
  * converted to UTF-8 when a charset is declared, invalid UTF-8 replaced. */
 static char *
-dup_part_text (GMimePart *part,
+dup_part_text (gconstpointer data,
                gsize *len)
 {
+  GMimePart *part = (GMimePart *) data;
   g_autofree char *text = NULL;
 
   if (GMIME_IS_TEXT_PART (part))
@@ -382,24 +316,13 @@ dup_part_text (GMimePart *part,
   return g_steal_pointer (&text);
 }
 
-/**
- * tf_mime_add_report_without_status:
- * @item: a bounce
- * @part_index: the MIME part number of the multipart/report
- *
- * The finding for a delivery report whose message/delivery-status part is
- * lost, shared by both MIME paths.
- */
-void
-tf_mime_add_report_without_status (TfItem *item,
-                                   int part_index)
+static GBytes *
+dup_part_content (gconstpointer part)
 {
-  tf_item_add_finding (item,
-                       tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                              /* Translators: %d is a MIME part number */
-                                              _ ("The delivery report (MIME part %d) has no message/delivery-status part, so the per-recipient status (RFC 3464) is missing; the file is probably truncated. Recipients come from the report’s text, if any."),
-                                              part_index));
+  return tf_mime_dup_part_content ((GMimePart *) part);
 }
+
+static const TfMimeLeafOps gmime_ops = { dup_part_content, dup_part_text };
 
 static gboolean
 read_part_cb (GMimeObject *object,
@@ -408,11 +331,11 @@ read_part_cb (GMimeObject *object,
               gpointer user_data)
 {
   ReadContext *ctx = user_data;
-  GMimePart *part;
+  GMimeContentType *ct = g_mime_object_get_content_type (object);
 
   if (GMIME_IS_MULTIPART (object))
     {
-      if (n_messages == 0 && is_delivery_report (object))
+      if (n_messages == 0 && tf_mime_is_delivery_report (ct))
         {
           /* A bounce even when its status part is lost */
           tf_item_add_source (ctx->item, TF_SOURCE_DSN);
@@ -425,77 +348,8 @@ read_part_cb (GMimeObject *object,
   if (!GMIME_IS_PART (object))
     return FALSE;
 
-  part = GMIME_PART (object);
-
-  if (is_tnef_part (part))
-    {
-      g_autoptr (GBytes) tnef = tf_mime_dup_part_content (part);
-
-      if (tnef == NULL)
-        {
-          tf_item_add_finding (ctx->item,
-                               tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                      /* Translators: %d is a MIME part number */
-                                                      _ ("The TNEF attachment (MIME part %d) could not be decoded."),
-                                                      index));
-          return FALSE;
-        }
-
-      tf_item_add_source (ctx->item, TF_SOURCE_TNEF);
-      /* The TNEF reader adds its own findings for damage it meets. */
-      tf_tnef_read (g_bytes_get_data (tnef, NULL), g_bytes_get_size (tnef),
-                    ctx->item, index, ctx->flags);
-    }
-  else if (is_calendar_part (part))
-    {
-      g_autofree char *text = NULL;
-      const char *method;
-      gsize len = 0;
-
-      text = dup_part_text (part, &len);
-      if (text == NULL)
-        {
-          tf_item_add_finding (ctx->item,
-                               tf_finding_new_printf (TF_FINDING_PARSE_ERROR, NULL,
-                                                      /* Translators: %d is a MIME part number */
-                                                      _ ("The calendar part (MIME part %d) could not be decoded."),
-                                                      index));
-          return FALSE;
-        }
-
-      method = g_mime_object_get_content_type_parameter (object, "method");
-      /* RFC 6047: the part's method parameter matches the body's METHOD;
-       * the reader uses it for a body without one, and so do we when the
-       * body cannot be read. */
-      tf_ical_read_with_method (text, len, ctx->item, index, method, ctx->flags);
-      if (tf_item_get_ical_method (ctx->item) == NULL && method != NULL && *method != '\0' && g_utf8_validate (method, -1, NULL))
-        {
-          g_autofree char *upper = g_ascii_strup (method, -1);
-          tf_item_set_ical_method (ctx->item, g_strstrip (upper));
-        }
-    }
-  else if (is_delivery_status_part (part))
-    {
-      g_autofree char *text = NULL;
-      gsize len = 0;
-
-      /* Handles base64-encoded reports too: the content is decoded first. */
-      text = dup_part_text (part, &len);
-      if (text != NULL)
-        tf_dsn_read_status (text, len, ctx->item);
-    }
-  else if (n_messages == 0 && part_is (object, "text", "plain") && !g_mime_part_is_attachment (part))
-    {
-      g_autofree char *text = NULL;
-      gsize len = 0;
-
-      /* A text NDR (Exchange 2003 and older send no machine-readable
-       * part). Parts of attached messages are the returned original, not
-       * the report, so they are skipped. */
-      text = dup_part_text (part, &len);
-      if (text != NULL)
-        tf_dsn_read_text (text, len, ctx->item);
-    }
+  tf_mime_read_leaf (tf_mime_leaf_kind (ct, g_mime_object_get_content_disposition (object), n_messages > 0),
+                     ct, &gmime_ops, object, index, ctx->item, ctx->flags);
 
   return FALSE;
 }

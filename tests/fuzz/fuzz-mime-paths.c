@@ -1,9 +1,11 @@
 /* fuzz-mime-paths.c — libFuzzer target: the MIME fast path against GMime
  *
- * Reads every input twice, once with GMime's full parser
- * (TF_MIME_PATH_GMIME) and once the normal way (the fast path of
- * tf-mime-fast.c, which hands unusual shapes back to GMime), and aborts
- * when the two JSON documents differ in any byte (issue 17).
+ * Reads every input twice, once with the reference readers
+ * (TF_MIME_PATH_GMIME: GMime's full parser, libical on every iCalendar
+ * property) and once the normal way (the fast path of tf-mime-fast.c,
+ * which hands unusual shapes back to GMime, and libical without the
+ * properties nothing reads), and aborts when the two JSON documents
+ * differ in any byte (issue 17).
  *
  * Copyright 2026 The Trackfix authors
  *
