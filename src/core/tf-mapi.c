@@ -475,13 +475,17 @@ tf_mapi_decode_unicode (const guint8 *data,
   g_autofree gunichar2 *units = NULL;
   gsize n = len / 2;
   gsize ascii = 0;
+  gsize tail;
   char *text;
 
-  /* ASCII fast path (most names, addresses and classes): the same result
-   * as g_utf16_to_utf8(), which also stops at the first U+0000 */
+  /* ASCII fast path (most names, addresses and classes): ASCII units up
+   * to the end or to trailing U+0000 padding give the same result as the
+   * general path below; a NUL with text after it goes there */
   while (ascii < n && data[2 * ascii + 1] == 0 && data[2 * ascii] < 0x80 && data[2 * ascii] != 0)
     ascii++;
-  if (ascii == n || (data[2 * ascii] == 0 && data[2 * ascii + 1] == 0))
+  for (tail = ascii; tail < n && data[2 * tail] == 0 && data[2 * tail + 1] == 0; tail++)
+    ;
+  if (tail == n)
     {
       text = g_malloc (ascii + 1);
       for (gsize i = 0; i < ascii; i++)

@@ -21,6 +21,7 @@
 #include "tf-pst.h"
 #include "tf-reader.h"
 #include "tf-rules.h"
+#include "tf-safe-io.h"
 
 /* TNEF: TNEF_SIGNATURE 0x223E9F78, little-endian ([MS-OXTNEF] 2.1.3.1) */
 static const guint8 tnef_signature[] = { 0x78, 0x9F, 0x3E, 0x22 };
@@ -580,7 +581,7 @@ set_file_info (GPtrArray *items,
 {
   for (guint i = first; i < items->len; i++)
     tf_item_set_file_info (g_ptr_array_index (items, i), (guint64) st->st_size,
-                           (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000);
+                           tf_stat_mtime_usec (st));
 }
 
 static gboolean

@@ -125,12 +125,6 @@ open_locked (const char *path,
   return fd;
 }
 
-static gint64
-mtime_usec (const struct stat *st)
-{
-  return (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
-}
-
 /* pread() or pwrite() of all @len bytes at @offset */
 static gboolean
 io_all (int fd,
@@ -611,7 +605,7 @@ prepare (TfRepairFileJob *job,
     {
       TfItem *item = g_ptr_array_index (job->items, i);
 
-      if (tf_item_get_file_size (item) != (guint64) st->st_size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != mtime_usec (st)))
+      if (tf_item_get_file_size (item) != (guint64) st->st_size || (tf_item_get_file_mtime_usec (item) != 0 && tf_item_get_file_mtime_usec (item) != tf_stat_mtime_usec (st)))
         {
           g_autofree char *display = g_filename_display_name (job->file_path);
 
@@ -629,7 +623,7 @@ prepare (TfRepairFileJob *job,
   if (!hash_file (fd, (guint64) st->st_size, ranges, TRUE, &result->sha256_before, &result->sha256_after, error))
     return NULL;
   /* Nobody wrote while we hashed */
-  if (fstat (fd, &again) != 0 || again.st_size != st->st_size || mtime_usec (&again) != mtime_usec (st))
+  if (fstat (fd, &again) != 0 || again.st_size != st->st_size || tf_stat_mtime_usec (&again) != tf_stat_mtime_usec (st))
     {
       g_set_error_literal (error, TF_ERROR, TF_ERROR_CHANGED, _ ("The file changed while it was being read"));
       return NULL;
@@ -753,7 +747,7 @@ tf_repair_inplace_run (TfRepairFileJob *job,
   result->items = g_steal_pointer (&fresh);
   if (fstat (fd, &st) == 0)
     for (guint i = 0; i < result->items->len; i++)
-      tf_item_set_file_info (g_ptr_array_index (result->items, i), (guint64) st.st_size, mtime_usec (&st));
+      tf_item_set_file_info (g_ptr_array_index (result->items, i), (guint64) st.st_size, tf_stat_mtime_usec (&st));
   tf_repair_result_set (result, TF_REPAIR_STATUS_DONE, NULL);
   goto out;
 

@@ -50,7 +50,7 @@ set_file_info_from_disk (TfRepairResult *result)
   if (result->items != NULL && g_lstat (result->file_path, &st) == 0)
     for (guint i = 0; i < result->items->len; i++)
       tf_item_set_file_info (g_ptr_array_index (result->items, i), (guint64) st.st_size,
-                             (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+                             tf_stat_mtime_usec (&st));
 }
 
 gboolean

@@ -105,8 +105,8 @@ check_regular (const struct stat *st,
   return FALSE;
 }
 
-static gint64
-stat_mtime_usec (const struct stat *st)
+gint64
+tf_stat_mtime_usec (const struct stat *st)
 {
   return (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
 }
@@ -257,7 +257,7 @@ fill_stamp (TfFileStamp *stamp,
 
   memset (stamp, 0, sizeof *stamp);
   stamp->size = g_bytes_get_size (bytes);
-  stamp->mtime_usec = stat_mtime_usec (st);
+  stamp->mtime_usec = tf_stat_mtime_usec (st);
   g_strlcpy (stamp->sha256, sha, sizeof stamp->sha256);
 }
 
@@ -278,7 +278,7 @@ check_unchanged_at (int dirfd,
     return FALSE;
 
   display = g_filename_display_name (path);
-  if ((guint64) g_bytes_get_size (bytes) != stamp->size || stat_mtime_usec (&st) != stamp->mtime_usec)
+  if ((guint64) g_bytes_get_size (bytes) != stamp->size || tf_stat_mtime_usec (&st) != stamp->mtime_usec)
     {
       g_set_error (error, TF_ERROR, TF_ERROR_CHANGED,
                    _ ("“%s” changed since it was read (size or modification time differ)"), display);

@@ -30,6 +30,10 @@ gboolean  tf_safe_check_unchanged (const char      *path,
                                    GError         **error);
 char     *tf_sha256_bytes       (GBytes            *bytes);
 
+struct stat;
+/* The modification time of @st in microseconds, as stamps and items keep it */
+gint64    tf_stat_mtime_usec    (const struct stat *st);
+
 /**
  * TfVerifyFunc:
  * @path: the temp file just written and fsynced
