@@ -201,14 +201,14 @@ ndr_icon (gpointer item,
 
 #define MAX_COPY_ROWS 50
 
-/* "anna.pst › /Top of Personal Folders/Calendar", or the file's path */
+/* "anna.pst › /Top of Personal Folders/Calendar", or the file's path ("~" for the home folder) */
 static char *
 copy_location (TfItem *item)
 {
   g_autofree char *file = NULL;
 
   if (tf_item_get_folder (item) == NULL)
-    return g_strdup (tf_item_get_path (item));
+    return tf_labels_display_path (tf_item_get_path (item));
   file = g_path_get_basename (tf_item_get_file_path (item));
   /* Translators: where a message of a PST/OST file is: file name, then its folder */
   return g_strdup_printf (C_ ("copy location", "%s › %s"), file, tf_item_get_folder (item));
