@@ -272,9 +272,10 @@ main (int argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   tf_ui_test_spin_for (100);
-  tf_ui_test_remove_scratch (scratch);
 
+  /* Before the scratch folder (the demo's home) goes */
   shoot_pst (ADW_APPLICATION (app), demo_dir, width, height);
+  tf_ui_test_remove_scratch (scratch);
 
   return 0;
 }
