@@ -52,7 +52,7 @@ struct _TfScanSource
   GCancellable *watch_cancellable;
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
-  GCompareDataFunc sort_func; /* the order the store is left in */
+  GCompareDataFunc sort_func;    /* the order the store is left in */
   GCompareDataFunc stream_order; /* a first scan's rows go in in this order */
   gpointer stream_order_data;
   GPtrArray *incoming; /* streamed rows not merged into the store yet */

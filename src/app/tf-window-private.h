@@ -52,8 +52,8 @@ struct _TfWindow
   AdwWindowTitle *window_title;
   GtkWidget *server_fix_page;
   guint progress_last_done;
-  int items_paned_position; /* while Meetings narrows the list */
-  char *last_run_id;        /* the latest repair/hold/resubmit here (Ctrl+Z) */
+  int items_paned_position;      /* while Meetings narrows the list */
+  char *last_run_id;             /* the latest repair/hold/resubmit here (Ctrl+Z) */
   guint64 full_copy_offer_bytes; /* tf-window-repair.c: a PST past it gets the
                                   * full-copy offer (tests lower it) */
 

@@ -140,7 +140,7 @@ typedef struct
   char     *value;        /* rendered for people, never NULL */
   guint64   filetime;     /* valid when TF_PROP_TYPE (tag) == TF_PT_SYSTIME */
   gint64    offset;
-  gboolean  absent;       /* a table cell with its existence bit clear */
+  gboolean absent; /* a table cell with its existence bit clear */
 } TfProp;
 
 #define TF_TYPE_PROP (tf_prop_get_type ())

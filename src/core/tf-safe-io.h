@@ -32,7 +32,7 @@ char     *tf_sha256_bytes       (GBytes            *bytes);
 
 struct stat;
 /* The modification time of @st in microseconds, as stamps and items keep it */
-gint64    tf_stat_mtime_usec    (const struct stat *st);
+gint64 tf_stat_mtime_usec (const struct stat *st);
 
 /**
  * TfVerifyFunc:
