@@ -41,28 +41,10 @@ fixture_setup (Fixture *fx,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *fx,
                   gconstpointer data)
 {
-  remove_tree (fx->dir);
+  tf_gen_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->backups);
   g_free (fx->journal);

@@ -63,33 +63,10 @@ fixture_setup (Fixture *fx,
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  if (lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 fixture_teardown (Fixture *fx,
                   gconstpointer data)
 {
-  rm_rf (fx->dir);
+  tf_gen_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->backups);
   g_free (fx->journal);
