@@ -62,6 +62,47 @@ get_string (libpff_item_t *item,
 
 static void print_message (libpff_item_t *msg, const char *folder);
 
+/* "S subject row value": 0x5FFF0003 (track status) as libpff reads it, and
+ * "N subject row text": 0x0C1B (supplementary info, an NDR's reason text)
+ * with tabs and line breaks turned into spaces. Used by the corpus oracle
+ * (tests/sh/test-corpus-oracle.py); libpff ignores the cell-existence
+ * bitmap, so an absent cell prints as 0 here. */
+static void
+print_row_extras (libpff_record_set_t *rs,
+                  const char *subject,
+                  int row)
+{
+  libpff_error_t *error = NULL;
+  libpff_record_entry_t *e = NULL;
+  uint32_t status = 0;
+  size_t len = 0;
+
+  if (libpff_record_set_get_entry_by_type (rs, 0x5FFF, 0x0003, &e, 0, &error) == 1
+      && libpff_record_entry_get_data_as_32bit_integer (e, &status, &error) == 1)
+    printf ("S\t%s\t%d\t%" PRIu32 "\n", subject, row, status);
+  else
+    printf ("S\t%s\t%d\tnone\n", subject, row);
+  libpff_error_free (&error);
+  libpff_record_entry_free (&e, NULL);
+
+  if (libpff_record_set_get_entry_by_type (rs, 0x0C1B, 0, &e, LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE, &error) == 1
+      && libpff_record_entry_get_data_as_utf8_string_size (e, &len, &error) == 1 && len > 0 && len < 65536)
+    {
+      char *text = malloc (len);
+
+      if (text != NULL && libpff_record_entry_get_data_as_utf8_string (e, (uint8_t *) text, len, &error) == 1)
+        {
+          for (char *c = text; *c != '\0'; c++)
+            if (*c == '\t' || *c == '\r' || *c == '\n')
+              *c = ' ';
+          printf ("N\t%s\t%d\t%s\n", subject, row, text);
+        }
+      free (text);
+    }
+  libpff_error_free (&error);
+  libpff_record_entry_free (&e, NULL);
+}
+
 static void
 print_rows (libpff_item_t *msg,
             const char *subject,
@@ -98,6 +139,7 @@ print_rows (libpff_item_t *msg,
         printf ("R\t%s\t%d\tnone\n", subject, i);
       libpff_error_free (&error);
       libpff_record_entry_free (&e, NULL);
+      print_row_extras (rs, subject, i);
       libpff_record_set_free (&rs, NULL);
     }
   libpff_item_free (&rcpts, NULL);

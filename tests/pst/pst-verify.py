@@ -366,25 +366,26 @@ class Pst:
         return [(bool(r[rgib[2] + col[1] // 8] & (0x80 >> (col[1] % 8))),
                  struct.unpack_from("<Q", r, col[0])[0]) for r in rows]
 
-    def walk_message(self, nid, bid_sub, out):
+    def walk_message(self, nid, bid_sub, out, tag=0x5FFB0040):
         subs = self.subnodes(bid_sub) if bid_sub else {}
         if 0x692 in subs:
-            out[nid] = self.table_cells(subs[0x692][0], subs[0x692][1], 0x5FFB0040)
+            out[nid] = self.table_cells(subs[0x692][0], subs[0x692][1], tag)
             self.matrix[nid] = self.last_matrix
         for snid, (_bd, bs) in sorted(subs.items()):
             if snid & 0x1F == 0x05 and bs:  # attachment: an embedded message?
                 for inid, (_ibd, ibs) in sorted(self.subnodes(bs).items()):
                     if inid & 0x1F == 0x04:
-                        self.walk_message(inid, ibs, out)
+                        self.walk_message(inid, ibs, out, tag)
 
-    def recipient_cells(self):
-        """message NID -> [(cell exists, value)] of 0x5FFB0040 per row"""
+    def recipient_cells(self, tag=0x5FFB0040):
+        """message NID -> [(cell exists, value)] of column @tag (0x5FFB0040
+        unless told) per row; 8 bytes read, the low ones for a PT_LONG"""
         q = "Q" if self.unicode else "I"
         out = {}
         for e in self.nbt:
             nid, _bd, bs = struct.unpack_from("<" + q * 3, e, 0)
             if nid & 0x1F == 0x04:
-                self.walk_message(nid, bs, out)
+                self.walk_message(nid, bs, out, tag)
         return out
 
 
