@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-core.h"
+#include "tf-fixturegen.h"
 
 static char *
 make_tmpdir (void)
@@ -27,26 +28,6 @@ make_tmpdir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_unlink (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      rm_rf (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -157,7 +138,7 @@ test_roundtrip (void)
   g_assert_nonnull (r->changes);
   g_assert_cmpuint (g_strv_length (r->changes), ==, 0);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Paths that are not UTF-8 (old Latin-1 file names on a share) keep their
@@ -191,7 +172,7 @@ test_non_utf8_paths (void)
   g_assert_cmpstr (r->backup, ==, "/backups/\xff\xfe");
   g_assert_null (r->target);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -242,7 +223,7 @@ test_torn_tail (void)
   g_assert_cmpuint (entries->len, ==, 4);
   g_assert_cmpstr (((TfJournalEntry *) g_ptr_array_index (entries, 2))->file, ==, "/q/c.eml");
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -265,7 +246,7 @@ test_bad_line (void)
   g_assert_error (error, TF_ERROR, TF_ERROR_PARSE);
   g_assert_nonnull (strstr (error->message, "3"));
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -289,7 +270,7 @@ test_missing_and_symlink (void)
   g_assert_false (tf_journal_append (path, e1, &error));
   g_assert_nonnull (error);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -317,7 +298,7 @@ test_append_many (void)
   g_assert_cmpstr (((TfJournalEntry *) g_ptr_array_index (entries, 2))->file, ==, "/q/c.eml");
   g_assert_cmpuint (((TfJournalEntry *) g_ptr_array_index (entries, 2))->index, ==, 3);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "tf-json.h"
 #include "tf-fixturegen-pst-damage.h"
 #include "tf-fixturegen-pst.h"
+#include "tf-fixturegen.h"
 #include "tf-pst-private.h"
 #include "tf-pst.h"
 
@@ -1105,21 +1106,6 @@ check_broken_crc (CrcCase *crc)
       }
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 /* Every "F" line: item counts, no damage reported */
 static void
 check_manifest_file (GPtrArray *items,
@@ -1204,7 +1190,7 @@ test_writer_cases (void)
   check_broken_crc (&crc);
   g_free (crc.path);
   g_free (crc.item);
-  remove_dir (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* The GlobalObjectId is read from every message class that carries one

@@ -48,14 +48,6 @@ make_tmpdir (void)
   return dir;
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", path);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
-
 static char *
 write_sample (const char *dir,
               const char *name,
@@ -154,7 +146,7 @@ test_renamed_extensions (void)
   g_assert_true (has_code (item, TF_FINDING_TRACK_TIME_1601));
   g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_APPOINTMENT);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -338,7 +330,7 @@ test_file_info (void)
   g_assert_cmpint (tf_item_get_format (item), ==, TF_FORMAT_EML);
   g_assert_cmpuint (tf_item_get_n_problems (item), ==, 0);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -368,7 +360,7 @@ test_not_regular (void)
 
   g_assert_cmpuint (items->len, ==, 0);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -394,7 +386,7 @@ test_unreadable (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_assert_cmpuint (items->len, ==, 0);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Every sample the generator knows reads without crashing, one item each,

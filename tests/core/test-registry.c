@@ -12,6 +12,7 @@
 #include <hivex.h>
 #include <string.h>
 
+#include "tf-fixturegen.h"
 #include "tf-journal.h"
 #include "tf-reader.h"
 #include "tf-regfile.h"
@@ -56,24 +57,6 @@ make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -264,7 +247,7 @@ static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  remove_tree (f->dir);
+  tf_gen_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->backups);
   g_free (f->journal);

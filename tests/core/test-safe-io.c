@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-core.h"
+#include "tf-fixturegen.h"
 
 static char *
 make_tmpdir (void)
@@ -31,29 +32,6 @@ make_tmpdir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  if (lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static void
@@ -117,7 +95,7 @@ test_read_stamp (void)
   g_assert_true (tf_safe_check_unchanged (path, &stamp, &error));
   g_assert_no_error (error);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -146,7 +124,7 @@ test_read_refuses_symlink_and_fifo (void)
   g_assert_error (error, TF_ERROR, TF_ERROR_REFUSED);
   g_clear_error (&error);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 typedef struct
@@ -218,7 +196,7 @@ test_replace (void)
   g_assert_error (error, TF_ERROR, TF_ERROR_CHANGED);
 
   g_free (vd.seen);
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -244,7 +222,7 @@ test_replace_verify_fails (void)
   g_assert_cmpuint (count_entries (dir, NULL), ==, 1);
 
   g_free (vd.seen);
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -297,7 +275,7 @@ test_replace_refuses_changed (void)
   g_assert_cmpuint (count_entries (dir, NULL), ==, 1);
 
   g_free (vd.seen);
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -326,7 +304,7 @@ test_replace_refuses_symlink (void)
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   g_assert_cmpuint (count_entries (dir, NULL), ==, 2);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -378,7 +356,7 @@ test_backup (void)
     g_assert_error (error, TF_ERROR, TF_ERROR_REFUSED);
   }
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -403,7 +381,7 @@ test_write_new (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
   g_assert_cmpuint (count_entries (dir, NULL), ==, 1);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -442,7 +420,7 @@ test_move (void)
   g_assert_error (error, TF_ERROR, TF_ERROR_CHANGED);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -478,7 +456,7 @@ test_long_name (void)
   contents = read_file (path);
   g_assert_cmpstr (contents, ==, "x");
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -546,7 +524,7 @@ test_staged_batch (void)
   g_assert_cmpstr (contents, ==, "someone else");
 
   g_free (vd.seen);
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 int

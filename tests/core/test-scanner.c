@@ -30,14 +30,6 @@ make_tmpdir (void)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autofree char *command = g_strdup_printf ("chmod -R u+rwx '%s'; rm -rf '%s'", path, path);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
-
-static void
 put_sample (const char *dir,
             const char *relative,
             const char *sample)
@@ -194,7 +186,7 @@ test_walk_tree (void)
   g_assert_null (find_item (items, PATH ("Sent.mbox#3")));
 
 #undef PATH
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Paths keep the form the user gave: relative stays relative, a trailing
@@ -227,7 +219,7 @@ test_display_paths (void)
   g_assert_true (g_str_has_suffix (tf_item_get_path (g_ptr_array_index (items, 2)), "/single.ics"));
 
   g_assert_cmpint (g_chdir (cwd), ==, 0);
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 typedef struct
@@ -392,7 +384,7 @@ test_many_files (void)
   g_clear_object (&run.cancel_after_first);
   g_ptr_array_unref (run.paths);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -420,7 +412,7 @@ test_not_found (void)
   g_clear_error (&run.error);
   g_ptr_array_unref (run.paths);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -438,7 +430,7 @@ test_cancelled (void)
   g_clear_error (&run.error);
   g_ptr_array_unref (run.paths);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* A folder with just a PST of @n messages (nothing else, so the first
@@ -474,7 +466,7 @@ test_pst_progress (void)
   g_assert_true (run.progress_ended);
   g_ptr_array_unref (run.paths);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Cancelling while a PST is read ends the scan; the reader itself stops
@@ -538,7 +530,7 @@ test_pst_cancel (void)
   g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
   g_assert_cmpuint (items->len, >=, 5000);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 static void
@@ -581,7 +573,7 @@ test_unreadable (void)
   g_assert_nonnull (item);
   g_assert_true (tf_item_has_finding (item, TF_FINDING_PARSE_ERROR));
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Every corpus file is read without a crash and appears as an item. */

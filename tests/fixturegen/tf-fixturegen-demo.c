@@ -989,6 +989,8 @@ tf_gen_remove_tree (const char *path)
       g_unlink (path);
       return;
     }
+  /* a test may have taken the folder's permissions away */
+  g_chmod (path, 0700);
   dir = g_dir_open (path, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {

@@ -128,8 +128,9 @@ GBytes *tf_gen_text_ndr (const char *reporting_mta,
                          const char *subject,
                          gint64 date);
 
-/* Removes @path and everything below it, never following a symlink (a
- * test's scratch folder) */
+/* Removes @path and everything below it, never following a symlink, a
+ * folder whose permissions a test took away included (a test's scratch
+ * folder) */
 void tf_gen_remove_tree (const char *path);
 
 /* Writes the demo folder (data/demo layout): a queue with healthy and

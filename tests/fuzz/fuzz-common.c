@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "fuzz-common.h"
 
 static void
@@ -138,4 +140,24 @@ fuzz_touch_items (GPtrArray *items)
 {
   for (guint i = 0; i < items->len; i++)
     fuzz_touch_item (g_ptr_array_index (items, i));
+}
+
+void
+fuzz_empty_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        {
+          fuzz_empty_dir (child);
+          g_rmdir (child);
+        }
+      else
+        g_unlink (child);
+    }
 }

@@ -27,6 +27,10 @@ void fuzz_init (void);
 void fuzz_touch_items (GPtrArray *items);
 void fuzz_touch_item (TfItem *item);
 
+/* Removes everything inside the folder @path (never following a symlink)
+ * and keeps the folder: a target's scratch space between two inputs */
+void fuzz_empty_dir (const char *path);
+
 /* A byte range [start, end) a patch may change */
 typedef struct
 {

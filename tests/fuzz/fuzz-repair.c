@@ -33,33 +33,11 @@ static char *backup_dir;
 static char *journal_path;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        {
-          remove_tree (child);
-          g_rmdir (child);
-        }
-      else
-        g_unlink (child);
-    }
-}
-
-static void
 cleanup (void)
 {
   if (work_dir == NULL)
     return;
-  remove_tree (work_dir);
+  fuzz_empty_dir (work_dir);
   g_rmdir (work_dir);
 }
 
@@ -121,7 +99,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   gboolean written = FALSE;
   const char *run_id = NULL;
 
-  remove_tree (work_dir);
+  fuzz_empty_dir (work_dir);
   if (g_mkdir (queue_dir, 0700) != 0
       || !g_file_set_contents (file_path, (const char *) data, (gssize) size, NULL))
     abort ();

@@ -22,31 +22,11 @@
 #include <unistd.h>
 
 #include "tf-core.h"
+#include "tf-fixturegen.h"
 #include "tf-registry.h"
 
 /* Set up once by main(): the generated corpus */
 static char *corpus_dir;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 static void
 generate (const char *dir,
@@ -495,7 +475,7 @@ test_bigdir (void)
     g_assert_false (tf_item_has_finding (g_ptr_array_index (items, i), TF_FINDING_PARSE_ERROR));
 
   g_clear_pointer (&items, g_ptr_array_unref);
-  remove_tree (top);
+  tf_gen_remove_tree (top);
 }
 
 int
@@ -530,7 +510,7 @@ main (int argc,
   g_chmod (corpus_dir, 0755);
 
   ret = g_test_run ();
-  remove_tree (tmp);
+  tf_gen_remove_tree (tmp);
   g_free (corpus_dir);
   return ret;
 }
