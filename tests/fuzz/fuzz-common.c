@@ -161,3 +161,25 @@ fuzz_empty_dir (const char *path)
         g_unlink (child);
     }
 }
+
+static char *scratch_dir;
+
+static void
+remove_scratch_dir (void)
+{
+  fuzz_empty_dir (scratch_dir);
+  g_rmdir (scratch_dir);
+}
+
+const char *
+fuzz_scratch_dir (const char *target)
+{
+  const char *base = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
+  g_autofree char *name = g_strdup_printf ("trackfix-%s-XXXXXX", target);
+
+  g_assert_null (scratch_dir);
+  scratch_dir = g_mkdtemp (g_build_filename (base, name, NULL));
+  g_assert_nonnull (scratch_dir);
+  atexit (remove_scratch_dir);
+  return scratch_dir;
+}

@@ -31,6 +31,10 @@ void fuzz_touch_item (TfItem *item);
  * and keeps the folder: a target's scratch space between two inputs */
 void fuzz_empty_dir (const char *path);
 
+/* A new scratch folder "trackfix-@target-XXXXXX" in /dev/shm (else the
+ * temporary folder), removed with everything in it at exit */
+const char *fuzz_scratch_dir (const char *target);
+
 /* A byte range [start, end) a patch may change */
 typedef struct
 {

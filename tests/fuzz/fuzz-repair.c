@@ -26,36 +26,22 @@
 /* 2026-01-01 00:00:00 UTC */
 #define FIXED_NOW G_GINT64_CONSTANT (1767225600)
 
-static char *work_dir;
+static const char *work_dir;
 static char *queue_dir;
 static char *file_path;
 static char *backup_dir;
 static char *journal_path;
 
-static void
-cleanup (void)
-{
-  if (work_dir == NULL)
-    return;
-  fuzz_empty_dir (work_dir);
-  g_rmdir (work_dir);
-}
-
 int
 LLVMFuzzerInitialize (int *argc,
                       char ***argv)
 {
-  const char *base = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
-  g_autofree char *tmpl = g_build_filename (base, "trackfix-fuzz-repair-XXXXXX", NULL);
-
   fuzz_init ();
-  work_dir = g_mkdtemp (g_steal_pointer (&tmpl));
-  g_assert_nonnull (work_dir);
+  work_dir = fuzz_scratch_dir ("fuzz-repair");
   queue_dir = g_build_filename (work_dir, "queue", NULL);
   file_path = g_build_filename (queue_dir, "message.eml", NULL);
   backup_dir = g_build_filename (work_dir, "backups", NULL);
   journal_path = g_build_filename (work_dir, "journal.jsonl", NULL);
-  atexit (cleanup);
   return 0;
 }
 
