@@ -78,6 +78,10 @@ typedef struct
   guint16 named_ids[5];  /* ids of the named properties read per message */
   gboolean named_ids_known;
   GPtrArray *items;
+  guint first;               /* @items before this index are the caller's */
+  guint n_items;             /* items added, handed out or not */
+  TfPstBatchFunc batch_func; /* (nullable) */
+  gpointer batch_data;
 } Ctx;
 
 /* What a message's reading needs besides its item */
@@ -791,6 +795,16 @@ finish (Ctx *ctx,
   tf_rules_classify (item);
   tf_rules_apply (item);
   g_ptr_array_add (ctx->items, g_object_ref (item));
+  ctx->n_items++;
+}
+
+/* Hands a full batch of items out, between two outer messages (so a
+ * message and its embedded items travel together) */
+static void
+maybe_hand_out (Ctx *ctx)
+{
+  if (ctx->batch_func != NULL && ctx->only_nid == NULL && ctx->items->len >= ctx->first + TF_PST_BATCH)
+    ctx->batch_func (ctx->items, ctx->first, ctx->batch_data);
 }
 
 /* Reads one message (outer or embedded) into @msg->item. Returns the
@@ -1086,20 +1100,34 @@ read_all (Ctx *ctx)
       read_message (ctx, &msg, folder, TRUE);
       if (ctx->only_nid == NULL || strchr (ctx->only_nid, '/') == NULL)
         finish (ctx, item);
+      maybe_hand_out (ctx);
     }
 }
 
+typedef struct
+{
+  const char *path;
+  const char *file_path;
+  const char *only_nid;
+  TfReadFlags flags;
+  TfPstBatchFunc batch_func;
+  gpointer batch_data;
+} ReadArgs;
+
 static void
 read_pst (TfPstFile *file,
-          const char *path,
-          const char *file_path,
-          const char *only_nid,
-          TfReadFlags flags,
+          const ReadArgs *args,
           GPtrArray *items)
 {
+  const char *path = args->path;
+  const char *file_path = args->file_path;
+  const char *only_nid = args->only_nid;
+  TfReadFlags flags = args->flags;
   Ctx ctx = { 0 };
-  guint first = items->len;
 
+  ctx.first = items->len;
+  ctx.batch_func = args->batch_func;
+  ctx.batch_data = args->batch_data;
   ctx.file = file;
   ctx.path = path;
   ctx.file_path = file_path != NULL ? file_path : path;
@@ -1113,7 +1141,7 @@ read_pst (TfPstFile *file,
   ctx.file_notes = g_ptr_array_new_with_free_func (g_object_unref);
 
   read_all (&ctx);
-  if (items->len == first && only_nid != NULL)
+  if (ctx.n_items == 0 && only_nid != NULL)
     {
       g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), only_nid);
 
@@ -1129,17 +1157,36 @@ read_pst (TfPstFile *file,
 static void
 open_and_read (TfPstFile *file,
                GError *error,
-               const char *path,
-               const char *file_path,
-               const char *only_nid,
-               TfReadFlags flags,
+               const ReadArgs *args,
                GPtrArray *items)
 {
   if (file == NULL)
-    g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
+    g_ptr_array_add (items, tf_item_new_parse_error (args->path, args->file_path, TF_FORMAT_PST, error->message));
   else
-    read_pst (file, path, file_path, only_nid, flags, items);
+    read_pst (file, args, items);
   tf_pst_file_free (file);
+}
+
+void
+tf_pst_read_fd_batched (int fd,
+                        guint64 size,
+                        const char *path,
+                        const char *file_path,
+                        const char *only_nid,
+                        TfReadFlags flags,
+                        TfPstBatchFunc batch_func,
+                        gpointer batch_data,
+                        GPtrArray *items)
+{
+  g_autoptr (GError) error = NULL;
+  const ReadArgs args = { path, file_path, only_nid, flags, batch_func, batch_data };
+  TfPstFile *file;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (items != NULL);
+
+  file = tf_pst_file_open_fd (fd, size, &error);
+  open_and_read (file, error, &args, items);
 }
 
 void
@@ -1151,14 +1198,7 @@ tf_pst_read_fd (int fd,
                 TfReadFlags flags,
                 GPtrArray *items)
 {
-  g_autoptr (GError) error = NULL;
-  TfPstFile *file;
-
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (items != NULL);
-
-  file = tf_pst_file_open_fd (fd, size, &error);
-  open_and_read (file, error, path, file_path, only_nid, flags, items);
+  tf_pst_read_fd_batched (fd, size, path, file_path, only_nid, flags, NULL, NULL, items);
 }
 
 void
@@ -1172,13 +1212,14 @@ tf_pst_read_bytes (GBytes *data,
   g_autoptr (GError) error = NULL;
   gsize len = 0;
   const guint8 *bytes = g_bytes_get_data (data, &len);
+  const ReadArgs args = { path, file_path, only_nid, flags, NULL, NULL };
   TfPstFile *file;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (items != NULL);
 
   file = tf_pst_file_open_bytes (bytes, len, &error);
-  open_and_read (file, error, path, file_path, only_nid, flags, items);
+  open_and_read (file, error, &args, items);
 }
 
 gboolean
