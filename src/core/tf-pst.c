@@ -72,6 +72,7 @@ typedef struct
   TfFormat format;
   TfSource source;
   GHashTable *folders;   /* NID → Folder */
+  GHashTable *folder_paths; /* NID → its path (char *), made once */
   GArray *messages;      /* TfPstNode */
   GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
   GHashTable *named;     /* property id (0x8000+) → Named, read once */
@@ -992,13 +993,21 @@ folder_name (Ctx *ctx,
   return f->name;
 }
 
-/* "/Top of Personal Folders/Calendar": names below the root folder */
-static char *
+/* "/Top of Personal Folders/Calendar": names below the root folder; made
+ * once per folder, not per message */
+static const char *
 folder_path (Ctx *ctx,
              guint32 nid)
 {
-  GPtrArray *names = g_ptr_array_new ();
-  GString *path = g_string_new (NULL);
+  GPtrArray *names;
+  GString *path;
+  char *made = g_hash_table_lookup (ctx->folder_paths, GUINT_TO_POINTER (nid));
+  guint32 key = nid;
+
+  if (made != NULL)
+    return made;
+  names = g_ptr_array_new ();
+  path = g_string_new (NULL);
 
   for (guint depth = 0; depth < MAX_FOLDER_DEPTH && nid != TF_PST_NID_ROOT_FOLDER; depth++)
     {
@@ -1012,11 +1021,16 @@ folder_path (Ctx *ctx,
       nid = f->parent;
     }
   for (guint i = names->len; i > 0; i--)
-    g_string_append_printf (path, "/%s", (const char *) g_ptr_array_index (names, i - 1));
+    {
+      g_string_append_c (path, '/');
+      g_string_append (path, g_ptr_array_index (names, i - 1));
+    }
   g_ptr_array_unref (names);
   if (path->len == 0)
     g_string_append_c (path, '/');
-  return g_string_free (path, FALSE);
+  made = g_string_free (path, FALSE);
+  g_hash_table_insert (ctx->folder_paths, GUINT_TO_POINTER (key), made);
+  return made;
 }
 
 static void
@@ -1076,7 +1090,7 @@ read_all (Ctx *ctx)
     {
       const TfPstNode *node = &g_array_index (ctx->messages, TfPstNode, i);
       g_autoptr (TfItem) item = NULL;
-      g_autofree char *folder = NULL;
+      const char *folder;
       Msg msg = { 0 };
 
       /* The scanner's progress (messages read / total) and Cancel */
@@ -1137,6 +1151,7 @@ read_pst (TfPstFile *file,
   ctx.format = tf_pst_file_is_ost (file) ? TF_FORMAT_OST : TF_FORMAT_PST;
   ctx.source = tf_pst_file_is_ost (file) ? TF_SOURCE_OST : TF_SOURCE_PST;
   ctx.folders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, folder_free);
+  ctx.folder_paths = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   ctx.messages = g_array_new (FALSE, FALSE, sizeof (TfPstNode));
   ctx.file_notes = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -1149,6 +1164,7 @@ read_pst (TfPstFile *file,
     }
 
   g_hash_table_unref (ctx.folders);
+  g_hash_table_unref (ctx.folder_paths);
   g_array_unref (ctx.messages);
   g_ptr_array_unref (ctx.file_notes);
   g_clear_pointer (&ctx.named, g_hash_table_unref);
