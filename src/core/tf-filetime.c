@@ -226,7 +226,17 @@ tf_filetime_format_display (guint64 filetime,
 char *
 tf_filetime_format_hex (guint64 filetime)
 {
-  return g_strdup_printf ("0x%016" G_GINT64_MODIFIER "X", filetime);
+  /* "0x%016" G_GINT64_MODIFIER "X" without printf: the JSON writer
+   * formats one per recipient row (PST: tens of thousands) */
+  static const char digits[] = "0123456789ABCDEF";
+  char *s = g_malloc (19);
+
+  s[0] = '0';
+  s[1] = 'x';
+  for (guint i = 0; i < 16; i++)
+    s[2 + i] = digits[(filetime >> (60 - 4 * i)) & 0xF];
+  s[18] = '\0';
+  return s;
 }
 
 static gboolean

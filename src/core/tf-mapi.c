@@ -649,7 +649,7 @@ tf_mapi_format_sender (const char *name,
   gboolean has_address = address != NULL && *address != '\0';
 
   if (has_name && has_address && g_ascii_strcasecmp (name, address) != 0)
-    return g_strdup_printf ("%s <%s>", name, address);
+    return g_strconcat (name, " <", address, ">", NULL);
   if (has_address)
     return g_strdup (address);
   return has_name ? g_strdup (name) : NULL;

@@ -180,8 +180,24 @@ tf_pst_encode (guint crypt,
   if (crypt == TF_PST_ENC_PERMUTE)
     {
       const guint8 *table = encode ? r : inv;
+      gsize i = 0;
 
-      for (gsize i = 0; i < len; i++)
+      /* Eight at a time: every block a scan reads is decoded whole, and
+       * the loop's own count and branch cost as much as the lookup */
+      for (; i + 8 <= len; i += 8)
+        {
+          guint8 *d = data + i;
+
+          d[0] = table[d[0]];
+          d[1] = table[d[1]];
+          d[2] = table[d[2]];
+          d[3] = table[d[3]];
+          d[4] = table[d[4]];
+          d[5] = table[d[5]];
+          d[6] = table[d[6]];
+          d[7] = table[d[7]];
+        }
+      for (; i < len; i++)
         data[i] = table[data[i]];
     }
   else if (crypt == TF_PST_ENC_CYCLIC)

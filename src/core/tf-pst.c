@@ -72,12 +72,17 @@ typedef struct
   TfFormat format;
   TfSource source;
   GHashTable *folders;   /* NID → Folder */
+  GHashTable *folder_paths; /* NID → its path (char *), made once */
   GArray *messages;      /* TfPstNode */
   GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
   GHashTable *named;     /* property id (0x8000+) → Named, read once */
   guint16 named_ids[5];  /* ids of the named properties read per message */
   gboolean named_ids_known;
   GPtrArray *items;
+  guint first;               /* @items before this index are the caller's */
+  guint n_items;             /* items added, handed out or not */
+  TfPstBatchFunc batch_func; /* (nullable) */
+  gpointer batch_data;
 } Ctx;
 
 /* What a message's reading needs besides its item */
@@ -791,6 +796,16 @@ finish (Ctx *ctx,
   tf_rules_classify (item);
   tf_rules_apply (item);
   g_ptr_array_add (ctx->items, g_object_ref (item));
+  ctx->n_items++;
+}
+
+/* Hands a full batch of items out, between two outer messages (so a
+ * message and its embedded items travel together) */
+static void
+maybe_hand_out (Ctx *ctx)
+{
+  if (ctx->batch_func != NULL && ctx->only_nid == NULL && ctx->items->len >= ctx->first + TF_PST_BATCH)
+    ctx->batch_func (ctx->items, ctx->first, ctx->batch_data);
 }
 
 /* Reads one message (outer or embedded) into @msg->item. Returns the
@@ -978,13 +993,21 @@ folder_name (Ctx *ctx,
   return f->name;
 }
 
-/* "/Top of Personal Folders/Calendar": names below the root folder */
-static char *
+/* "/Top of Personal Folders/Calendar": names below the root folder; made
+ * once per folder, not per message */
+static const char *
 folder_path (Ctx *ctx,
              guint32 nid)
 {
-  GPtrArray *names = g_ptr_array_new ();
-  GString *path = g_string_new (NULL);
+  GPtrArray *names;
+  GString *path;
+  char *made = g_hash_table_lookup (ctx->folder_paths, GUINT_TO_POINTER (nid));
+  guint32 key = nid;
+
+  if (made != NULL)
+    return made;
+  names = g_ptr_array_new ();
+  path = g_string_new (NULL);
 
   for (guint depth = 0; depth < MAX_FOLDER_DEPTH && nid != TF_PST_NID_ROOT_FOLDER; depth++)
     {
@@ -998,11 +1021,16 @@ folder_path (Ctx *ctx,
       nid = f->parent;
     }
   for (guint i = names->len; i > 0; i--)
-    g_string_append_printf (path, "/%s", (const char *) g_ptr_array_index (names, i - 1));
+    {
+      g_string_append_c (path, '/');
+      g_string_append (path, g_ptr_array_index (names, i - 1));
+    }
   g_ptr_array_unref (names);
   if (path->len == 0)
     g_string_append_c (path, '/');
-  return g_string_free (path, FALSE);
+  made = g_string_free (path, FALSE);
+  g_hash_table_insert (ctx->folder_paths, GUINT_TO_POINTER (key), made);
+  return made;
 }
 
 static void
@@ -1062,7 +1090,7 @@ read_all (Ctx *ctx)
     {
       const TfPstNode *node = &g_array_index (ctx->messages, TfPstNode, i);
       g_autoptr (TfItem) item = NULL;
-      g_autofree char *folder = NULL;
+      const char *folder;
       Msg msg = { 0 };
 
       /* The scanner's progress (messages read / total) and Cancel */
@@ -1086,20 +1114,34 @@ read_all (Ctx *ctx)
       read_message (ctx, &msg, folder, TRUE);
       if (ctx->only_nid == NULL || strchr (ctx->only_nid, '/') == NULL)
         finish (ctx, item);
+      maybe_hand_out (ctx);
     }
 }
 
+typedef struct
+{
+  const char *path;
+  const char *file_path;
+  const char *only_nid;
+  TfReadFlags flags;
+  TfPstBatchFunc batch_func;
+  gpointer batch_data;
+} ReadArgs;
+
 static void
 read_pst (TfPstFile *file,
-          const char *path,
-          const char *file_path,
-          const char *only_nid,
-          TfReadFlags flags,
+          const ReadArgs *args,
           GPtrArray *items)
 {
+  const char *path = args->path;
+  const char *file_path = args->file_path;
+  const char *only_nid = args->only_nid;
+  TfReadFlags flags = args->flags;
   Ctx ctx = { 0 };
-  guint first = items->len;
 
+  ctx.first = items->len;
+  ctx.batch_func = args->batch_func;
+  ctx.batch_data = args->batch_data;
   ctx.file = file;
   ctx.path = path;
   ctx.file_path = file_path != NULL ? file_path : path;
@@ -1109,11 +1151,12 @@ read_pst (TfPstFile *file,
   ctx.format = tf_pst_file_is_ost (file) ? TF_FORMAT_OST : TF_FORMAT_PST;
   ctx.source = tf_pst_file_is_ost (file) ? TF_SOURCE_OST : TF_SOURCE_PST;
   ctx.folders = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, folder_free);
+  ctx.folder_paths = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   ctx.messages = g_array_new (FALSE, FALSE, sizeof (TfPstNode));
   ctx.file_notes = g_ptr_array_new_with_free_func (g_object_unref);
 
   read_all (&ctx);
-  if (items->len == first && only_nid != NULL)
+  if (ctx.n_items == 0 && only_nid != NULL)
     {
       g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), only_nid);
 
@@ -1121,6 +1164,7 @@ read_pst (TfPstFile *file,
     }
 
   g_hash_table_unref (ctx.folders);
+  g_hash_table_unref (ctx.folder_paths);
   g_array_unref (ctx.messages);
   g_ptr_array_unref (ctx.file_notes);
   g_clear_pointer (&ctx.named, g_hash_table_unref);
@@ -1129,17 +1173,36 @@ read_pst (TfPstFile *file,
 static void
 open_and_read (TfPstFile *file,
                GError *error,
-               const char *path,
-               const char *file_path,
-               const char *only_nid,
-               TfReadFlags flags,
+               const ReadArgs *args,
                GPtrArray *items)
 {
   if (file == NULL)
-    g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
+    g_ptr_array_add (items, tf_item_new_parse_error (args->path, args->file_path, TF_FORMAT_PST, error->message));
   else
-    read_pst (file, path, file_path, only_nid, flags, items);
+    read_pst (file, args, items);
   tf_pst_file_free (file);
+}
+
+void
+tf_pst_read_fd_batched (int fd,
+                        guint64 size,
+                        const char *path,
+                        const char *file_path,
+                        const char *only_nid,
+                        TfReadFlags flags,
+                        TfPstBatchFunc batch_func,
+                        gpointer batch_data,
+                        GPtrArray *items)
+{
+  g_autoptr (GError) error = NULL;
+  const ReadArgs args = { path, file_path, only_nid, flags, batch_func, batch_data };
+  TfPstFile *file;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (items != NULL);
+
+  file = tf_pst_file_open_fd (fd, size, &error);
+  open_and_read (file, error, &args, items);
 }
 
 void
@@ -1151,14 +1214,7 @@ tf_pst_read_fd (int fd,
                 TfReadFlags flags,
                 GPtrArray *items)
 {
-  g_autoptr (GError) error = NULL;
-  TfPstFile *file;
-
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (items != NULL);
-
-  file = tf_pst_file_open_fd (fd, size, &error);
-  open_and_read (file, error, path, file_path, only_nid, flags, items);
+  tf_pst_read_fd_batched (fd, size, path, file_path, only_nid, flags, NULL, NULL, items);
 }
 
 void
@@ -1172,13 +1228,14 @@ tf_pst_read_bytes (GBytes *data,
   g_autoptr (GError) error = NULL;
   gsize len = 0;
   const guint8 *bytes = g_bytes_get_data (data, &len);
+  const ReadArgs args = { path, file_path, only_nid, flags, NULL, NULL };
   TfPstFile *file;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (items != NULL);
 
   file = tf_pst_file_open_bytes (bytes, len, &error);
-  open_and_read (file, error, path, file_path, only_nid, flags, items);
+  open_and_read (file, error, &args, items);
 }
 
 gboolean

@@ -34,6 +34,28 @@ void tf_pst_read_fd (int fd,
                      TfReadFlags flags,
                      GPtrArray *items);
 
+/* Items are handed out in batches of this many (or a few more: a
+ * message's embedded items stay with it) */
+#define TF_PST_BATCH 256
+
+/* Takes over (removes) the items of @items from @first on */
+typedef void (*TfPstBatchFunc) (GPtrArray *items,
+                                guint first,
+                                gpointer user_data);
+
+/* tf_pst_read_fd() that calls @batch_func every TF_PST_BATCH items while
+ * the whole file is read (not with @only_nid), so a 10 GB mailbox never
+ * holds all its items at once; what is left at the end stays in @items */
+void tf_pst_read_fd_batched (int fd,
+                             guint64 size,
+                             const char *path,
+                             const char *file_path,
+                             const char *only_nid,
+                             TfReadFlags flags,
+                             TfPstBatchFunc batch_func,
+                             gpointer batch_data,
+                             GPtrArray *items);
+
 /* The same on file content in memory (tests, fuzzing, tf_read_bytes) */
 void tf_pst_read_bytes (GBytes *data,
                         const char *path,

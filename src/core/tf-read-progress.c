@@ -41,3 +41,16 @@ tf_read_progress_step (guint done,
     progress->func (done, total, progress->user_data);
   return TRUE;
 }
+
+void
+tf_read_progress_items (GPtrArray *items,
+                        guint first)
+{
+  const TfReadProgress *progress = g_private_get (&current_progress);
+
+  g_return_if_fail (items != NULL);
+
+  if (progress == NULL || progress->items_func == NULL || first >= items->len)
+    return;
+  progress->items_func (items, first, progress->user_data);
+}

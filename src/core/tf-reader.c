@@ -19,6 +19,7 @@
 #include "tf-autocleanups-private.h"
 #include "tf-bytes-stream-private.h"
 #include "tf-pst.h"
+#include "tf-read-progress-private.h"
 #include "tf-reader.h"
 #include "tf-rules.h"
 #include "tf-safe-io.h"
@@ -584,6 +585,17 @@ set_file_info (GPtrArray *items,
                            tf_stat_mtime_usec (st));
 }
 
+/* A PST's items leave in batches while it is read: they get the file's
+ * size and time first */
+static void
+hand_out_batch (GPtrArray *items,
+                guint first,
+                gpointer user_data)
+{
+  set_file_info (items, first, user_data);
+  tf_read_progress_items (items, first);
+}
+
 static gboolean
 read_file (const char *file_path,
            const char *path,
@@ -643,7 +655,8 @@ read_file (const char *file_path,
     {
       /* A mailbox file may hold gigabytes: read only its index and the
        * nodes needed, by offset */
-      tf_pst_read_fd (fd, (guint64) st.st_size, path, file_path, only_nid, flags, items);
+      tf_pst_read_fd_batched (fd, (guint64) st.st_size, path, file_path, only_nid, flags,
+                              hand_out_batch, &st, items);
       close (fd);
       set_file_info (items, first, &st);
       return TRUE;

@@ -158,7 +158,8 @@ static void
 check_track_time (TfItem *item,
                   TfRecipient *r)
 {
-  g_autofree char *who = tf_recipient_dup_display (r);
+  /* Made only for a finding: most rows are fine (PST: thousands) */
+  g_autofree char *who = NULL;
   const char *key = recipient_key (r);
   int status = tf_recipient_get_track_status (r);
 
@@ -171,6 +172,9 @@ check_track_time (TfItem *item,
                      || time_class == TF_TIME_CLASS_OUT_OF_RANGE;
       g_autofree char *when = bad ? tf_filetime_format_display (ft, FALSE) : NULL;
       g_autofree char *hex = bad ? tf_filetime_format_hex (ft) : NULL;
+
+      if (bad)
+        who = tf_recipient_dup_display (r);
 
       switch (time_class)
         {
@@ -208,6 +212,8 @@ check_track_time (TfItem *item,
     {
       g_autofree char *type = tf_mapi_type_to_string (tf_recipient_get_track_time_type (r));
 
+      who = tf_recipient_dup_display (r);
+
       add (item, TF_FINDING_TRACK_TIME_OUT_OF_RANGE, key,
            /* Translators: %2$s is a MAPI type name such as PT_LONG */
            g_strdup_printf (_ ("%1$s: PR_RECIPIENT_TRACKSTATUS_TIME is stored as %2$s instead of "
@@ -218,11 +224,14 @@ check_track_time (TfItem *item,
 
   if (status == TF_TRACK_STATUS_TENTATIVE || status == TF_TRACK_STATUS_ACCEPTED
       || status == TF_TRACK_STATUS_DECLINED)
-    add (item, TF_FINDING_TRACK_TIME_MISSING, key,
-         /* Translators: %2$s is a response such as "Accepted" */
-         g_strdup_printf (_ ("%1$s: the response is recorded as “%2$s” but "
-                             "PR_RECIPIENT_TRACKSTATUS_TIME is missing."),
-                          who, tf_track_status_get_label (status)));
+    {
+      who = tf_recipient_dup_display (r);
+      add (item, TF_FINDING_TRACK_TIME_MISSING, key,
+           /* Translators: %2$s is a response such as "Accepted" */
+           g_strdup_printf (_ ("%1$s: the response is recorded as “%2$s” but "
+                               "PR_RECIPIENT_TRACKSTATUS_TIME is missing."),
+                            who, tf_track_status_get_label (status)));
+    }
 }
 
 static void

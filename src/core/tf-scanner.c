@@ -45,9 +45,17 @@
  * Memory stays flat however big the folder: the walker stops pushing while
  * MAX_IN_FLIGHT files are read but not yet delivered, so a slow consumer
  * (a terminal, a list view) holds the workers back instead of piling up
- * items. */
+ * items. It also stays flat however big one file is: a mailbox (PST)
+ * reader hands its items over every few hundred messages
+ * (tf_read_progress_items()); they are delivered while the file is still
+ * read — in ordered mode once every file before it was delivered — and
+ * its worker waits while STREAM_MAX of them are not delivered yet. */
 
 #define MAX_IN_FLIGHT 1024
+/* Items of one file being read that wait for delivery: dispatch at once
+ * from STREAM_URGENT on, the worker waits from STREAM_MAX on */
+#define STREAM_URGENT 512
+#define STREAM_MAX 1024
 #define JOB_BATCH 32
 #define DISPATCH_FIRST_MS 16
 #define DISPATCH_INTERVAL_MS 250
@@ -81,6 +89,9 @@ typedef struct
   char *file_path; /* real path, NULL when equal to @path */
   char *error;     /* set: no reading, a PARSE_ERROR item with this reason */
   GPtrArray *items;
+  /* Under mutex: items handed over while the file is read, not delivered
+   * yet (NULL: none so far) */
+  GPtrArray *streamed;
 } Job;
 
 typedef struct
@@ -111,6 +122,7 @@ typedef struct
   guint64 next_seq;
   GHashTable *done_by_seq;  /* ordered: seq → Job */
   GPtrArray *done;          /* unordered: Job */
+  GPtrArray *streaming;     /* jobs being read that have streamed items (not owned) */
   GSource *dispatch_source; /* pending dispatch, or NULL */
   char *progress_path;      /* the big file being read (messages), or NULL */
   guint progress_done;
@@ -143,6 +155,7 @@ job_free (Job *job)
   g_free (job->file_path);
   g_free (job->error);
   g_clear_pointer (&job->items, g_ptr_array_unref);
+  g_clear_pointer (&job->streamed, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -173,6 +186,7 @@ scan_state_clear (ScanState *state)
   g_clear_pointer (&state->paths, g_strfreev);
   g_clear_pointer (&state->done_by_seq, g_hash_table_unref);
   g_clear_pointer (&state->done, g_ptr_array_unref);
+  g_clear_pointer (&state->streaming, g_ptr_array_unref);
   g_clear_pointer (&state->dispatch_source, g_source_unref);
   g_clear_pointer (&state->progress_path, g_free);
   g_clear_error (&state->error);
@@ -602,6 +616,51 @@ end_file_progress_locked (ScanState *state,
     }
 }
 
+/* tf_read_progress_items(): a big file's items, while it is read */
+static void
+stream_items_cb (GPtrArray *items,
+                 guint first,
+                 gpointer user_data)
+{
+  FileProgress *progress = user_data;
+  ScanState *state = progress->state;
+  Job *job = progress->job;
+
+  g_mutex_lock (&state->mutex);
+  if (job->streamed == NULL)
+    {
+      job->streamed = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (state->streaming, job);
+    }
+  for (guint i = first; i < items->len; i++)
+    g_ptr_array_add (job->streamed, g_object_ref (g_ptr_array_index (items, i)));
+  g_ptr_array_remove_range (items, first, items->len - first);
+  schedule_dispatch_locked (state, job->streamed->len >= STREAM_URGENT);
+  /* A slow consumer holds the reader back (in ordered mode also until the
+   * files before this one were delivered; they are read by other workers
+   * or done, so this never waits for itself) */
+  while (job->streamed->len >= STREAM_MAX && !scan_cancelled (state))
+    {
+      gint64 deadline = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
+
+      g_cond_wait_until (&state->cond, &state->mutex, deadline);
+    }
+  g_mutex_unlock (&state->mutex);
+}
+
+/* The file is read: items it streamed and did not see delivered go first */
+static void
+end_streaming_locked (ScanState *state,
+                      Job *job)
+{
+  if (job->streamed == NULL)
+    return;
+  g_ptr_array_remove_fast (state->streaming, job);
+  if (job->items != NULL)
+    g_ptr_array_extend_and_steal (job->streamed, g_steal_pointer (&job->items));
+  job->items = g_steal_pointer (&job->streamed);
+}
+
 static gboolean
 read_with_progress (ScanState *state,
                     Job *job,
@@ -613,6 +672,7 @@ read_with_progress (ScanState *state,
     .cancellable = state->cancellable,
     .func = state->progress_func != NULL ? file_progress_cb : NULL,
     .user_data = &progress,
+    .items_func = stream_items_cb,
   };
   gboolean ok;
 
@@ -653,6 +713,7 @@ read_one (ScanState *state,
 
   g_mutex_lock (&state->mutex);
   end_file_progress_locked (state, job);
+  end_streaming_locked (state, job);
   state->n_read++;
   if (state->ordered)
     g_hash_table_insert (state->done_by_seq, &job->seq, job);
@@ -790,11 +851,34 @@ walk_thread (gpointer data)
   return NULL;
 }
 
+/* Under mutex: the items that files still being read streamed and that
+ * may be delivered now (in ordered mode only those of the next file), or
+ * NULL */
+static GPtrArray *
+take_streamed_locked (ScanState *state)
+{
+  GPtrArray *taken = NULL;
+
+  for (guint i = 0; i < state->streaming->len; i++)
+    {
+      Job *job = g_ptr_array_index (state->streaming, i);
+
+      if (job->streamed->len == 0 || (state->ordered && job->seq != state->next_seq))
+        continue;
+      if (taken == NULL)
+        taken = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_extend_and_steal (taken, g_steal_pointer (&job->streamed));
+      job->streamed = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  return taken;
+}
+
 static gboolean
 dispatch_cb (gpointer data)
 {
   ScanState *state = data;
   g_autoptr (GPtrArray) jobs = NULL;
+  g_autoptr (GPtrArray) streamed = NULL;
   g_autoptr (GError) error = NULL;
   guint n_read, n_found;
   gboolean finished;
@@ -823,6 +907,7 @@ dispatch_cb (gpointer data)
       g_ptr_array_extend_and_steal (jobs, g_steal_pointer (&state->done));
       state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
     }
+  streamed = take_streamed_locked (state);
   state->n_delivered += jobs->len;
   n_read = state->n_read;
   n_found = state->n_found;
@@ -843,7 +928,7 @@ dispatch_cb (gpointer data)
   if (state->task == NULL)
     return G_SOURCE_REMOVE;
 
-  if (jobs->len > 0 && state->items_func != NULL && !scan_cancelled (state))
+  if ((jobs->len > 0 || streamed != NULL) && state->items_func != NULL && !scan_cancelled (state))
     {
       g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -854,6 +939,8 @@ dispatch_cb (gpointer data)
           if (job->items != NULL)
             g_ptr_array_extend_and_steal (items, g_steal_pointer (&job->items));
         }
+      if (streamed != NULL)
+        g_ptr_array_extend_and_steal (items, g_steal_pointer (&streamed));
 
       if (items->len > 0)
         state->items_func (items, n_read, MAX (n_read, n_found), state->items_data);
@@ -986,6 +1073,7 @@ scan_async_internal (TfScanner *self,
   /* Both own the jobs parked in them (the key lives in the job) */
   state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);
   state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  state->streaming = g_ptr_array_new ();
   state->task = g_object_ref (task);
 
   g_task_set_task_data (task, scan_state_ref (state), scan_state_unref);

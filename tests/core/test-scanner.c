@@ -17,6 +17,7 @@
 #include "tf-core.h"
 #include "tf-fixturegen-pst.h"
 #include "tf-fixturegen.h"
+#include "tf-pst.h"
 #include "tf-read-progress-private.h"
 
 static char *
@@ -238,6 +239,7 @@ typedef struct
   guint progress_total;
   gboolean progress_ended;
   GCancellable *cancel_on_progress; /* cancelled by the first report */
+  guint max_batch;                  /* most items in one batch */
 } AsyncRun;
 
 static void
@@ -254,6 +256,7 @@ async_items_cb (GPtrArray *items,
   g_assert_cmpuint (n_files_done, >=, run->last_done);
   run->last_done = n_files_done;
   run->n_batches++;
+  run->max_batch = MAX (run->max_batch, items->len);
 
   /* No batch arrives after the scan was cancelled */
   g_assert_true (run->cancel_after_first == NULL || run->n_batches == 1);
@@ -469,6 +472,52 @@ test_pst_progress (void)
   tf_gen_remove_tree (dir);
 }
 
+/* A PST's items arrive in several bounded batches while it is read, not
+ * all at once at its end, in the reader's order between the files around
+ * it (ordered), or each once (unordered) */
+static void
+test_pst_stream (void)
+{
+  g_autofree char *dir = make_pst_tree (5000);
+  g_autofree char *path = g_build_filename (dir, "big.pst", NULL);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  AsyncRun run = { 0 };
+
+  put_sample (dir, "a.EML", "eml-tnef-1601");
+  put_sample (dir, "z.EML", "eml-tnef-healthy");
+  g_assert_true (tf_read_file (path, path, TF_READ_NONE, items, NULL));
+  g_assert_cmpuint (items->len, >=, 5000);
+
+  tf_scanner_set_n_workers (scanner, 2);
+  tf_scanner_set_ordered (scanner, TRUE);
+  run_async (scanner, dir, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.paths->len, ==, items->len + 2);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (run.paths, 0), "/a.EML"));
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (run.paths, i + 1), ==, tf_item_get_path (g_ptr_array_index (items, i)));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (run.paths, items->len + 1), "/z.EML"));
+  /* Held all, the file's 5,000 items would come in one batch */
+  g_assert_cmpuint (run.n_batches, >=, 4);
+  g_assert_cmpuint (run.max_batch, <=, 1024 + TF_PST_BATCH + 2);
+  g_ptr_array_unref (run.paths);
+
+  memset (&run, 0, sizeof run);
+  tf_scanner_set_ordered (scanner, FALSE);
+  run_async (scanner, dir, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.paths->len, ==, items->len + 2);
+  for (guint i = 0; i < run.paths->len; i++)
+    g_assert_true (g_hash_table_add (seen, g_ptr_array_index (run.paths, i)));
+  g_assert_cmpuint (run.n_batches, >=, 4);
+  g_assert_cmpuint (run.max_batch, <=, 1024 + TF_PST_BATCH + 2);
+  g_ptr_array_unref (run.paths);
+
+  rm_rf (dir);
+}
+
 /* Cancelling while a PST is read ends the scan; the reader itself stops
  * between two messages (tf_read_progress_step() says so) */
 typedef struct
@@ -660,6 +709,7 @@ main (int argc,
   g_test_add_func ("/scanner/cancelled", test_cancelled);
   g_test_add_func ("/scanner/pst-progress", test_pst_progress);
   g_test_add_func ("/scanner/pst-cancel", test_pst_cancel);
+  g_test_add_func ("/scanner/pst-stream", test_pst_stream);
   g_test_add_func ("/scanner/unreadable", test_unreadable);
   g_test_add_func ("/scanner/corpus", test_corpus);
 
