@@ -1006,7 +1006,6 @@ walk_subnodes (TfPstFile *file,
 {
   guint s = id_size (file);
   guint header = file->unicode ? 8 : 4;
-  g_autoptr (GError) local_error = NULL;
   TfPstBlock *block = read_block (file, bid_sub, error);
   gboolean ok = TRUE;
   guint n, level, entry_size;

@@ -239,8 +239,8 @@ test_text_not_ndr (void)
     "",
     "The following recipient(s) could not be reached:\r\n\r\nnobody here\r\n",
     /* version numbers are not status codes */
-    "did not reach the following recipient(s):\r\n"
-    "a@b.example on Thu\r\n  Internet Mail Service (5.5.1960.3)\r\n",
+    ("did not reach the following recipient(s):\r\n"
+     "a@b.example on Thu\r\n  Internet Mail Service (5.5.1960.3)\r\n"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)

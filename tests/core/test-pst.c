@@ -569,7 +569,6 @@ test_item_path (void)
   g_autofree char *chain = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GPtrArray) none = NULL;
-  g_autoptr (GString) json = NULL;
   TfItem *item;
 
   g_assert_true (tf_pst_split_item_path ("a#b.pst#0x214a44/0x8025/0X200044", &fp, &chain));

@@ -180,7 +180,6 @@ test_generated (void)
 {
   g_autoptr (GBytes) bytes = make_fixture ();
   g_autoptr (TfItem) item = NULL;
-  g_autoptr (GDateTime) sent = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   const TfStamp *stamp;
