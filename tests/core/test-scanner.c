@@ -515,7 +515,7 @@ test_pst_stream (void)
   g_assert_cmpuint (run.max_batch, <=, 1024 + TF_PST_BATCH + 2);
   g_ptr_array_unref (run.paths);
 
-  rm_rf (dir);
+  tf_gen_remove_tree (dir);
 }
 
 /* Cancelling while a PST is read ends the scan; the reader itself stops
