@@ -67,7 +67,8 @@ typedef struct
   TfPstFile *file;
   const char *path;
   const char *file_path;
-  const char *only_nid;
+  GHashTable *wanted;       /* NID chains to read, or NULL: every message */
+  GHashTable *wanted_outer; /* the first NID of each ("0x00214A44") */
   TfReadFlags flags;
   TfFormat format;
   TfSource source;
@@ -761,6 +762,18 @@ read_recipients (Ctx *ctx,
 
 static void add_checksum_findings (Ctx *ctx,
                                    TfItem *item);
+
+/* Whether the item of NID chain @chain is returned: without a set of
+ * chains, each message and each embedded one @with_rows (track-status
+ * rows); with one, those it names */
+static gboolean
+wanted_item (Ctx *ctx,
+             const char *chain,
+             gboolean with_rows)
+{
+  return ctx->wanted == NULL ? with_rows : g_hash_table_contains (ctx->wanted, chain);
+}
+
 static void read_embedded (Ctx *ctx,
                            Msg *outer,
                            const char *folder);
@@ -880,7 +893,6 @@ read_embedded (Ctx *ctx,
       g_autoptr (TfItem) item = NULL;
       TfPstNode inner;
       Msg msg = { 0 };
-      gboolean requested;
       gint n;
 
       if (TF_PST_NID_TYPE (att->nid) != TF_PST_NID_TYPE_ATTACHMENT)
@@ -897,8 +909,7 @@ read_embedded (Ctx *ctx,
       item = new_item (ctx, msg.nids, msg.n_nids, folder);
       msg.item = item;
       n = read_message (ctx, &msg, folder, TRUE);
-      requested = ctx->only_nid != NULL && g_strcmp0 (ctx->only_nid, tf_item_get_nid (item)) == 0;
-      if ((ctx->only_nid == NULL && n > 0) || requested)
+      if (wanted_item (ctx, tf_item_get_nid (item), n > 0))
         finish (ctx, item);
     }
 }
@@ -1066,16 +1077,16 @@ read_all (Ctx *ctx)
       Msg msg = { 0 };
 
       /* The scanner's progress (messages read / total) and Cancel */
-      if (ctx->only_nid == NULL && !tf_read_progress_step (i, ctx->messages->len))
+      if (ctx->wanted == NULL && !tf_read_progress_step (i, ctx->messages->len))
         break;
 
       msg.nids[0] = node->nid;
       msg.n_nids = 1;
-      if (ctx->only_nid != NULL)
+      if (ctx->wanted != NULL)
         {
           g_autofree char *chain = nid_chain (msg.nids, 1);
 
-          if (!g_str_has_prefix (ctx->only_nid, chain))
+          if (!g_hash_table_contains (ctx->wanted_outer, chain))
             continue;
         }
       folder = folder_path (ctx, node->nid_parent);
@@ -1084,16 +1095,18 @@ read_all (Ctx *ctx)
       item = new_item (ctx, msg.nids, 1, folder);
       msg.item = item;
       read_message (ctx, &msg, folder, TRUE);
-      if (ctx->only_nid == NULL || strchr (ctx->only_nid, '/') == NULL)
+      if (wanted_item (ctx, tf_item_get_nid (item), TRUE))
         finish (ctx, item);
     }
 }
 
+/* @chains: NULL for every message, or the NID chains to read; each one
+ * not found gives a PARSE_ERROR item naming it */
 static void
 read_pst (TfPstFile *file,
           const char *path,
           const char *file_path,
-          const char *only_nid,
+          const char *const *chains,
           TfReadFlags flags,
           GPtrArray *items)
 {
@@ -1103,7 +1116,16 @@ read_pst (TfPstFile *file,
   ctx.file = file;
   ctx.path = path;
   ctx.file_path = file_path != NULL ? file_path : path;
-  ctx.only_nid = only_nid;
+  if (chains != NULL)
+    {
+      ctx.wanted = g_hash_table_new (g_str_hash, g_str_equal);
+      ctx.wanted_outer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; chains[i] != NULL; i++)
+        {
+          g_hash_table_add (ctx.wanted, (gpointer) chains[i]);
+          g_hash_table_add (ctx.wanted_outer, g_strndup (chains[i], strcspn (chains[i], "/")));
+        }
+    }
   ctx.flags = flags;
   ctx.items = items;
   ctx.format = tf_pst_file_is_ost (file) ? TF_FORMAT_OST : TF_FORMAT_PST;
@@ -1113,17 +1135,44 @@ read_pst (TfPstFile *file,
   ctx.file_notes = g_ptr_array_new_with_free_func (g_object_unref);
 
   read_all (&ctx);
-  if (items->len == first && only_nid != NULL)
+  if (chains != NULL)
     {
-      g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), only_nid);
+      g_autoptr (GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
 
-      g_ptr_array_add (items, tf_item_new_parse_error (path, ctx.file_path, ctx.format, reason));
+      for (guint i = first; i < items->len; i++)
+        if (tf_item_get_nid (g_ptr_array_index (items, i)) != NULL)
+          g_hash_table_add (found, (gpointer) tf_item_get_nid (g_ptr_array_index (items, i)));
+      for (guint i = 0; chains[i] != NULL; i++)
+        if (!g_hash_table_contains (found, chains[i]))
+          {
+            g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), chains[i]);
+
+            g_ptr_array_add (items, tf_item_new_parse_error (path, ctx.file_path, ctx.format, reason));
+          }
     }
 
+  g_clear_pointer (&ctx.wanted, g_hash_table_unref);
+  g_clear_pointer (&ctx.wanted_outer, g_hash_table_unref);
   g_hash_table_unref (ctx.folders);
   g_array_unref (ctx.messages);
   g_ptr_array_unref (ctx.file_notes);
   g_clear_pointer (&ctx.named, g_hash_table_unref);
+}
+
+static void
+open_and_read_chains (TfPstFile *file,
+                      GError *error,
+                      const char *path,
+                      const char *file_path,
+                      const char *const *chains,
+                      TfReadFlags flags,
+                      GPtrArray *items)
+{
+  if (file == NULL)
+    g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
+  else
+    read_pst (file, path, file_path, chains, flags, items);
+  tf_pst_file_free (file);
 }
 
 static void
@@ -1135,11 +1184,9 @@ open_and_read (TfPstFile *file,
                TfReadFlags flags,
                GPtrArray *items)
 {
-  if (file == NULL)
-    g_ptr_array_add (items, tf_item_new_parse_error (path, file_path, TF_FORMAT_PST, error->message));
-  else
-    read_pst (file, path, file_path, only_nid, flags, items);
-  tf_pst_file_free (file);
+  const char *one[] = { only_nid, NULL };
+
+  open_and_read_chains (file, error, path, file_path, only_nid != NULL ? one : NULL, flags, items);
 }
 
 void
@@ -1179,6 +1226,26 @@ tf_pst_read_bytes (GBytes *data,
 
   file = tf_pst_file_open_bytes (bytes, len, &error);
   open_and_read (file, error, path, file_path, only_nid, flags, items);
+}
+
+void
+tf_pst_read_nids_fd (int fd,
+                     guint64 size,
+                     const char *path,
+                     const char *file_path,
+                     const char *const *chains,
+                     TfReadFlags flags,
+                     GPtrArray *items)
+{
+  g_autoptr (GError) error = NULL;
+  TfPstFile *file;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (chains != NULL);
+  g_return_if_fail (items != NULL);
+
+  file = tf_pst_file_open_fd (fd, size, &error);
+  open_and_read_chains (file, error, path, file_path, chains, flags, items);
 }
 
 gboolean

@@ -545,8 +545,14 @@ verify_on_disk (TfRepairFileJob *job,
   g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (TfPstFile) file = NULL;
+  g_autofree const char **chains = g_new0 (const char *, job->items->len + 1);
 
-  tf_pst_read_fd (fd, size, job->file_path, job->file_path, NULL, TF_READ_NONE, all);
+  /* Only the job's messages, with the scan's code: the rest of the file
+   * is unchanged (only the ranges were written, each read back) */
+  for (guint i = 0, n = 0; i < job->items->len; i++)
+    if (tf_item_get_nid (g_ptr_array_index (job->items, i)) != NULL)
+      chains[n++] = tf_item_get_nid (g_ptr_array_index (job->items, i));
+  tf_pst_read_nids_fd (fd, size, job->file_path, job->file_path, chains, TF_READ_NONE, all);
   for (guint i = 0; i < job->items->len; i++)
     {
       TfItem *before = g_ptr_array_index (job->items, i);
