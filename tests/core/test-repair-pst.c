@@ -1057,6 +1057,65 @@ test_hash_two_threads (void)
   close (fd);
 }
 
+/* The verification's reader: only the messages asked for, each read as
+ * the scan reads it; a chain with no message is named in a parse error */
+static void
+test_read_nids (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("cyclic-embedded-ansi.pst", dir);
+  g_autoptr (GPtrArray) all = scan (path);
+  g_autoptr (GPtrArray) some = g_ptr_array_new_with_free_func (g_object_unref);
+  TfItem *outer = NULL;
+  TfItem *inner = NULL;
+  const char *chains[4] = { 0 };
+  struct stat st;
+  int fd;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (all, i);
+
+      if (strchr (tf_item_get_nid (item), '/') != NULL)
+        inner = inner != NULL ? inner : item;
+      else if (i > 0)
+        outer = outer != NULL ? outer : item;
+    }
+  g_assert_nonnull (outer);
+  g_assert_nonnull (inner);
+  chains[0] = tf_item_get_nid (inner);
+  chains[1] = "0x7FFFFFE4";
+  chains[2] = tf_item_get_nid (outer);
+
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  tf_pst_read_nids_fd (fd, (guint64) st.st_size, path, path, chains, TF_READ_NONE, some);
+  close (fd);
+
+  g_assert_cmpuint (some->len, ==, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      TfItem *got = g_ptr_array_index (some, i);
+      TfItem *want = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+      for (guint k = 0; k < all->len; k++)
+        if (g_strcmp0 (tf_item_get_nid (g_ptr_array_index (all, k)), tf_item_get_nid (got)) == 0)
+          want = g_ptr_array_index (all, k);
+      g_assert_nonnull (want);
+      g_assert_true (want == outer || want == inner);
+      g_assert_cmpstr (tf_item_get_path (got), ==, tf_item_get_path (want));
+      g_assert_cmpstr (tf_item_get_folder (got), ==, tf_item_get_folder (want));
+      g_assert_cmpuint (tf_item_get_n_findings (got), ==, tf_item_get_n_findings (want));
+      /* Field by field, as the repair compares them */
+      g_assert_true (tf_repair_verify_item (want, got, none, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_nonnull (strstr (tf_finding_get_detail (tf_item_get_finding (g_ptr_array_index (some, 2), 0)), "0x7FFFFFE4"));
+}
+
 int
 main (int argc,
       char **argv)
@@ -1084,6 +1143,7 @@ main (int argc,
   g_test_add_func ("/repair-pst/journal-ranges", test_journal_ranges);
   g_test_add_func ("/repair-pst/verify-rolls-back", test_verify_rolls_back);
   g_test_add_func ("/repair-pst/hash-two-threads", test_hash_two_threads);
+  g_test_add_func ("/repair-pst/read-nids", test_read_nids);
 
   ret = g_test_run ();
   {
