@@ -695,7 +695,11 @@ verify_on_disk (TfRepairFileJob *job,
   g_autofree const char **chains = g_new0 (const char *, job->items->len + 1);
 
   /* Only the job's messages, with the scan's code: the rest of the file
-   * is unchanged (only the ranges were written, each read back) */
+   * is unchanged (only the ranges were written, each read back). A CRC
+   * failure outside the touched blocks (a folder's block, an index page)
+   * is reported on the first item read that meets it; reading fewer items
+   * can move it to a touched one, and the verification then fails and
+   * puts the old bytes back: on a damaged file only, and on the safe side. */
   for (guint i = 0, n = 0; i < job->items->len; i++)
     if (tf_item_get_nid (g_ptr_array_index (job->items, i)) != NULL)
       chains[n++] = tf_item_get_nid (g_ptr_array_index (job->items, i));
