@@ -67,16 +67,17 @@ typedef struct
   TfPstFile *file;
   const char *path;
   const char *file_path;
-  const char *only_nid;
+  GHashTable *wanted;       /* NID chains to read, or NULL: every message */
+  GHashTable *wanted_outer; /* the first NID of each ("0x00214A44") */
   TfReadFlags flags;
   TfFormat format;
   TfSource source;
-  GHashTable *folders;   /* NID → Folder */
+  GHashTable *folders;      /* NID → Folder */
   GHashTable *folder_paths; /* NID → its path (char *), made once */
-  GArray *messages;      /* TfPstNode */
-  GPtrArray *file_notes; /* PST_CHECKSUM / password findings every item gets */
-  GHashTable *named;     /* property id (0x8000+) → Named, read once */
-  guint16 named_ids[5];  /* ids of the named properties read per message */
+  GArray *messages;         /* TfPstNode */
+  GPtrArray *file_notes;    /* PST_CHECKSUM / password findings every item gets */
+  GHashTable *named;        /* property id (0x8000+) → Named, read once */
+  guint16 named_ids[5];     /* ids of the named properties read per message */
   gboolean named_ids_known;
   GPtrArray *items;
   guint first;               /* @items before this index are the caller's */
@@ -766,6 +767,18 @@ read_recipients (Ctx *ctx,
 
 static void add_checksum_findings (Ctx *ctx,
                                    TfItem *item);
+
+/* Whether the item of NID chain @chain is returned: without a set of
+ * chains, each message and each embedded one @with_rows (track-status
+ * rows); with one, those it names */
+static gboolean
+wanted_item (Ctx *ctx,
+             const char *chain,
+             gboolean with_rows)
+{
+  return ctx->wanted == NULL ? with_rows : g_hash_table_contains (ctx->wanted, chain);
+}
+
 static void read_embedded (Ctx *ctx,
                            Msg *outer,
                            const char *folder);
@@ -804,7 +817,7 @@ finish (Ctx *ctx,
 static void
 maybe_hand_out (Ctx *ctx)
 {
-  if (ctx->batch_func != NULL && ctx->only_nid == NULL && ctx->items->len >= ctx->first + TF_PST_BATCH)
+  if (ctx->batch_func != NULL && ctx->wanted == NULL && ctx->items->len >= ctx->first + TF_PST_BATCH)
     ctx->batch_func (ctx->items, ctx->first, ctx->batch_data);
 }
 
@@ -895,7 +908,6 @@ read_embedded (Ctx *ctx,
       g_autoptr (TfItem) item = NULL;
       TfPstNode inner;
       Msg msg = { 0 };
-      gboolean requested;
       gint n;
 
       if (TF_PST_NID_TYPE (att->nid) != TF_PST_NID_TYPE_ATTACHMENT)
@@ -912,8 +924,7 @@ read_embedded (Ctx *ctx,
       item = new_item (ctx, msg.nids, msg.n_nids, folder);
       msg.item = item;
       n = read_message (ctx, &msg, folder, TRUE);
-      requested = ctx->only_nid != NULL && g_strcmp0 (ctx->only_nid, tf_item_get_nid (item)) == 0;
-      if ((ctx->only_nid == NULL && n > 0) || requested)
+      if (wanted_item (ctx, tf_item_get_nid (item), n > 0))
         finish (ctx, item);
     }
 }
@@ -1094,16 +1105,16 @@ read_all (Ctx *ctx)
       Msg msg = { 0 };
 
       /* The scanner's progress (messages read / total) and Cancel */
-      if (ctx->only_nid == NULL && !tf_read_progress_step (i, ctx->messages->len))
+      if (ctx->wanted == NULL && !tf_read_progress_step (i, ctx->messages->len))
         break;
 
       msg.nids[0] = node->nid;
       msg.n_nids = 1;
-      if (ctx->only_nid != NULL)
+      if (ctx->wanted != NULL)
         {
           g_autofree char *chain = nid_chain (msg.nids, 1);
 
-          if (!g_str_has_prefix (ctx->only_nid, chain))
+          if (!g_hash_table_contains (ctx->wanted_outer, chain))
             continue;
         }
       folder = folder_path (ctx, node->nid_parent);
@@ -1112,7 +1123,7 @@ read_all (Ctx *ctx)
       item = new_item (ctx, msg.nids, 1, folder);
       msg.item = item;
       read_message (ctx, &msg, folder, TRUE);
-      if (ctx->only_nid == NULL || strchr (ctx->only_nid, '/') == NULL)
+      if (wanted_item (ctx, tf_item_get_nid (item), TRUE))
         finish (ctx, item);
       maybe_hand_out (ctx);
     }
@@ -1122,12 +1133,13 @@ typedef struct
 {
   const char *path;
   const char *file_path;
-  const char *only_nid;
+  const char *const *chains; /* NULL for every message, or the NID chains to read */
   TfReadFlags flags;
   TfPstBatchFunc batch_func;
   gpointer batch_data;
 } ReadArgs;
 
+/* Each chain of @args->chains not found gives a PARSE_ERROR item naming it */
 static void
 read_pst (TfPstFile *file,
           const ReadArgs *args,
@@ -1135,7 +1147,7 @@ read_pst (TfPstFile *file,
 {
   const char *path = args->path;
   const char *file_path = args->file_path;
-  const char *only_nid = args->only_nid;
+  const char *const *chains = args->chains;
   TfReadFlags flags = args->flags;
   Ctx ctx = { 0 };
 
@@ -1145,7 +1157,16 @@ read_pst (TfPstFile *file,
   ctx.file = file;
   ctx.path = path;
   ctx.file_path = file_path != NULL ? file_path : path;
-  ctx.only_nid = only_nid;
+  if (chains != NULL)
+    {
+      ctx.wanted = g_hash_table_new (g_str_hash, g_str_equal);
+      ctx.wanted_outer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; chains[i] != NULL; i++)
+        {
+          g_hash_table_add (ctx.wanted, (gpointer) chains[i]);
+          g_hash_table_add (ctx.wanted_outer, g_strndup (chains[i], strcspn (chains[i], "/")));
+        }
+    }
   ctx.flags = flags;
   ctx.items = items;
   ctx.format = tf_pst_file_is_ost (file) ? TF_FORMAT_OST : TF_FORMAT_PST;
@@ -1156,13 +1177,24 @@ read_pst (TfPstFile *file,
   ctx.file_notes = g_ptr_array_new_with_free_func (g_object_unref);
 
   read_all (&ctx);
-  if (ctx.n_items == 0 && only_nid != NULL)
+  if (chains != NULL)
     {
-      g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), only_nid);
+      g_autoptr (GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
 
-      g_ptr_array_add (items, tf_item_new_parse_error (path, ctx.file_path, ctx.format, reason));
+      for (guint i = ctx.first; i < items->len; i++)
+        if (tf_item_get_nid (g_ptr_array_index (items, i)) != NULL)
+          g_hash_table_add (found, (gpointer) tf_item_get_nid (g_ptr_array_index (items, i)));
+      for (guint i = 0; chains[i] != NULL; i++)
+        if (!g_hash_table_contains (found, chains[i]))
+          {
+            g_autofree char *reason = g_strdup_printf (_ ("No message with node id %s in this file."), chains[i]);
+
+            g_ptr_array_add (items, tf_item_new_parse_error (path, ctx.file_path, ctx.format, reason));
+          }
     }
 
+  g_clear_pointer (&ctx.wanted, g_hash_table_unref);
+  g_clear_pointer (&ctx.wanted_outer, g_hash_table_unref);
   g_hash_table_unref (ctx.folders);
   g_hash_table_unref (ctx.folder_paths);
   g_array_unref (ctx.messages);
@@ -1195,7 +1227,8 @@ tf_pst_read_fd_batched (int fd,
                         GPtrArray *items)
 {
   g_autoptr (GError) error = NULL;
-  const ReadArgs args = { path, file_path, only_nid, flags, batch_func, batch_data };
+  const char *one[] = { only_nid, NULL };
+  const ReadArgs args = { path, file_path, only_nid != NULL ? one : NULL, flags, batch_func, batch_data };
   TfPstFile *file;
 
   g_return_if_fail (path != NULL);
@@ -1228,13 +1261,35 @@ tf_pst_read_bytes (GBytes *data,
   g_autoptr (GError) error = NULL;
   gsize len = 0;
   const guint8 *bytes = g_bytes_get_data (data, &len);
-  const ReadArgs args = { path, file_path, only_nid, flags, NULL, NULL };
+  const char *one[] = { only_nid, NULL };
+  const ReadArgs args = { path, file_path, only_nid != NULL ? one : NULL, flags, NULL, NULL };
   TfPstFile *file;
 
   g_return_if_fail (path != NULL);
   g_return_if_fail (items != NULL);
 
   file = tf_pst_file_open_bytes (bytes, len, &error);
+  open_and_read (file, error, &args, items);
+}
+
+void
+tf_pst_read_nids_fd (int fd,
+                     guint64 size,
+                     const char *path,
+                     const char *file_path,
+                     const char *const *chains,
+                     TfReadFlags flags,
+                     GPtrArray *items)
+{
+  g_autoptr (GError) error = NULL;
+  const ReadArgs args = { path, file_path, chains, flags, NULL, NULL };
+  TfPstFile *file;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (chains != NULL);
+  g_return_if_fail (items != NULL);
+
+  file = tf_pst_file_open_fd (fd, size, &error);
   open_and_read (file, error, &args, items);
 }
 

@@ -64,6 +64,26 @@ void tf_pst_read_bytes (GBytes *data,
                         TfReadFlags flags,
                         GPtrArray *items);
 
+/**
+ * tf_pst_read_nids_fd:
+ * @chains: (array zero-terminated=1): NID chains in the form of
+ *   tf_pst_read_fd()'s @only_nid ("0x%08X" joined by '/')
+ *
+ * Like tf_pst_read_fd() with a set of messages: the node BTree is walked
+ * as for a scan (folders, index-page checks), but only the messages
+ * @chains name are read, each with the scan's code, and only those items
+ * are returned (in file order). Each chain without a message gives a
+ * PARSE_ERROR item that names it. The in-place repair reads the messages
+ * it wrote to again with this.
+ */
+void tf_pst_read_nids_fd (int fd,
+                          guint64 size,
+                          const char *path,
+                          const char *file_path,
+                          const char *const *chains,
+                          TfReadFlags flags,
+                          GPtrArray *items);
+
 /* Splits "export.pst#0x00214A44[/…]" into the file path and the NID chain
  * when the part after the last '#' is such a chain; FALSE otherwise. */
 gboolean tf_pst_split_item_path (const char *item_path,

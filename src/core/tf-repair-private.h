@@ -280,6 +280,26 @@ void tf_repair_inplace_undo (const char *journal_path,
                              const char *undo_run_id,
                              TfJournalEntry *e,
                              TfRepairResult *result);
+/* SHA-256 (hex) of the open file @fd of @size bytes as it is (@plain)
+ * and, when @patched is not NULL, with every range of @ranges (sorted,
+ * disjoint TfJournalRange) holding its after (@after) or old bytes; one
+ * pass, the two digests on two threads. */
+gboolean tf_repair_inplace_hash (int fd,
+                                 guint64 size,
+                                 GArray *ranges,
+                                 gboolean after,
+                                 char **plain,
+                                 char **patched,
+                                 GError **error);
+/* Tests only: called by tf_repair_inplace_run() once the ranges are
+ * written, fsynced and read back, before the verification reads the file
+ * again (a test damages a touched field there: the repair must then put
+ * the old bytes back). NULL removes it. */
+typedef void (*TfRepairInplaceTestHook) (int fd,
+                                         TfRepairFileJob *job,
+                                         gpointer user_data);
+void tf_repair_inplace_set_test_hook (TfRepairInplaceTestHook hook,
+                                      gpointer user_data);
 
 /* ------------------------------------------------------------------ */
 /* MIME parts (tf-repair-mime.c)                                       */

@@ -857,6 +857,265 @@ test_journal_ranges (void)
   g_assert_error (error, TF_ERROR, TF_ERROR_PARSE);
 }
 
+/* ------------------------------------------------------------------ */
+/* Verification after the write: a touched message that reads back     */
+/* wrong is noticed and the old bytes are put back                     */
+
+typedef enum
+{
+  DAMAGE_VALUE, /* another time value, block CRC recomputed: only the field check sees it */
+  DAMAGE_CRC,   /* the block's CRC bytes: only the CRC walk sees it */
+} DamageKind;
+
+typedef struct
+{
+  DamageKind kind;
+  gboolean embedded; /* damage a row of an embedded message */
+  gboolean done;
+} Damage;
+
+/* The test hook: runs after the ranges are written and read back */
+static void
+damage_touched (int fd,
+                TfRepairFileJob *job,
+                gpointer user_data)
+{
+  Damage *d = user_data;
+  TfRepairChange *c = NULL;
+  const TfPstSite *s;
+  g_autofree guint8 *block = NULL;
+  guint64 off;
+  guint32 crc;
+
+  for (guint i = 0; i < job->changes->len && c == NULL; i++)
+    {
+      TfRepairChange *ci = g_ptr_array_index (job->changes, i);
+
+      if (!d->embedded || strchr (tf_item_get_nid (ci->item), '/') != NULL)
+        c = ci;
+    }
+  g_assert_nonnull (c);
+  s = &c->site.pst;
+  block = g_malloc (s->block_size);
+  g_assert_cmpint (pread (fd, block, s->block_size, (off_t) s->block_offset), ==, (ssize_t) s->block_size);
+  off = (guint64) c->site.offset - s->block_offset;
+  if (d->kind == DAMAGE_VALUE)
+    {
+      /* One tick later than planned, encoded and CRC'd like a real write */
+      tf_pst_encode (s->encoding, s->bid, block, s->block_size, FALSE);
+      g_assert_cmpuint (tf_pst_u64 (block + off), ==, c->new_value);
+      for (guint i = 0; i < 8; i++)
+        block[off + i] = (guint8) ((c->new_value + 1) >> (8 * i));
+      tf_pst_encode (s->encoding, s->bid, block, s->block_size, TRUE);
+      crc = tf_pst_crc32 (block, s->block_size);
+      g_assert_cmpint (pwrite (fd, block + off, 8, (off_t) c->site.offset), ==, 8);
+    }
+  else
+    crc = tf_pst_crc32 (block, s->block_size) ^ 0x00010000;
+  {
+    guint8 le[4] = { (guint8) crc, (guint8) (crc >> 8), (guint8) (crc >> 16), (guint8) (crc >> 24) };
+
+    g_assert_cmpint (pwrite (fd, le, 4, (off_t) s->crc_offset), ==, 4);
+  }
+  d->done = TRUE;
+}
+
+static void
+damage_case (const char *name,
+             DamageKind kind,
+             gboolean embedded,
+             const char *why)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy (name, dir);
+  g_autoptr (GBytes) original = file_bytes (path);
+  g_autoptr (GPtrArray) items = scan (path);
+  g_autoptr (TfRepairPlan) plan = tf_repair_plan_new (items, items);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GBytes) now = NULL;
+  Damage d = { kind, embedded, FALSE };
+  TfRepairResult *result;
+
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), >, 0);
+  tf_repair_inplace_set_test_hook (damage_touched, &d);
+  results = execute (plan, dir, "run-damage", FALSE);
+  tf_repair_inplace_set_test_hook (NULL, NULL);
+  g_assert_true (d.done);
+  result = g_ptr_array_index (results, 0);
+  g_test_message ("%s: %s", name, tf_repair_result_get_message (result));
+  g_assert_cmpint (tf_repair_result_get_status (result), ==, TF_REPAIR_STATUS_FAILED);
+  g_assert_nonnull (strstr (tf_repair_result_get_message (result), why));
+  g_assert_nonnull (strstr (tf_repair_result_get_message (result), "the old bytes were written back"));
+
+  /* Every byte as before (the damage lay inside the written ranges),
+   * and the journal says so: the repair, then its undo */
+  now = file_bytes (path);
+  g_assert_true (g_bytes_equal (now, original));
+  entries = journal_entries (dir);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((TfJournalEntry *) g_ptr_array_index (entries, 0))->action, ==, "repair");
+  g_assert_cmpstr (((TfJournalEntry *) g_ptr_array_index (entries, 1))->action, ==, "undo");
+}
+
+static void
+test_verify_rolls_back (void)
+{
+  damage_case ("heap-rows-unicode.pst", DAMAGE_VALUE, FALSE, "track-status time of recipient");
+  /* Our reader notices the bad CRC (a new PST_CHECKSUM finding) before
+   * the CRC walk of the touched blocks would */
+  damage_case ("heap-rows-unicode.pst", DAMAGE_CRC, FALSE, "new finding PST_CHECKSUM");
+  /* A row of an embedded message: its NID chain is read again too */
+  damage_case ("cyclic-embedded-ansi.pst", DAMAGE_VALUE, TRUE, "track-status time of recipient");
+}
+
+/* ------------------------------------------------------------------ */
+/* The one-pass SHA-256 of a large file, plain and patched              */
+
+static void
+assert_hashes (int fd,
+               GBytes *file,
+               const guint64 *offsets,
+               guint n)
+{
+  g_autoptr (TfJournalEntry) holder = tf_journal_entry_new (NULL, "repair", "/");
+  g_autoptr (GByteArray) patched = g_byte_array_new ();
+  g_autoptr (GBytes) patched_bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *want_plain = tf_sha256_bytes (file);
+  g_autofree char *want_patched = NULL;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (file, &len);
+
+  g_byte_array_append (patched, data, (guint) len);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 neu[8];
+      g_autoptr (GBytes) before = g_bytes_new (data + offsets[i], 8);
+      g_autoptr (GBytes) after = NULL;
+
+      for (guint k = 0; k < 8; k++)
+        neu[k] = (guint8) ~data[offsets[i] + k];
+      after = g_bytes_new (neu, 8);
+      memcpy (patched->data + offsets[i], neu, 8);
+      tf_journal_entry_add_range (holder, offsets[i], before, after);
+    }
+  if (holder->ranges == NULL)
+    holder->ranges = g_array_new (FALSE, FALSE, sizeof (TfJournalRange));
+  patched_bytes = g_bytes_new (patched->data, patched->len);
+  want_patched = tf_sha256_bytes (patched_bytes);
+
+  for (guint way = 0; way < 2; way++)
+    {
+      g_autofree char *plain = NULL;
+      g_autofree char *other = NULL;
+
+      g_assert_true (tf_repair_inplace_hash (fd, len, holder->ranges, way == 0, &plain, &other, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (plain, ==, want_plain);
+      /* after: the new bytes; before: the file's own bytes again */
+      g_assert_cmpstr (other, ==, way == 0 ? want_patched : want_plain);
+    }
+  {
+    g_autofree char *plain = NULL;
+
+    g_assert_true (tf_repair_inplace_hash (fd, len, NULL, FALSE, &plain, NULL, &error));
+    g_assert_cmpstr (plain, ==, want_plain);
+  }
+}
+
+static void
+test_hash_two_threads (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "big.bin", NULL);
+  const gsize mib = 1024 * 1024;
+  const gsize size = 5 * mib + 123;
+  g_autofree guint8 *data = g_malloc (size);
+  g_autoptr (GBytes) file = NULL;
+  GRand *rand = g_rand_new_with_seed (14);
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  g_rand_free (rand);
+  g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
+  file = g_bytes_new (data, size);
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+
+  {
+    /* Ranges across chunk edges, at the start and the very end */
+    const guint64 spread[] = { 0, mib - 3, 2 * mib + 5, 4 * mib - 8, size - 8 };
+    /* The first difference late in the file: the digests fork there */
+    const guint64 late[] = { 3 * mib + 1000, 4 * mib + 4 };
+
+    assert_hashes (fd, file, spread, G_N_ELEMENTS (spread));
+    assert_hashes (fd, file, late, G_N_ELEMENTS (late));
+    assert_hashes (fd, file, NULL, 0);
+  }
+  close (fd);
+}
+
+/* The verification's reader: only the messages asked for, each read as
+ * the scan reads it; a chain with no message is named in a parse error */
+static void
+test_read_nids (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = tmp_copy ("cyclic-embedded-ansi.pst", dir);
+  g_autoptr (GPtrArray) all = scan (path);
+  g_autoptr (GPtrArray) some = g_ptr_array_new_with_free_func (g_object_unref);
+  TfItem *outer = NULL;
+  TfItem *inner = NULL;
+  const char *chains[4] = { 0 };
+  struct stat st;
+  int fd;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (all, i);
+
+      if (strchr (tf_item_get_nid (item), '/') != NULL)
+        inner = inner != NULL ? inner : item;
+      else if (i > 0)
+        outer = outer != NULL ? outer : item;
+    }
+  g_assert_nonnull (outer);
+  g_assert_nonnull (inner);
+  chains[0] = tf_item_get_nid (inner);
+  chains[1] = "0x7FFFFFE4";
+  chains[2] = tf_item_get_nid (outer);
+
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  tf_pst_read_nids_fd (fd, (guint64) st.st_size, path, path, chains, TF_READ_NONE, some);
+  close (fd);
+
+  g_assert_cmpuint (some->len, ==, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      TfItem *got = g_ptr_array_index (some, i);
+      TfItem *want = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+      for (guint k = 0; k < all->len; k++)
+        if (g_strcmp0 (tf_item_get_nid (g_ptr_array_index (all, k)), tf_item_get_nid (got)) == 0)
+          want = g_ptr_array_index (all, k);
+      g_assert_nonnull (want);
+      g_assert_true (want == outer || want == inner);
+      g_assert_cmpstr (tf_item_get_path (got), ==, tf_item_get_path (want));
+      g_assert_cmpstr (tf_item_get_folder (got), ==, tf_item_get_folder (want));
+      g_assert_cmpuint (tf_item_get_n_findings (got), ==, tf_item_get_n_findings (want));
+      /* Field by field, as the repair compares them */
+      g_assert_true (tf_repair_verify_item (want, got, none, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_nonnull (strstr (tf_finding_get_detail (tf_item_get_finding (g_ptr_array_index (some, 2), 0)), "0x7FFFFFE4"));
+}
+
 int
 main (int argc,
       char **argv)
@@ -882,6 +1141,9 @@ main (int argc,
   g_test_add_func ("/repair-pst/symlink-refused", test_symlink_refused);
   g_test_add_func ("/repair-pst/missing-not-repaired", test_missing_not_repaired);
   g_test_add_func ("/repair-pst/journal-ranges", test_journal_ranges);
+  g_test_add_func ("/repair-pst/verify-rolls-back", test_verify_rolls_back);
+  g_test_add_func ("/repair-pst/hash-two-threads", test_hash_two_threads);
+  g_test_add_func ("/repair-pst/read-nids", test_read_nids);
 
   ret = g_test_run ();
   {
