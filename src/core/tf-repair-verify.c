@@ -35,15 +35,15 @@ tf_repair_item_position (TfItem *item)
 
 /* The detail (translated at each use) names what differs, e.g. "number of
  * recipients"; finding codes inside it stay untranslated. */
-#define VERIFY_FAIL(...)                                                                   \
-  G_STMT_START                                                                             \
-  {                                                                                        \
-    g_autofree char *detail_ = g_strdup_printf (__VA_ARGS__);                              \
-    g_set_error (error, TF_ERROR, TF_ERROR_FAILED,                                         \
-                 _ ("Verification of the repaired data failed (%s); nothing was written"), \
-                 detail_);                                                                 \
-    return FALSE;                                                                          \
-  }                                                                                        \
+#define VERIFY_FAIL(...)                                              \
+  G_STMT_START                                                        \
+  {                                                                   \
+    g_autofree char *detail_ = g_strdup_printf (__VA_ARGS__);         \
+    g_set_error (error, TF_ERROR, TF_ERROR_FAILED,                    \
+                 _ ("Verification of the repaired data failed (%s)"), \
+                 detail_);                                            \
+    return FALSE;                                                     \
+  }                                                                   \
   G_STMT_END
 
 static gboolean

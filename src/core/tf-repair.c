@@ -109,7 +109,11 @@ prepare_file (TfRepairFileJob *job,
   p->ctx.changes = job->changes;
   if (!tf_repair_verify_bytes (&p->ctx, p->repaired, &error))
     {
-      tf_repair_result_set_error (result, error);
+      /* TRANSLATORS: %s is why a repair's check failed, e.g.
+       * "Verification of the repaired data failed (number of recipients)" */
+      g_autoptr (GError) told = g_error_new (error->domain, error->code, _ ("%s; nothing was written"), error->message);
+
+      tf_repair_result_set_error (result, told);
       goto fail;
     }
   return p;
