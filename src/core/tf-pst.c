@@ -1215,6 +1215,22 @@ open_and_read (TfPstFile *file,
   tf_pst_file_free (file);
 }
 
+static void
+read_fd (int fd,
+         guint64 size,
+         const ReadArgs *args,
+         GPtrArray *items)
+{
+  g_autoptr (GError) error = NULL;
+  TfPstFile *file;
+
+  g_return_if_fail (args->path != NULL);
+  g_return_if_fail (items != NULL);
+
+  file = tf_pst_file_open_fd (fd, size, &error);
+  open_and_read (file, error, args, items);
+}
+
 void
 tf_pst_read_fd_batched (int fd,
                         guint64 size,
@@ -1226,16 +1242,10 @@ tf_pst_read_fd_batched (int fd,
                         gpointer batch_data,
                         GPtrArray *items)
 {
-  g_autoptr (GError) error = NULL;
   const char *one[] = { only_nid, NULL };
   const ReadArgs args = { path, file_path, only_nid != NULL ? one : NULL, flags, batch_func, batch_data };
-  TfPstFile *file;
 
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (items != NULL);
-
-  file = tf_pst_file_open_fd (fd, size, &error);
-  open_and_read (file, error, &args, items);
+  read_fd (fd, size, &args, items);
 }
 
 void
@@ -1281,16 +1291,10 @@ tf_pst_read_nids_fd (int fd,
                      TfReadFlags flags,
                      GPtrArray *items)
 {
-  g_autoptr (GError) error = NULL;
   const ReadArgs args = { path, file_path, chains, flags, NULL, NULL };
-  TfPstFile *file;
 
-  g_return_if_fail (path != NULL);
   g_return_if_fail (chains != NULL);
-  g_return_if_fail (items != NULL);
-
-  file = tf_pst_file_open_fd (fd, size, &error);
-  open_and_read (file, error, &args, items);
+  read_fd (fd, size, &args, items);
 }
 
 gboolean
