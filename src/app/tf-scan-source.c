@@ -14,6 +14,7 @@
 
 #include "tf-labels-private.h"
 #include "tf-list-merge.h"
+#include "tf-list-order.h"
 #include "tf-scan-source.h"
 #include "tf-scanner.h"
 
@@ -52,9 +53,9 @@ struct _TfScanSource
   GCancellable *watch_cancellable;
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
-  GCompareDataFunc sort_func;    /* the order the store is left in */
-  GCompareDataFunc stream_order; /* a first scan's rows go in in this order */
-  gpointer stream_order_data;
+  GCancellable *reorder_cancellable; /* a snapshot being sorted */
+  TfListOrder order;                 /* the order the store is kept in */
+  TfListOrder store_order;           /* … and the one it is in now */
   GPtrArray *incoming; /* streamed rows not merged into the store yet */
   GError *merge_error; /* the scan's result, once the merge is done */
 
@@ -73,6 +74,7 @@ struct _TfScanSource
   guint progress_done; /* … its messages read */
   guint progress_total;
   guint n_mailbox_items; /* items from PST/OST files */
+  guint generation;      /* changes of the store, for a reorder */
   guint scanning : 1;
   guint replacing : 1;
   guint watching : 1;
@@ -81,6 +83,7 @@ struct _TfScanSource
   guint splicing : 1;          /* our own change of the item store */
   guint rescan_after_scan : 1; /* a change came while a scan ran */
   guint finish_after_merge : 1; /* the scanner is done, the merge not yet */
+  guint ordered : 1;            /* an order is set */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
@@ -206,6 +209,7 @@ on_items_changed_cb (TfScanSource *self,
                      guint added,
                      GListModel *model)
 {
+  self->generation++;
   /* Our own splices keep the counts themselves */
   if (!self->splicing)
     schedule_recount (self);
@@ -287,7 +291,7 @@ merge_idle_cb (gpointer user_data)
       guint n = MIN (MERGE_SLICE, self->incoming->len - done);
 
       tf_list_store_merge_sorted (self->items, self->incoming->pdata + done, n,
-                                  self->stream_order, self->stream_order_data, merge_splice, self);
+                                  tf_list_order_compare, &self->order, merge_splice, self);
       done += n;
     }
   g_ptr_array_remove_range (self->incoming, 0, done);
@@ -349,7 +353,7 @@ scan_items_cb (GPtrArray *items,
       return;
     }
 
-  if (self->stream_order != NULL)
+  if (self->ordered)
     {
       /* In order as they arrive (merge_idle_cb()) */
       for (guint i = 0; i < items->len; i++)
@@ -459,49 +463,56 @@ finish_scan (TfScanSource *self,
   g_signal_emit (self, signals[SCAN_FINISHED], 0);
 }
 
-/* The final rows in the order of sort_func, sorted on a worker thread: a
- * GtkSortListModel given 100,000 unsorted rows merges its runs on the
- * main thread in steps of 100 ms and more; given sorted rows it finds
- * one run. Items are not changed while a scan runs (repairs wait). */
+static void start_reorder (TfScanSource *self);
+
+static gboolean
+needs_reorder (TfScanSource *self)
+{
+  return self->ordered && !tf_list_order_equal (&self->store_order, &self->order);
+}
+
+/* The store's rows replaced by @items, in @order: one change for the
+ * views (GtkSingleSelection and the window find the selected item among
+ * the added rows) */
+static void
+replace_in_order (TfScanSource *self,
+                  GPtrArray *items,
+                  const TfListOrder *order)
+{
+  splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)), items->pdata, items->len);
+  self->store_order = *order;
+}
+
+/* The final rows of a rescan in the list's order, sorted on a worker
+ * thread (tf-list-order.c). Items are not changed while a scan runs
+ * (repairs wait). */
 typedef struct
 {
   TfScanSource *self; /* weak */
   GCancellable *cancellable;
-  GPtrArray *items;
-  GCompareDataFunc func;
+  TfListOrder order;
+  guint generation;
 } SortData;
+
+static SortData *
+sort_data_new (TfScanSource *self,
+               GCancellable *cancellable)
+{
+  SortData *data = g_new0 (SortData, 1);
+
+  g_set_weak_pointer (&data->self, self);
+  data->cancellable = g_object_ref (cancellable);
+  data->order = self->order;
+  data->generation = self->generation;
+  return data;
+}
 
 static void
 sort_data_free (SortData *data)
 {
   g_clear_weak_pointer (&data->self);
   g_clear_object (&data->cancellable);
-  g_ptr_array_unref (data->items);
   g_free (data);
-}
-
-/* g_ptr_array_sort_with_data() passes pointers to the elements
- * (g_ptr_array_sort_values_with_data() is GLib 2.76) */
-static int
-compare_elements (gconstpointer a,
-                  gconstpointer b,
-                  gpointer user_data)
-{
-  SortData *data = user_data;
-
-  return data->func (*(gpointer const *) a, *(gpointer const *) b, NULL);
-}
-
-static void
-sort_thread (GTask *task,
-             gpointer source_object,
-             gpointer task_data,
-             GCancellable *cancellable)
-{
-  SortData *data = task_data;
-
-  g_ptr_array_sort_with_data (data->items, compare_elements, data);
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -509,41 +520,91 @@ sorted_cb (GObject *object,
            GAsyncResult *result,
            gpointer user_data)
 {
-  SortData *data = g_task_get_task_data (G_TASK (result));
+  SortData *data = user_data;
   TfScanSource *self = data->self;
+  g_autoptr (GPtrArray) items = tf_list_order_sort_finish (result, NULL);
 
-  if (self == NULL || self->cancellable != data->cancellable)
-    return; /* cancelled, or a new scan began */
+  if (self == NULL || self->cancellable != data->cancellable || items == NULL)
+    {
+      sort_data_free (data);
+      return; /* cancelled, or a new scan began */
+    }
 
   if (self->replacing)
     {
       reset_counts (self);
-      count_items (self, data->items->pdata, data->items->len);
-      splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                    data->items->pdata, data->items->len);
+      count_items (self, items->pdata, items->len);
+      replace_in_order (self, items, &data->order);
     }
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->items)) == data->items->len)
-    /* The same items, reordered: one change for the views */
-    splice_items (self, 0, data->items->len, data->items->pdata, data->items->len);
+  else if (data->generation == self->generation)
+    replace_in_order (self, items, &data->order);
+  sort_data_free (data);
 
   finish_scan (self, NULL);
+  /* The order changed while the rows were sorted */
+  if (needs_reorder (self))
+    start_reorder (self);
 }
 
 static void
 sort_then_finish (TfScanSource *self,
                   GPtrArray *items)
 {
-  g_autoptr (GTask) task = NULL;
-  SortData *data = g_new0 (SortData, 1);
+  g_clear_handle_id (&self->merge_source, g_source_remove);
+  if (self->reorder_cancellable != NULL)
+    g_cancellable_cancel (self->reorder_cancellable);
+  g_clear_object (&self->reorder_cancellable);
+  tf_list_order_sort_async (items, &self->order, self->cancellable, sorted_cb,
+                            sort_data_new (self, self->cancellable));
+}
 
-  g_set_weak_pointer (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
-  data->items = g_ptr_array_ref (items);
-  data->func = self->sort_func;
-  task = g_task_new (NULL, NULL, sorted_cb, NULL);
-  g_task_set_source_tag (task, sort_then_finish);
-  g_task_set_task_data (task, data, (GDestroyNotify) sort_data_free);
-  g_task_run_in_thread (task, sort_thread);
+/* A new order after the scan (a header, the sort menu): a snapshot of the
+ * store sorted on a worker thread, swapped in with one change when the
+ * store did not change meanwhile (else sorted again) */
+static void
+reordered_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  SortData *data = user_data;
+  TfScanSource *self = data->self;
+  g_autoptr (GPtrArray) items = tf_list_order_sort_finish (result, NULL);
+
+  if (self == NULL || self->reorder_cancellable != data->cancellable || items == NULL)
+    {
+      sort_data_free (data);
+      return; /* a newer reorder or a scan took over */
+    }
+
+  g_clear_object (&self->reorder_cancellable);
+  if (data->generation == self->generation)
+    replace_in_order (self, items, &data->order);
+  sort_data_free (data);
+  if (needs_reorder (self) && !tf_scan_source_get_streaming (self))
+    start_reorder (self);
+}
+
+static void
+start_reorder (TfScanSource *self)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  if (self->reorder_cancellable != NULL)
+    g_cancellable_cancel (self->reorder_cancellable);
+  g_clear_object (&self->reorder_cancellable);
+  if (n < 2)
+    {
+      self->store_order = self->order;
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+  self->reorder_cancellable = g_cancellable_new ();
+  tf_list_order_sort_async (items, &self->order, self->reorder_cancellable, reordered_cb,
+                            sort_data_new (self, self->reorder_cancellable));
 }
 
 static void
@@ -568,7 +629,7 @@ scan_finished_cb (GObject *object,
     keep_unchanged_items (self, self->pending);
 
   /* Streamed in order: done once the last rows are merged */
-  if (!self->replacing && self->stream_order != NULL)
+  if (!self->replacing && self->ordered)
     {
       if (merging (self))
         {
@@ -581,21 +642,9 @@ scan_finished_cb (GObject *object,
       return;
     }
 
-  if (error == NULL && self->sort_func != NULL)
+  if (error == NULL && self->replacing && self->ordered)
     {
-      g_autoptr (GPtrArray) items = NULL;
-
-      if (self->replacing)
-        items = g_ptr_array_ref (self->pending);
-      else
-        {
-          guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-
-          items = g_ptr_array_new_full (n, g_object_unref);
-          for (guint i = 0; i < n; i++)
-            g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->items), i));
-        }
-      sort_then_finish (self, items);
+      sort_then_finish (self, self->pending);
       scan_data_free (scan);
       return;
     }
@@ -912,6 +961,9 @@ tf_scan_source_dispose (GObject *object)
   g_clear_handle_id (&self->rescan_source, g_source_remove);
   g_clear_handle_id (&self->recount_source, g_source_remove);
   clear_merge (self);
+  if (self->reorder_cancellable != NULL)
+    g_cancellable_cancel (self->reorder_cancellable);
+  g_clear_object (&self->reorder_cancellable);
   if (self->changed_hook != 0)
     {
       g_signal_remove_emission_hook (g_signal_lookup ("changed", TF_TYPE_ITEM), self->changed_hook);
@@ -1078,60 +1130,94 @@ tf_scan_source_new (GFile *file)
 }
 
 void
-tf_scan_source_set_sort_func (TfScanSource *self,
-                              GCompareDataFunc sort_func)
+tf_scan_source_set_order (TfScanSource *self,
+                          const TfListOrder *order)
 {
-  g_return_if_fail (TF_IS_SCAN_SOURCE (self));
+  gboolean was_ordered;
 
-  self->sort_func = sort_func;
-}
-
-void
-tf_scan_source_set_stream_order (TfScanSource *self,
-                                 GCompareDataFunc order,
-                                 gpointer order_data)
-{
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
-  g_return_if_fail (order == NULL || !tf_scan_source_get_streaming (self));
 
   /* Unset (the window goes away): rows not merged yet are dropped */
   if (order == NULL)
-    clear_merge (self);
-  self->stream_order = order;
-  self->stream_order_data = order_data;
-  if (order != NULL && self->incoming == NULL)
+    {
+      clear_merge (self);
+      if (self->reorder_cancellable != NULL)
+        g_cancellable_cancel (self->reorder_cancellable);
+      g_clear_object (&self->reorder_cancellable);
+      self->ordered = FALSE;
+      return;
+    }
+  if (self->ordered && tf_list_order_equal (&self->order, order))
+    return;
+
+  was_ordered = self->ordered;
+  self->order = *order;
+  self->ordered = TRUE;
+  if (self->incoming == NULL)
     self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!was_ordered && g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0)
+    {
+      self->store_order = *order;
+      return;
+    }
+
+  if (tf_scan_source_get_streaming (self))
+    {
+      GListModel *model = G_LIST_MODEL (self->items);
+      guint n = g_list_model_get_n_items (model);
+      g_autoptr (GPtrArray) shown = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
+
+      /* The rows shown so far go back to the queue, ahead of the rest, and
+       * are merged again in the new order: one change now, then slices */
+      self->store_order = *order;
+      if (n == 0)
+        return;
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (shown, g_list_model_get_item (model, i));
+      for (guint i = 0; i < self->incoming->len; i++)
+        g_ptr_array_add (shown, g_object_ref (g_ptr_array_index (self->incoming, i)));
+      g_ptr_array_set_size (self->incoming, 0);
+      g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&shown));
+      splice_items (self, 0, n, NULL, 0);
+      schedule_merge (self);
+      return;
+    }
+
+  /* Settled, or a rescan running (whose rows are sorted when it ends) */
+  start_reorder (self);
+}
+
+gboolean
+tf_scan_source_get_reordering (TfScanSource *self)
+{
+  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), FALSE);
+
+  return self->reorder_cancellable != NULL || merging (self);
 }
 
 void
-tf_scan_source_reorder (TfScanSource *self)
+tf_scan_source_item_changed (TfScanSource *self,
+                             TfItem *item)
 {
-  GListModel *model;
-  guint n;
+  guint position;
 
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
 
-  if (self->stream_order == NULL || !tf_scan_source_get_streaming (self))
+  if (!g_list_store_find (self->items, item, &position))
     return;
-
-  /* The rows shown so far go back to the queue, ahead of the rest, and
-   * are merged again in the new order: one change now, then slices */
-  model = G_LIST_MODEL (self->items);
-  n = g_list_model_get_n_items (model);
-  if (n == 0)
-    return;
-  {
-    g_autoptr (GPtrArray) shown = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
-
-    for (guint i = 0; i < n; i++)
-      g_ptr_array_add (shown, g_list_model_get_item (model, i));
-    for (guint i = 0; i < self->incoming->len; i++)
-      g_ptr_array_add (shown, g_object_ref (g_ptr_array_index (self->incoming, i)));
-    g_ptr_array_set_size (self->incoming, 0);
-    g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&shown));
-  }
-  splice_items (self, 0, n, NULL, 0);
-  schedule_merge (self);
+  g_object_ref (item);
+  /* Re-announced so every view rebinds it; in an ordered store it moves
+   * to where it belongs now (a repair changes its severity) */
+  if (self->ordered && !needs_reorder (self))
+    {
+      splice_items (self, position, 1, NULL, 0);
+      tf_list_store_merge_sorted (self->items, (gpointer *) &item, 1, tf_list_order_compare, &self->order,
+                                  merge_splice, self);
+    }
+  else
+    splice_items (self, position, 1, (gpointer *) &item, 1);
+  g_object_unref (item);
+  schedule_recount (self);
 }
 
 gboolean

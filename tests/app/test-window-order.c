@@ -37,7 +37,7 @@ sort_done (gpointer data)
 {
   TfWindow *window = data;
 
-  return gtk_sort_list_model_get_pending (window->sort_model) == 0 && tf_ui_test_scan_done (window);
+  return !_tf_window_list_is_sorting (window) && tf_ui_test_scan_done (window);
 }
 
 static TfWindow *
@@ -99,7 +99,7 @@ scan_checking (void (*check) (TfWindow *window,
 
       g_main_context_iteration (NULL, TRUE);
       n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
-      if (n > 1 && n < N_QUEUE && window->sort_detached)
+      if (n > 1 && n < N_QUEUE && window->streaming)
         {
           check (window, data);
           partial_checks++;
@@ -110,7 +110,7 @@ scan_checking (void (*check) (TfWindow *window,
 
   tf_ui_test_spin_until (sort_done, window, 60000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
-  g_assert_false (window->sort_detached);
+  g_assert_false (window->streaming);
   return window;
 }
 

@@ -54,6 +54,7 @@ tf_ui_test_scan_done (gpointer window)
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
          && !_tf_window_is_scanning (self)
+         && !_tf_window_list_is_sorting (self)
          && gtk_filter_list_model_get_pending (self->filter_model) == 0
          && self->summary_source == 0;
 }
