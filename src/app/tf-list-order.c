@@ -196,23 +196,65 @@ tf_list_order_compare (gconstpointer a,
 
 /* Sorting off the main thread -------------------------------------------- */
 
-typedef struct
+struct _TfListSort
 {
   TfListOrder order;
   Entry *entries;
   guint n;
-} SortData;
+  guint size;
+};
 
-static void
-sort_data_free (SortData *data)
+TfListSort *
+tf_list_sort_new (const TfListOrder *order,
+                  guint n_items)
 {
-  for (guint i = 0; i < data->n; i++)
+  TfListSort *sort = g_new0 (TfListSort, 1);
+
+  g_return_val_if_fail (order != NULL, NULL);
+
+  sort->order = *order;
+  sort->size = MAX (n_items, 1);
+  sort->entries = g_new0 (Entry, sort->size);
+  return sort;
+}
+
+void
+tf_list_sort_add (TfListSort *sort,
+                  TfItem *item)
+{
+  g_return_if_fail (sort != NULL);
+  g_return_if_fail (TF_IS_ITEM (item));
+  /* g_qsort_with_data() counts in gint */
+  g_return_if_fail (sort->n < G_MAXINT);
+
+  if (sort->n == sort->size)
     {
-      g_clear_object (&data->entries[i].item);
-      g_free (data->entries[i].text);
+      sort->size = sort->size > G_MAXINT / 2 ? G_MAXINT : sort->size * 2;
+      sort->entries = g_renew (Entry, sort->entries, sort->size);
     }
-  g_free (data->entries);
-  g_free (data);
+  entry_init (&sort->entries[sort->n++], g_object_ref (item), sort->order.key);
+}
+
+guint
+tf_list_sort_get_n_items (TfListSort *sort)
+{
+  g_return_val_if_fail (sort != NULL, 0);
+
+  return sort->n;
+}
+
+void
+tf_list_sort_free (TfListSort *sort)
+{
+  if (sort == NULL)
+    return;
+  for (guint i = 0; i < sort->n; i++)
+    {
+      g_clear_object (&sort->entries[i].item);
+      g_free (sort->entries[i].text);
+    }
+  g_free (sort->entries);
+  g_free (sort);
 }
 
 static int
@@ -229,60 +271,47 @@ sort_thread (GTask *task,
              gpointer task_data,
              GCancellable *cancellable)
 {
-  SortData *data = task_data;
+  TfListSort *sort = task_data;
   GPtrArray *sorted;
 
-  for (guint i = 0; i < data->n; i++)
-    if (data->entries[i].text != NULL)
+  for (guint i = 0; i < sort->n; i++)
+    if (sort->entries[i].text != NULL)
       {
-        char *key = collation_key (data->entries[i].text);
+        char *key = collation_key (sort->entries[i].text);
 
-        g_free (data->entries[i].text);
-        data->entries[i].text = key;
+        g_free (sort->entries[i].text);
+        sort->entries[i].text = key;
       }
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  g_qsort_with_data (data->entries, (gint) data->n, sizeof (Entry), compare_entries_cb, &data->order);
+  g_qsort_with_data (sort->entries, (gint) sort->n, sizeof (Entry), compare_entries_cb, &sort->order);
 
-  sorted = g_ptr_array_new_full (data->n, g_object_unref);
-  for (guint i = 0; i < data->n; i++)
-    g_ptr_array_add (sorted, g_steal_pointer (&data->entries[i].item));
+  sorted = g_ptr_array_new_full (sort->n, g_object_unref);
+  for (guint i = 0; i < sort->n; i++)
+    g_ptr_array_add (sorted, g_steal_pointer (&sort->entries[i].item));
   g_task_return_pointer (task, sorted, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
-tf_list_order_sort_async (GPtrArray *items,
-                          const TfListOrder *order,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
+tf_list_sort_run_async (TfListSort *sort,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  SortData *data;
 
-  g_return_if_fail (items != NULL);
-  g_return_if_fail (order != NULL);
-
-  /* g_qsort_with_data() counts in gint */
-  g_return_if_fail (items->len <= G_MAXINT);
-
-  data = g_new0 (SortData, 1);
-  data->order = *order;
-  data->n = items->len;
-  data->entries = g_new0 (Entry, items->len);
-  for (guint i = 0; i < items->len; i++)
-    entry_init (&data->entries[i], g_object_ref (g_ptr_array_index (items, i)), order->key);
+  g_return_if_fail (sort != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tf_list_order_sort_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) sort_data_free);
+  g_task_set_source_tag (task, tf_list_sort_run_async);
+  g_task_set_task_data (task, sort, (GDestroyNotify) tf_list_sort_free);
   g_task_run_in_thread (task, sort_thread);
 }
 
 GPtrArray *
-tf_list_order_sort_finish (GAsyncResult *result,
-                           GError **error)
+tf_list_sort_finish (GAsyncResult *result,
+                     GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 

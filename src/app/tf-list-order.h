@@ -43,16 +43,26 @@ int tf_list_order_compare (gconstpointer a,
                            gconstpointer b,
                            gpointer order);
 
-/* Sorts @items (TfItem) into a new array in @order: what the comparison
- * reads of each item is copied on the calling (main) thread, the rest —
- * collation keys and the sort — runs on a worker thread, so items may
- * change while it runs (the caller checks the result still applies) */
-void tf_list_order_sort_async (GPtrArray *items,
-                               const TfListOrder *order,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
-GPtrArray *tf_list_order_sort_finish (GAsyncResult *result,
-                                      GError **error);
+/* Sorting items in an order off the main thread: what the comparison
+ * reads of each item is copied as it is added (on the main thread, in as
+ * many slices as the caller likes); collation keys and the sort run on a
+ * worker thread, so items may change meanwhile (the caller checks the
+ * result still applies) */
+typedef struct _TfListSort TfListSort;
+
+TfListSort *tf_list_sort_new (const TfListOrder *order,
+                              guint n_items);
+void tf_list_sort_add (TfListSort *sort,
+                       TfItem *item);
+guint tf_list_sort_get_n_items (TfListSort *sort);
+void tf_list_sort_free (TfListSort *sort);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TfListSort, tf_list_sort_free)
+/* Takes @sort; the result is a GPtrArray of the items (transfer full) */
+void tf_list_sort_run_async (TfListSort *sort,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+GPtrArray *tf_list_sort_finish (GAsyncResult *result,
+                                GError **error);
 
 G_END_DECLS

@@ -540,6 +540,22 @@ toggle_descending_cb (GSimpleAction *action,
  * changed file) and selected again when it reappears; only the rows that
  * were added are looked at, so this stays linear at 100,000 items. */
 
+static gboolean
+replacing_rows (TfWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      if (tf_scan_source_get_replacing_rows (source))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 on_selection_changed_cb (TfWindow *self,
                          GParamSpec *pspec,
@@ -547,6 +563,11 @@ on_selection_changed_cb (TfWindow *self,
 {
   TfItem *item = gtk_single_selection_get_selected_item (selection);
 
+  /* A source swaps its rows for the same ones in a new order (a removal,
+   * then an insertion): the item comes back at once, selected again by
+   * on_filter_items_changed_cb(); the item view keeps it meanwhile */
+  if (item == NULL && replacing_rows (self))
+    return;
   if (item != NULL)
     {
       g_set_object (&self->kept_item, item);

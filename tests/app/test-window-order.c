@@ -1,6 +1,6 @@
 /* test-window-order.c — the list's order while a scan streams rows in, the
  * sort menu following the headers, the progress bar and the first frame
- * (issue 16 §2, §8; suite 'ui')
+ * (issue 16 §2, §3, §8; suite 'ui')
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -315,6 +315,128 @@ test_menu_follows_headers (void)
   close_window (window);
 }
 
+static void
+assert_sent_order (TfWindow *window,
+                   gboolean descending)
+{
+  GListModel *model = G_LIST_MODEL (window->selection);
+
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
+      g_autoptr (TfItem) b = g_list_model_get_item (model, i);
+
+      if (descending)
+        g_assert_cmpint (tf_item_get_sent (a), >=, tf_item_get_sent (b));
+      else
+        g_assert_cmpint (tf_item_get_sent (a), <=, tf_item_get_sent (b));
+    }
+}
+
+static GPtrArray *
+list_paths (TfWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (window->selection);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (paths, g_strdup_printf ("%s#%u", tf_item_get_path (item), tf_item_get_mbox_index (item)));
+    }
+  return paths;
+}
+
+/* The item chosen stays selected and in the item view */
+static void
+assert_selected (TfWindow *window,
+                 TfItem *item)
+{
+  g_assert_true (_tf_window_get_selected_item (window) == item);
+  g_assert_true (tf_item_view_get_item (window->item_view) == item);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+}
+
+/* Sorting after the scan (the menu, a header), back to the default
+ * order, and a rescan: the rows are in each order, the selected item
+ * stays selected, and the rescan gives the first scan's order. One
+ * source needs no sort model: its store is kept in order. */
+static void
+test_resort_keeps_selection (void)
+{
+  TfWindow *window = new_window ();
+  g_autoptr (GPtrArray) first_paths = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (TfItem) chosen = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  open_path (window, queue_dir);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
+  g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
+  tf_ui_test_assert_default_order (window);
+  first_paths = list_paths (window);
+
+  chosen = g_list_model_get_item (G_LIST_MODEL (window->selection), N_QUEUE / 2);
+  gtk_single_selection_set_selected (window->selection, N_QUEUE / 2);
+  assert_selected (window, chosen);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_subject_order (window, FALSE);
+  assert_selected (window, chosen);
+
+  click_header (window, "sent");
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_menu_state (window, "sent", FALSE);
+  assert_sent_order (window, FALSE);
+  assert_selected (window, chosen);
+
+  click_header (window, "sent");
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_sent_order (window, TRUE);
+  assert_selected (window, chosen);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "default"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  tf_ui_test_assert_default_order (window);
+  assert_selected (window, chosen);
+  again = list_paths (window);
+  g_assert_cmpuint (again->len, ==, first_paths->len);
+  for (guint i = 0; i < again->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));
+  g_clear_pointer (&again, g_ptr_array_unref);
+
+  /* A rescan (nothing changed): the same order, the same item */
+  _tf_window_rescan (window);
+  tf_ui_test_spin_for (100);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
+  again = list_paths (window);
+  g_assert_cmpuint (again->len, ==, first_paths->len);
+  for (guint i = 0; i < again->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));
+  assert_selected (window, chosen);
+
+  /* A second source: All Sources interleaves the two stores with the sort
+   * model, in the same order */
+  open_path (window, demo_dir);
+  tf_ui_test_spin_for (100);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_nonnull (gtk_sort_list_model_get_sorter (window->sort_model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), >, N_QUEUE);
+  tf_ui_test_assert_default_order (window);
+  /* The menu kept "descending" from the last header click */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_menu_state (window, "subject", TRUE);
+  assert_subject_order (window, TRUE);
+  assert_selected (window, chosen);
+
+  close_window (window);
+}
+
 /* The scanner reads while it walks: the number of files is not known
  * until the end, so the bar pulses (it never shows a fraction that would
  * need a total) and the label counts the files read */
@@ -431,6 +553,7 @@ main (int argc,
   g_test_add_func ("/window-order/sorted-while-scanning", test_sorted_while_scanning);
   g_test_add_func ("/window-order/reorder-while-scanning", test_reorder_while_scanning);
   g_test_add_func ("/window-order/menu-follows-headers", test_menu_follows_headers);
+  g_test_add_func ("/window-order/resort-keeps-selection", test_resort_keeps_selection);
   g_test_add_func ("/window-order/progress-pulses", test_progress_pulses);
   g_test_add_func ("/window-order/scan-after-first-frame", test_scan_after_first_frame);
 
