@@ -595,17 +595,27 @@ resort_free (Resort *resort)
   g_free (resort);
 }
 
-/* Two changes, not one replacing splice: for the rows it showed, GTK
- * 4.8's list view looks among the added rows (one by one, until it has
- * found them all — after a sort by subject, nearly all 100,000: 100 ms);
- * after a removal and an insertion it has none to look for. The window
- * keeps the selected item across the two (tf-window-list.c). */
+/* A new order: two changes, not one replacing splice. For the rows it
+ * showed, GTK 4.8's list view looks among the added rows (one by one,
+ * until it has found them all — after a sort by subject, nearly all
+ * 100,000: 100 ms); after a removal and an insertion it has none to look
+ * for. The window keeps the selected item across the two and brings it
+ * into view (tf-window-list.c). A rescan's rows are mostly where they
+ * were: one splice finds them soon and keeps the view where it is. */
 static void
 replace_rows (TfScanSource *self,
-              GPtrArray *rows)
+              GPtrArray *rows,
+              gboolean reorder)
 {
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  if (!reorder)
+    {
+      splice_items (self, 0, n, rows->pdata, rows->len);
+      return;
+    }
   self->replacing_rows = TRUE;
-  splice_items (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)), NULL, 0);
+  splice_items (self, 0, n, NULL, 0);
   splice_items (self, 0, 0, rows->pdata, rows->len);
   self->replacing_rows = FALSE;
 }
@@ -639,7 +649,7 @@ sorted_cb (GObject *object,
       reset_counts (self);
       count_items (self, sorted->pdata, sorted->len);
     }
-  replace_rows (self, sorted);
+  replace_rows (self, sorted, !finishes_scan);
   self->store_order = resort->order;
   g_clear_pointer (&self->resort, resort_free);
   if (finishes_scan)

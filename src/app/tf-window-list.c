@@ -540,6 +540,20 @@ toggle_descending_cb (GSimpleAction *action,
  * changed file) and selected again when it reappears; only the rows that
  * were added are looked at, so this stays linear at 100,000 items. */
 
+/* While rows arrive, the list view keeps its scroll anchor on whatever
+ * row was first then; once the sort settles, the first selection is
+ * brought into view (only then: later rescans never scroll the list) */
+static void
+scroll_to_selected (TfWindow *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  self->scroll_pending = FALSE;
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (gtk_widget_get_last_child (GTK_WIDGET (self->items_view)),
+                                "list.scroll-to-item", "u", position);
+}
+
 static gboolean
 replacing_rows (TfWindow *self)
 {
@@ -611,8 +625,12 @@ on_filter_items_changed_cb (TfWindow *self,
         found = i;
     }
 
-  if (found != GTK_INVALID_LIST_POSITION)
-    gtk_single_selection_set_selected (self->selection, found);
+  if (found == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_single_selection_set_selected (self->selection, found);
+  /* Its rows put in a new order: the item stays in view */
+  if (replacing_rows (self))
+    scroll_to_selected (self);
 }
 
 static void
@@ -625,20 +643,6 @@ on_meeting_selection_changed_cb (TfWindow *self,
   tf_meeting_view_set_meeting (self->meeting_view, meeting);
   if (self->view == TF_WINDOW_VIEW_MEETINGS)
     gtk_stack_set_visible_child_name (self->detail_stack, meeting != NULL ? "meeting" : "empty");
-}
-
-/* While rows arrive, the list view keeps its scroll anchor on whatever
- * row was first then; once the sort settles, the first selection is
- * brought into view (only then: later rescans never scroll the list) */
-static void
-scroll_to_selected (TfWindow *self)
-{
-  guint position = gtk_single_selection_get_selected (self->selection);
-
-  self->scroll_pending = FALSE;
-  if (position != GTK_INVALID_LIST_POSITION)
-    gtk_widget_activate_action (gtk_widget_get_last_child (GTK_WIDGET (self->items_view)),
-                                "list.scroll-to-item", "u", position);
 }
 
 static gboolean
