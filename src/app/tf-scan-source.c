@@ -441,13 +441,7 @@ keep_unchanged (GPtrArray *old_items,
 static GPtrArray *
 dup_store_items (TfScanSource *self)
 {
-  GListModel *model = G_LIST_MODEL (self->items);
-  guint n = g_list_model_get_n_items (model);
-  GPtrArray *items = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (model, i));
-  return items;
+  return tf_list_model_dup_items (G_LIST_MODEL (self->items));
 }
 
 static void

@@ -59,6 +59,7 @@
 
 #include "tf-a11y-private.h"
 #include "tf-columns-private.h"
+#include "tf-list-merge.h"
 #include "tf-labels-private.h"
 #include "tf-meetings.h"
 #include "tf-server-fix-page.h"
@@ -1060,19 +1061,12 @@ _tf_window_dup_view_title (TfWindow *self)
 GListStore *
 _tf_window_dup_visible_items (TfWindow *self)
 {
-  GListModel *model;
   GListStore *store;
   g_autoptr (GPtrArray) items = NULL;
-  guint n;
 
   g_return_val_if_fail (TF_IS_WINDOW (self), NULL);
 
-  model = G_LIST_MODEL (self->filter_model);
-  n = g_list_model_get_n_items (model);
-  items = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (model, i));
-
+  items = tf_list_model_dup_items (G_LIST_MODEL (self->filter_model));
   store = g_list_store_new (TF_TYPE_ITEM);
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
 

@@ -333,21 +333,6 @@ assert_sent_order (TfWindow *window,
     }
 }
 
-static GPtrArray *
-list_paths (TfWindow *window)
-{
-  GListModel *model = G_LIST_MODEL (window->selection);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
-
-      g_ptr_array_add (paths, g_strdup_printf ("%s#%u", tf_item_get_path (item), tf_item_get_mbox_index (item)));
-    }
-  return paths;
-}
-
 /* The item chosen stays selected and in the item view */
 static void
 assert_selected (TfWindow *window,
@@ -376,7 +361,7 @@ test_resort_keeps_selection (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
   g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
   tf_ui_test_assert_default_order (window);
-  first_paths = list_paths (window);
+  first_paths = tf_ui_test_list_paths (window);
 
   chosen = g_list_model_get_item (G_LIST_MODEL (window->selection), N_QUEUE / 2);
   gtk_single_selection_set_selected (window->selection, N_QUEUE / 2);
@@ -402,7 +387,7 @@ test_resort_keeps_selection (void)
   tf_ui_test_spin_until (sort_done, window, 20000);
   tf_ui_test_assert_default_order (window);
   assert_selected (window, chosen);
-  again = list_paths (window);
+  again = tf_ui_test_list_paths (window);
   g_assert_cmpuint (again->len, ==, first_paths->len);
   for (guint i = 0; i < again->len; i++)
     g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));
@@ -413,7 +398,7 @@ test_resort_keeps_selection (void)
   tf_ui_test_spin_for (100);
   tf_ui_test_spin_until (sort_done, window, 60000);
   g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
-  again = list_paths (window);
+  again = tf_ui_test_list_paths (window);
   g_assert_cmpuint (again->len, ==, first_paths->len);
   for (guint i = 0; i < again->len; i++)
     g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));

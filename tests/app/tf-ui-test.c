@@ -216,6 +216,22 @@ tf_ui_test_assert_default_order (gpointer data)
     }
 }
 
+GPtrArray *
+tf_ui_test_list_paths (gpointer data)
+{
+  TfWindow *window = data;
+  GListModel *model = G_LIST_MODEL (window->selection);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (paths, g_strdup (tf_item_get_path (item)));
+    }
+  return paths;
+}
+
 char *
 tf_ui_test_make_demo (const char *scratch)
 {

@@ -204,10 +204,12 @@ main (int argc,
       return 2;
     }
 
+  /* As main() does: the application chooses the renderer (and leaves
+   * OpenGL out without a GPU) before GTK starts */
+  app = tf_application_new ();
   gtk_init ();
   adw_init ();
 
-  app = tf_application_new ();
   g_application_register (G_APPLICATION (app), NULL, NULL);
   window = tf_window_new (ADW_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
