@@ -1331,9 +1331,12 @@ tf_scan_source_item_changed (TfScanSource *self,
    * to where it belongs now (a repair changes its severity) */
   if (self->ordered && !needs_reorder (self))
     {
+      /* The window keeps the item selected across the two changes */
+      self->replacing_rows = TRUE;
       splice_items (self, position, 1, NULL, 0);
       tf_list_store_merge_sorted (self->items, (gpointer *) &item, 1, tf_list_order_compare, &self->order,
                                   merge_splice, self);
+      self->replacing_rows = FALSE;
     }
   else
     splice_items (self, position, 1, (gpointer *) &item, 1);

@@ -62,8 +62,8 @@ void tf_scan_source_scan (TfScanSource *self);
  * yet are dropped. */
 void tf_scan_source_set_order (TfScanSource *self,
                                const TfListOrder *order);
-/* TRUE while the rows are swapped for the same rows in a new order, or a
- * rescan's (between a removal of all rows and their insertion) */
+/* TRUE while rows are taken out and put back in a new order (a new
+ * order for all rows; a changed item moving to its new place) */
 gboolean tf_scan_source_get_replacing_rows (TfScanSource *self);
 /* TRUE while rows wait to be merged or a new order is being applied */
 gboolean tf_scan_source_get_reordering (TfScanSource *self);

@@ -58,9 +58,29 @@ open_path (TfWindow *window,
   tf_window_open_files (window, &file, 1);
 }
 
+static int
+compare_subjects (TfItem *a,
+                  TfItem *b)
+{
+  g_autofree char *ka = g_utf8_casefold (tf_item_get_subject (a) ?: "", -1);
+  g_autofree char *kb = g_utf8_casefold (tf_item_get_subject (b) ?: "", -1);
+
+  return g_utf8_collate (ka, kb);
+}
+
+static int
+compare_sent (TfItem *a,
+              TfItem *b)
+{
+  return (tf_item_get_sent (a) > tf_item_get_sent (b)) - (tf_item_get_sent (a) < tf_item_get_sent (b));
+}
+
+/* Every two neighbouring rows of the list are in @compare's order */
 static void
-assert_subject_order (TfWindow *window,
-                      gboolean descending)
+assert_order (TfWindow *window,
+              int (*compare) (TfItem *a,
+                              TfItem *b),
+              gboolean descending)
 {
   GListModel *model = G_LIST_MODEL (window->selection);
 
@@ -68,15 +88,20 @@ assert_subject_order (TfWindow *window,
     {
       g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
       g_autoptr (TfItem) b = g_list_model_get_item (model, i);
-      g_autofree char *ka = g_utf8_casefold (tf_item_get_subject (a) ?: "", -1);
-      g_autofree char *kb = g_utf8_casefold (tf_item_get_subject (b) ?: "", -1);
-      int cmp = g_utf8_collate (ka, kb);
+      int cmp = compare (a, b);
 
       if (descending)
         g_assert_cmpint (cmp, >=, 0);
       else
         g_assert_cmpint (cmp, <=, 0);
     }
+}
+
+static void
+assert_subject_order (TfWindow *window,
+                      gboolean descending)
+{
+  assert_order (window, compare_subjects, descending);
 }
 
 /* Opens the queue in a new window and calls @check after each main-loop
@@ -319,18 +344,7 @@ static void
 assert_sent_order (TfWindow *window,
                    gboolean descending)
 {
-  GListModel *model = G_LIST_MODEL (window->selection);
-
-  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
-      g_autoptr (TfItem) b = g_list_model_get_item (model, i);
-
-      if (descending)
-        g_assert_cmpint (tf_item_get_sent (a), >=, tf_item_get_sent (b));
-      else
-        g_assert_cmpint (tf_item_get_sent (a), <=, tf_item_get_sent (b));
-    }
+  assert_order (window, compare_sent, descending);
 }
 
 /* The item chosen stays selected and in the item view */
