@@ -154,14 +154,20 @@ has_render_node (void)
   return FALSE;
 }
 
+/* Drawing with cairo, GDK (4.8, X11) still sets up OpenGL to choose the
+ * window's visual: Mesa then maps its software rasterizer and LLVM, ~55 MB
+ * of resident memory (measured at 20,000 items: peak RSS 158 MB with it,
+ * 100 MB without) that nothing uses. GDK_DEBUG=gl-disable leaves OpenGL
+ * out; GDK_DEBUG, when set, still decides. */
 static void
 choose_renderer (void)
 {
   if (g_getenv ("GSK_RENDERER") != NULL || has_render_node ())
     return;
 
-  g_debug ("No GPU render node in /dev/dri: drawing with cairo");
+  g_debug ("No GPU render node in /dev/dri: drawing with cairo, without OpenGL");
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 }
 
 TfApplication *

@@ -57,6 +57,21 @@ upper_bound (GListModel *model,
   return lo;
 }
 
+GPtrArray *
+tf_list_model_dup_items (GListModel *model)
+{
+  guint n;
+  GPtrArray *items;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+
+  n = g_list_model_get_n_items (model);
+  items = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+  return items;
+}
+
 void
 tf_list_store_merge_sorted (GListStore *store,
                             gpointer *items,

@@ -29,4 +29,8 @@ void tf_list_store_merge_sorted (GListStore *store,
                                                  guint n_additions),
                                  gpointer splice_data);
 
+/* Every item of @model, in order, each with a reference (one loop: a
+ * GListStore answers consecutive positions in constant time) */
+GPtrArray *tf_list_model_dup_items (GListModel *model);
+
 G_END_DECLS

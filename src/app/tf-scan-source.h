@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "tf-list-order.h"
+
 #include "tf-item.h"
 
 G_BEGIN_DECLS
@@ -50,20 +52,25 @@ const GError *tf_scan_source_get_error (TfScanSource *self);
  * as they arrive; a rescan swaps the whole list in when it completes so
  * the view does not flicker. Emits "scan-finished" at the end. */
 void tf_scan_source_scan (TfScanSource *self);
-/* When a scan ends, the items are put in this order (sorted on a worker
- * thread) before "scan-finished"; called with two TfItem, no user data */
-void tf_scan_source_set_sort_func (TfScanSource *self,
-                                   GCompareDataFunc sort_func);
-/* A first scan merges each batch into the store in @order (called on the
- * main thread with @order_data), so its rows are shown in order as they
- * arrive; without it they are appended. Set it before a scan; unset
- * (NULL) it any time, which drops the rows not merged yet. */
-void tf_scan_source_set_stream_order (TfScanSource *self,
-                                      GCompareDataFunc order,
-                                      gpointer order_data);
-/* The stream order changed: while streaming, the rows shown so far are
- * merged again in the new order (a slice per main-loop pass) */
-void tf_scan_source_reorder (TfScanSource *self);
+/* The order the item store is kept in (NULL: none, rows are appended):
+ * a first scan merges each batch into the store in it (on the main
+ * thread), so its rows are shown in order as they arrive; a rescan sorts
+ * its rows on a worker thread before it swaps them in. Changed while the
+ * first scan streams, the rows shown so far are merged again (a slice per
+ * main-loop pass); changed later, a snapshot of the store is sorted on a
+ * worker thread and swapped in with one change. Unset, rows not merged
+ * yet are dropped. */
+void tf_scan_source_set_order (TfScanSource *self,
+                               const TfListOrder *order);
+/* TRUE while rows are taken out and put back in a new order (a new
+ * order for all rows; a changed item moving to its new place) */
+gboolean tf_scan_source_get_replacing_rows (TfScanSource *self);
+/* TRUE while rows wait to be merged or a new order is being applied */
+gboolean tf_scan_source_get_reordering (TfScanSource *self);
+/* @item changed in place (a repair, an undo): its row is announced again
+ * so every view rebinds it, and moves to where the order puts it now */
+void tf_scan_source_item_changed (TfScanSource *self,
+                                  TfItem *item);
 /* TRUE while a first scan puts its rows in batch by batch (a rescan
  * replaces them all at once when it ends) */
 gboolean tf_scan_source_get_streaming (TfScanSource *self);

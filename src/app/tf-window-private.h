@@ -64,8 +64,8 @@ struct _TfWindow
   GtkFlattenListModel *sidebar_model; /* [all_source] + sources */
   GListStore *source_models;          /* each source's item store */
   GtkFlattenListModel *all_items;
-  GtkSortListModel *sort_model; /* base → sorted by column */
-  GtkSorter *sorter;            /* column view sorter, then the default order */
+  GtkSortListModel *sort_model; /* base → in order (several sources only) */
+  GtkSorter *sorter;            /* tf_list_order_compare() with @order */
   GtkCustomFilter *filter;
   GtkFilterListModel *filter_model; /* sorted → view + search */
   GtkSingleSelection *selection;
@@ -78,6 +78,7 @@ struct _TfWindow
   TfItem *kept_item;   /* the item the user selected (tf-window-list.c) */
   char *kept_path;     /* … and its path, for a rescan */
   guint kept_index;
+  TfListOrder order; /* the sources' stores are kept in it (tf-window-list.c) */
 
   GPtrArray *deferred_scans; /* TfScanSource: scans waiting for the first frame */
 
@@ -95,7 +96,8 @@ struct _TfWindow
   guint offered_first_problem : 1; /* see select_first_problem() */
   guint scroll_pending : 1;        /* tf-window-list.c */
   guint select_pending : 1;        /* tf-window-list.c */
-  guint sort_detached : 1;         /* tf-window-list.c: rows streaming in */
+  guint streaming : 1;             /* tf-window-list.c: a first scan's rows arrive */
+  guint sort_attached : 1;         /* tf-window-list.c: sort_model merges sources */
   guint first_frame_drawn : 1;     /* tf-window-sources.c: scans may start */
 };
 
@@ -112,9 +114,12 @@ void _tf_window_repair_update (TfWindow *self);
 /* tf-window-list.c: columns, order, sort menu, keeping the selection */
 void _tf_window_list_init (TfWindow *self);
 void _tf_window_list_dispose (TfWindow *self);
-/* Sort (FALSE) or show rows as they arrive (TRUE: a first scan) */
-void _tf_window_list_set_streaming (TfWindow *self,
-                                    gboolean streaming);
+/* Rows arrive in order (TRUE: a first scan), or are there; called when
+ * the scans or the scope (a source, or all) change */
+void _tf_window_list_update_order (TfWindow *self,
+                                   gboolean streaming);
+/* TRUE while rows wait to be merged or put in a new order */
+gboolean _tf_window_list_is_sorting (TfWindow *self);
 /* A new source: its first scan streams rows in the list's order */
 void _tf_window_list_add_source (TfWindow *self,
                                  TfScanSource *source);
@@ -123,10 +128,6 @@ void _tf_window_list_release_sources (TfWindow *self);
 /* Select the first item of the order (when it has a problem) and bring
  * it into view, as soon as the order is there */
 void _tf_window_list_select_first (TfWindow *self);
-/* The default order of items (a GCompareDataFunc): severity, sent, path */
-int _tf_window_compare_default (gconstpointer a,
-                                gconstpointer b,
-                                gpointer user_data);
 
 /* tf-window-pst.c: PST/OST items — the Folder column (shown while the
  * scope has mailbox items), progress through a big file's messages */

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tf-list-merge.h"
 #include "tf-labels-private.h"
 #include "tf-filetime.h"
 #include "tf-reader.h"
@@ -73,13 +74,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RepairRun, repair_run_free)
 static GPtrArray *
 dup_all_items (TfWindow *self)
 {
-  GListModel *model = G_LIST_MODEL (self->all_items);
-  guint n = g_list_model_get_n_items (model);
-  GPtrArray *items = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (model, i));
-  return items;
+  return tf_list_model_dup_items (G_LIST_MODEL (self->all_items));
 }
 
 static void

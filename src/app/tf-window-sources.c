@@ -382,7 +382,6 @@ tf_window_open_files (TfWindow *self,
         continue;
 
       source = tf_scan_source_new (files[i]);
-      tf_scan_source_set_sort_func (source, _tf_window_compare_default);
       _tf_window_list_add_source (self, source);
       _tf_window_track_source (self, source);
 

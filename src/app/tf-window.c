@@ -59,6 +59,7 @@
 
 #include "tf-a11y-private.h"
 #include "tf-columns-private.h"
+#include "tf-list-merge.h"
 #include "tf-labels-private.h"
 #include "tf-meetings.h"
 #include "tf-server-fix-page.h"
@@ -353,7 +354,7 @@ update_progress (TfWindow *self)
     }
 
   tf_scan_source_set_totals (self->all_source, n_items, n_problems, scanning);
-  _tf_window_list_set_streaming (self, streaming);
+  _tf_window_list_update_order (self, streaming);
   _tf_window_sidebar_update_names (self, n_items, n_problems);
   gtk_revealer_set_reveal_child (self->progress_revealer, scanning);
 
@@ -665,6 +666,7 @@ on_sources_list_row_selected_cb (TfWindow *self,
 
   self->current_source = source;
   gtk_sort_list_model_set_model (self->sort_model, base_model (self));
+  _tf_window_list_update_order (self, self->streaming);
   update_list_page (self);
   schedule_meetings (self);
   _tf_window_schedule_summary (self);
@@ -960,14 +962,8 @@ _tf_window_item_changed (TfWindow *self,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (TfScanSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
-      guint position;
 
-      if (g_list_store_find (G_LIST_STORE (tf_scan_source_get_items (source)), item, &position))
-        {
-          g_list_store_splice (G_LIST_STORE (tf_scan_source_get_items (source)), position, 1,
-                               (gpointer *) &item, 1);
-          break;
-        }
+      tf_scan_source_item_changed (source, item);
     }
 
   if (tf_item_view_get_item (self->item_view) == item)
@@ -1065,19 +1061,12 @@ _tf_window_dup_view_title (TfWindow *self)
 GListStore *
 _tf_window_dup_visible_items (TfWindow *self)
 {
-  GListModel *model;
   GListStore *store;
   g_autoptr (GPtrArray) items = NULL;
-  guint n;
 
   g_return_val_if_fail (TF_IS_WINDOW (self), NULL);
 
-  model = G_LIST_MODEL (self->filter_model);
-  n = g_list_model_get_n_items (model);
-  items = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (model, i));
-
+  items = tf_list_model_dup_items (G_LIST_MODEL (self->filter_model));
   store = g_list_store_new (TF_TYPE_ITEM);
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
 

@@ -1,6 +1,6 @@
 /* test-window-order.c — the list's order while a scan streams rows in, the
  * sort menu following the headers, the progress bar and the first frame
- * (issue 16 §2, §8; suite 'ui')
+ * (issue 16 §2, §3, §8; suite 'ui')
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -37,7 +37,7 @@ sort_done (gpointer data)
 {
   TfWindow *window = data;
 
-  return gtk_sort_list_model_get_pending (window->sort_model) == 0 && tf_ui_test_scan_done (window);
+  return !_tf_window_list_is_sorting (window) && tf_ui_test_scan_done (window);
 }
 
 static TfWindow *
@@ -58,9 +58,29 @@ open_path (TfWindow *window,
   tf_window_open_files (window, &file, 1);
 }
 
+static int
+compare_subjects (TfItem *a,
+                  TfItem *b)
+{
+  g_autofree char *ka = g_utf8_casefold (tf_item_get_subject (a) ?: "", -1);
+  g_autofree char *kb = g_utf8_casefold (tf_item_get_subject (b) ?: "", -1);
+
+  return g_utf8_collate (ka, kb);
+}
+
+static int
+compare_sent (TfItem *a,
+              TfItem *b)
+{
+  return (tf_item_get_sent (a) > tf_item_get_sent (b)) - (tf_item_get_sent (a) < tf_item_get_sent (b));
+}
+
+/* Every two neighbouring rows of the list are in @compare's order */
 static void
-assert_subject_order (TfWindow *window,
-                      gboolean descending)
+assert_order (TfWindow *window,
+              int (*compare) (TfItem *a,
+                              TfItem *b),
+              gboolean descending)
 {
   GListModel *model = G_LIST_MODEL (window->selection);
 
@@ -68,15 +88,20 @@ assert_subject_order (TfWindow *window,
     {
       g_autoptr (TfItem) a = g_list_model_get_item (model, i - 1);
       g_autoptr (TfItem) b = g_list_model_get_item (model, i);
-      g_autofree char *ka = g_utf8_casefold (tf_item_get_subject (a) ?: "", -1);
-      g_autofree char *kb = g_utf8_casefold (tf_item_get_subject (b) ?: "", -1);
-      int cmp = g_utf8_collate (ka, kb);
+      int cmp = compare (a, b);
 
       if (descending)
         g_assert_cmpint (cmp, >=, 0);
       else
         g_assert_cmpint (cmp, <=, 0);
     }
+}
+
+static void
+assert_subject_order (TfWindow *window,
+                      gboolean descending)
+{
+  assert_order (window, compare_subjects, descending);
 }
 
 /* Opens the queue in a new window and calls @check after each main-loop
@@ -99,7 +124,7 @@ scan_checking (void (*check) (TfWindow *window,
 
       g_main_context_iteration (NULL, TRUE);
       n = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
-      if (n > 1 && n < N_QUEUE && window->sort_detached)
+      if (n > 1 && n < N_QUEUE && window->streaming)
         {
           check (window, data);
           partial_checks++;
@@ -110,7 +135,7 @@ scan_checking (void (*check) (TfWindow *window,
 
   tf_ui_test_spin_until (sort_done, window, 60000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
-  g_assert_false (window->sort_detached);
+  g_assert_false (window->streaming);
   return window;
 }
 
@@ -315,6 +340,102 @@ test_menu_follows_headers (void)
   close_window (window);
 }
 
+static void
+assert_sent_order (TfWindow *window,
+                   gboolean descending)
+{
+  assert_order (window, compare_sent, descending);
+}
+
+/* The item chosen stays selected and in the item view */
+static void
+assert_selected (TfWindow *window,
+                 TfItem *item)
+{
+  g_assert_true (_tf_window_get_selected_item (window) == item);
+  g_assert_true (tf_item_view_get_item (window->item_view) == item);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "item");
+}
+
+/* Sorting after the scan (the menu, a header), back to the default
+ * order, and a rescan: the rows are in each order, the selected item
+ * stays selected, and the rescan gives the first scan's order. One
+ * source needs no sort model: its store is kept in order. */
+static void
+test_resort_keeps_selection (void)
+{
+  TfWindow *window = new_window ();
+  g_autoptr (GPtrArray) first_paths = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (TfItem) chosen = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  open_path (window, queue_dir);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
+  g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
+  tf_ui_test_assert_default_order (window);
+  first_paths = tf_ui_test_list_paths (window);
+
+  chosen = g_list_model_get_item (G_LIST_MODEL (window->selection), N_QUEUE / 2);
+  gtk_single_selection_set_selected (window->selection, N_QUEUE / 2);
+  assert_selected (window, chosen);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_subject_order (window, FALSE);
+  assert_selected (window, chosen);
+
+  click_header (window, "sent");
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_menu_state (window, "sent", FALSE);
+  assert_sent_order (window, FALSE);
+  assert_selected (window, chosen);
+
+  click_header (window, "sent");
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_sent_order (window, TRUE);
+  assert_selected (window, chosen);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "default"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  tf_ui_test_assert_default_order (window);
+  assert_selected (window, chosen);
+  again = tf_ui_test_list_paths (window);
+  g_assert_cmpuint (again->len, ==, first_paths->len);
+  for (guint i = 0; i < again->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));
+  g_clear_pointer (&again, g_ptr_array_unref);
+
+  /* A rescan (nothing changed): the same order, the same item */
+  _tf_window_rescan (window);
+  tf_ui_test_spin_for (100);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_null (gtk_sort_list_model_get_sorter (window->sort_model));
+  again = tf_ui_test_list_paths (window);
+  g_assert_cmpuint (again->len, ==, first_paths->len);
+  for (guint i = 0; i < again->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (again, i), ==, g_ptr_array_index (first_paths, i));
+  assert_selected (window, chosen);
+
+  /* A second source: All Sources interleaves the two stores with the sort
+   * model, in the same order */
+  open_path (window, demo_dir);
+  tf_ui_test_spin_for (100);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_nonnull (gtk_sort_list_model_get_sorter (window->sort_model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), >, N_QUEUE);
+  tf_ui_test_assert_default_order (window);
+  /* The menu kept "descending" from the last header click */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject"));
+  tf_ui_test_spin_until (sort_done, window, 20000);
+  assert_menu_state (window, "subject", TRUE);
+  assert_subject_order (window, TRUE);
+  assert_selected (window, chosen);
+
+  close_window (window);
+}
+
 /* The scanner reads while it walks: the number of files is not known
  * until the end, so the bar pulses (it never shows a fraction that would
  * need a total) and the label counts the files read */
@@ -431,6 +552,7 @@ main (int argc,
   g_test_add_func ("/window-order/sorted-while-scanning", test_sorted_while_scanning);
   g_test_add_func ("/window-order/reorder-while-scanning", test_reorder_while_scanning);
   g_test_add_func ("/window-order/menu-follows-headers", test_menu_follows_headers);
+  g_test_add_func ("/window-order/resort-keeps-selection", test_resort_keeps_selection);
   g_test_add_func ("/window-order/progress-pulses", test_progress_pulses);
   g_test_add_func ("/window-order/scan-after-first-frame", test_scan_after_first_frame);
 

@@ -32,22 +32,6 @@ close_window (TfWindow *window)
   tf_ui_test_spin_for (50);
 }
 
-/* The paths of the list, in order */
-static GPtrArray *
-list_paths (TfWindow *window)
-{
-  GListModel *model = G_LIST_MODEL (window->selection);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
-
-      g_ptr_array_add (paths, g_strdup (tf_item_get_path (item)));
-    }
-  return paths;
-}
-
 static void
 assert_same_paths (GPtrArray *a,
                    GPtrArray *b)
@@ -76,7 +60,7 @@ test_order_stable (void)
 
   tf_ui_test_spin_until (sort_done, window, 10000);
   tf_ui_test_assert_default_order (window);
-  first_paths = list_paths (window);
+  first_paths = tf_ui_test_list_paths (window);
   g_assert_cmpuint (first_paths->len, >, 5);
 
   /* The item selected at start is the first of that order */
@@ -87,14 +71,14 @@ test_order_stable (void)
   _tf_window_rescan (window);
   tf_ui_test_spin_for (100);
   tf_ui_test_spin_until (sort_done, window, 60000);
-  again = list_paths (window);
+  again = tf_ui_test_list_paths (window);
   assert_same_paths (first_paths, again);
   g_assert_cmpuint (gtk_single_selection_get_selected (window->selection), ==, 0);
 
   /* … and so does a second start */
   second = tf_ui_test_open_folder (ADW_APPLICATION (app), demo_dir);
   tf_ui_test_spin_until (sort_done, second, 10000);
-  other = list_paths (second);
+  other = tf_ui_test_list_paths (second);
   assert_same_paths (first_paths, other);
   close_window (second);
 

@@ -54,6 +54,7 @@ tf_ui_test_scan_done (gpointer window)
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
          && !_tf_window_is_scanning (self)
+         && !_tf_window_list_is_sorting (self)
          && gtk_filter_list_model_get_pending (self->filter_model) == 0
          && self->summary_source == 0;
 }
@@ -213,6 +214,22 @@ tf_ui_test_assert_default_order (gpointer data)
             g_assert_cmpstr (tf_item_get_path (a), <=, tf_item_get_path (b));
         }
     }
+}
+
+GPtrArray *
+tf_ui_test_list_paths (gpointer data)
+{
+  TfWindow *window = data;
+  GListModel *model = G_LIST_MODEL (window->selection);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (paths, g_strdup (tf_item_get_path (item)));
+    }
+  return paths;
 }
 
 char *

@@ -78,5 +78,7 @@ TfApplication *tf_ui_test_new_application (void);
  * (KB 938650 cases, other errors, warnings, healthy), then sent time
  * oldest first, then path */
 void tf_ui_test_assert_default_order (gpointer window);
+/* The paths of @window's list, in order (free with g_ptr_array_unref) */
+GPtrArray *tf_ui_test_list_paths (gpointer window);
 
 G_END_DECLS

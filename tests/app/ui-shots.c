@@ -3,7 +3,7 @@
  *
  *   xvfb-run -a _build/tests/app/ui-shots OUTDIR [WIDTH HEIGHT]
  *
- * Writes OUTDIR/{empty,demo,item-1601,raw,repair,meetings,server-fix,
+ * Writes OUTDIR/{empty,demo,item-1601,sorted-subject,raw,repair,meetings,server-fix,
  * pst-1601,pst-raw,pst-repair,pst-repair-full-copy}.png (the last four: the
  * demo PST as a source, its first 1601 item selected; its repair preview,
  * then the same with the full-copy offer, its threshold lowered) at
@@ -236,6 +236,16 @@ main (int argc,
   shoot (GTK_WIDGET (window), "demo.png");
   select_first_1601 (window);
   shoot (GTK_WIDGET (window), "item-1601.png");
+  /* Sorted by subject (the menu does what a click on the header does):
+   * the arrow on that header only, the 1601 item still selected; then
+   * back to the default order */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "subject");
+  while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  shoot (GTK_WIDGET (window), "sorted-subject.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort-by", "s", "default");
+  while (!tf_ui_test_scan_done (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
   if (g_getenv ("UI_SHOTS_MEASURE") != NULL)
     {
       GtkWidget *widgets[] = { GTK_WIDGET (window->item_view), GTK_WIDGET (window->detail_stack),
