@@ -55,9 +55,9 @@ struct _TfScanSource
   GCancellable *watch_cancellable;
   GPtrArray *pending; /* rescan: items collected until finished */
   GError *error;
-  Resort *resort;                    /* rows being put in order */
-  TfListOrder order;                 /* the order the store is kept in */
-  TfListOrder store_order;           /* … and the one it is in now */
+  Resort *resort;          /* rows being put in order */
+  TfListOrder order;       /* the order the store is kept in */
+  TfListOrder store_order; /* … and the one it is in now */
   GPtrArray *incoming; /* streamed rows not merged into the store yet */
   GError *merge_error; /* the scan's result, once the merge is done */
 
@@ -561,11 +561,11 @@ struct _Resort
 {
   ResortPhase phase;
   TfListOrder order;
-  TfListSort *sort;     /* COLLECT */
-  GPtrArray *from;      /* a rescan's rows, or NULL: the store's */
+  TfListSort *sort; /* COLLECT */
+  GPtrArray *from;  /* a rescan's rows, or NULL: the store's */
   GCancellable *cancellable;
-  guint next;           /* COLLECT: rows copied */
-  guint generation;     /* the store's when COLLECT began */
+  guint next;       /* COLLECT: rows copied */
+  guint generation; /* the store's when COLLECT began */
   guint idle;
   guint finishes_scan : 1;
 };
