@@ -579,9 +579,16 @@ on_selection_changed_cb (TfWindow *self,
 
   /* A source swaps its rows for the same ones in a new order (a removal,
    * then an insertion): the item comes back at once, selected again by
-   * on_filter_items_changed_cb(); the item view keeps it meanwhile */
-  if (item == NULL && replacing_rows (self))
-    return;
+   * on_filter_items_changed_cb(); the item view keeps it meanwhile. A
+   * search or a view re-filters the same way: all rows go, and those that
+   * match come back a step at a time, the item among them if it still
+   * matches; filtering_done_cb() empties the view if it did not. Showing
+   * the item again costs ~12 ms of the frame that builds the new rows. */
+  if (item == NULL && (replacing_rows (self) || gtk_filter_list_model_get_pending (self->filter_model) > 0))
+    {
+      _tf_window_actions_update (self);
+      return;
+    }
   if (item != NULL)
     {
       g_set_object (&self->kept_item, item);
@@ -631,6 +638,24 @@ on_filter_items_changed_cb (TfWindow *self,
   /* Its rows put in a new order: the item stays in view */
   if (replacing_rows (self))
     scroll_to_selected (self);
+}
+
+/* The filter has looked at every row: an item kept in the item view
+ * while it ran (on_selection_changed_cb()) that no longer matches goes */
+static void
+filtering_done_cb (TfWindow *self,
+                   GParamSpec *pspec,
+                   GtkFilterListModel *model)
+{
+  if (gtk_filter_list_model_get_pending (model) > 0 || replacing_rows (self)
+      || gtk_single_selection_get_selected_item (self->selection) != NULL
+      || tf_item_view_get_item (self->item_view) == NULL)
+    return;
+
+  tf_item_view_set_item (self->item_view, NULL);
+  if (self->view != TF_WINDOW_VIEW_MEETINGS)
+    gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  _tf_window_actions_update (self);
 }
 
 static void
@@ -813,6 +838,8 @@ _tf_window_list_init (TfWindow *self)
                            G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "notify::pending",
+                           G_CALLBACK (filtering_done_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
 
   /* Meetings */

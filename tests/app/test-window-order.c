@@ -436,6 +436,151 @@ test_resort_keeps_selection (void)
   close_window (window);
 }
 
+/* Counts the times the item view was emptied */
+static void
+on_item_view_item_cb (TfItemView *view,
+                      GParamSpec *pspec,
+                      guint *n_emptied)
+{
+  if (tf_item_view_get_item (view) == NULL)
+    (*n_emptied)++;
+}
+
+static gboolean
+filter_done (gpointer data)
+{
+  TfWindow *window = data;
+
+  return gtk_filter_list_model_get_pending (window->filter_model) == 0;
+}
+
+static void
+search_for (TfWindow *window,
+            const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), text);
+  g_signal_emit_by_name (window->search_entry, "search-changed");
+  tf_ui_test_spin_until (filter_done, window, 20000);
+}
+
+/* Every row of the list passes @keep, and every item of the source that
+ * passes it is a row (the list is in the source's order, so in step) */
+static void
+assert_rows_are (TfWindow *window,
+                 gboolean (*keep) (TfItem *item,
+                                   gpointer data),
+                 gpointer data)
+{
+  GListModel *rows = G_LIST_MODEL (window->selection);
+  GListModel *all = G_LIST_MODEL (window->all_items);
+  guint r = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (all, i);
+      g_autoptr (TfItem) row = NULL;
+
+      if (!keep (item, data))
+        continue;
+      row = g_list_model_get_item (rows, r++);
+      g_assert_true (row == item);
+    }
+  g_assert_cmpuint (r, ==, g_list_model_get_n_items (rows));
+}
+
+static gboolean
+has_problems (TfItem *item,
+              gpointer data)
+{
+  return tf_item_get_n_problems (item) > 0;
+}
+
+static gboolean
+matches_text (TfItem *item,
+              gpointer data)
+{
+  const char *const words[] = { data, NULL };
+
+  return tf_item_matches_words (item, words);
+}
+
+/* A search or Problems Only over 3,000 rows (a re-filter in steps): the
+ * selected item stays selected and shown throughout — the item view is
+ * never emptied — when it still matches; the rows are exactly the
+ * matching ones; an item that no longer matches leaves the item view
+ * empty, and comes back selected when the search is cleared (issue 16
+ * §3, §8) */
+static void
+test_filter_keeps_selection (void)
+{
+  TfWindow *window = new_window ();
+  g_autoptr (TfItem) chosen = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *word = NULL;
+  guint n_emptied = 0;
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  gtk_window_present (GTK_WINDOW (window));
+  open_path (window, queue_dir);
+  tf_ui_test_spin_until (sort_done, window, 60000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
+
+  /* The last problem item (problems come first), past the first screen */
+  for (guint i = 0; i < N_QUEUE; i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+      if (tf_item_get_n_problems (item) > 0)
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (position, >, 20);
+  gtk_single_selection_set_selected (window->selection, position);
+  chosen = g_object_ref (_tf_window_get_selected_item (window));
+  assert_selected (window, chosen);
+  g_signal_connect (window->item_view, "notify::item", G_CALLBACK (on_item_view_item_cb), &n_emptied);
+
+  /* Its file name matches it (and few others) */
+  base = g_path_get_basename (tf_item_get_path (chosen));
+  word = g_utf8_strdown (base, -1);
+  search_for (window, word);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), <, N_QUEUE / 2);
+  assert_rows_are (window, matches_text, word);
+  assert_selected (window, chosen);
+  g_assert_cmpuint (n_emptied, ==, 0);
+
+  search_for (window, "");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
+  assert_selected (window, chosen);
+
+  /* Problems Only: exactly the items with problems, in the same order */
+  gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 4));
+  g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_PROBLEMS);
+  tf_ui_test_spin_until (filter_done, window, 20000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), <, N_QUEUE);
+  assert_rows_are (window, has_problems, NULL);
+  assert_selected (window, chosen);
+  gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, 0));
+  tf_ui_test_spin_until (filter_done, window, 20000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
+  assert_selected (window, chosen);
+  g_assert_cmpuint (n_emptied, ==, 0);
+
+  /* A search that no longer matches it: nothing shown … */
+  search_for (window, "no-such-text-anywhere");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 0);
+  g_assert_null (_tf_window_get_selected_item (window));
+  g_assert_null (tf_item_view_get_item (window->item_view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->detail_stack), ==, "empty");
+  g_assert_cmpuint (n_emptied, ==, 1);
+  /* … until it matches again */
+  search_for (window, "");
+  assert_selected (window, chosen);
+
+  g_signal_handlers_disconnect_by_func (window->item_view, on_item_view_item_cb, &n_emptied);
+  close_window (window);
+}
+
 /* The scanner reads while it walks: the number of files is not known
  * until the end, so the bar pulses (it never shows a fraction that would
  * need a total) and the label counts the files read */
@@ -553,6 +698,7 @@ main (int argc,
   g_test_add_func ("/window-order/reorder-while-scanning", test_reorder_while_scanning);
   g_test_add_func ("/window-order/menu-follows-headers", test_menu_follows_headers);
   g_test_add_func ("/window-order/resort-keeps-selection", test_resort_keeps_selection);
+  g_test_add_func ("/window-order/filter-keeps-selection", test_filter_keeps_selection);
   g_test_add_func ("/window-order/progress-pulses", test_progress_pulses);
   g_test_add_func ("/window-order/scan-after-first-frame", test_scan_after_first_frame);
 
