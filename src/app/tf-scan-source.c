@@ -400,10 +400,12 @@ scan_progress_cb (const char *path,
   set_progress (self, path, n_done, n_total);
 }
 
-/* A rescan reads every file again; where a file is unchanged (same path,
- * size and modification time, as when a repair already refreshed its
- * item), keep the item object the views hold, so the selection and the
- * item view survive a rescan caused by a repair or by an unrelated file. */
+/* A rescan delivers the items of files unchanged since they were read
+ * (tf_scanner_set_known_items()) and reads the rest again; where a file
+ * read again is unchanged all the same (same path, size and modification
+ * time, as when a repair already refreshed its item, or a symlink), keep
+ * the item object the views hold, so the selection and the item view
+ * survive a rescan caused by a repair or by an unrelated file. */
 static void start_resort (TfScanSource *self,
                           gboolean finishes_scan);
 
@@ -1496,7 +1498,14 @@ tf_scan_source_scan (TfScanSource *self)
 
   self->replacing = g_list_model_get_n_items (G_LIST_MODEL (self->items)) > 0;
   if (self->replacing)
-    self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+    {
+      g_autoptr (GPtrArray) known = dup_store_items (self);
+
+      self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+      /* Unchanged files come back as the objects the views hold, without
+       * being read: a rescan holds one generation of items, not two */
+      tf_scanner_set_known_items (self->scanner, known);
+    }
   else
     reset_counts (self);
 

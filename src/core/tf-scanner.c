@@ -49,7 +49,15 @@
  * reader hands its items over every few hundred messages
  * (tf_read_progress_items()); they are delivered while the file is still
  * read — in ordered mode once every file before it was delivered — and
- * its worker waits while STREAM_MAX of them are not delivered yet. */
+ * its worker waits while STREAM_MAX of them are not delivered yet.
+ *
+ * A rescan need not read what did not change: the caller's items of the
+ * last scan (tf_scanner_set_known_items()) are copied on its thread when
+ * the scan starts (a repair there may change an item's fields while the
+ * scan runs), grouped by file on the walker thread, and a worker whose
+ * file still has the same lstat() size and time delivers the old items
+ * instead of reading it: a 100,000-file rescan then holds one generation
+ * of items, not two (tests/bench/RESULTS.md). */
 
 #define MAX_IN_FLIGHT 1024
 /* Items of one file being read that wait for delivery: dispatch at once
@@ -78,6 +86,7 @@ struct _TfScanner
   gboolean ordered;
   gboolean low_priority;
   TfScannerProgressFunc progress_func;
+  GPtrArray *known_items; /* for the next scan, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanner, tf_scanner, G_TYPE_OBJECT)
@@ -94,6 +103,27 @@ typedef struct
   GPtrArray *streamed;
 } Job;
 
+/* An item of the last scan, copied when the scan starts */
+typedef struct
+{
+  TfItem *item;          /* owned */
+  const char *file_path; /* the item's: it never changes */
+  guint64 file_size;
+  gint64 file_mtime_usec;
+  guint64 offset;
+  guint mbox_index;
+  guint index; /* in the caller's array */
+  gboolean parse_error;
+} KnownItem;
+
+/* The items of one file in ScanState.known */
+typedef struct
+{
+  guint first;
+  guint n;
+  gint taken; /* atomic: delivered once at most */
+} KnownFile;
+
 typedef struct
 {
   /* Immutable after creation */
@@ -108,6 +138,10 @@ typedef struct
   gpointer items_data;
   GDestroyNotify items_destroy;
   TfScannerProgressFunc progress_func;
+  /* KnownItem, or NULL; sorted by file by the walker thread before any
+   * job is pushed, then read-only until the pool is done */
+  GArray *known;
+  GHashTable *known_files; /* file path → KnownFile, same rules */
 
   /* Main context only */
   GTask *task;
@@ -117,6 +151,7 @@ typedef struct
   GCond cond;
   guint n_found;
   guint n_read;
+  guint n_reused; /* of n_read: known items delivered, not read */
   guint64 n_pushed;
   guint64 n_delivered;
   guint64 next_seq;
@@ -189,6 +224,8 @@ scan_state_clear (ScanState *state)
   g_clear_pointer (&state->streaming, g_ptr_array_unref);
   g_clear_pointer (&state->dispatch_source, g_source_unref);
   g_clear_pointer (&state->progress_path, g_free);
+  g_clear_pointer (&state->known_files, g_hash_table_unref);
+  g_clear_pointer (&state->known, g_array_unref);
   g_clear_error (&state->error);
   g_mutex_clear (&state->mutex);
   g_cond_clear (&state->cond);
@@ -683,6 +720,39 @@ read_with_progress (ScanState *state,
   return ok;
 }
 
+/* Delivers the known items of @job's file when it did not change since
+ * they were read: same lstat() size and modification time (a symlink is
+ * always read: its items carry its target's). */
+static gboolean
+take_known (ScanState *state,
+            Job *job,
+            const char *file_path)
+{
+  const KnownItem *first;
+  KnownFile *file;
+  struct stat st;
+
+  if (state->known_files == NULL)
+    return FALSE;
+  file = g_hash_table_lookup (state->known_files, file_path);
+  if (file == NULL || lstat (file_path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+
+  first = &g_array_index (state->known, KnownItem, file->first);
+  if ((guint64) st.st_size != first->file_size || tf_stat_mtime_usec (&st) != first->file_mtime_usec
+      || !g_atomic_int_compare_and_exchange (&file->taken, 0, 1))
+    return FALSE;
+
+  for (guint i = 0; i < file->n; i++)
+    g_ptr_array_add (job->items, g_object_ref (first[i].item));
+
+  g_mutex_lock (&state->mutex);
+  state->n_reused++;
+  g_mutex_unlock (&state->mutex);
+
+  return TRUE;
+}
+
 static void
 read_one (ScanState *state,
           Job *job)
@@ -700,7 +770,7 @@ read_one (ScanState *state,
                            tf_item_new_parse_error (job->path, file_path,
                                                     TF_FORMAT_UNKNOWN, job->error));
         }
-      else
+      else if (!take_known (state, job, file_path))
         {
           g_autoptr (GError) error = NULL;
 
@@ -814,6 +884,80 @@ resolve_arguments (ScanState *state,
   return TRUE;
 }
 
+static void
+known_item_clear (gpointer data)
+{
+  KnownItem *known = data;
+
+  g_clear_object (&known->item);
+}
+
+/* By file, then in the order a reader makes a file's items */
+static int
+compare_known (gconstpointer a,
+               gconstpointer b)
+{
+  const KnownItem *x = a;
+  const KnownItem *y = b;
+  int cmp = strcmp (x->file_path, y->file_path);
+
+  if (cmp != 0)
+    return cmp;
+  if (x->mbox_index != y->mbox_index)
+    return x->mbox_index < y->mbox_index ? -1 : 1;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Whether the @n items from @first can stand for their file: one size and
+ * time (a repair refreshed them all), no read error to retry, and no
+ * message twice (the file was given twice: read it again) */
+static gboolean
+known_file_usable (const KnownItem *first,
+                   guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (first[i].parse_error || first[i].file_size != first->file_size
+          || first[i].file_mtime_usec != first->file_mtime_usec)
+        return FALSE;
+      if (i > 0 && first[i].mbox_index > 0 && first[i].mbox_index == first[i - 1].mbox_index)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Walker thread, before any job is pushed */
+static void
+index_known (ScanState *state)
+{
+  GArray *known = state->known;
+
+  if (known == NULL)
+    return;
+
+  g_array_sort (known, compare_known);
+  state->known_files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0, n; i < known->len; i += n)
+    {
+      const KnownItem *first = &g_array_index (known, KnownItem, i);
+
+      for (n = 1; i + n < known->len; n++)
+        if (strcmp (g_array_index (known, KnownItem, i + n).file_path, first->file_path) != 0)
+          break;
+
+      if (known_file_usable (first, n))
+        {
+          KnownFile *file = g_new0 (KnownFile, 1);
+
+          file->first = i;
+          file->n = n;
+          g_hash_table_insert (state->known_files, (gpointer) first->file_path, file);
+        }
+    }
+}
+
 static gpointer
 walk_thread (gpointer data)
 {
@@ -827,6 +971,7 @@ walk_thread (gpointer data)
       Walk walk = { state, NULL, NULL, NULL, NULL, 1 };
 
       walk.batch = g_ptr_array_sized_new (JOB_BATCH);
+      index_known (state);
 
       walk.pool = g_thread_pool_new (read_job, state, (gint) state->n_workers, TRUE, &error);
       if (walk.pool != NULL)
@@ -840,7 +985,15 @@ walk_thread (gpointer data)
       g_ptr_array_unref (walk.batch);
     }
 
+  /* No worker looks at them any more: the old items of files that
+   * changed or vanished need not live until the scan's end */
+  g_clear_pointer (&state->known_files, g_hash_table_unref);
+  g_clear_pointer (&state->known, g_array_unref);
+
   g_mutex_lock (&state->mutex);
+  if (state->n_reused > 0)
+    g_debug ("%u of %u files unchanged since the last scan, not read again",
+             state->n_reused, state->n_read);
   state->walk_done = TRUE;
   state->error = g_steal_pointer (&error);
   schedule_dispatch_locked (state, TRUE);
@@ -966,8 +1119,19 @@ dispatch_cb (gpointer data)
 }
 
 static void
+tf_scanner_finalize (GObject *object)
+{
+  TfScanner *self = TF_SCANNER (object);
+
+  g_clear_pointer (&self->known_items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (tf_scanner_parent_class)->finalize (object);
+}
+
+static void
 tf_scanner_class_init (TfScannerClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = tf_scanner_finalize;
 }
 
 static void
@@ -1035,6 +1199,44 @@ tf_scanner_set_ordered (TfScanner *self,
   self->ordered = !!ordered;
 }
 
+void
+tf_scanner_set_known_items (TfScanner *self,
+                            GPtrArray *items)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  g_clear_pointer (&self->known_items, g_ptr_array_unref);
+  if (items != NULL)
+    self->known_items = g_ptr_array_ref (items);
+}
+
+/* On the caller's thread: what workers may compare, copied before a
+ * repair there can change it */
+static GArray *
+copy_known_items (GPtrArray *items)
+{
+  GArray *known = g_array_sized_new (FALSE, FALSE, sizeof (KnownItem), items->len);
+
+  g_array_set_clear_func (known, known_item_clear);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+      KnownItem copy = {
+        .item = g_object_ref (item),
+        .file_path = tf_item_get_file_path (item),
+        .file_size = tf_item_get_file_size (item),
+        .file_mtime_usec = tf_item_get_file_mtime_usec (item),
+        .offset = tf_item_get_offset (item),
+        .mbox_index = tf_item_get_mbox_index (item),
+        .index = i,
+        .parse_error = tf_item_has_finding (item, TF_FINDING_PARSE_ERROR),
+      };
+
+      g_array_append_val (known, copy);
+    }
+  return known;
+}
+
 static void
 scan_async_internal (TfScanner *self,
                      const char *const *paths,
@@ -1070,6 +1272,11 @@ scan_async_internal (TfScanner *self,
   state->items_data = items_data;
   state->items_destroy = items_destroy;
   state->progress_func = self->progress_func;
+  if (self->known_items != NULL)
+    {
+      state->known = copy_known_items (self->known_items);
+      g_clear_pointer (&self->known_items, g_ptr_array_unref);
+    }
   /* Both own the jobs parked in them (the key lives in the job) */
   state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);
   state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);

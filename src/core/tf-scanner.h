@@ -71,6 +71,17 @@ void tf_scanner_set_low_priority (TfScanner *self,
 void       tf_scanner_set_ordered  (TfScanner          *self,
                                     gboolean            ordered);
 
+/* Items of an earlier scan, for the next scan started (then forgotten):
+ * a file whose lstat() size and modification time still equal those of
+ * its items, none of which has a PARSE_ERROR finding, is not read again;
+ * references to its items are delivered instead (in the order of their
+ * mbox index and offset, ties as in @items), at the file's place in the
+ * scan. Files not found any more are not delivered. Call it on the thread
+ * that starts the scan; the items' fields are copied there.
+ * @items: (element-type TfItem) (nullable): NULL forgets them */
+void tf_scanner_set_known_items (TfScanner *self,
+                                 GPtrArray *items);
+
 /* @paths: files or folders (local paths or GIO URIs). A path that does not
  * exist fails the whole scan with G_IO_ERROR_NOT_FOUND before anything is
  * read; unreadable files below a folder become PARSE_ERROR items. */

@@ -157,6 +157,7 @@ wait_settled (TfWindow *window)
 }
 
 static gint64 step_start;
+static gint64 step_start_cpu;
 
 static void
 step_begin (void)
@@ -166,6 +167,7 @@ step_begin (void)
   last_cpu = thread_cpu_usec ();
   last_tick = g_get_monotonic_time ();
   step_start = last_tick;
+  step_start_cpu = last_cpu;
   /* For `perf record -k CLOCK_MONOTONIC` + `perf report --time A,B` */
   if (g_getenv ("BENCH_VERBOSE") != NULL)
     g_printerr ("  step starts at monotonic %.6f s\n", step_start / 1e6);
@@ -187,6 +189,8 @@ step_end (TfWindow *window,
   g_print ("%-15s %.3f (%u rows)\n", s, (g_get_monotonic_time () - step_start) / 1e6,
            g_list_model_get_n_items (G_LIST_MODEL (window->selection)));
   g_print ("%-15s %.1f (wall)  %.1f (main-thread CPU)\n", stall, max_stall / 1e3, max_cpu_stall / 1e3);
+  g_print ("%s_cpu_ms%*s%.1f (main-thread CPU, whole step)\n", name, (int) MAX (1, 9 - (int) strlen (name)), "",
+           (thread_cpu_usec () - step_start_cpu) / 1e3);
   if (g_getenv ("BENCH_VERBOSE") != NULL)
     {
       /* The row widgets GTK keeps: each new one is built and measured */

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -240,6 +241,7 @@ typedef struct
   gboolean progress_ended;
   GCancellable *cancel_on_progress; /* cancelled by the first report */
   guint max_batch;                  /* most items in one batch */
+  GPtrArray *items;                 /* set: the items too, not only paths */
 } AsyncRun;
 
 static void
@@ -265,6 +267,8 @@ async_items_cb (GPtrArray *items,
 
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (run->paths, g_strdup (tf_item_get_path (g_ptr_array_index (items, i))));
+  for (guint i = 0; run->items != NULL && i < items->len; i++)
+    g_ptr_array_add (run->items, g_object_ref (g_ptr_array_index (items, i)));
 }
 
 static void
@@ -695,6 +699,154 @@ test_corpus (void)
   g_assert_cmpuint (n_found, ==, g_hash_table_size (files));
 }
 
+/* Unordered, as the window scans */
+static GPtrArray *
+scan_unordered (TfScanner *scanner,
+                const char *dir)
+{
+  AsyncRun run = { 0 };
+
+  run.items = g_ptr_array_new_with_free_func (g_object_unref);
+  tf_scanner_set_ordered (scanner, FALSE);
+  run_async (scanner, dir, NULL, &run);
+  g_assert_no_error (run.error);
+  g_ptr_array_unref (run.paths);
+  return run.items;
+}
+
+static void
+set_file_time (const char *dir,
+               const char *name,
+               gint64 seconds)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct timespec times[2] = { { seconds, 0 }, { seconds, 0 } };
+
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* The items of @old in reverse order: the scanner must not rely on the
+ * caller's order (a window's store is sorted by severity) */
+static GPtrArray *
+reversed (GPtrArray *old)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = old->len; i > 0; i--)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (old, i - 1)));
+  return copy;
+}
+
+static TfItem *
+item_at (GPtrArray *items,
+         const char *dir,
+         const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return find_item (items, path);
+}
+
+/* Unchanged files are not read again: the old objects come back, an
+ * mbox's in file order; a file with a new time or size, or whose item
+ * is a read error, is read again; a removed file is gone */
+static void
+test_known_items (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *mbox = g_build_filename (dir, "Sent.mbox", NULL);
+  g_autofree char *grown = g_build_filename (dir, "grown.EML", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone.EML", NULL);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  g_autoptr (GPtrArray) first = NULL;
+  g_autoptr (GPtrArray) second = NULL;
+  g_autoptr (GPtrArray) third = NULL;
+  g_autoptr (GPtrArray) known = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { dir, NULL };
+  const char *names[] = { "same.EML", "touched.EML", "grown.EML", "damaged.EML" };
+  guint mbox_at;
+
+  put_sample (dir, "same.EML", "eml-tnef-1601");
+  put_sample (dir, "touched.EML", "eml-tnef-healthy");
+  put_sample (dir, "grown.EML", "eml-tnef-1601");
+  put_sample (dir, "damaged.EML", "damaged");
+  put_sample (dir, "gone.EML", "eml-tnef-1601");
+  for (guint i = 1; i <= 3; i++)
+    g_string_append_printf (text, "From a@b Mon Aug 18 14:0%u:00 2008\nSubject: m%u\n\nbody\n\n", i, i);
+  g_file_set_contents (mbox, text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    set_file_time (dir, names[i], 1219068120);
+
+  first = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 8);
+  g_assert_true (tf_item_has_finding (item_at (first, dir, "damaged.EML"), TF_FINDING_PARSE_ERROR));
+
+  /* A new time, the same size */
+  set_file_time (dir, "touched.EML", 1219068180);
+  /* A new size, the same time */
+  g_file_set_contents (grown, "X-Pad: 1\r\n", -1, &error);
+  g_assert_no_error (error);
+  set_file_time (dir, "grown.EML", 1219068120);
+  g_assert_cmpint (g_unlink (gone), ==, 0);
+
+  known = reversed (first);
+  tf_scanner_set_known_items (scanner, known);
+  second = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->len, ==, 7);
+
+  g_assert_true (item_at (second, dir, "same.EML") == item_at (first, dir, "same.EML"));
+  g_assert_nonnull (item_at (second, dir, "touched.EML"));
+  g_assert_true (item_at (second, dir, "touched.EML") != item_at (first, dir, "touched.EML"));
+  g_assert_nonnull (item_at (second, dir, "grown.EML"));
+  g_assert_true (item_at (second, dir, "grown.EML") != item_at (first, dir, "grown.EML"));
+  g_assert_nonnull (item_at (second, dir, "damaged.EML"));
+  g_assert_true (item_at (second, dir, "damaged.EML") != item_at (first, dir, "damaged.EML"));
+  g_assert_null (item_at (second, dir, "gone.EML"));
+
+  /* The mbox's three messages: the same objects, in file order, together */
+  for (mbox_at = 0; mbox_at < second->len; mbox_at++)
+    if (g_str_has_suffix (tf_item_get_path (g_ptr_array_index (second, mbox_at)), "/Sent.mbox#1"))
+      break;
+  g_assert_cmpuint (mbox_at + 3, <=, second->len);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s#%u", mbox, i + 1);
+      TfItem *item = g_ptr_array_index (second, mbox_at + i);
+
+      g_assert_cmpstr (tf_item_get_path (item), ==, path);
+      g_assert_true (item == find_item (first, path));
+      g_assert_cmpuint (tf_item_get_mbox_index (item), ==, i + 1);
+    }
+
+  /* Known items serve one scan only */
+  third = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (third->len, ==, 7);
+  g_assert_true (item_at (third, dir, "same.EML") != item_at (second, dir, "same.EML"));
+  g_clear_pointer (&known, g_ptr_array_unref);
+
+  /* Unordered (the window): the same rules */
+  known = reversed (third);
+  tf_scanner_set_known_items (scanner, known);
+  g_clear_pointer (&second, g_ptr_array_unref);
+  second = scan_unordered (scanner, dir);
+  g_assert_cmpuint (second->len, ==, 7);
+  for (guint i = 0; i < third->len; i++)
+    {
+      TfItem *old = g_ptr_array_index (third, i);
+      gboolean retried = tf_item_has_finding (old, TF_FINDING_PARSE_ERROR);
+
+      g_assert_true ((find_item (second, tf_item_get_path (old)) == old) == !retried);
+    }
+
+  tf_gen_remove_tree (dir);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -712,6 +864,7 @@ main (int argc,
   g_test_add_func ("/scanner/pst-stream", test_pst_stream);
   g_test_add_func ("/scanner/unreadable", test_unreadable);
   g_test_add_func ("/scanner/corpus", test_corpus);
+  g_test_add_func ("/scanner/known-items", test_known_items);
 
   return g_test_run ();
 }
