@@ -62,6 +62,9 @@ struct _TfScanSource
   GError *merge_error; /* the scan's result, once the merge is done */
 
   guint rescan_source;
+  guint known_source; /* a rescan's known items given in slices */
+  guint known_pos;    /* … up to this row of the store */
+  char *scan_arg;     /* the path or URI being scanned */
   guint merge_source;
   gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
   guint recount_source;
@@ -1077,6 +1080,7 @@ tf_scan_source_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rescan_source, g_source_remove);
+  g_clear_handle_id (&self->known_source, g_source_remove);
   g_clear_handle_id (&self->recount_source, g_source_remove);
   clear_merge (self);
   g_clear_pointer (&self->resort, resort_free);
@@ -1111,6 +1115,8 @@ tf_scan_source_finalize (GObject *object)
   g_clear_pointer (&self->subtitle, g_free);
   g_clear_pointer (&self->progress_path, g_free);
   g_clear_error (&self->error);
+
+  g_free (self->scan_arg);
 
   G_OBJECT_CLASS (tf_scan_source_parent_class)->finalize (object);
 }
@@ -1464,19 +1470,63 @@ tf_scan_source_get_error (TfScanSource *self)
   return self->error;
 }
 
+static void
+start_scanner (TfScanSource *self)
+{
+  const char *paths[2] = { self->scan_arg, NULL };
+  ScanData *scan = g_new0 (ScanData, 1);
+
+  g_set_weak_pointer (&scan->self, self);
+  scan->cancellable = g_object_ref (self->cancellable);
+  tf_scanner_scan_async (self->scanner, paths, self->cancellable,
+                         scan_items_cb, scan, NULL,
+                         scan_finished_cb, scan);
+}
+
+/* Rows whose fields are copied for the scanner per main-loop pass: at
+ * ~2 µs a row (fetching it from the store and copying its fields, cache
+ * misses mostly) about 16 ms; all 100,000 at once held the main loop for
+ * 105–197 ms of CPU (tests/bench/RESULTS.md) */
+#define KNOWN_SLICE 8192
+
+/* A rescan gives the scanner the store's items in slices, then starts
+ * it; cancelled meanwhile, the scan starts cancelled and ends as usual */
+static gboolean
+add_known_cb (gpointer user_data)
+{
+  TfScanSource *self = user_data;
+  GListModel *store = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (store);
+
+  if (!g_cancellable_is_cancelled (self->cancellable) && self->known_pos < n)
+    {
+      guint end = MIN (n, self->known_pos + KNOWN_SLICE);
+      g_autoptr (GPtrArray) slice = g_ptr_array_new_full (end - self->known_pos, g_object_unref);
+
+      /* Rows the store gains or loses meanwhile are at worst read again */
+      for (guint i = self->known_pos; i < end; i++)
+        g_ptr_array_add (slice, g_list_model_get_item (store, i));
+      tf_scanner_add_known_items (self->scanner, slice);
+      self->known_pos = end;
+      if (end < n)
+        return G_SOURCE_CONTINUE;
+    }
+
+  self->known_source = 0;
+  start_scanner (self);
+  return G_SOURCE_REMOVE;
+}
+
 void
 tf_scan_source_scan (TfScanSource *self)
 {
-  g_autofree char *arg = NULL;
-  const char *paths[2] = { NULL, NULL };
-  ScanData *scan;
-
   g_return_if_fail (TF_IS_SCAN_SOURCE (self));
   g_return_if_fail (self->file != NULL);
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->known_source, g_source_remove);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   clear_merge (self);
   g_clear_pointer (&self->resort, resort_free);
@@ -1490,22 +1540,15 @@ tf_scan_source_scan (TfScanSource *self)
     }
 
   /* The scanner takes local paths or GIO URIs (smb:// through gvfs) */
+  g_free (self->scan_arg);
   if (g_file_is_native (self->file))
-    arg = g_file_get_path (self->file);
+    self->scan_arg = g_file_get_path (self->file);
   else
-    arg = g_file_get_uri (self->file);
-  paths[0] = arg;
+    self->scan_arg = g_file_get_uri (self->file);
 
   self->replacing = g_list_model_get_n_items (G_LIST_MODEL (self->items)) > 0;
   if (self->replacing)
-    {
-      g_autoptr (GPtrArray) known = dup_store_items (self);
-
-      self->pending = g_ptr_array_new_with_free_func (g_object_unref);
-      /* Unchanged files come back as the objects the views hold, without
-       * being read: a rescan holds one generation of items, not two */
-      tf_scanner_set_known_items (self->scanner, known);
-    }
+    self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   else
     reset_counts (self);
 
@@ -1514,16 +1557,19 @@ tf_scan_source_scan (TfScanSource *self)
   self->n_files_total = 0;
   set_progress (self, NULL, 0, 0);
 
-  scan = g_new0 (ScanData, 1);
-  g_set_weak_pointer (&scan->self, self);
-  scan->cancellable = g_object_ref (self->cancellable);
-
   set_scanning (self, TRUE);
   notify_counts (self);
 
-  tf_scanner_scan_async (self->scanner, paths, self->cancellable,
-                         scan_items_cb, scan, NULL,
-                         scan_finished_cb, scan);
+  /* Unchanged files come back as the objects the views hold, without
+   * being read: a rescan holds one generation of items, not two */
+  tf_scanner_set_known_items (self->scanner, NULL);
+  if (self->replacing)
+    {
+      self->known_pos = 0;
+      self->known_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_known_cb, self, NULL);
+    }
+  else
+    start_scanner (self);
 }
 
 void

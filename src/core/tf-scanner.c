@@ -52,9 +52,10 @@
  * its worker waits while STREAM_MAX of them are not delivered yet.
  *
  * A rescan need not read what did not change: the caller's items of the
- * last scan (tf_scanner_set_known_items()) are copied on its thread when
- * the scan starts (a repair there may change an item's fields while the
- * scan runs), grouped by file on the walker thread, and a worker whose
+ * last scan (tf_scanner_set_known_items(), tf_scanner_add_known_items())
+ * are copied on its thread as they are given (a repair there may change
+ * an item's fields while the scan runs), grouped by file on the walker
+ * thread, and a worker whose
  * file still has the same lstat() size and time delivers the old items
  * instead of reading it: a 100,000-file rescan then holds one generation
  * of items, not two (tests/bench/RESULTS.md). */
@@ -86,7 +87,7 @@ struct _TfScanner
   gboolean ordered;
   gboolean low_priority;
   TfScannerProgressFunc progress_func;
-  GPtrArray *known_items; /* for the next scan, or NULL */
+  GArray *known; /* KnownItem copies for the next scan, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (TfScanner, tf_scanner, G_TYPE_OBJECT)
@@ -1123,7 +1124,7 @@ tf_scanner_finalize (GObject *object)
 {
   TfScanner *self = TF_SCANNER (object);
 
-  g_clear_pointer (&self->known_items, g_ptr_array_unref);
+  g_clear_pointer (&self->known, g_array_unref);
 
   G_OBJECT_CLASS (tf_scanner_parent_class)->finalize (object);
 }
@@ -1199,25 +1200,20 @@ tf_scanner_set_ordered (TfScanner *self,
   self->ordered = !!ordered;
 }
 
+/* On the caller's thread: what workers may compare, copied before a
+ * repair there can change it */
 void
-tf_scanner_set_known_items (TfScanner *self,
+tf_scanner_add_known_items (TfScanner *self,
                             GPtrArray *items)
 {
   g_return_if_fail (TF_IS_SCANNER (self));
+  g_return_if_fail (items != NULL);
 
-  g_clear_pointer (&self->known_items, g_ptr_array_unref);
-  if (items != NULL)
-    self->known_items = g_ptr_array_ref (items);
-}
-
-/* On the caller's thread: what workers may compare, copied before a
- * repair there can change it */
-static GArray *
-copy_known_items (GPtrArray *items)
-{
-  GArray *known = g_array_sized_new (FALSE, FALSE, sizeof (KnownItem), items->len);
-
-  g_array_set_clear_func (known, known_item_clear);
+  if (self->known == NULL)
+    {
+      self->known = g_array_sized_new (FALSE, FALSE, sizeof (KnownItem), items->len);
+      g_array_set_clear_func (self->known, known_item_clear);
+    }
   for (guint i = 0; i < items->len; i++)
     {
       TfItem *item = g_ptr_array_index (items, i);
@@ -1228,13 +1224,23 @@ copy_known_items (GPtrArray *items)
         .file_mtime_usec = tf_item_get_file_mtime_usec (item),
         .offset = tf_item_get_offset (item),
         .mbox_index = tf_item_get_mbox_index (item),
-        .index = i,
+        .index = self->known->len,
         .parse_error = tf_item_has_finding (item, TF_FINDING_PARSE_ERROR),
       };
 
-      g_array_append_val (known, copy);
+      g_array_append_val (self->known, copy);
     }
-  return known;
+}
+
+void
+tf_scanner_set_known_items (TfScanner *self,
+                            GPtrArray *items)
+{
+  g_return_if_fail (TF_IS_SCANNER (self));
+
+  g_clear_pointer (&self->known, g_array_unref);
+  if (items != NULL)
+    tf_scanner_add_known_items (self, items);
 }
 
 static void
@@ -1272,10 +1278,9 @@ scan_async_internal (TfScanner *self,
   state->items_data = items_data;
   state->items_destroy = items_destroy;
   state->progress_func = self->progress_func;
-  if (self->known_items != NULL)
+  if (self->known != NULL)
     {
-      state->known = copy_known_items (self->known_items);
-      g_clear_pointer (&self->known_items, g_ptr_array_unref);
+      state->known = g_steal_pointer (&self->known);
     }
   /* Both own the jobs parked in them (the key lives in the job) */
   state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);

@@ -82,6 +82,13 @@ void       tf_scanner_set_ordered  (TfScanner          *self,
 void tf_scanner_set_known_items (TfScanner *self,
                                  GPtrArray *items);
 
+/* Adds @items to the known items of the next scan (their fields copied
+ * now, on the caller's thread), so that a long list can be given in
+ * slices between two main-loop passes; ties keep the order of the calls.
+ * @items: (element-type TfItem) */
+void tf_scanner_add_known_items (TfScanner *self,
+                                 GPtrArray *items);
+
 /* @paths: files or folders (local paths or GIO URIs). A path that does not
  * exist fails the whole scan with G_IO_ERROR_NOT_FOUND before anything is
  * read; unreadable files below a folder become PARSE_ERROR items. */

@@ -830,9 +830,30 @@ test_known_items (void)
   g_assert_true (item_at (third, dir, "same.EML") != item_at (second, dir, "same.EML"));
   g_clear_pointer (&known, g_ptr_array_unref);
 
-  /* Unordered (the window): the same rules */
+  /* Forgotten with NULL: everything read again */
+  tf_scanner_set_known_items (scanner, third);
+  tf_scanner_set_known_items (scanner, NULL);
+  g_clear_pointer (&second, g_ptr_array_unref);
+  second = tf_scanner_scan_sync (scanner, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->len, ==, 7);
+  for (guint i = 0; i < second->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (second, i);
+
+      g_assert_true (find_item (third, tf_item_get_path (item)) != item);
+    }
+
+  /* Unordered (the window), the known items given one at a time as the
+   * window gives them in slices: the same rules */
   known = reversed (third);
-  tf_scanner_set_known_items (scanner, known);
+  for (guint i = 0; i < known->len; i++)
+    {
+      g_autoptr (GPtrArray) slice = g_ptr_array_new ();
+
+      g_ptr_array_add (slice, g_ptr_array_index (known, i));
+      tf_scanner_add_known_items (scanner, slice);
+    }
   g_clear_pointer (&second, g_ptr_array_unref);
   second = scan_unordered (scanner, dir);
   g_assert_cmpuint (second->len, ==, 7);
