@@ -17,6 +17,7 @@
 #include "tf-list-order.h"
 #include "tf-scan-source.h"
 #include "tf-scanner.h"
+#include "tf-watch-folders.h"
 
 /* A burst of queue activity (the MTA writing and deleting files) should
  * cause one rescan, not hundreds. */
@@ -35,8 +36,6 @@
  * pass: drawing comes between slices */
 #define MERGE_SLICE 64
 #define MERGE_BUDGET_USEC 20000
-/* Folders the scanner skips (tf-scanner.c): repair backups */
-#define BACKUP_PREFIX ".trackfix-backup"
 
 typedef struct _Resort Resort;
 
@@ -58,8 +57,8 @@ struct _TfScanSource
   Resort *resort;          /* rows being put in order */
   TfListOrder order;       /* the order the store is kept in */
   TfListOrder store_order; /* … and the one it is in now */
-  GPtrArray *incoming; /* streamed rows not merged into the store yet */
-  GError *merge_error; /* the scan's result, once the merge is done */
+  GPtrArray *incoming;     /* streamed rows not merged into the store yet */
+  GError *merge_error;     /* the scan's result, once the merge is done */
 
   guint rescan_source;
   guint known_source; /* a rescan's known items given in slices */
@@ -882,124 +881,19 @@ add_monitor (TfScanSource *self,
   return TRUE;
 }
 
-typedef struct
-{
-  GPtrArray *folders; /* GFile, breadth first, the root first */
-  gboolean truncated;
-} FoundFolders;
-
-static void
-found_folders_free (gpointer data)
-{
-  FoundFolders *found = data;
-
-  g_ptr_array_unref (found->folders);
-  g_free (found);
-}
-
-typedef struct
-{
-  GFile *folder;
-  guint depth;
-} PendingFolder;
-
-static void
-pending_folder_free (gpointer data)
-{
-  PendingFolder *pending = data;
-
-  g_object_unref (pending->folder);
-  g_free (pending);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* Lists the folders below @task_data (a GFile), breadth first so a cut
- * keeps the queue's own subfolders (Queue/, BadMail/, cur/ new/) rather
- * than something deep in one of them. Symlinked folders are not followed
- * and backups and Maildir tmp/ are skipped, as the scanner does. */
+/* The folder walk runs in a thread of its own (tf-watch-folders.c) */
 static void
 find_folders_thread (GTask *task,
                      gpointer source_object,
                      gpointer task_data,
                      GCancellable *cancellable)
 {
-  FoundFolders *found = g_new0 (FoundFolders, 1);
-  GQueue queue = G_QUEUE_INIT;
-  PendingFolder *root = g_new0 (PendingFolder, 1);
+  TfFoundFolders *found = tf_watch_folders_find (task_data, MAX_WATCH_DEPTH, MAX_MONITORS, cancellable);
 
-  found->folders = g_ptr_array_new_with_free_func (g_object_unref);
-  root->folder = g_object_ref (task_data);
-  g_queue_push_tail (&queue, root);
-
-  while (!g_queue_is_empty (&queue) && !g_cancellable_is_cancelled (cancellable))
-    {
-      PendingFolder *pending = g_queue_pop_head (&queue);
-      g_autoptr (GFileEnumerator) enumerator = NULL;
-      g_autoptr (GPtrArray) names = NULL;
-      gboolean has_cur = FALSE;
-      gboolean has_new = FALSE;
-
-      g_ptr_array_add (found->folders, g_object_ref (pending->folder));
-      if (pending->depth < MAX_WATCH_DEPTH)
-        enumerator = g_file_enumerate_children (pending->folder,
-                                                G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                                G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                cancellable, NULL);
-      names = g_ptr_array_new_with_free_func (g_free);
-      while (enumerator != NULL)
-        {
-          GFileInfo *info = NULL;
-          const char *name;
-
-          if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, NULL) || info == NULL)
-            break;
-          /* Not followed: a symlink reports G_FILE_TYPE_SYMBOLIC_LINK */
-          if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
-            continue;
-          name = g_file_info_get_name (info);
-          if (name == NULL || g_str_has_prefix (name, BACKUP_PREFIX))
-            continue;
-          has_cur |= strcmp (name, "cur") == 0;
-          has_new |= strcmp (name, "new") == 0;
-          g_ptr_array_add (names, g_strdup (name));
-        }
-      g_ptr_array_sort (names, compare_names);
-
-      for (guint i = 0; i < names->len; i++)
-        {
-          const char *name = g_ptr_array_index (names, i);
-          PendingFolder *child;
-
-          /* Maildir tmp/ holds messages still being written */
-          if (has_cur && has_new && strcmp (name, "tmp") == 0)
-            continue;
-          if (found->folders->len + g_queue_get_length (&queue) >= MAX_MONITORS)
-            {
-              found->truncated = TRUE;
-              break;
-            }
-          child = g_new0 (PendingFolder, 1);
-          child->folder = g_file_get_child (pending->folder, name);
-          child->depth = pending->depth + 1;
-          g_queue_push_tail (&queue, child);
-        }
-      pending_folder_free (pending);
-    }
-  g_queue_clear_full (&queue, pending_folder_free);
-
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      found_folders_free (found);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return;
-    }
-  g_task_return_pointer (task, found, found_folders_free);
+  if (found == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) tf_found_folders_free);
 }
 
 static void
@@ -1008,7 +902,7 @@ find_folders_cb (GObject *object,
                  gpointer user_data)
 {
   TfScanSource *self = TF_SCAN_SOURCE (object);
-  FoundFolders *found = g_task_propagate_pointer (G_TASK (result), NULL);
+  TfFoundFolders *found = g_task_propagate_pointer (G_TASK (result), NULL);
   g_autoptr (GHashTable) wanted = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -1020,7 +914,7 @@ find_folders_cb (GObject *object,
 
   if (!self->watching)
     {
-      found_folders_free (found);
+      tf_found_folders_free (found);
       return;
     }
 
@@ -1049,7 +943,7 @@ find_folders_cb (GObject *object,
   if (!first && added > 0 && !self->scanning && self->rescan_source == 0)
     self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
 
-  found_folders_free (found);
+  tf_found_folders_free (found);
 }
 
 /* (Re)lists the folders below a watched folder and watches each */
