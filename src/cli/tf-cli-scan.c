@@ -24,6 +24,7 @@ typedef struct
 {
   GMainLoop *loop;
   TfJsonWriter *json; /* NULL: readable table */
+  GString *json_text; /* one batch of items, reused */
   guint n_items;
   guint n_problems;
   guint n_problem_items;
@@ -207,15 +208,16 @@ scan_items_cb (GPtrArray *items,
       count_item (run, item);
 
       if (run->json != NULL)
-        {
-          g_autofree char *text = tf_json_writer_add_item (run->json, item);
-
-          write_out (text);
-        }
+        tf_json_writer_append_item (run->json, item, run->json_text);
       else
-        {
-          print_item_row (item);
-        }
+        print_item_row (item);
+    }
+
+  /* One write per batch: no text per item to allocate, measure and copy */
+  if (run->json != NULL)
+    {
+      fwrite (run->json_text->str, 1, run->json_text->len, stdout);
+      g_string_truncate (run->json_text, 0);
     }
 }
 
@@ -271,6 +273,7 @@ tf_cli_scan (int argc,
   g_autoptr (TfScanner) scanner = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (TfJsonWriter) json_writer = NULL;
+  g_autoptr (GString) json_text = NULL;
   g_auto (GStrv) paths = NULL;
   gboolean json = FALSE;
   int jobs = 0;
@@ -318,9 +321,13 @@ tf_cli_scan (int argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   if (json)
-    json_writer = tf_json_writer_new ();
+    {
+      json_writer = tf_json_writer_new ();
+      json_text = g_string_sized_new (1 << 16);
+    }
   run.loop = loop;
   run.json = json_writer;
+  run.json_text = json_text;
 
   /* Items are printed as they arrive and dropped: memory stays flat. */
   tf_scanner_scan_async (scanner, (const char *const *) paths, NULL,

@@ -122,23 +122,6 @@ split_filetime (guint64 filetime,
   civil_from_days (days, year, month, day);
 }
 
-static void
-append_fraction (GString *str,
-                 guint ticks)
-{
-  char frac[8];
-  int len;
-
-  if (ticks == 0)
-    return;
-  g_snprintf (frac, sizeof frac, "%07u", ticks);
-  len = 7;
-  while (len > 1 && frac[len - 1] == '0')
-    len--;
-  g_string_append_c (str, '.');
-  g_string_append_len (str, frac, len);
-}
-
 /* "-07", ":05": a separator and two digits */
 static void
 put_field (char *p,
@@ -150,40 +133,79 @@ put_field (char *p,
   p[2] = (char) ('0' + value % 10);
 }
 
-char *
-tf_filetime_format_iso (guint64 filetime)
+/* Hand-written rather than g_date_time_format() or printf: GDateTime stops
+ * at year 9999, and the JSON writer formats one or two times per recipient
+ * row into a stack buffer (tests/core/test-filetime.c compares it with
+ * GDateTime over 1601–9999). */
+gsize
+tf_filetime_format_iso_buf (guint64 filetime,
+                            char *buf)
 {
-  GString *str;
   gint64 year;
   guint month, day, hour, minute, second, ticks;
-  char buf[24];
+  char *p = buf;
 
   split_filetime (filetime, &year, &month, &day, &hour, &minute, &second, &ticks);
   if (year > 9999)
     {
-      str = g_string_sized_new (32);
-      g_string_append_printf (str, "+%" G_GINT64_FORMAT, year);
+      /* "+60056": G_MAXUINT64 is in year 60056 */
+      char digits[20];
+      char *d = digits + sizeof digits;
+      guint64 y = (guint64) year;
+
+      do
+        *--d = (char) ('0' + y % 10);
+      while ((y /= 10) != 0);
+      *p++ = '+';
+      memcpy (p, d, (gsize) (digits + sizeof digits - d));
+      p += digits + sizeof digits - d;
     }
   else
     {
-      /* The common case without printf: JSON writes several per item */
-      str = g_string_sized_new (32);
-      buf[0] = (char) ('0' + year / 1000);
-      buf[1] = (char) ('0' + year / 100 % 10);
-      buf[2] = (char) ('0' + year / 10 % 10);
-      buf[3] = (char) ('0' + year % 10);
-      g_string_append_len (str, buf, 4);
+      /* FILETIME starts in 1601: always four digits */
+      p[0] = (char) ('0' + year / 1000);
+      p[1] = (char) ('0' + year / 100 % 10);
+      p[2] = (char) ('0' + year / 10 % 10);
+      p[3] = (char) ('0' + year % 10);
+      p += 4;
     }
-  put_field (buf, '-', month);
-  put_field (buf + 3, '-', day);
-  put_field (buf + 6, 'T', hour);
-  put_field (buf + 9, ':', minute);
-  put_field (buf + 12, ':', second);
-  g_string_append_len (str, buf, 15);
-  append_fraction (str, ticks);
-  g_string_append_c (str, 'Z');
+  put_field (p, '-', month);
+  put_field (p + 3, '-', day);
+  put_field (p + 6, 'T', hour);
+  put_field (p + 9, ':', minute);
+  put_field (p + 12, ':', second);
+  p += 15;
 
-  return g_string_free (str, FALSE);
+  if (ticks != 0)
+    {
+      /* ".5", ".0000001": seven digits without the trailing zeros */
+      char frac[7];
+      guint len = 7;
+
+      for (int i = 6; i >= 0; i--)
+        {
+          frac[i] = (char) ('0' + ticks % 10);
+          ticks /= 10;
+        }
+      while (len > 1 && frac[len - 1] == '0')
+        len--;
+      *p++ = '.';
+      memcpy (p, frac, len);
+      p += len;
+    }
+  *p++ = 'Z';
+  *p = '\0';
+
+  return (gsize) (p - buf);
+}
+
+char *
+tf_filetime_format_iso (guint64 filetime)
+{
+  char buf[TF_FILETIME_ISO_MAX];
+  gsize len = tf_filetime_format_iso_buf (filetime, buf);
+
+  return g_memdup2 (buf, len + 1);
 }
 
 char *
@@ -223,19 +245,27 @@ tf_filetime_format_display (guint64 filetime,
                           year, month, day, hour, minute, second);
 }
 
-char *
-tf_filetime_format_hex (guint64 filetime)
+void
+tf_filetime_format_hex_buf (guint64 filetime,
+                            char *buf)
 {
   /* "0x%016" G_GINT64_MODIFIER "X" without printf: the JSON writer
    * formats one per recipient row (PST: tens of thousands) */
   static const char digits[] = "0123456789ABCDEF";
-  char *s = g_malloc (19);
 
-  s[0] = '0';
-  s[1] = 'x';
+  buf[0] = '0';
+  buf[1] = 'x';
   for (guint i = 0; i < 16; i++)
-    s[2 + i] = digits[(filetime >> (60 - 4 * i)) & 0xF];
-  s[18] = '\0';
+    buf[2 + i] = digits[(filetime >> (60 - 4 * i)) & 0xF];
+  buf[18] = '\0';
+}
+
+char *
+tf_filetime_format_hex (guint64 filetime)
+{
+  char *s = g_malloc (TF_FILETIME_HEX_MAX);
+
+  tf_filetime_format_hex_buf (filetime, s);
   return s;
 }
 

@@ -63,73 +63,104 @@ put_int (GString *out,
   put (out, p, (gsize) (buf + sizeof buf - p));
 }
 
+/* The JSON escape of a byte below 0x20, '"' or '\\' */
+static void
+put_escape (GString *out,
+            guchar c)
+{
+  static const char hex[] = "0123456789abcdef";
+  char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
+
+  switch (c)
+    {
+    case '"':
+      put_literal (out, "\\\"");
+      break;
+    case '\\':
+      put_literal (out, "\\\\");
+      break;
+    case '\b':
+      put_literal (out, "\\b");
+      break;
+    case '\f':
+      put_literal (out, "\\f");
+      break;
+    case '\n':
+      put_literal (out, "\\n");
+      break;
+    case '\r':
+      put_literal (out, "\\r");
+      break;
+    case '\t':
+      put_literal (out, "\\t");
+      break;
+    default:
+      put (out, u, sizeof u);
+      break;
+    }
+}
+
+/* A JSON string of @value, copied by runs that need no escaping in one go
+ * (most values are plain addresses, subjects and paths): returns FALSE,
+ * leaving @out as it was, at the first byte past ASCII when @value is not
+ * valid UTF-8 from there on. */
+static gboolean
+put_string (GString *out,
+            const char *value)
+{
+  gsize start = out->len;
+  const char *p = value;
+  gboolean checked = FALSE;
+
+  put_literal (out, "\"");
+  for (;;)
+    {
+      const char *run = p;
+      guchar c;
+
+      while ((c = (guchar) *p) >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || checked))
+        p++;
+      if (p > run)
+        put (out, run, (gsize) (p - run));
+      if (c == '\0')
+        break;
+      if (c >= 0x80)
+        {
+          /* What came before is ASCII: the rest decides */
+          if (!tf_text_is_utf8 (p, strlen (p)))
+            {
+              g_string_truncate (out, start);
+              return FALSE;
+            }
+          checked = TRUE;
+          continue;
+        }
+      put_escape (out, c);
+      p++;
+    }
+  put_literal (out, "\"");
+
+  return TRUE;
+}
+
 static void
 append_string (GString *out,
                const char *value)
 {
-  g_autofree char *valid = NULL;
-  const char *p;
-
   if (value == NULL)
     {
       put_literal (out, "null");
       return;
     }
 
-  if (!tf_text_is_utf8 (value, strlen (value)))
+  if (!put_string (out, value))
     {
       /* File names are bytes and damaged files carry anything; JSON must
        * stay valid UTF-8, so invalid sequences become U+FFFD. */
-      valid = g_utf8_make_valid (value, -1);
-      value = valid;
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      put_string (out, valid);
     }
-
-  g_string_append_c (out, '"');
-  p = value;
-  while (*p != '\0')
-    {
-      const char *run = p;
-      guchar c;
-
-      /* Copy runs that need no escaping in one go: most values are plain
-       * addresses, subjects and paths. */
-      while ((guchar) *p >= 0x20 && *p != '"' && *p != '\\')
-        p++;
-      if (p > run)
-        put (out, run, (gsize) (p - run));
-      if (*p == '\0')
-        break;
-
-      c = (guchar) *p++;
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          g_string_append_printf (out, "\\u%04x", c);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
 }
 
 /* ,"member": — @first is cleared after the first member of an object */
@@ -176,6 +207,41 @@ append_int_member (GString *out,
 {
   append_member (out, first, member);
   put_int (out, value);
+}
+
+/* "1601-01-01T00:00:00Z", formatted on the stack: digits and punctuation
+ * need no escaping */
+static void
+put_time (GString *out,
+          guint64 filetime)
+{
+  char buf[TF_FILETIME_ISO_MAX + 2];
+  gsize len;
+
+  buf[0] = '"';
+  len = tf_filetime_format_iso_buf (filetime, buf + 1);
+  buf[len + 1] = '"';
+  put (out, buf, len + 2);
+}
+
+/* "time":"1601-01-01T00:00:00Z","raw":"0x0000000000000000" */
+static void
+append_time_members (GString *out,
+                     gboolean *first,
+                     const char *time_member,
+                     const char *raw_member,
+                     guint64 filetime)
+{
+  char buf[TF_FILETIME_HEX_MAX + 1];
+
+  append_member (out, first, time_member);
+  put_time (out, filetime);
+
+  append_member (out, first, raw_member);
+  buf[0] = '"';
+  tf_filetime_format_hex_buf (filetime, buf + 1);
+  buf[TF_FILETIME_HEX_MAX] = '"';
+  put (out, buf, TF_FILETIME_HEX_MAX + 1);
 }
 
 static void
@@ -229,22 +295,18 @@ append_prop (GString *out,
   if (prop->absent)
     {
       append_member (out, &first, "absent");
-      g_string_append (out, "true");
+      put_literal (out, "true");
     }
   else if (TF_PROP_TYPE (prop->tag) == TF_PT_SYSTIME)
     {
-      g_autofree char *iso = tf_filetime_format_iso (prop->filetime);
-      g_autofree char *hex = tf_filetime_format_hex (prop->filetime);
-
-      append_string_member (out, &first, "time", iso);
-      append_string_member (out, &first, "raw", hex);
+      append_time_members (out, &first, "time", "raw", prop->filetime);
     }
 
   append_member (out, &first, "offset");
   if (prop->offset >= 0)
     put_int (out, (gint64) prop->offset);
   else
-    g_string_append (out, "null");
+    put_literal (out, "null");
 
   g_string_append_c (out, '}');
 }
@@ -286,11 +348,8 @@ append_recipient (GString *out,
   if (tf_recipient_get_has_track_time (recipient))
     {
       guint64 filetime = tf_recipient_get_track_time (recipient);
-      g_autofree char *iso = tf_filetime_format_iso (filetime);
-      g_autofree char *hex = tf_filetime_format_hex (filetime);
 
-      append_string_member (out, &first, "track_time", iso);
-      append_string_member (out, &first, "track_time_raw", hex);
+      append_time_members (out, &first, "track_time", "track_time_raw", filetime);
     }
   else
     {
@@ -347,12 +406,8 @@ static void
 append_item (GString *out,
              TfItem *item)
 {
-  g_autofree char *sent = NULL;
   gboolean first = TRUE;
   guint n;
-
-  if (tf_item_get_sent (item) != G_MININT64)
-    sent = tf_unix_format_iso (tf_item_get_sent (item));
 
   g_string_append_c (out, '{');
 
@@ -370,8 +425,12 @@ append_item (GString *out,
   if (tf_item_get_sequence (item) >= 0)
     put_int (out, tf_item_get_sequence (item));
   else
-    g_string_append (out, "null");
-  append_string_member (out, &first, "sent", sent);
+    put_literal (out, "null");
+  append_member (out, &first, "sent");
+  if (tf_item_get_sent (item) != G_MININT64)
+    put_time (out, tf_filetime_from_unix (tf_item_get_sent (item)));
+  else
+    put_literal (out, "null");
 
   append_member (out, &first, "recipients");
   g_string_append_c (out, '[');
@@ -447,15 +506,16 @@ tf_json_writer_get_n_problems (TfJsonWriter *writer)
 
 #define DOCUMENT_HEAD "{\"version\": 1, \"items\": ["
 
-char *
-tf_json_writer_add_item (TfJsonWriter *writer,
-                         TfItem *item)
+void
+tf_json_writer_append_item (TfJsonWriter *writer,
+                            TfItem *item,
+                            GString *out)
 {
-  GString *out;
   guint n;
 
-  g_return_val_if_fail (writer != NULL, NULL);
-  g_return_val_if_fail (TF_IS_ITEM (item), NULL);
+  g_return_if_fail (writer != NULL);
+  g_return_if_fail (TF_IS_ITEM (item));
+  g_return_if_fail (out != NULL);
 
   G_STATIC_ASSERT (TF_JSON_VERSION == 1);
 
@@ -472,7 +532,6 @@ tf_json_writer_add_item (TfJsonWriter *writer,
     }
   writer->n_items++;
 
-  out = g_string_sized_new (1024);
   if (!writer->started)
     {
       writer->started = TRUE;
@@ -480,9 +539,22 @@ tf_json_writer_add_item (TfJsonWriter *writer,
     }
   else
     {
-      g_string_append (out, ",\n  ");
+      put_literal (out, ",\n  ");
     }
   append_item (out, item);
+}
+
+char *
+tf_json_writer_add_item (TfJsonWriter *writer,
+                         TfItem *item)
+{
+  GString *out;
+
+  g_return_val_if_fail (writer != NULL, NULL);
+  g_return_val_if_fail (TF_IS_ITEM (item), NULL);
+
+  out = g_string_sized_new (1024);
+  tf_json_writer_append_item (writer, item, out);
 
   return g_string_free (out, FALSE);
 }
@@ -520,11 +592,7 @@ tf_items_to_json_document (GPtrArray *items,
   g_return_val_if_fail (items != NULL, NULL);
 
   for (guint i = 0; i < items->len; i++)
-    {
-      g_autofree char *text = tf_json_writer_add_item (writer, g_ptr_array_index (items, i));
-
-      g_string_append (out, text);
-    }
+    tf_json_writer_append_item (writer, g_ptr_array_index (items, i), out);
 
   {
     g_autofree char *tail = tf_json_writer_finish (writer, n_files);

@@ -57,6 +57,11 @@ TfJsonWriter *tf_json_writer_new (void);
  * it is the first item). */
 char *tf_json_writer_add_item (TfJsonWriter *writer,
                                TfItem *item);
+/* The same text appended to @out: a scan reuses one buffer for every
+ * batch of items */
+void tf_json_writer_append_item (TfJsonWriter *writer,
+                                 TfItem *item,
+                                 GString *out);
 /* Returns (transfer full) the rest of the document, summary included.
  * @n_files: files read (items may be more: mbox). */
 char *tf_json_writer_finish (TfJsonWriter *writer,

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tf-core.h"
 
 static void
@@ -126,6 +128,133 @@ test_round_trip (void)
     }
 }
 
+/* GDateTime's text of @filetime, for years past 9999 too: the Gregorian
+ * calendar repeats every 400 years (146,097 days), so such a time is
+ * formatted that many cycles earlier and the year added back. */
+static char *
+expected_iso (guint64 filetime)
+{
+  const gint64 cycle = G_GINT64_CONSTANT (146097) * 86400;
+  gint64 secs = (gint64) (filetime / TF_FILETIME_TICKS_PER_SEC) - TF_FILETIME_UNIX_OFFSET_SEC;
+  guint ticks = (guint) (filetime % TF_FILETIME_TICKS_PER_SEC);
+  gint64 cycles = 0;
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  while (secs >= G_GINT64_CONSTANT (253402300800)) /* 10000-01-01 */
+    {
+      secs -= cycle;
+      cycles++;
+    }
+  dt = g_date_time_new_from_unix_utc (secs);
+  g_assert_nonnull (dt);
+  if (cycles > 0)
+    g_string_append_printf (text, "+%d", g_date_time_get_year (dt) + (int) (cycles * 400));
+  else
+    g_string_append_printf (text, "%04d", g_date_time_get_year (dt));
+  {
+    g_autofree char *rest = g_date_time_format (dt, "-%m-%dT%H:%M:%S");
+
+    g_string_append (text, rest);
+  }
+  if (ticks != 0)
+    {
+      g_autofree char *frac = g_strdup_printf ("%07u", ticks);
+      gsize len = strlen (frac);
+
+      while (frac[len - 1] == '0')
+        frac[--len] = '\0';
+      g_string_append_printf (text, ".%s", frac);
+    }
+  g_string_append_c (text, 'Z');
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+check_iso (guint64 filetime)
+{
+  g_autofree char *expect = expected_iso (filetime);
+  g_autofree char *iso = tf_filetime_format_iso (filetime);
+  g_autofree char *hex = tf_filetime_format_hex (filetime);
+  g_autofree char *hex_expect = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "X", filetime);
+  char buf[TF_FILETIME_ISO_MAX];
+  char hex_buf[TF_FILETIME_HEX_MAX];
+  gsize len;
+
+  memset (buf, 'x', sizeof buf);
+  len = tf_filetime_format_iso_buf (filetime, buf);
+  g_assert_cmpstr (iso, ==, expect);
+  g_assert_cmpstr (buf, ==, expect);
+  g_assert_cmpuint (len, ==, strlen (expect));
+  g_assert_cmpuint (len, <, TF_FILETIME_ISO_MAX);
+  tf_filetime_format_hex_buf (filetime, hex_buf);
+  g_assert_cmpstr (hex, ==, hex_expect);
+  g_assert_cmpstr (hex_buf, ==, hex_expect);
+}
+
+/* The hand-written formatter against GDateTime: 1601, 1900, leap days,
+ * 9999, the 64-bit end, and a spread of random instants with fractions */
+static void
+test_format_wide (void)
+{
+  static const guint64 fixed[] = {
+    0, 1, 9999999, 10000000, G_GUINT64_CONSTANT (864000000000) - 1,
+    TF_FILETIME_1900 - 1, TF_FILETIME_1900, TF_FILETIME_UNIX_EPOCH - 1, TF_FILETIME_UNIX_EPOCH,
+    TF_FILETIME_NONE_4501, TF_FILETIME_MAX_9999, TF_FILETIME_MAX_9999 + 1,
+    TF_FILETIME_MAX_9999 + TF_FILETIME_TICKS_PER_SEC, G_GUINT64_CONSTANT (0x7FFFFFFFFFFFFFFF),
+    G_GUINT64_CONSTANT (0x8000000000000000), G_MAXUINT64 - 1, G_MAXUINT64,
+  };
+  /* Leap days and the days around them, century rules included */
+  static const int leap_years[] = { 1604, 1700, 1800, 1900, 2000, 2004, 2100, 2400, 9996 };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (17);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    check_iso (fixed[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (leap_years); i++)
+    for (int day = 27; day <= 29; day++)
+      for (int month = 2; month <= 3; month++)
+        {
+          g_autoptr (GDateTime) dt = g_date_time_new_utc (leap_years[i], month, month == 3 ? day - 26 : day, 23, 59, 59.0);
+          guint64 ft;
+
+          if (dt == NULL) /* 29 February of a year without it */
+            continue;
+          g_assert_true (tf_filetime_from_date_time (dt, &ft));
+          check_iso (ft);
+          check_iso (ft + TF_FILETIME_TICKS_PER_SEC);
+        }
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      guint64 ft = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+
+      /* Half across the whole range, half within 1601–9999 */
+      if (i % 2 == 0)
+        ft %= TF_FILETIME_MAX_9999 + 1;
+      /* Whole seconds often, as real times are */
+      if (i % 3 == 0)
+        ft -= ft % TF_FILETIME_TICKS_PER_SEC;
+      check_iso (ft);
+    }
+
+  /* Unix times: before 1601 they clamp to 1601, past FILETIME to its end */
+  {
+    g_autofree char *epoch = tf_unix_format_iso (0);
+    g_autofree char *before = tf_unix_format_iso (G_GINT64_CONSTANT (-11644473601));
+    g_autofree char *negative = tf_unix_format_iso (-1);
+    g_autofree char *huge = tf_unix_format_iso (G_MAXINT64 / 2);
+    g_autofree char *lowest = tf_unix_format_iso (G_MININT64);
+
+    g_assert_cmpstr (epoch, ==, "1970-01-01T00:00:00Z");
+    g_assert_cmpstr (before, ==, "1601-01-01T00:00:00Z");
+    g_assert_cmpstr (negative, ==, "1969-12-31T23:59:59Z");
+    g_assert_cmpstr (lowest, ==, "1601-01-01T00:00:00Z");
+    g_assert_cmpstr (huge, ==, "+60056-05-28T05:36:10.9551615Z");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -134,6 +263,7 @@ main (int   argc,
 
   g_test_add_func ("/filetime/constants", test_constants);
   g_test_add_func ("/filetime/format", test_format);
+  g_test_add_func ("/filetime/format-wide", test_format_wide);
   g_test_add_func ("/filetime/display-local", test_display_local);
   g_test_add_func ("/filetime/classify", test_classify);
   g_test_add_func ("/filetime/parse-ical", test_parse_ical);
