@@ -565,6 +565,10 @@ read_all (int fd,
   return g_bytes_new_take (g_steal_pointer (&buffer), done);
 }
 
+/* Files up to this size are read whole before the PST signature is
+ * checked */
+#define SMALL_FILE_SIZE (1024 * 1024)
+
 static gboolean
 is_pst_fd (int fd,
            off_t size)
@@ -573,6 +577,15 @@ is_pst_fd (int fd,
 
   return size >= (off_t) sizeof magic && pread (fd, magic, sizeof magic, 0) == (ssize_t) sizeof magic
          && memcmp (magic, pst_signature, sizeof magic) == 0;
+}
+
+static gboolean
+is_pst_bytes (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  return has_prefix_bytes (data, len, pst_signature, sizeof pst_signature);
 }
 
 static void
@@ -594,6 +607,25 @@ hand_out_batch (GPtrArray *items,
 {
   set_file_info (items, first, user_data);
   tf_read_progress_items (items, first);
+}
+
+/* A mailbox file may hold gigabytes: only its index and the nodes needed
+ * are read, by offset. Closes @fd. */
+static void
+read_pst_fd (int fd,
+             struct stat *st,
+             const char *path,
+             const char *file_path,
+             const char *only_nid,
+             TfReadFlags flags,
+             GPtrArray *items)
+{
+  guint first = items->len;
+
+  tf_pst_read_fd_batched (fd, (guint64) st->st_size, path, file_path, only_nid, flags,
+                          hand_out_batch, st, items);
+  close (fd);
+  set_file_info (items, first, st);
 }
 
 static gboolean
@@ -651,14 +683,12 @@ read_file (const char *file_path,
     }
 
   first = items->len;
-  if (is_pst_fd (fd, st.st_size))
+  /* A small file is read whole at once and its first bytes tell whether
+   * it is a mailbox: one system call less per queue file than a pread()
+   * of the signature first */
+  if (st.st_size > SMALL_FILE_SIZE && is_pst_fd (fd, st.st_size))
     {
-      /* A mailbox file may hold gigabytes: read only its index and the
-       * nodes needed, by offset */
-      tf_pst_read_fd_batched (fd, (guint64) st.st_size, path, file_path, only_nid, flags,
-                              hand_out_batch, &st, items);
-      close (fd);
-      set_file_info (items, first, &st);
+      read_pst_fd (fd, &st, path, file_path, only_nid, flags, items);
       return TRUE;
     }
 
@@ -680,6 +710,12 @@ read_file (const char *file_path,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                        _ ("Cannot read the file: %s"), local_error->message);
           return FALSE;
+        }
+      if (st.st_size <= SMALL_FILE_SIZE && is_pst_bytes (bytes))
+        {
+          release_read_bytes (bytes, capacity);
+          read_pst_fd (fd, &st, path, file_path, only_nid, flags, items);
+          return TRUE;
         }
     }
   close (fd);
