@@ -43,8 +43,8 @@ char       *tf_filetime_format_iso    (guint64      filetime);
 /* The same into @buf (TF_FILETIME_ISO_MAX bytes), NUL-terminated, without
  * allocating; returns its length */
 #define TF_FILETIME_ISO_MAX 32
-gsize       tf_filetime_format_iso_buf (guint64     filetime,
-                                        char       *buf);
+gsize tf_filetime_format_iso_buf (guint64 filetime,
+                                  char *buf);
 /* Human form, ISO 8601 24 h with a space: "1601-01-01 00:00:00".
  * If @local is TRUE the local time zone is used and its offset appended
  * ("2008-08-20 13:34:00 +02:00"); times GDateTime cannot represent fall back
@@ -55,8 +55,8 @@ char       *tf_filetime_format_display (guint64     filetime,
 char       *tf_filetime_format_hex    (guint64      filetime);
 /* The same into @buf (TF_FILETIME_HEX_MAX bytes), NUL-terminated */
 #define TF_FILETIME_HEX_MAX 19
-void        tf_filetime_format_hex_buf (guint64     filetime,
-                                        char       *buf);
+void tf_filetime_format_hex_buf (guint64 filetime,
+                                 char *buf);
 /* Parses an iCalendar UTC DATE-TIME ("20080820T113400Z"), also accepting
  * floating ("…T113400", taken as UTC) and DATE ("20080820"). */
 gboolean    tf_filetime_parse_ical    (const char  *text,
