@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "tf-core.h"
+#include "tf-strpool-private.h"
 
 static TfRecipient *
 mapi_recipient (TfItem     *item,
@@ -333,6 +334,74 @@ test_props (void)
   g_assert_cmpstr (goid, ==, "040000008200E00074C5B7101A82E008");
 }
 
+/* Threads that intern and release the same few values at once (as scanner
+ * workers and the main thread do): equal values held together share one
+ * copy, every copy keeps its text, and a copy dying in one thread while
+ * another looks it up is neither resurrected nor used after its end (the
+ * ASan build checks that). */
+#define POOL_THREADS 4
+#define POOL_VALUES 24
+#define POOL_ROUNDS 20000
+
+static gpointer
+strpool_thread (gpointer data)
+{
+  char *held[POOL_VALUES] = { NULL };
+  GRand *rand = g_rand_new_with_seed (GPOINTER_TO_UINT (data));
+
+  for (guint round = 0; round < POOL_ROUNDS; round++)
+    {
+      guint v = (guint) g_rand_int_range (rand, 0, POOL_VALUES);
+      char text[32];
+
+      g_snprintf (text, sizeof text, "value-%u", v);
+      if (held[v] != NULL)
+        {
+          g_assert_cmpstr (held[v], ==, text);
+          tf_strpool_release (g_steal_pointer (&held[v]));
+        }
+      else
+        {
+          held[v] = tf_strpool_intern (text);
+          g_assert_cmpstr (held[v], ==, text);
+        }
+    }
+  for (guint v = 0; v < POOL_VALUES; v++)
+    tf_strpool_release (held[v]);
+  g_rand_free (rand);
+
+  return NULL;
+}
+
+static void
+test_strpool_threads (void)
+{
+  GThread *threads[POOL_THREADS];
+  char *a = tf_strpool_intern ("shared value");
+  char *b = tf_strpool_intern ("shared value");
+  char *c = NULL;
+
+  /* One copy per distinct value while it is held */
+  g_assert_true (a == b);
+  g_assert_cmpstr (a, ==, "shared value");
+  tf_strpool_replace (&c, "");
+  g_assert_null (c);
+  tf_strpool_replace (&c, a);
+  g_assert_true (c == a);
+
+  for (guint i = 0; i < POOL_THREADS; i++)
+    threads[i] = g_thread_new ("strpool", strpool_thread, GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < POOL_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  /* Held throughout: still the same copy */
+  g_assert_true (tf_strpool_intern ("shared value") == a);
+  tf_strpool_release (a);
+  tf_strpool_release (b);
+  tf_strpool_release (c);
+  tf_strpool_release (a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +418,7 @@ main (int   argc,
   g_test_add_func ("/model/classify", test_classify);
   g_test_add_func ("/model/update-from", test_update_from);
   g_test_add_func ("/model/props", test_props);
+  g_test_add_func ("/model/strpool-threads", test_strpool_threads);
 
   return g_test_run ();
 }
