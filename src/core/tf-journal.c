@@ -25,6 +25,7 @@
 
 #include "tf-journal.h"
 #include "tf-reader.h"
+#include "tf-safe-io-private.h"
 #include "tf-safe-io.h"
 
 /* One JSON object per line, written with a single write() on an O_APPEND
@@ -36,24 +37,6 @@
 #define MAX_JOURNAL_SIZE (G_GUINT64_CONSTANT (1) << 31)
 /* Longest range an in-place entry records (a PST patch writes 8 or 4) */
 #define TF_JOURNAL_MAX_RANGE 4096
-
-/* @format is always one of our translated literals with a single %s for
- * the path; the path is converted for display first. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static void
-set_errno_error (GError **error,
-                 int saved_errno,
-                 const char *format,
-                 const char *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *msg = g_strdup_printf (format, display);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s: %s", msg, g_strerror (saved_errno));
-}
-#pragma GCC diagnostic pop
 
 static void
 add_string_member (JsonBuilder *builder,
@@ -418,14 +401,14 @@ repair_tail (int fd,
 
   if (fstat (fd, &st) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
       return FALSE;
     }
   if (st.st_size == 0)
     return TRUE;
   if (pread (fd, &c, 1, st.st_size - 1) != 1)
     {
-      set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
       return FALSE;
     }
   if (c == '\n')
@@ -460,7 +443,7 @@ found:
   tail = g_malloc (st.st_size - start + 1);
   if (pread (fd, tail, st.st_size - start, start) != st.st_size - start)
     {
-      set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot read journal “%s”"), path);
       return FALSE;
     }
   tail[st.st_size - start] = '\0';
@@ -479,7 +462,7 @@ found:
            (gint64) (st.st_size - start), path);
   if (ftruncate (fd, start) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot write journal “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot write journal “%s”"), path);
       return FALSE;
     }
   return TRUE;
@@ -521,14 +504,14 @@ tf_journal_append_many (const char *journal_path,
   dir = g_path_get_dirname (journal_path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot create folder “%s”"), dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot create folder “%s”"), dir);
       return FALSE;
     }
 
   fd = open (journal_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
   if (fd < 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open journal “%s”"), journal_path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open journal “%s”"), journal_path);
       return FALSE;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
@@ -545,7 +528,7 @@ tf_journal_append_many (const char *journal_path,
         continue;
       if (errno == ENOLCK || errno == EOPNOTSUPP)
         break;
-      set_errno_error (error, errno, _ ("Cannot lock journal “%s”"), journal_path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot lock journal “%s”"), journal_path);
       goto out;
     }
 
@@ -562,7 +545,7 @@ tf_journal_append_many (const char *journal_path,
 
   if (fstat (fd, &st) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot write journal “%s”"), journal_path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot write journal “%s”"), journal_path);
       goto out;
     }
   size_before = st.st_size;
@@ -581,7 +564,7 @@ tf_journal_append_many (const char *journal_path,
           /* Take a partial line back out so the journal stays readable. */
           if (ftruncate (fd, size_before) != 0)
             g_debug ("ftruncate %s: %s", journal_path, g_strerror (errno));
-          set_errno_error (error, saved ? saved : EIO, _ ("Cannot write journal “%s”"), journal_path);
+          tf_safe_io_set_errno_error (error, saved ? saved : EIO, _ ("Cannot write journal “%s”"), journal_path);
           goto out;
         }
       data += n;
@@ -590,7 +573,7 @@ tf_journal_append_many (const char *journal_path,
 
   if (fsync (fd) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot write journal “%s”"), journal_path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot write journal “%s”"), journal_path);
       goto out;
     }
 

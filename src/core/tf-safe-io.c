@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-reader.h"
+#include "tf-safe-io-private.h"
 #include "tf-safe-io.h"
 
 /* Everything here works relative to an open folder descriptor (openat,
@@ -38,11 +39,11 @@
  * the path; the path is converted for display first. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static void
-set_errno_error (GError **error,
-                 int saved_errno,
-                 const char *format,
-                 const char *path)
+void
+tf_safe_io_set_errno_error (GError **error,
+                            int saved_errno,
+                            const char *format,
+                            const char *path)
 {
   g_autofree char *display = g_filename_display_name (path);
   g_autofree char *msg = g_strdup_printf (format, display);
@@ -74,7 +75,7 @@ open_parent (const char *path,
   if (dirfd < 0)
     {
       /* Translators: %s is a folder path */
-      set_errno_error (error, errno, _ ("Cannot open folder “%s”"), dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open folder “%s”"), dir);
       return -1;
     }
 
@@ -126,7 +127,7 @@ write_all (int fd,
         {
           if (errno == EINTR)
             continue;
-          set_errno_error (error, errno, _ ("Cannot write “%s”"), path);
+          tf_safe_io_set_errno_error (error, errno, _ ("Cannot write “%s”"), path);
           return FALSE;
         }
       data += n;
@@ -162,7 +163,7 @@ read_fd (int fd,
         {
           if (errno == EINTR)
             continue;
-          set_errno_error (error, errno, _ ("Cannot read “%s”"), path);
+          tf_safe_io_set_errno_error (error, errno, _ ("Cannot read “%s”"), path);
           return NULL;
         }
       if (n == 0)
@@ -187,7 +188,7 @@ open_regular_at (int dirfd,
 
   if (fstatat (dirfd, base, &lst, AT_SYMLINK_NOFOLLOW) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
       return -1;
     }
   if (!check_regular (&lst, path, error))
@@ -204,13 +205,13 @@ open_regular_at (int dirfd,
           check_regular (&lst, path, error);
         }
       else
-        set_errno_error (error, saved, _ ("Cannot open “%s”"), path);
+        tf_safe_io_set_errno_error (error, saved, _ ("Cannot open “%s”"), path);
       return -1;
     }
 
   if (fstat (fd, st) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
       close (fd);
       return -1;
     }
@@ -304,7 +305,7 @@ fsync_dir (int dirfd,
    * done there, the rename itself is still atomic. */
   if (fsync (dirfd) != 0 && errno != EINVAL && errno != ENOTSUP)
     {
-      set_errno_error (error, errno, _ ("Cannot flush folder “%s”"), dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot flush folder “%s”"), dir);
       return FALSE;
     }
   return TRUE;
@@ -348,7 +349,7 @@ create_temp_at (int dirfd,
         }
       if (errno != EEXIST)
         {
-          set_errno_error (error, errno, _ ("Cannot create a temporary file in “%s”"), dir);
+          tf_safe_io_set_errno_error (error, errno, _ ("Cannot create a temporary file in “%s”"), dir);
           return -1;
         }
     }
@@ -391,7 +392,7 @@ write_temp_at (int dirfd,
   if (fchmod (fd, mode & 07777) != 0 || !write_all (fd, data, len, tmp_path, error) || (sync && fsync (fd) != 0))
     {
       if (error && *error == NULL)
-        set_errno_error (error, errno, _ ("Cannot write “%s”"), tmp_path);
+        tf_safe_io_set_errno_error (error, errno, _ ("Cannot write “%s”"), tmp_path);
       close (fd);
       unlinkat (dirfd, name, 0);
       return NULL;
@@ -399,7 +400,7 @@ write_temp_at (int dirfd,
 
   if (close (fd) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot write “%s”"), tmp_path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot write “%s”"), tmp_path);
       unlinkat (dirfd, name, 0);
       return NULL;
     }
@@ -597,7 +598,7 @@ tf_safe_staged_commit (TfSafeStaged *staged,
 
   if (renameat (staged->dirfd, staged->tmp_name, staged->dirfd, staged->base) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot replace “%s”"), staged->path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot replace “%s”"), staged->path);
       return FALSE;
     }
   g_clear_pointer (&staged->tmp_name, g_free);
@@ -639,7 +640,7 @@ tf_safe_sync_fs (const char *path,
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open “%s”"), path);
       return FALSE;
     }
   /* syncfs() flushes every file and folder entry of that file system and
@@ -649,7 +650,7 @@ tf_safe_sync_fs (const char *path,
     {
       int saved = errno;
       close (fd);
-      set_errno_error (error, saved, _ ("Cannot flush the file system of “%s”"), path);
+      tf_safe_io_set_errno_error (error, saved, _ ("Cannot flush the file system of “%s”"), path);
       return FALSE;
     }
   close (fd);
@@ -672,12 +673,12 @@ ensure_private_dir (const char *dir,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       /* Translators: %s is a folder path */
-      set_errno_error (error, errno, _ ("Cannot create folder “%s”"), dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot create folder “%s”"), dir);
       return FALSE;
     }
   if (lstat (dir, &st) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open folder “%s”"), dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open folder “%s”"), dir);
       return FALSE;
     }
   if (!S_ISDIR (st.st_mode))
@@ -740,7 +741,7 @@ tf_safe_backup_full (const char *path,
   dirfd = open (abs_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dirfd < 0)
     {
-      set_errno_error (error, errno, _ ("Cannot open folder “%s”"), abs_dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot open folder “%s”"), abs_dir);
       return NULL;
     }
 
@@ -817,7 +818,7 @@ tf_safe_backup_full (const char *path,
               break;
             }
         }
-      set_errno_error (error, errno, _ ("Cannot create a backup in “%s”"), abs_dir);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot create a backup in “%s”"), abs_dir);
       goto fail;
     }
   if (final_path == NULL)
@@ -907,7 +908,7 @@ tf_safe_write_new (const char *path,
    * file. */
   if (linkat (dirfd, tmp_name, dirfd, base, 0) != 0)
     {
-      set_errno_error (error, errno, _ ("Cannot create “%s”"), path);
+      tf_safe_io_set_errno_error (error, errno, _ ("Cannot create “%s”"), path);
       goto out;
     }
   unlinkat (dirfd, tmp_name, 0);
@@ -957,7 +958,7 @@ tf_safe_move (const char *path,
         goto out;
       if (unlinkat (src_fd, src_base, 0) != 0)
         {
-          set_errno_error (error, errno, _ ("Cannot remove “%s”"), path);
+          tf_safe_io_set_errno_error (error, errno, _ ("Cannot remove “%s”"), path);
           unlinkat (dst_fd, dst_base, 0);
           goto out;
         }
@@ -992,7 +993,7 @@ tf_safe_move (const char *path,
         }
       if (unlinkat (src_fd, src_base, 0) != 0)
         {
-          set_errno_error (error, errno, _ ("Cannot remove “%s”"), path);
+          tf_safe_io_set_errno_error (error, errno, _ ("Cannot remove “%s”"), path);
           unlinkat (dst_fd, dst_base, 0);
           goto out;
         }
@@ -1000,7 +1001,7 @@ tf_safe_move (const char *path,
       goto out;
     }
 
-  set_errno_error (error, errno, _ ("Cannot move “%s”"), path);
+  tf_safe_io_set_errno_error (error, errno, _ ("Cannot move “%s”"), path);
 
 out:
   close (src_fd);

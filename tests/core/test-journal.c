@@ -20,16 +20,6 @@
 #include "tf-core.h"
 #include "tf-fixturegen.h"
 
-static char *
-make_tmpdir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("trackfix-journal-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static void
 append_raw (const char *path,
             const char *text)
@@ -82,7 +72,7 @@ test_default_paths (void)
 static void
 test_roundtrip (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "sub", "journal.jsonl", NULL);
   g_autoptr (TfJournalEntry) e1 = make_entry ("run-1", "/q/a.eml", "alice: 1601 → 2008");
   g_autoptr (TfJournalEntry) e2 = tf_journal_entry_new ("run-2", "hold", "/q/b.eml");
@@ -146,7 +136,7 @@ test_roundtrip (void)
 static void
 test_non_utf8_paths (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
   const char *file = "/q/Spotkanie \xbfó\xb3w.eml";
   g_autoptr (TfJournalEntry) e = tf_journal_entry_new ("run-1", "repair", file);
@@ -187,7 +177,7 @@ test_relative_file_made_absolute (void)
 static void
 test_torn_tail (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
   g_autoptr (TfJournalEntry) e1 = make_entry ("run-1", "/q/a.eml", "one");
   g_autoptr (TfJournalEntry) e2 = make_entry ("run-1", "/q/b.eml", "two");
@@ -229,7 +219,7 @@ test_torn_tail (void)
 static void
 test_bad_line (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
   g_autoptr (TfJournalEntry) e1 = make_entry ("run-1", "/q/a.eml", "one");
   g_autoptr (GPtrArray) entries = NULL;
@@ -252,7 +242,7 @@ test_bad_line (void)
 static void
 test_missing_and_symlink (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
   g_autofree char *other = g_build_filename (dir, "other", NULL);
   g_autoptr (TfJournalEntry) e1 = make_entry ("run-1", "/q/a.eml", "one");
@@ -276,7 +266,7 @@ test_missing_and_symlink (void)
 static void
 test_append_many (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("journal");
   g_autofree char *path = g_build_filename (dir, "journal.jsonl", NULL);
   g_autoptr (TfJournalEntry) e1 = make_entry ("run-9", "/q/a.eml", "one");
   g_autoptr (TfJournalEntry) e2 = make_entry ("run-9", "/q/b.eml", "two");

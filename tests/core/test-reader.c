@@ -39,16 +39,6 @@ first_detail (TfItem *item)
 }
 
 static char *
-make_tmpdir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("trackfix-reader-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static char *
 write_sample (const char *dir,
               const char *name,
               GBytes *bytes)
@@ -113,7 +103,7 @@ test_sniff_text (void)
 static void
 test_renamed_extensions (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("reader");
   g_autoptr (GBytes) tnef = tf_gen_sample ("tnef-1601");
   g_autoptr (GBytes) ics = tf_gen_sample ("ics-cc-1601");
   g_autoptr (GBytes) msg = tf_gen_sample ("msg-1601");
@@ -308,7 +298,7 @@ test_mbox_degenerate (void)
 static void
 test_file_info (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("reader");
   g_autoptr (GBytes) eml = tf_gen_sample ("eml-tnef-healthy");
   g_autofree char *path = write_sample (dir, "NTFS_0001.EML", eml);
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -336,7 +326,7 @@ test_file_info (void)
 static void
 test_not_regular (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("reader");
   g_autofree char *fifo = g_build_filename (dir, "pipe.eml", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.eml", NULL);
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -378,7 +368,7 @@ test_unreadable (void)
       return;
     }
 
-  dir = make_tmpdir ();
+  dir = tf_gen_make_tmp_dir ("reader");
   path = write_sample (dir, "locked.EML", eml);
   g_assert_cmpint (g_chmod (path, 0), ==, 0);
 

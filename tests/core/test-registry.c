@@ -49,16 +49,6 @@ corpus_file (const char *name)
   return g_build_filename (corpus_dir (), "hive", name, NULL);
 }
 
-static char *
-make_temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("trackfix-registry-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static void
 copy_file (const char *from,
            const char *to)
@@ -238,7 +228,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  f->dir = make_temp_dir ();
+  f->dir = tf_gen_make_tmp_dir ("registry");
   f->backups = g_build_filename (f->dir, "backups", NULL);
   f->journal = g_build_filename (f->dir, "journal.jsonl", NULL);
 }

@@ -21,33 +21,20 @@
  * reply is at hand */
 #define TICKET_SENT G_GUINT64_CONSTANT (0x01C9036DB03EE400)
 
-typedef struct
-{
-  char *dir;
-  char *backups;
-  char *journal;
-} Fixture;
+typedef TfGenRepairDir Fixture;
 
 static void
 fixture_setup (Fixture *fx,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("trackfix-embed-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->backups = g_build_filename (fx->dir, "backups", NULL);
-  fx->journal = g_build_filename (fx->dir, "journal.jsonl", NULL);
+  tf_gen_repair_dir_init (fx, "embed", "journal.jsonl");
 }
 
 static void
 fixture_teardown (Fixture *fx,
                   gconstpointer data)
 {
-  tf_gen_remove_tree (fx->dir);
-  g_free (fx->dir);
-  g_free (fx->backups);
-  g_free (fx->journal);
+  tf_gen_repair_dir_clear (fx);
 }
 
 static char *

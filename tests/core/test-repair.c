@@ -43,33 +43,20 @@ static const TfGenRecipient base_recipients[] = {
   { "Dan Old", "dan@fabrikam.example", TF_RECIPIENT_TYPE_TO, TF_TRACK_STATUS_DECLINED, TRUE, 1 },
 };
 
-typedef struct
-{
-  char *dir;
-  char *backups;
-  char *journal;
-} Fixture;
+typedef TfGenRepairDir Fixture;
 
 static void
 fixture_setup (Fixture *fx,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("trackfix-repair-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->backups = g_build_filename (fx->dir, "backups", NULL);
-  fx->journal = g_build_filename (fx->dir, "journal", "journal.jsonl", NULL);
+  tf_gen_repair_dir_init (fx, "repair", "journal/journal.jsonl");
 }
 
 static void
 fixture_teardown (Fixture *fx,
                   gconstpointer data)
 {
-  tf_gen_remove_tree (fx->dir);
-  g_free (fx->dir);
-  g_free (fx->backups);
-  g_free (fx->journal);
+  tf_gen_repair_dir_clear (fx);
 }
 
 static GBytes *

@@ -24,16 +24,6 @@
 #include "tf-core.h"
 #include "tf-fixturegen.h"
 
-static char *
-make_tmpdir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("trackfix-safeio-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static void
 write_file (const char *path,
             const char *contents,
@@ -75,7 +65,7 @@ count_entries (const char *dir_path,
 static void
 test_read_stamp (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "a.eml", NULL);
   g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "hello world\n", -1);
   g_autoptr (GBytes) bytes = NULL;
@@ -101,7 +91,7 @@ test_read_stamp (void)
 static void
 test_read_refuses_symlink_and_fifo (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *target = g_build_filename (dir, "target.eml", NULL);
   g_autofree char *link = g_build_filename (dir, "link.eml", NULL);
   g_autofree char *fifo = g_build_filename (dir, "fifo.eml", NULL);
@@ -166,7 +156,7 @@ verify_cb (const char *path,
 static void
 test_replace (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "q.eml", NULL);
   g_autofree char *contents = NULL;
   g_autoptr (GBytes) old = NULL;
@@ -202,7 +192,7 @@ test_replace (void)
 static void
 test_replace_verify_fails (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "q.eml", NULL);
   g_autofree char *contents = NULL;
   g_autoptr (GBytes) old = NULL;
@@ -228,7 +218,7 @@ test_replace_verify_fails (void)
 static void
 test_replace_refuses_changed (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "q.eml", NULL);
   g_autofree char *contents = NULL;
   g_autoptr (GBytes) old = NULL;
@@ -281,7 +271,7 @@ test_replace_refuses_changed (void)
 static void
 test_replace_refuses_symlink (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *target = g_build_filename (dir, "target.eml", NULL);
   g_autofree char *link = g_build_filename (dir, "link.eml", NULL);
   g_autofree char *contents = NULL;
@@ -310,7 +300,7 @@ test_replace_refuses_symlink (void)
 static void
 test_backup (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "winmail.dat", NULL);
   g_autofree char *backups = g_build_filename (dir, "deep", "backups", NULL);
   g_autofree char *b1 = NULL;
@@ -362,7 +352,7 @@ test_backup (void)
 static void
 test_write_new (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "resubmit.eml", NULL);
   g_autofree char *contents = NULL;
   g_autoptr (GBytes) a = g_bytes_new_static ("first", 5);
@@ -387,7 +377,7 @@ test_write_new (void)
 static void
 test_move (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *path = g_build_filename (dir, "stuck.eml", NULL);
   g_autofree char *hold = g_build_filename (dir, "hold", NULL);
   g_autofree char *target = g_build_filename (hold, "stuck.eml", NULL);
@@ -434,7 +424,7 @@ test_temp_name (void)
 static void
 test_long_name (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autoptr (GString) name = g_string_new (NULL);
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
@@ -462,7 +452,7 @@ test_long_name (void)
 static void
 test_staged_batch (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("safeio");
   g_autofree char *a = g_build_filename (dir, "a.eml", NULL);
   g_autofree char *b = g_build_filename (dir, "b.eml", NULL);
   g_autofree char *backups = g_build_filename (dir, "backups", NULL);

@@ -21,16 +21,6 @@
 #include "tf-pst.h"
 #include "tf-read-progress-private.h"
 
-static char *
-make_tmpdir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("trackfix-scanner-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static void
 put_sample (const char *dir,
             const char *relative,
@@ -74,7 +64,7 @@ scan (const char *path,
 static char *
 make_tree (void)
 {
-  char *dir = make_tmpdir ();
+  char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autofree char *loop = g_build_filename (dir, "queue", "loop", NULL);
   g_autofree char *link = g_build_filename (dir, "link.eml", NULL);
   g_autofree char *dangling = g_build_filename (dir, "dangling.eml", NULL);
@@ -196,7 +186,7 @@ test_walk_tree (void)
 static void
 test_display_paths (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autofree char *cwd = g_get_current_dir ();
   g_autoptr (TfScanner) scanner = tf_scanner_new ();
   g_autoptr (GPtrArray) items = NULL;
@@ -338,7 +328,7 @@ run_async (TfScanner *scanner,
 static void
 test_many_files (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autoptr (GBytes) ics = tf_gen_sample ("ics-cc-1601");
   g_autoptr (TfScanner) scanner = tf_scanner_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -397,7 +387,7 @@ test_many_files (void)
 static void
 test_not_found (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autofree char *missing = g_build_filename (dir, "no-such-queue", NULL);
   g_autoptr (TfScanner) scanner = tf_scanner_new ();
   g_autoptr (GPtrArray) items = NULL;
@@ -447,7 +437,7 @@ static char *
 make_pst_tree (guint n)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = make_tmpdir ();
+  char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autofree char *path = g_build_filename (dir, "big.pst", NULL);
 
   g_assert_true (tf_gen_pst_bench (path, TRUE, TF_PST_CRYPT_PERMUTE, 8 * 1024 * 1024, n, &error));
@@ -604,7 +594,7 @@ test_unreadable (void)
       return;
     }
 
-  dir = make_tmpdir ();
+  dir = tf_gen_make_tmp_dir ("scanner");
   put_sample (dir, "locked.EML", "eml-tnef-1601");
   put_sample (dir, "ok.EML", "eml-tnef-healthy");
   put_sample (dir, "closed/inside.EML", "eml-tnef-1601");
@@ -753,7 +743,7 @@ item_at (GPtrArray *items,
 static void
 test_known_items (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = tf_gen_make_tmp_dir ("scanner");
   g_autofree char *mbox = g_build_filename (dir, "Sent.mbox", NULL);
   g_autofree char *grown = g_build_filename (dir, "grown.EML", NULL);
   g_autofree char *gone = g_build_filename (dir, "gone.EML", NULL);

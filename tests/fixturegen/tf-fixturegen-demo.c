@@ -974,29 +974,3 @@ tf_gen_sample (const char *name)
 
   return NULL;
 }
-
-void
-tf_gen_remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  if (lstat (path, &st) != 0)
-    return;
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_unlink (path);
-      return;
-    }
-  /* a test may have taken the folder's permissions away */
-  g_chmod (path, 0700);
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      tf_gen_remove_tree (child);
-    }
-  g_rmdir (path);
-}

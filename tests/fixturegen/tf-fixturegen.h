@@ -133,6 +133,24 @@ GBytes *tf_gen_text_ndr (const char *reporting_mta,
  * folder) */
 void tf_gen_remove_tree (const char *path);
 
+/* A new scratch folder "trackfix-@what-XXXXXX" in the temp folder; the
+ * test fails when it cannot be made */
+char *tf_gen_make_tmp_dir (const char *what);
+
+/* A repair test's scratch folder: the files, a backup folder and a
+ * journal path (@journal_name relative to @dir), none made yet but @dir */
+typedef struct
+{
+  char *dir;
+  char *backups;
+  char *journal;
+} TfGenRepairDir;
+
+void tf_gen_repair_dir_init (TfGenRepairDir *rd,
+                             const char *what,
+                             const char *journal_name);
+void tf_gen_repair_dir_clear (TfGenRepairDir *rd);
+
 /* Writes the demo folder (data/demo layout): a queue with healthy and
  * affected TNEF updates, iCalendar replies with and without the critical
  * change stamp, organizer .msg items, an NDR and a damaged file. */

@@ -32,10 +32,7 @@ done
 T=$(mktemp -d "${TMPDIR:-/tmp}/trackfix-flag-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT INT TERM
 
-failures=0
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; failures=$((failures + 1)); }
+. "${TRACKFIX_SOURCE_ROOT:?}/tests/sh/tap.sh"
 check () { # check DESCRIPTION COMMAND...
   desc=$1; shift
   if "$@"; then ok "$desc"; else fail "$desc"; fi

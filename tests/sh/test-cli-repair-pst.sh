@@ -21,18 +21,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/trackfix-repair-pst-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT INT TERM
 
-failures=0
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; failures=$((failures + 1)); }
-skip () { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
-expect_status () { # expect_status DESCRIPTION WANTED GOT
-  if [ "$2" = "$3" ]; then ok "$1 (exit $3)"; else fail "$1: exit $3, wanted $2"; fi
-}
-py () { # py DESCRIPTION SCRIPT ARGS...
-  desc=$1; shift
-  if out=$("$PY" -c "$@" 2>&1); then ok "$desc"; else fail "$desc"; echo "$out" | sed 's/^/# /'; fi
-}
+. "${TRACKFIX_SOURCE_ROOT:?}/tests/sh/tap.sh"
 
 J="$T/state/journal.jsonl"
 "$GEN" pst-cases "$T/cases" > /dev/null || { echo "Bail out! trackfix-gen pst-cases"; exit 1; }

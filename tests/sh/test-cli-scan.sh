@@ -22,19 +22,9 @@ fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/trackfix-scan-XXXXXX") || exit 2
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 
-failures=0
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; failures=$((failures + 1)); }
-expect_status () { # expect_status DESCRIPTION WANTED GOT
-  if [ "$2" = "$3" ]; then ok "$1 (exit $3)"; else fail "$1: exit $3, wanted $2"; fi
-}
+. "${TRACKFIX_SOURCE_ROOT:?}/tests/sh/tap.sh"
 contains () { # contains DESCRIPTION FILE TEXT
   if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: “$3” not in output"; sed 's/^/# /' "$2" | head -40; fi
-}
-py () { # py DESCRIPTION SCRIPT ARGS... — the script exits non-zero with a message on failure
-  desc=$1; shift
-  if out=$(python3 -c "$@" 2>&1); then ok "$desc"; else fail "$desc"; echo "$out" | sed 's/^/# /'; fi
 }
 gen () { "$GEN" sample "$1" "$2" || fail "trackfix-gen sample $1"; }
 

@@ -25,10 +25,7 @@ FILES="${TRACKFIX_CRASH_FILES:-200}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/trackfix-crash-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT INT TERM
 
-failures=0
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; failures=$((failures + 1)); }
+. "${TRACKFIX_SOURCE_ROOT:?}/tests/sh/tap.sh"
 
 # --- The folder: affected TNEF / .msg / MIME / REPLY files plus healthy ones
 W="$T/work"
