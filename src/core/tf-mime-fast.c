@@ -578,7 +578,10 @@ parse_content_type (const char *raw,
       g_string_append_c (masked, 'x');
       g_string_append (masked, raw + start + len);
       part->ct = parse_cached (table, masked->str, FALSE, TRUE);
-      if (part->ct != NULL)
+      /* Only when GMime took the parameter: a malformed one before it
+       * ("; report:x;" without '=') ends GMime's parameter list, and the
+       * multipart then has no boundary for GMime either (fuzz-mime-paths) */
+      if (part->ct != NULL && g_strcmp0 (g_mime_content_type_get_parameter (part->ct, "boundary"), "x") == 0)
         part->boundary = g_strndup (raw + start, len);
     }
   else
