@@ -607,6 +607,31 @@ is_plain_field (const char *value)
   return TRUE;
 }
 
+/* A line break inside a quoted string, or anywhere after a comment
+ * starts: GMime's parser unfolds such a field before it decodes the
+ * parameters, while g_mime_content_type_parse() on the raw value keeps
+ * the break in the parameter (fuzz-mime-paths: a method="…;\n PARTSTAT=…"
+ * parameter). Rare in real mail; those fields go to GMime's parser. */
+static gboolean
+has_break_in_quotes (const char *value)
+{
+  gboolean quoted = FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '(')
+        return strchr (p, '\n') != NULL;
+      if (*p == '"')
+        quoted = !quoted;
+      else if (*p == '\n' && quoted)
+        return TRUE;
+      else if (*p == '\\' && quoted && p[1] != '\0' && p[1] != '\n')
+        p++;
+    }
+
+  return FALSE;
+}
+
 /* Reads the fields of one entity into @part. */
 static gboolean
 read_part_fields (const Fast *f,
@@ -619,7 +644,7 @@ read_part_fields (const Fast *f,
   if (hs->seen & (1u << H_DISPOSITION))
     {
       disposition = dup_raw_value (f, hs, H_DISPOSITION);
-      if (!is_plain_field (disposition))
+      if (!is_plain_field (disposition) || has_break_in_quotes (disposition))
         return FALSE;
     }
 
@@ -627,7 +652,7 @@ read_part_fields (const Fast *f,
     {
       g_autofree char *raw = dup_raw_value (f, hs, H_CONTENT_TYPE);
 
-      if (!is_plain_content_type (raw) || !is_plain_field (raw))
+      if (!is_plain_content_type (raw) || !is_plain_field (raw) || has_break_in_quotes (raw))
         return FALSE;
       if (is_ignored_part (raw, disposition))
         {
