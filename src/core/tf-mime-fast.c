@@ -885,6 +885,15 @@ is_ascii_superset (const char *charset)
   return g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "us-ascii") == 0 || g_ascii_strncasecmp (charset, "iso-8859-", 9) == 0 || g_ascii_strncasecmp (charset, "windows-125", 11) == 0;
 }
 
+/* g_strndup() that gives "" for no bytes (empty GBytes and GByteArray
+ * data are NULL), as g_mime_text_part_get_text() does */
+static char *
+dup_text_or_empty (const char *data,
+                   gsize len)
+{
+  return g_strndup (data != NULL ? data : "", len);
+}
+
 /* g_mime_text_part_get_text(): decoded, then converted from the charset
  * parameter to UTF-8 by GMime's charset filter. */
 static char *
@@ -900,11 +909,11 @@ dup_text_part (GBytes *content,
 
   /* Converting ASCII from an ASCII-compatible charset changes nothing. */
   if (charset == NULL || (is_ascii_superset (charset) && tf_text_is_ascii (data, len)))
-    return g_strndup (data, len);
+    return dup_text_or_empty (data, len);
 
   filter = g_mime_filter_charset_new (charset, "utf-8");
   if (filter == NULL)
-    return g_strndup (data, len);
+    return dup_text_or_empty (data, len);
 
   array = g_byte_array_new ();
   stream = g_mime_stream_mem_new_with_byte_array (array);
@@ -914,7 +923,7 @@ dup_text_part (GBytes *content,
   g_mime_stream_write (filtered, data, len);
   g_mime_stream_flush (filtered);
 
-  return g_strndup ((const char *) array->data, array->len);
+  return dup_text_or_empty ((const char *) array->data, array->len);
 }
 
 /* tf-mime.c dup_part_text(): text for the iCalendar and DSN readers */
@@ -935,6 +944,12 @@ dup_part_text (gconstpointer data,
     text = dup_text_part (content, part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, "charset") : NULL);
   else
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+
+  /* g_strndup() of empty content (GBytes and GByteArray data is NULL
+   * then) is NULL: no text, as on GMime's path (fuzz-read: an empty
+   * text/calendar part in UTF-7 crashed here) */
+  if (text == NULL)
+    return NULL;
 
   *len = strlen (text);
   if (!tf_text_is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
