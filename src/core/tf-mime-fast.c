@@ -607,29 +607,22 @@ is_plain_field (const char *value)
   return TRUE;
 }
 
-/* A line break inside a quoted string, or anywhere after a comment
- * starts: GMime's parser unfolds such a field before it decodes the
- * parameters, while g_mime_content_type_parse() on the raw value keeps
- * the break in the parameter (fuzz-mime-paths: a method="…;\n PARTSTAT=…"
- * parameter). Rare in real mail; those fields go to GMime's parser. */
-static gboolean
-has_break_in_quotes (const char *value)
+/* What GMime's objects parse a content type or disposition from:
+ * g_mime_header_get_value(), i.e. the raw value unfolded (line breaks
+ * dropped, white space at both ends trimmed) and then decoded. Fields
+ * that decoding could change (encoded words, 8-bit bytes) go to GMime's
+ * parser (is_plain_field()), so unfolding is all that is left to do.
+ * fuzz-mime-paths found both halves: a quoted method parameter folded
+ * across lines, and a file name "winmail.dat " with an open quote whose
+ * trailing space GMime trims. */
+static char *
+dup_unfolded_value (const Fast *f,
+                    const HeaderSet *hs,
+                    gint field)
 {
-  gboolean quoted = FALSE;
+  g_autofree char *raw = dup_raw_value (f, hs, field);
 
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '(')
-        return strchr (p, '\n') != NULL;
-      if (*p == '"')
-        quoted = !quoted;
-      else if (*p == '\n' && quoted)
-        return TRUE;
-      else if (*p == '\\' && quoted && p[1] != '\0' && p[1] != '\n')
-        p++;
-    }
-
-  return FALSE;
+  return g_mime_utils_header_unfold (raw);
 }
 
 /* Reads the fields of one entity into @part. */
@@ -643,16 +636,16 @@ read_part_fields (const Fast *f,
 
   if (hs->seen & (1u << H_DISPOSITION))
     {
-      disposition = dup_raw_value (f, hs, H_DISPOSITION);
-      if (!is_plain_field (disposition) || has_break_in_quotes (disposition))
+      disposition = dup_unfolded_value (f, hs, H_DISPOSITION);
+      if (!is_plain_field (disposition))
         return FALSE;
     }
 
   if (hs->seen & (1u << H_CONTENT_TYPE))
     {
-      g_autofree char *raw = dup_raw_value (f, hs, H_CONTENT_TYPE);
+      g_autofree char *raw = dup_unfolded_value (f, hs, H_CONTENT_TYPE);
 
-      if (!is_plain_content_type (raw) || !is_plain_field (raw) || has_break_in_quotes (raw))
+      if (!is_plain_content_type (raw) || !is_plain_field (raw))
         return FALSE;
       if (is_ignored_part (raw, disposition))
         {
@@ -674,8 +667,7 @@ read_part_fields (const Fast *f,
   part->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   if (hs->seen & (1u << H_TRANSFER_ENCODING))
     {
-      g_autofree char *raw = dup_raw_value (f, hs, H_TRANSFER_ENCODING);
-      g_autofree char *value = g_mime_utils_header_unfold (raw);
+      g_autofree char *value = dup_unfolded_value (f, hs, H_TRANSFER_ENCODING);
 
       if (!is_plain_field (value))
         return FALSE;
