@@ -578,7 +578,10 @@ parse_content_type (const char *raw,
       g_string_append_c (masked, 'x');
       g_string_append (masked, raw + start + len);
       part->ct = parse_cached (table, masked->str, FALSE, TRUE);
-      if (part->ct != NULL)
+      /* Only when GMime took the parameter: a malformed one before it
+       * ("; report:x;" without '=') ends GMime's parameter list, and the
+       * multipart then has no boundary for GMime either (fuzz-mime-paths) */
+      if (part->ct != NULL && g_strcmp0 (g_mime_content_type_get_parameter (part->ct, "boundary"), "x") == 0)
         part->boundary = g_strndup (raw + start, len);
     }
   else
@@ -604,6 +607,24 @@ is_plain_field (const char *value)
   return TRUE;
 }
 
+/* What GMime's objects parse a content type or disposition from:
+ * g_mime_header_get_value(), i.e. the raw value unfolded (line breaks
+ * dropped, white space at both ends trimmed) and then decoded. Fields
+ * that decoding could change (encoded words, 8-bit bytes) go to GMime's
+ * parser (is_plain_field()), so unfolding is all that is left to do.
+ * fuzz-mime-paths found both halves: a quoted method parameter folded
+ * across lines, and a file name "winmail.dat " with an open quote whose
+ * trailing space GMime trims. */
+static char *
+dup_unfolded_value (const Fast *f,
+                    const HeaderSet *hs,
+                    gint field)
+{
+  g_autofree char *raw = dup_raw_value (f, hs, field);
+
+  return g_mime_utils_header_unfold (raw);
+}
+
 /* Reads the fields of one entity into @part. */
 static gboolean
 read_part_fields (const Fast *f,
@@ -615,14 +636,14 @@ read_part_fields (const Fast *f,
 
   if (hs->seen & (1u << H_DISPOSITION))
     {
-      disposition = dup_raw_value (f, hs, H_DISPOSITION);
+      disposition = dup_unfolded_value (f, hs, H_DISPOSITION);
       if (!is_plain_field (disposition))
         return FALSE;
     }
 
   if (hs->seen & (1u << H_CONTENT_TYPE))
     {
-      g_autofree char *raw = dup_raw_value (f, hs, H_CONTENT_TYPE);
+      g_autofree char *raw = dup_unfolded_value (f, hs, H_CONTENT_TYPE);
 
       if (!is_plain_content_type (raw) || !is_plain_field (raw))
         return FALSE;
@@ -646,8 +667,7 @@ read_part_fields (const Fast *f,
   part->encoding = GMIME_CONTENT_ENCODING_DEFAULT;
   if (hs->seen & (1u << H_TRANSFER_ENCODING))
     {
-      g_autofree char *raw = dup_raw_value (f, hs, H_TRANSFER_ENCODING);
-      g_autofree char *value = g_mime_utils_header_unfold (raw);
+      g_autofree char *value = dup_unfolded_value (f, hs, H_TRANSFER_ENCODING);
 
       if (!is_plain_field (value))
         return FALSE;
@@ -857,6 +877,15 @@ is_ascii_superset (const char *charset)
   return g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "us-ascii") == 0 || g_ascii_strncasecmp (charset, "iso-8859-", 9) == 0 || g_ascii_strncasecmp (charset, "windows-125", 11) == 0;
 }
 
+/* g_strndup() that gives "" for no bytes (empty GBytes and GByteArray
+ * data are NULL), as g_mime_text_part_get_text() does */
+static char *
+dup_text_or_empty (const char *data,
+                   gsize len)
+{
+  return g_strndup (data != NULL ? data : "", len);
+}
+
 /* g_mime_text_part_get_text(): decoded, then converted from the charset
  * parameter to UTF-8 by GMime's charset filter. */
 static char *
@@ -872,11 +901,11 @@ dup_text_part (GBytes *content,
 
   /* Converting ASCII from an ASCII-compatible charset changes nothing. */
   if (charset == NULL || (is_ascii_superset (charset) && tf_text_is_ascii (data, len)))
-    return g_strndup (data, len);
+    return dup_text_or_empty (data, len);
 
   filter = g_mime_filter_charset_new (charset, "utf-8");
   if (filter == NULL)
-    return g_strndup (data, len);
+    return dup_text_or_empty (data, len);
 
   array = g_byte_array_new ();
   stream = g_mime_stream_mem_new_with_byte_array (array);
@@ -886,7 +915,7 @@ dup_text_part (GBytes *content,
   g_mime_stream_write (filtered, data, len);
   g_mime_stream_flush (filtered);
 
-  return g_strndup ((const char *) array->data, array->len);
+  return dup_text_or_empty ((const char *) array->data, array->len);
 }
 
 /* tf-mime.c dup_part_text(): text for the iCalendar and DSN readers */
@@ -907,6 +936,12 @@ dup_part_text (gconstpointer data,
     text = dup_text_part (content, part->ct != NULL ? g_mime_content_type_get_parameter (part->ct, "charset") : NULL);
   else
     text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+
+  /* g_strndup() of empty content (GBytes and GByteArray data is NULL
+   * then) is NULL: no text, as on GMime's path (fuzz-read: an empty
+   * text/calendar part in UTF-7 crashed here) */
+  if (text == NULL)
+    return NULL;
 
   *len = strlen (text);
   if (!tf_text_is_ascii (text, *len) && !g_utf8_validate (text, -1, NULL))
