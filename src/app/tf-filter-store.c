@@ -18,7 +18,10 @@
  * @matches the positions the filter matches (as far as checked);
  * @unchecked those it has still to see since it changed. While a change
  * is applied (@applying), @shown is the part of @matches between its
- * first and last row.
+ * first and last row. Outside a change the rows are the matches
+ * (@matches_are_rows) and @matches is left as it is: GTK 4.8's
+ * gtk_bitset_splice() moves every member after the change one by one, so
+ * each set kept through a scan's merges costs O(n) per merge.
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -57,6 +60,7 @@ struct _TfFilterStore
   guint step_source;
   guint pending; /* as last notified */
   guint applying : 1;
+  guint matches_are_rows : 1;
   guint refill : 1; /* the next step replaces the rows around the focus */
   /* The last row asked for: views and loops ask row after row */
   guint cache_row;
@@ -351,7 +355,11 @@ apply_step (TfFilterStore *self,
 
   /* The rows are a part of the matches: the same size means all */
   if (self->applying && !self->refill && gtk_bitset_get_size (self->shown) == gtk_bitset_get_size (self->matches))
-    self->applying = FALSE;
+    {
+      self->applying = FALSE;
+      self->matches_are_rows = TRUE;
+      gtk_bitset_remove_all (self->matches);
+    }
   notify_pending (self);
 }
 
@@ -475,6 +483,12 @@ refilter (TfFilterStore *self,
   guint n = g_list_model_get_n_items (self->source);
 
   remember_focus (self);
+  if (self->matches_are_rows)
+    {
+      gtk_bitset_remove_all (self->matches);
+      gtk_bitset_union (self->matches, self->shown);
+      self->matches_are_rows = FALSE;
+    }
   switch (strictness (self))
     {
     case GTK_FILTER_MATCH_NONE:
@@ -554,7 +568,8 @@ check_added (TfFilterStore *self,
         }
       break;
     }
-  gtk_bitset_union (self->matches, found);
+  if (!self->matches_are_rows)
+    gtk_bitset_union (self->matches, found);
 
   if (changing)
     {
@@ -584,8 +599,10 @@ source_items_changed_cb (TfFilterStore *self,
   gboolean changing = self->applying || !gtk_bitset_is_empty (self->unchecked);
 
   gtk_bitset_splice (self->shown, position, removed, added);
-  gtk_bitset_splice (self->matches, position, removed, added);
-  gtk_bitset_splice (self->unchecked, position, removed, added);
+  if (!self->matches_are_rows)
+    gtk_bitset_splice (self->matches, position, removed, added);
+  if (!gtk_bitset_is_empty (self->unchecked))
+    gtk_bitset_splice (self->unchecked, position, removed, added);
   if (self->focus != NO_ROW && self->focus >= position + removed)
     self->focus = self->focus - removed + added;
   else if (self->focus != NO_ROW && self->focus >= position)
@@ -735,6 +752,7 @@ tf_filter_store_init (TfFilterStore *self)
   self->unchecked = gtk_bitset_new_empty ();
   self->focus = NO_ROW;
   self->cache_row = NO_ROW;
+  self->matches_are_rows = TRUE;
 }
 
 TfFilterStore *
