@@ -21,7 +21,9 @@
  * first and last row. Outside a change the rows are the matches
  * (@matches_are_rows) and @matches is left as it is: GTK 4.8's
  * gtk_bitset_splice() moves every member after the change one by one, so
- * each set kept through a scan's merges costs O(n) per merge.
+ * each set kept through a scan's merges costs O(n) per merge. For the
+ * same reason a filter that matches everything keeps no set at all
+ * (@all_rows: the rows are the source's, passed through).
  *
  * Copyright 2026 The Trackfix authors
  *
@@ -61,6 +63,7 @@ struct _TfFilterStore
   guint pending; /* as last notified */
   guint applying : 1;
   guint matches_are_rows : 1;
+  guint all_rows : 1;
   guint refill : 1; /* the next step replaces the rows around the focus */
   /* The last row asked for: views and loops ask row after row */
   guint cache_row;
@@ -102,6 +105,9 @@ get_n_items (GListModel *model)
 {
   TfFilterStore *self = TF_FILTER_STORE (model);
 
+  if (self->all_rows)
+    return g_list_model_get_n_items (self->source);
+
   return (guint) gtk_bitset_get_size (self->shown);
 }
 
@@ -113,6 +119,8 @@ get_item (GListModel *model,
   GtkBitsetIter iter;
   guint position;
 
+  if (self->all_rows)
+    return g_list_model_get_item (self->source, row);
   if (row >= gtk_bitset_get_size (self->shown))
     return NULL;
 
@@ -359,6 +367,11 @@ apply_step (TfFilterStore *self,
       self->applying = FALSE;
       self->matches_are_rows = TRUE;
       gtk_bitset_remove_all (self->matches);
+      if (strictness (self) == GTK_FILTER_MATCH_ALL)
+        {
+          self->all_rows = TRUE;
+          gtk_bitset_remove_all (self->shown);
+        }
     }
   notify_pending (self);
 }
@@ -482,6 +495,11 @@ refilter (TfFilterStore *self,
 {
   guint n = g_list_model_get_n_items (self->source);
 
+  if (self->all_rows)
+    {
+      gtk_bitset_add_range (self->shown, 0, n);
+      self->all_rows = FALSE;
+    }
   remember_focus (self);
   if (self->matches_are_rows)
     {
@@ -594,9 +612,16 @@ source_items_changed_cb (TfFilterStore *self,
                          guint added,
                          GListModel *source)
 {
-  guint row = count_range (self->shown, 0, position);
-  guint rows_removed = count_range (self->shown, position, removed);
+  guint row, rows_removed;
   gboolean changing = self->applying || !gtk_bitset_is_empty (self->unchecked);
+
+  if (self->all_rows)
+    {
+      emit_rows_changed (self, position, removed, added);
+      return;
+    }
+  row = count_range (self->shown, 0, position);
+  rows_removed = count_range (self->shown, position, removed);
 
   gtk_bitset_splice (self->shown, position, removed, added);
   if (!self->matches_are_rows)
@@ -637,6 +662,7 @@ pacer_unmapped_cb (TfFilterStore *self,
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (widget, self->tick_id);
   self->tick_id = 0;
+  g_debug ("The filtered list is not shown: its rows change at once");
   if (self->applying)
     schedule_step (self);
 }
@@ -774,7 +800,9 @@ tf_filter_store_new (GListModel *source,
 
   /* The rows there now are checked at once, as added ones are */
   n = g_list_model_get_n_items (source);
-  if (n > 0)
+  if (strictness (self) == GTK_FILTER_MATCH_ALL)
+    self->all_rows = TRUE;
+  else if (n > 0)
     check_added (self, 0, n, FALSE);
 
   return self;
