@@ -46,6 +46,9 @@ GtkColumnViewColumn *tf_column_view_add_text_column (GtkColumnView *view,
  * (Cells keep their texts when unbound; the same item bound again is not
  * formatted again.) */
 void tf_column_view_invalidate_cells (void);
+/* How many cells were filled with an item's texts so far, in every view
+ * (each is then measured again): for the tests */
+guint tf_column_view_get_n_cells_filled (void);
 
 /* Lets cells of @column wrap onto up to @lines lines (before any row is
  * created) */

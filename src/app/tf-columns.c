@@ -32,6 +32,13 @@ typedef struct
  * again is skipped unless the serial moved (an item or a setting that
  * the texts come from changed: tf_column_view_invalidate_cells()). */
 static guint cell_serial = 1;
+static guint n_cells_filled;
+
+guint
+tf_column_view_get_n_cells_filled (void)
+{
+  return n_cells_filled;
+}
 static GQuark bound_item_quark;
 static GQuark bound_serial_quark;
 
@@ -199,6 +206,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   if (bound_already (child, item))
     return;
   remember_bound (child, item);
+  n_cells_filled++;
 
   if (funcs->icon_func != NULL)
     {

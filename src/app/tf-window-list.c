@@ -581,10 +581,10 @@ on_selection_changed_cb (TfWindow *self,
    * then an insertion): the item comes back at once, selected again by
    * on_filter_items_changed_cb(); the item view keeps it meanwhile. A
    * search or a view re-filters the same way: all rows go, and those that
-   * match come back a step at a time, the item among them if it still
-   * matches; filtering_done_cb() empties the view if it did not. Showing
-   * the item again costs ~12 ms of the frame that builds the new rows. */
-  if (item == NULL && (replacing_rows (self) || gtk_filter_list_model_get_pending (self->filter_model) > 0))
+   * match come back a frame at a time around it (tf-filter-store.c), the
+   * item among them if it still matches; filtering_done_cb() empties the
+   * view if it did not. Showing the item again costs ~12 ms. */
+  if (item == NULL && (replacing_rows (self) || tf_filter_store_get_pending (self->filter_model) > 0))
     {
       _tf_window_actions_update (self);
       return;
@@ -603,6 +603,15 @@ on_selection_changed_cb (TfWindow *self,
   _tf_window_actions_update (self);
 }
 
+/* The filter store keeps this row in view across a filter change */
+static guint
+selected_row (gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  return gtk_single_selection_get_selected (self->selection);
+}
+
 static void
 on_filter_items_changed_cb (TfWindow *self,
                             guint position,
@@ -611,8 +620,16 @@ on_filter_items_changed_cb (TfWindow *self,
                             GListModel *model)
 {
   guint found = GTK_INVALID_LIST_POSITION;
+  guint selected = gtk_single_selection_get_selected (self->selection);
 
   _tf_window_schedule_summary (self);
+
+  /* A filter change replaced the rows with the few around the selected
+   * one (tf-filter-store.c): bring it into view while there are few, as
+   * the list builds widgets only around what it shows */
+  if (removed > 0 && added > 0 && added <= TF_FILTER_STORE_ROWS_PER_FRAME && selected >= position
+      && selected - position < added && tf_filter_store_get_pending (self->filter_model) > 0)
+    scroll_to_selected (self);
 
   if (self->kept_path == NULL || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
     return;
@@ -635,8 +652,10 @@ on_filter_items_changed_cb (TfWindow *self,
   if (found == GTK_INVALID_LIST_POSITION)
     return;
   gtk_single_selection_set_selected (self->selection, found);
-  /* Its rows put in a new order: the item stays in view */
-  if (replacing_rows (self))
+  /* Its rows put in a new order, or a filter change brought it back
+   * among the few rows around it: the item stays in view */
+  if (replacing_rows (self)
+      || (removed > 0 && added <= TF_FILTER_STORE_ROWS_PER_FRAME && tf_filter_store_get_pending (self->filter_model) > 0))
     scroll_to_selected (self);
 }
 
@@ -645,9 +664,9 @@ on_filter_items_changed_cb (TfWindow *self,
 static void
 filtering_done_cb (TfWindow *self,
                    GParamSpec *pspec,
-                   GtkFilterListModel *model)
+                   TfFilterStore *model)
 {
-  if (gtk_filter_list_model_get_pending (model) > 0 || replacing_rows (self)
+  if (tf_filter_store_get_pending (model) > 0 || replacing_rows (self)
       || gtk_single_selection_get_selected_item (self->selection) != NULL
       || tf_item_view_get_item (self->item_view) == NULL)
     return;
@@ -826,9 +845,12 @@ _tf_window_list_init (TfWindow *self)
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
   g_signal_connect_object (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending_cb), self, G_CONNECT_SWAPPED);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+  /* Filtered by a store that gives the list new rows a frame at a time
+   * (GTK 4.8 builds a widget for each, see tf-filter-store.c), around the
+   * selected row */
+  self->filter_model = tf_filter_store_new (G_LIST_MODEL (self->sort_model), GTK_FILTER (self->filter));
+  tf_filter_store_set_pacer (self->filter_model, GTK_WIDGET (self->items_view));
+  tf_filter_store_set_focus_func (self->filter_model, selected_row, self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   /* Space (or a Ctrl+click) on the selected row must not empty the item

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "tf-filter-store.h"
 #include "tf-item-view.h"
 #include "tf-meeting-view.h"
 #include "tf-scan-source.h"
@@ -67,7 +68,7 @@ struct _TfWindow
   GtkSortListModel *sort_model; /* base → in order (several sources only) */
   GtkSorter *sorter;            /* tf_list_order_compare() with @order */
   GtkCustomFilter *filter;
-  GtkFilterListModel *filter_model; /* sorted → view + search */
+  TfFilterStore *filter_model; /* sorted → view + search (tf-filter-store.c) */
   GtkSingleSelection *selection;
   GListStore *meetings; /* TfMeeting */
   GtkCustomFilter *meeting_filter;

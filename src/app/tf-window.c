@@ -12,9 +12,10 @@
  * Models: every opened folder/file is a TfScanSource owning a GListStore of
  * TfItem. Their stores are flattened (all_items), then
  *
- *   GtkColumnView → GtkSingleSelection → GtkFilterListModel (view + search,
- *   incremental) → GtkSortListModel (column sorters, then the default
- *   order) → all_items or the selected source's store
+ *   GtkColumnView → GtkSingleSelection → TfFilterStore (view + search,
+ *   checked in slices, new rows paced by the list's frames) →
+ *   GtkSortListModel (several sources only) → all_items or the selected
+ *   source's store
  *
  * The rooms: tf-window-list.c (columns, order, sort menu, keeping the
  * selection), tf-window-focus.c (Tab, Ctrl+Tab, search → results, save
@@ -272,7 +273,7 @@ summary_timeout_cb (gpointer user_data)
   TfWindow *self = user_data;
 
   /* Wait until the incremental filter has caught up */
-  if (gtk_filter_list_model_get_pending (self->filter_model) > 0)
+  if (tf_filter_store_get_pending (self->filter_model) > 0)
     return G_SOURCE_CONTINUE;
 
   self->summary_source = 0;
@@ -726,6 +727,8 @@ tf_window_dispose (GObject *object)
   g_clear_handle_id (&self->summary_source, g_source_remove);
   g_clear_handle_id (&self->meetings_source, g_source_remove);
 
+  if (self->filter_model != NULL)
+    tf_filter_store_set_pacer (self->filter_model, NULL);
   if (self->items_view != NULL)
     gtk_column_view_set_model (self->items_view, NULL);
   if (self->meetings_view != NULL)

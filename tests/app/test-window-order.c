@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tf-application.h"
+#include "tf-columns-private.h"
 #include "tf-fixturegen.h"
 #include "tf-window-private.h"
 #include "tf-ui-test.h"
@@ -451,7 +452,7 @@ filter_done (gpointer data)
 {
   TfWindow *window = data;
 
-  return gtk_filter_list_model_get_pending (window->filter_model) == 0;
+  return tf_filter_store_get_pending (window->filter_model) == 0;
 }
 
 static void
@@ -504,16 +505,40 @@ matches_text (TfItem *item,
   return tf_item_matches_words (item, words);
 }
 
+/* The cells filled with a new item's texts for a frame (GTK 4.8 keeps
+ * row widgets for up to 205 rows; each row filled anew is measured) */
+typedef struct
+{
+  guint last;
+  guint max_new; /* most for one frame */
+  guint n_frames;
+} CellWatch;
+
+static void
+count_new_cells_cb (GdkFrameClock *clock,
+                    CellWatch *watch)
+{
+  guint filled = tf_column_view_get_n_cells_filled ();
+
+  watch->max_new = MAX (watch->max_new, filled - watch->last);
+  watch->last = filled;
+  watch->n_frames++;
+}
+
 /* A search or Problems Only over 3,000 rows (a re-filter in steps): the
  * selected item stays selected and shown throughout — the item view is
  * never emptied — when it still matches; the rows are exactly the
  * matching ones; an item that no longer matches leaves the item view
  * empty, and comes back selected when the search is cleared (issue 16
- * §3, §8) */
+ * §3, §8); no frame fills more rows than the filter store lets in per
+ * frame (GtkFilterListModel let ~200 in) */
 static void
 test_filter_keeps_selection (void)
 {
   TfWindow *window = new_window ();
+  CellWatch watch = { 0 };
+  GdkFrameClock *clock;
+  gulong paint_handler;
   g_autoptr (TfItem) chosen = NULL;
   g_autofree char *base = NULL;
   g_autofree char *word = NULL;
@@ -539,6 +564,10 @@ test_filter_keeps_selection (void)
   chosen = g_object_ref (_tf_window_get_selected_item (window));
   assert_selected (window, chosen);
   g_signal_connect (window->item_view, "notify::item", G_CALLBACK (on_item_view_item_cb), &n_emptied);
+  tf_ui_test_spin_for (100);
+  watch.last = tf_column_view_get_n_cells_filled ();
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_new_cells_cb), &watch);
 
   /* Its file name matches it (and few others) */
   base = g_path_get_basename (tf_item_get_path (chosen));
@@ -565,6 +594,13 @@ test_filter_keeps_selection (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_QUEUE);
   assert_selected (window, chosen);
   g_assert_cmpuint (n_emptied, ==, 0);
+  /* A frame's rows and the selection's, three columns each (~205 rows
+   * at once without the pacing) */
+  g_test_message ("%u frames, at most %u cells filled in one", watch.n_frames, watch.max_new);
+  g_assert_cmpuint (watch.n_frames, >, 4);
+  g_assert_cmpuint (watch.max_new, >, 0);
+  g_assert_cmpuint (watch.max_new, <=, (TF_FILTER_STORE_ROWS_PER_FRAME + 2) * 3);
+  g_signal_handler_disconnect (clock, paint_handler);
 
   /* A search that no longer matches it: nothing shown … */
   search_for (window, "no-such-text-anywhere");

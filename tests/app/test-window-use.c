@@ -164,7 +164,7 @@ selected_is (gpointer data)
   SelectedWait *wait = data;
   TfItem *item = gtk_single_selection_get_selected_item (wait->window->selection);
 
-  return item != NULL && g_str_equal (tf_item_get_path (item), wait->path) && tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) == wait->want_1601 && tf_item_view_get_item (wait->window->item_view) == item && gtk_sort_list_model_get_pending (wait->window->sort_model) == 0 && gtk_filter_list_model_get_pending (wait->window->filter_model) == 0;
+  return item != NULL && g_str_equal (tf_item_get_path (item), wait->path) && tf_item_has_finding (item, TF_FINDING_TRACK_TIME_1601) == wait->want_1601 && tf_item_view_get_item (wait->window->item_view) == item && gtk_sort_list_model_get_pending (wait->window->sort_model) == 0 && tf_filter_store_get_pending (wait->window->filter_model) == 0;
 }
 
 static gboolean

@@ -27,7 +27,7 @@ filter_done (gpointer data)
 {
   TfWindow *self = data;
 
-  return gtk_filter_list_model_get_pending (self->filter_model) == 0 && self->summary_source == 0;
+  return tf_filter_store_get_pending (self->filter_model) == 0 && self->summary_source == 0;
 }
 
 /* What the core says about the same folder: the oracle for the counts */

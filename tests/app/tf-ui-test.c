@@ -48,14 +48,14 @@ tf_ui_test_scan_done (gpointer window)
     g_test_message ("sources %u scanning %d pending %u summary %u items %u",
                     g_list_model_get_n_items (G_LIST_MODEL (self->sources)),
                     _tf_window_is_scanning (self),
-                    gtk_filter_list_model_get_pending (self->filter_model),
+                    tf_filter_store_get_pending (self->filter_model),
                     self->summary_source,
                     g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->sources)) > 0
          && !_tf_window_is_scanning (self)
          && !_tf_window_list_is_sorting (self)
-         && gtk_filter_list_model_get_pending (self->filter_model) == 0
+         && tf_filter_store_get_pending (self->filter_model) == 0
          && self->summary_source == 0;
 }
 

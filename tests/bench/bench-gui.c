@@ -146,7 +146,7 @@ peak_rss_mb (void)
 static gboolean
 settled (TfWindow *window)
 {
-  return !_tf_window_is_scanning (window) && !_tf_window_list_is_sorting (window) && gtk_filter_list_model_get_pending (window->filter_model) == 0;
+  return !_tf_window_is_scanning (window) && !_tf_window_list_is_sorting (window) && tf_filter_store_get_pending (window->filter_model) == 0;
 }
 
 static void
@@ -302,7 +302,7 @@ main (int argc,
                           (last_report - start) / 1e6,
                           g_list_model_get_n_items (G_LIST_MODEL (window->selection)), n_frames,
                           _tf_window_list_is_sorting (window),
-                          gtk_filter_list_model_get_pending (window->filter_model),
+                          tf_filter_store_get_pending (window->filter_model),
                           max_stall / 1e3);
             }
         }
