@@ -15,81 +15,13 @@
 #include "tf-labels-private.h"
 #include "tf-list-merge.h"
 #include "tf-list-order.h"
-#include "tf-scan-source.h"
-#include "tf-scanner.h"
-#include "tf-watch-folders.h"
+#include "tf-scan-source-private.h"
 
-/* A burst of queue activity (the MTA writing and deleting files) should
- * cause one rescan, not hundreds. */
-#define RESCAN_DELAY_MS 1000
-/* … but a queue that never stops changing (now that its subfolders are
- * watched too) still gets a rescan this often */
-#define RESCAN_MAX_WAIT_USEC (10 * G_USEC_PER_SEC)
-
-/* One GFileMonitor (an inotify watch for local folders) per folder below
- * an opened folder, breadth first, up to this many; deeper or further
- * folders are still read by each rescan, they just do not trigger one. */
-#define MAX_MONITORS 256
-#define MAX_WATCH_DEPTH 32
 /* A first scan merges the rows it streams into the ordered store in
  * slices of this many items, for at most MERGE_BUDGET_USEC per main-loop
  * pass: drawing comes between slices */
 #define MERGE_SLICE 64
 #define MERGE_BUDGET_USEC 20000
-
-typedef struct _Resort Resort;
-
-struct _TfScanSource
-{
-  GObject parent_instance;
-
-  /* Owned References */
-  GFile *file;
-  char *title;
-  char *subtitle;
-  GListStore *items;
-  TfScanner *scanner;
-  GCancellable *cancellable;
-  GHashTable *monitors; /* GFile (folder or the file) → GFileMonitor */
-  GCancellable *watch_cancellable;
-  GPtrArray *pending; /* rescan: items collected until finished */
-  GError *error;
-  Resort *resort;          /* rows being put in order */
-  TfListOrder order;       /* the order the store is kept in */
-  TfListOrder store_order; /* … and the one it is in now */
-  GPtrArray *incoming;     /* streamed rows not merged into the store yet */
-  GError *merge_error;     /* the scan's result, once the merge is done */
-
-  guint rescan_source;
-  guint known_source; /* a rescan's known items given in slices */
-  guint known_pos;    /* … up to this row of the store */
-  char *scan_arg;     /* the path or URI being scanned */
-  guint merge_source;
-  gint64 rescan_first_change; /* monotonic µs of the first change since the last rescan, or 0 */
-  guint recount_source;
-  gulong changed_hook;
-  guint n_items;
-  guint n_problems;
-  guint64 total_size;
-  gint64 oldest;
-  guint n_files_done;
-  guint n_files_total;
-  char *progress_path; /* a PST being read, or NULL */
-  guint progress_done; /* … its messages read */
-  guint progress_total;
-  guint n_mailbox_items; /* items from PST/OST files */
-  guint generation;      /* changes of the store, for a reorder */
-  guint scanning : 1;
-  guint replacing : 1;
-  guint watching : 1;
-  guint watch_folder : 1;      /* watching a folder tree, not one file */
-  guint watch_synced : 1;      /* the folders were listed once */
-  guint splicing : 1;          /* our own change of the item store */
-  guint rescan_after_scan : 1; /* a change came while a scan ran */
-  guint finish_after_merge : 1; /* the scanner is done, the merge not yet */
-  guint ordered : 1;            /* an order is set */
-  guint replacing_rows : 1;     /* replace_rows() runs */
-};
 
 G_DEFINE_FINAL_TYPE (TfScanSource, tf_scan_source, G_TYPE_OBJECT)
 
@@ -165,8 +97,6 @@ count_items (TfScanSource *self,
 }
 
 static void notify_counts (TfScanSource *self);
-static void sync_monitors (TfScanSource *self);
-static gboolean rescan_timeout_cb (gpointer user_data);
 
 /* Counts from what the store holds now: after a repair or undo changed
  * items, or when items were replaced or removed by someone else. */
@@ -541,10 +471,10 @@ finish_scan (TfScanSource *self,
   notify_counts (self);
   /* Folders may have come or gone: watch what is there now */
   if (self->watch_synced)
-    sync_monitors (self);
+    tf_scan_source_watch_sync (self);
   /* Changes seen while scanning: look again */
   if (self->rescan_after_scan && self->watching && self->rescan_source == 0)
-    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+    tf_scan_source_schedule_rescan (self);
   self->rescan_after_scan = FALSE;
   g_signal_emit (self, signals[SCAN_FINISHED], 0);
 }
@@ -781,191 +711,6 @@ scan_finished_cb (GObject *object,
   scan_data_free (scan);
 }
 
-static gboolean
-rescan_timeout_cb (gpointer user_data)
-{
-  TfScanSource *self = user_data;
-
-  self->rescan_source = 0;
-  /* Let a running scan finish rather than restart it on every burst: a
-   * big, busy queue would otherwise never be shown complete */
-  if (self->scanning)
-    {
-      self->rescan_after_scan = TRUE;
-      return G_SOURCE_REMOVE;
-    }
-  self->rescan_first_change = 0;
-  g_debug ("Rescanning %s after a change", self->subtitle);
-  tf_scan_source_scan (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_monitor_changed_cb (TfScanSource *self,
-                       GFile *file,
-                       GFile *other_file,
-                       GFileMonitorEvent event,
-                       GFileMonitor *monitor)
-{
-  switch (event)
-    {
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
-    case G_FILE_MONITOR_EVENT_DELETED:
-    case G_FILE_MONITOR_EVENT_CREATED:
-    case G_FILE_MONITOR_EVENT_MOVED_IN:
-    case G_FILE_MONITOR_EVENT_MOVED_OUT:
-    case G_FILE_MONITOR_EVENT_RENAMED:
-      {
-        gint64 now = g_get_monotonic_time ();
-
-        /* Debounced: each change restarts the delay, up to the maximum wait */
-        if (self->rescan_first_change == 0)
-          self->rescan_first_change = now;
-        if (self->rescan_source != 0 && now - self->rescan_first_change >= RESCAN_MAX_WAIT_USEC)
-          break;
-        g_clear_handle_id (&self->rescan_source, g_source_remove);
-        self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
-      }
-      break;
-
-    case G_FILE_MONITOR_EVENT_CHANGED:
-    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
-    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
-    case G_FILE_MONITOR_EVENT_UNMOUNTED:
-    case G_FILE_MONITOR_EVENT_MOVED:
-    default:
-      break;
-    }
-}
-
-/* Watching ------------------------------------------------------------------ */
-
-static void
-monitor_free (gpointer data)
-{
-  GFileMonitor *monitor = data;
-
-  g_file_monitor_cancel (monitor);
-  g_object_unref (monitor);
-}
-
-static gboolean
-add_monitor (TfScanSource *self,
-             GFile *file,
-             gboolean directory)
-{
-  g_autoptr (GError) error = NULL;
-  GFileMonitor *monitor;
-
-  if (g_hash_table_contains (self->monitors, file))
-    return FALSE;
-
-  if (directory)
-    monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  else
-    monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
-  if (monitor == NULL)
-    {
-      g_autofree char *name = g_file_get_parse_name (file);
-
-      g_debug ("Cannot watch %s: %s", name, error->message);
-      return FALSE;
-    }
-
-  g_signal_connect_object (monitor, "changed",
-                           G_CALLBACK (on_monitor_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_hash_table_insert (self->monitors, g_object_ref (file), monitor);
-
-  return TRUE;
-}
-
-/* The folder walk runs in a thread of its own (tf-watch-folders.c) */
-static void
-find_folders_thread (GTask *task,
-                     gpointer source_object,
-                     gpointer task_data,
-                     GCancellable *cancellable)
-{
-  TfFoundFolders *found = tf_watch_folders_find (task_data, MAX_WATCH_DEPTH, MAX_MONITORS, cancellable);
-
-  if (found == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-  else
-    g_task_return_pointer (task, found, (GDestroyNotify) tf_found_folders_free);
-}
-
-static void
-find_folders_cb (GObject *object,
-                 GAsyncResult *result,
-                 gpointer user_data)
-{
-  TfScanSource *self = TF_SCAN_SOURCE (object);
-  TfFoundFolders *found = g_task_propagate_pointer (G_TASK (result), NULL);
-  g_autoptr (GHashTable) wanted = NULL;
-  GHashTableIter iter;
-  gpointer key;
-  gboolean first = !self->watch_synced;
-  guint added = 0;
-
-  if (found == NULL)
-    return; /* cancelled: the source stopped watching or went away */
-
-  if (!self->watching)
-    {
-      tf_found_folders_free (found);
-      return;
-    }
-
-  wanted = g_hash_table_new (g_file_hash, (GEqualFunc) g_file_equal);
-  for (guint i = 0; i < found->folders->len; i++)
-    g_hash_table_add (wanted, g_ptr_array_index (found->folders, i));
-
-  /* Folders that went away */
-  g_hash_table_iter_init (&iter, self->monitors);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (wanted, key) && !g_file_equal (key, self->file))
-      g_hash_table_iter_remove (&iter);
-
-  for (guint i = 0; i < found->folders->len; i++)
-    if (add_monitor (self, g_ptr_array_index (found->folders, i), TRUE))
-      added++;
-
-  if (found->truncated)
-    g_debug ("Watching only the first %u folders of %s; changes further down show at the next rescan",
-             MAX_MONITORS, self->subtitle);
-  g_debug ("Watching %u folders of %s", g_hash_table_size (self->monitors), self->subtitle);
-
-  /* A folder that appeared after the scan read its parent may have got
-   * files before its monitor existed: look once more. */
-  self->watch_synced = TRUE;
-  if (!first && added > 0 && !self->scanning && self->rescan_source == 0)
-    self->rescan_source = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
-
-  tf_found_folders_free (found);
-}
-
-/* (Re)lists the folders below a watched folder and watches each */
-static void
-sync_monitors (TfScanSource *self)
-{
-  g_autoptr (GTask) task = NULL;
-
-  if (!self->watching || !self->watch_folder)
-    return;
-
-  if (self->watch_cancellable != NULL)
-    g_cancellable_cancel (self->watch_cancellable);
-  g_clear_object (&self->watch_cancellable);
-  self->watch_cancellable = g_cancellable_new ();
-
-  task = g_task_new (self, self->watch_cancellable, find_folders_cb, NULL);
-  g_task_set_source_tag (task, sync_monitors);
-  g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
-  g_task_run_in_thread (task, find_folders_thread);
-}
-
 static void
 tf_scan_source_dispose (GObject *object)
 {
@@ -1099,7 +844,7 @@ static void
 tf_scan_source_init (TfScanSource *self)
 {
   self->items = g_list_store_new (TF_TYPE_ITEM);
-  self->monitors = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, monitor_free);
+  self->monitors = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, tf_scan_source_monitor_free);
   g_signal_connect_object (self->items, "items-changed", G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
   reset_counts (self);
 }
@@ -1473,41 +1218,6 @@ tf_scan_source_cancel (TfScanSource *self)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-}
-
-void
-tf_scan_source_set_watch (TfScanSource *self,
-                          gboolean watch)
-{
-  g_return_if_fail (TF_IS_SCAN_SOURCE (self));
-
-  if (!watch)
-    {
-      self->watching = FALSE;
-      self->watch_synced = FALSE;
-      if (self->watch_cancellable != NULL)
-        g_cancellable_cancel (self->watch_cancellable);
-      g_clear_object (&self->watch_cancellable);
-      g_hash_table_remove_all (self->monitors);
-      return;
-    }
-
-  if (self->watching || self->file == NULL)
-    return;
-  self->watching = TRUE;
-
-  /* The top folder (or the file) at once; the folders below it, each
-   * with its own monitor, when they have been listed. */
-  self->watch_folder = g_file_query_file_type (self->file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
-  add_monitor (self, self->file, self->watch_folder);
-  sync_monitors (self);
-}
-
-guint
-tf_scan_source_get_n_watched (TfScanSource *self)
-{
-  g_return_val_if_fail (TF_IS_SCAN_SOURCE (self), 0);
-  return g_hash_table_size (self->monitors);
 }
 
 void
