@@ -58,10 +58,10 @@ struct _TfScanSource
   guint scanning : 1;
   guint replacing : 1;
   guint watching : 1;
-  guint watch_folder : 1;      /* watching a folder tree, not one file */
-  guint watch_synced : 1;      /* the folders were listed once */
-  guint splicing : 1;          /* our own change of the item store */
-  guint rescan_after_scan : 1; /* a change came while a scan ran */
+  guint watch_folder : 1;       /* watching a folder tree, not one file */
+  guint watch_synced : 1;       /* the folders were listed once */
+  guint splicing : 1;           /* our own change of the item store */
+  guint rescan_after_scan : 1;  /* a change came while a scan ran */
   guint finish_after_merge : 1; /* the scanner is done, the merge not yet */
   guint ordered : 1;            /* an order is set */
   guint replacing_rows : 1;     /* replace_rows() runs */
