@@ -9,10 +9,8 @@
 
 #include <string.h>
 
+#include "tf-scanner.h"
 #include "tf-watch-folders.h"
-
-/* Folders the scanner skips (tf-scanner.c): repair backups */
-#define BACKUP_PREFIX ".trackfix-backup"
 
 void
 tf_found_folders_free (TfFoundFolders *found)
@@ -85,7 +83,7 @@ tf_watch_folders_find (GFile *root_folder,
           if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
             continue;
           name = g_file_info_get_name (info);
-          if (name == NULL || g_str_has_prefix (name, BACKUP_PREFIX))
+          if (name == NULL || tf_scanner_skips_folder (name, FALSE))
             continue;
           has_cur |= strcmp (name, "cur") == 0;
           has_new |= strcmp (name, "new") == 0;
@@ -98,8 +96,7 @@ tf_watch_folders_find (GFile *root_folder,
           const char *name = g_ptr_array_index (names, i);
           PendingFolder *child;
 
-          /* Maildir tmp/ holds messages still being written */
-          if (has_cur && has_new && strcmp (name, "tmp") == 0)
+          if (tf_scanner_skips_folder (name, has_cur && has_new))
             continue;
           if (found->folders->len + g_queue_get_length (&queue) >= max_folders)
             {

@@ -380,6 +380,15 @@ found_job (Walk *walk,
     push_job (walk, job);
 }
 
+gboolean
+tf_scanner_skips_folder (const char *name,
+                         gboolean in_maildir)
+{
+  /* Repair backups; and Maildir tmp/, which holds messages still being
+   * written. */
+  return g_str_has_prefix (name, BACKUP_PREFIX) || (in_maildir && strcmp (name, "tmp") == 0);
+}
+
 static gboolean
 is_maildir (int dfd)
 {
@@ -524,10 +533,7 @@ walk_dir (Walk *walk,
 
       if (type == DT_DIR)
         {
-          if (g_str_has_prefix (name, BACKUP_PREFIX))
-            continue;
-          /* Maildir tmp/ holds messages still being written. */
-          if (maildir && strcmp (name, "tmp") == 0)
+          if (tf_scanner_skips_folder (name, maildir))
             continue;
         }
       else if (is_metadata_file (name, maildir) || tf_safe_is_temp_name (name))

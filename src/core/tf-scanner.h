@@ -79,6 +79,12 @@ void       tf_scanner_set_ordered  (TfScanner          *self,
  * scan. Files not found any more are not delivered. Call it on the thread
  * that starts the scan; the items' fields are copied there.
  * @items: (element-type TfItem) (nullable): NULL forgets them */
+/* TRUE for a subfolder @name that no scan reads: repair backups, and
+ * tmp/ of a Maildir (@in_maildir: its parent has cur/ and new/). The
+ * GUI's folder watcher follows the same rule. */
+gboolean tf_scanner_skips_folder (const char *name,
+                                  gboolean in_maildir);
+
 void tf_scanner_set_known_items (TfScanner *self,
                                  GPtrArray *items);
 
