@@ -62,7 +62,6 @@ update_source_row (GtkWidget *row)
   guint n_problems = tf_scan_source_get_n_problems (source);
   g_autofree char *count_text = g_strdup_printf ("%u", tf_scan_source_get_n_items (source));
   g_autofree char *badge_text = g_strdup_printf ("%u", n_problems);
-  g_autofree char *badge_tooltip = NULL;
 
   g_autofree char *items_text = g_strdup_printf (ngettext ("%u item", "%u items", tf_scan_source_get_n_items (source)),
                                                  tf_scan_source_get_n_items (source));
@@ -76,15 +75,37 @@ update_source_row (GtkWidget *row)
   gtk_label_set_text (count, count_text);
   gtk_label_set_text (badge, badge_text);
   gtk_widget_set_visible (GTK_WIDGET (badge), n_problems > 0);
-  badge_tooltip = g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems),
-                                   n_problems);
-  /* Only on change: setting a tooltip queries the pointer (X round trip) */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)), badge_tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (badge), badge_tooltip);
   /* A static icon, not a GtkSpinner: a never-ending animation keeps the
    * frame clock busy and, on slow renderers, starves the idle-priority
    * batches the scanner delivers. */
   gtk_widget_set_visible (GTK_WIDGET (spinner), tf_scan_source_get_scanning (source));
+}
+
+/* The badge's tooltip is written when it is shown (query-tooltip), not
+ * each time the count changes: on X11, gtk_widget_set_tooltip_text()
+ * asks the server where the pointer is (three round trips), and while a
+ * scan runs the count changes on nearly every frame, so each frame
+ * waited for the X server to finish drawing the one before. */
+char *
+_tf_window_dup_badge_tooltip (TfScanSource *source)
+{
+  guint n_problems = tf_scan_source_get_n_problems (source);
+
+  return g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems), n_problems);
+}
+
+static gboolean
+on_badge_query_tooltip_cb (GtkWidget *badge,
+                           int x,
+                           int y,
+                           gboolean keyboard_mode,
+                           GtkTooltip *tooltip,
+                           TfScanSource *source)
+{
+  g_autofree char *text = _tf_window_dup_badge_tooltip (source);
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -157,6 +178,8 @@ _tf_window_create_source_row (gpointer item,
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (badge, "problem-badge");
   gtk_widget_add_css_class (badge, "numeric");
+  gtk_widget_set_has_tooltip (badge, TRUE);
+  g_signal_connect_object (badge, "query-tooltip", G_CALLBACK (on_badge_query_tooltip_cb), source, 0);
   gtk_box_append (GTK_BOX (box), badge);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);

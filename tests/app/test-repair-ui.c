@@ -115,7 +115,17 @@ badge_says (TfWindow *window,
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->sources_list, index);
   GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
   g_autofree char *text = g_strdup_printf ("%u", n_problems);
+  TfScanSource *source = g_object_get_data (G_OBJECT (row), "tf-source");
+  g_autofree char *tooltip = _tf_window_dup_badge_tooltip (source);
+  g_autofree char *expected = g_strdup_printf (n_problems == 1 ? "%u item with problems" : "%u items with problems",
+                                               n_problems);
 
+  /* The tooltip is written when shown (query-tooltip), never set on each
+   * count change: on X11 that costs three round trips per frame */
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (badge)));
+  g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
+  if (g_strcmp0 (tooltip, expected) != 0)
+    return FALSE;
   if (n_problems == 0)
     return !gtk_widget_get_visible (GTK_WIDGET (badge));
   return gtk_widget_get_visible (GTK_WIDGET (badge)) && g_str_equal (gtk_label_get_text (badge), text);
