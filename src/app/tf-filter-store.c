@@ -64,7 +64,8 @@ struct _TfFilterStore
   guint applying : 1;
   guint matches_are_rows : 1;
   guint all_rows : 1;
-  guint refill : 1; /* the next step replaces the rows around the focus */
+  guint refill : 1;    /* the next step replaces the rows around the focus */
+  guint refilling : 1; /* while that replacement is emitted */
   /* The last row asked for: views and loops ask row after row */
   guint cache_row;
   guint cache_position;
@@ -174,6 +175,14 @@ tf_filter_store_get_pending (TfFilterStore *self)
   return pending;
 }
 
+gboolean
+tf_filter_store_is_refilling (TfFilterStore *self)
+{
+  g_return_val_if_fail (TF_IS_FILTER_STORE (self), FALSE);
+
+  return self->refilling;
+}
+
 static void
 notify_pending (TfFilterStore *self)
 {
@@ -281,7 +290,9 @@ refill_around_focus (TfFilterStore *self)
 
   gtk_bitset_remove_all (self->shown);
   show_matches (self, focus - above, focus + below);
+  self->refilling = TRUE;
   emit_rows_changed (self, 0, n_rows, above + below);
+  self->refilling = FALSE;
 }
 
 /* The next frame's rows on each side of the focus, or all the rest of a

@@ -35,6 +35,10 @@ TfFilterStore *tf_filter_store_new (GListModel *source,
 /* Rows still to check or to hand to the list after a filter change; 0
  * when the store holds exactly the matching rows ("pending" property) */
 guint tf_filter_store_get_pending (TfFilterStore *self);
+/* TRUE during the items-changed emission in which a filter change
+ * replaces all rows with the few around the focus row: a view can bring
+ * that row into view while the list holds only those */
+gboolean tf_filter_store_is_refilling (TfFilterStore *self);
 /* The widget whose frames pace the rows a filter change adds (the list
  * view); without one, or while it is not mapped, the rows come at 16 ms
  * intervals, or at once when the widget is not mapped */

@@ -621,17 +621,17 @@ on_filter_items_changed_cb (TfWindow *self,
 {
   guint found = GTK_INVALID_LIST_POSITION;
   guint selected = gtk_single_selection_get_selected (self->selection);
+  /* A filter change replaced the rows with the few around the selected
+   * one (tf-filter-store.c): it is brought into view while there are few,
+   * as the list builds widgets only around what it shows */
+  gboolean refilling = tf_filter_store_is_refilling (self->filter_model);
 
   _tf_window_schedule_summary (self);
 
-  /* A filter change replaced the rows with the few around the selected
-   * one (tf-filter-store.c): bring it into view while there are few, as
-   * the list builds widgets only around what it shows */
-  if (removed > 0 && added > 0 && added <= TF_FILTER_STORE_ROWS_PER_FRAME && selected >= position
-      && selected - position < added && tf_filter_store_get_pending (self->filter_model) > 0)
+  if (refilling && selected != GTK_INVALID_LIST_POSITION)
     scroll_to_selected (self);
 
-  if (self->kept_path == NULL || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+  if (self->kept_path == NULL || selected != GTK_INVALID_LIST_POSITION)
     return;
 
   for (guint i = position; i < position + added && found == GTK_INVALID_LIST_POSITION; i++)
@@ -654,8 +654,7 @@ on_filter_items_changed_cb (TfWindow *self,
   gtk_single_selection_set_selected (self->selection, found);
   /* Its rows put in a new order, or a filter change brought it back
    * among the few rows around it: the item stays in view */
-  if (replacing_rows (self)
-      || (removed > 0 && added <= TF_FILTER_STORE_ROWS_PER_FRAME && tf_filter_store_get_pending (self->filter_model) > 0))
+  if (replacing_rows (self) || refilling)
     scroll_to_selected (self);
 }
 

@@ -34,6 +34,7 @@ typedef struct
   GPtrArray *mirror; /* the rows as the emissions told them */
   guint n_changes;
   guint n_refills;      /* emissions that removed rows and added some */
+  guint n_refilling;    /* emissions while the store said it refills */
   guint max_near_added; /* most rows added near the focus by one change */
   guint max_far_added;  /* … far from it */
   gboolean source_busy; /* the test is changing the source */
@@ -153,11 +154,18 @@ store_changed_cb (GListModel *store,
     g_ptr_array_insert (f->mirror, position + i, g_list_model_get_item (store, position + i));
   f->n_changes++;
   assert_consistent (f);
+  if (tf_filter_store_is_refilling (TF_FILTER_STORE (store)))
+    f->n_refilling++;
 
   if (f->source_busy)
-    return;
+    {
+      /* Source changes pass through; they are never the refill */
+      g_assert_false (tf_filter_store_is_refilling (TF_FILTER_STORE (store)));
+      return;
+    }
   if (removed > 0 && added > 0)
     {
+      g_assert_true (tf_filter_store_is_refilling (TF_FILTER_STORE (store)));
       if (f->n_refills++ == 0)
         f->focus_in_first_refill = mirror_index (f, f->focus_item) - position < added;
     }
@@ -321,6 +329,8 @@ test_focus (void)
   wait_done (&f);
   assert_filtered (&f);
   g_assert_cmpuint (f.n_refills, ==, 1);
+  g_assert_cmpuint (f.n_refilling, ==, 1);
+  g_assert_false (tf_filter_store_is_refilling (f.store));
   g_assert_true (f.focus_in_first_refill);
   g_assert_cmpuint (f.max_near_added, <=, TF_FILTER_STORE_ROWS_PER_FRAME);
   g_assert_cmpuint (f.max_far_added, >, 1000);
