@@ -17,7 +17,8 @@
 # prints the median wall time, CPU time (user + sys), peak RSS and the
 # ratio to `cat`. Both scans must print identical JSON. PFF=1 also times
 # `pffexport -d` once (it writes every item and attachment to a temp
-# folder; minutes on a 1 GB file). STRACE=1 counts the scan's pread calls.
+# folder; minutes on a 1 GB file). STRACE=1 counts the scan's pread calls
+# and times them replayed alone (pread-floor.c): the floor of those reads.
 # Figures, never asserts: speed goals live here, not in tests.
 #
 # Copyright 2026 The Trackfix authors
@@ -109,6 +110,19 @@ printf '1601 findings: %s\n' "$(grep -o '"code":"TRACK_TIME_1601"' "$WORK/scan.o
 if [ "${STRACE:-0}" = 1 ] && command -v strace > /dev/null; then
   strace -f -c -e trace=pread64 -o "$WORK/strace" "$CLI" scan --json "$FILE" > /dev/null || true
   printf 'scan pread calls: %s\n' "$(awk '$NF == "pread64" { print $4 }' "$WORK/strace")"
+  # The floor of those reads: the same pread() calls replayed with no
+  # parsing and no output (pread-floor.c), on one and on two threads
+  strace -f -e trace=pread64 -o "$WORK/preads" "$CLI" scan --json "$FILE" > /dev/null || true
+  sed -nE 's/.*pread64\([0-9]+, .*, ([0-9]+), ([0-9]+)\) *= [0-9]+$/\2 \1/p' "$WORK/preads" > "$WORK/reads"
+  if cc -O2 -pthread -o "$WORK/pread-floor" "$HERE/pread-floor.c"; then
+    for round in $(seq "$RUNS"); do
+      timed floor1 "$WORK/floor.out" "$WORK/pread-floor" "$FILE" 1 < "$WORK/reads"
+      timed floor2 "$WORK/floor.out" "$WORK/pread-floor" "$FILE" 2 < "$WORK/reads"
+    done
+    printf 'the scan reads %s (pread-floor.c replays them):\n' "$(cat "$WORK/floor.out")"
+    row "its preads only, 1 thread" floor1
+    row "its preads only, 2 threads" floor2
+  fi
 fi
 
 if [ "${PFF:-0}" = 1 ] && command -v pffexport > /dev/null; then

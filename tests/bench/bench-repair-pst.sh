@@ -55,7 +55,7 @@ while [ "$i" -le "$RUNS" ]; do
   set -- $(tail -n 1 "$W/t"); printf '%-6s %-8s %10s %10s %10s %10s\n' "$i" scan "$1" "$2" "$3" "$4"
   G_MESSAGES_DEBUG=all $TIME -f "%e %U %S %M" -o "$W/t" "$CLI" repair --journal "$J" "$F" > "$W/repair.log" 2>&1 || true
   set -- $(tail -n 1 "$W/t"); printf '%-6s %-8s %10s %10s %10s %10s\n' "$i" repair "$1" "$2" "$3" "$4"
-  grep -o 'in-place .*' "$W/repair.log" | sed 's/^/         /'
+  grep -o -e 'repair phases: .*' -e 'in-place .*' "$W/repair.log" | sed 's/^/         /'
   # GLib prints debug messages on stdout, with the text report
   echo "         journal: $(stat -c %s "$J") bytes, $(grep -o '"offset"' "$J" | wc -l) ranges; $(grep -c 'PR_RECIPIENT_TRACKSTATUS_TIME.*→' "$W/repair.log") rows planned; $(grep -o 'Repaired [0-9]* of [0-9]* file' "$W/repair.log")"
   $TIME -f "%e %U %S %M" -o "$W/t" "$CLI" undo --journal "$J" --all > /dev/null || true

@@ -1,0 +1,115 @@
+/* pread-floor.c — replay the reads a PST scan makes, and nothing else
+ *
+ * Usage: pread-floor FILE THREADS < READS
+ *
+ * READS holds one "OFFSET LENGTH" pair per line: the pread64() calls of
+ * `trackfix-cli scan` on FILE, taken from strace by bench-pst.sh. They
+ * are replayed in their order, split into THREADS contiguous ranges of
+ * calls, one thread each, into a buffer that nothing reads. The time this
+ * takes is a floor for any scan that reads those bytes with pread(): no
+ * parsing, no items, no output. A benchmark helper, not a test.
+ *
+ * Copyright 2026 The Trackfix authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct read_call
+{
+  long long offset;
+  long length;
+};
+
+struct range
+{
+  int fd;
+  const struct read_call *calls;
+  size_t n_calls;
+  long long bytes;
+};
+
+#define MAX_READ (1 << 20)
+
+static void *
+replay (void *data)
+{
+  struct range *range = data;
+  char *buffer = malloc (MAX_READ);
+
+  if (buffer == NULL)
+    return NULL;
+  for (size_t i = 0; i < range->n_calls; i++)
+    {
+      ssize_t n = pread (range->fd, buffer, (size_t) range->calls[i].length, range->calls[i].offset);
+
+      if (n > 0)
+        range->bytes += n;
+    }
+  free (buffer);
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct read_call *calls = NULL;
+  size_t n_calls = 0, allocated = 0;
+  long long offset;
+  long length;
+  int n_threads, fd;
+  pthread_t threads[16];
+  struct range ranges[16];
+  long long bytes = 0;
+
+  if (argc != 3 || (n_threads = atoi (argv[2])) < 1 || n_threads > 16)
+    {
+      fprintf (stderr, "Usage: %s FILE THREADS(1-16) < READS\n", argv[0]);
+      return 2;
+    }
+  fd = open (argv[1], O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      perror (argv[1]);
+      return 2;
+    }
+  while (scanf ("%lld %ld", &offset, &length) == 2)
+    {
+      if (length <= 0 || length > MAX_READ || offset < 0)
+        continue;
+      if (n_calls == allocated)
+        {
+          allocated = allocated ? allocated * 2 : 4096;
+          calls = realloc (calls, allocated * sizeof *calls);
+          if (calls == NULL)
+            return 2;
+        }
+      calls[n_calls].offset = offset;
+      calls[n_calls].length = length;
+      n_calls++;
+    }
+  for (int t = 0; t < n_threads; t++)
+    {
+      size_t first = n_calls * (size_t) t / (size_t) n_threads;
+      size_t last = n_calls * (size_t) (t + 1) / (size_t) n_threads;
+
+      ranges[t] = (struct range){ fd, calls + first, last - first, 0 };
+      if (pthread_create (&threads[t], NULL, replay, &ranges[t]) != 0)
+        return 2;
+    }
+  for (int t = 0; t < n_threads; t++)
+    {
+      pthread_join (threads[t], NULL);
+      bytes += ranges[t].bytes;
+    }
+  printf ("%zu reads, %lld bytes\n", n_calls, bytes);
+  free (calls);
+  close (fd);
+  return 0;
+}
