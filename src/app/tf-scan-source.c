@@ -19,7 +19,12 @@
 
 /* A first scan merges the rows it streams into the ordered store in
  * slices of this many items, for at most MERGE_BUDGET_USEC per main-loop
- * pass: drawing comes between slices */
+ * pass: drawing comes between slices. While the store is nearly empty,
+ * every row merged lands on screen and the list view builds its row
+ * widgets inside the store's items-changed (1–2 ms a row on the bench's
+ * VM, 64 ms for a first slice of 64: tests/bench/RESULTS.md, issue 16):
+ * a slice is then no larger than the store, from MERGE_FIRST_SLICE up. */
+#define MERGE_FIRST_SLICE 4
 #define MERGE_SLICE 64
 #define MERGE_BUDGET_USEC 20000
 
@@ -223,7 +228,8 @@ merge_idle_cb (gpointer user_data)
 
   while (done < self->incoming->len && g_get_monotonic_time () < deadline)
     {
-      guint n = MIN (MERGE_SLICE, self->incoming->len - done);
+      guint n_store = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+      guint n = MIN (CLAMP (n_store, MERGE_FIRST_SLICE, MERGE_SLICE), self->incoming->len - done);
 
       tf_list_store_merge_sorted (self->items, self->incoming->pdata + done, n,
                                   tf_list_order_compare, &self->order, merge_splice, self);

@@ -92,6 +92,7 @@ struct _TfWindow
   TfWindowView view;
   guint summary_source;
   guint meetings_source;
+  guint first_problem_source; /* see select_first_problem() */
   guint meetings_dirty : 1;
   guint filtering : 1; /* filter func set: something to filter */
   guint offered_first_problem : 1; /* see select_first_problem() */
