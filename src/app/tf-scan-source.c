@@ -23,7 +23,9 @@
  * every row merged lands on screen and the list view builds its row
  * widgets inside the store's items-changed (1–2 ms a row on the bench's
  * VM, 64 ms for a first slice of 64: tests/bench/RESULTS.md, issue 16):
- * a slice is then no larger than the store, from MERGE_FIRST_SLICE up. */
+ * a slice is then half the store, from MERGE_FIRST_SLICE up, and one such
+ * slice is a pass, so that the frame between two passes styles and lays
+ * out a few new rows, not a screenful. */
 #define MERGE_FIRST_SLICE 4
 #define MERGE_SLICE 64
 #define MERGE_BUDGET_USEC 20000
@@ -229,11 +231,14 @@ merge_idle_cb (gpointer user_data)
   while (done < self->incoming->len && g_get_monotonic_time () < deadline)
     {
       guint n_store = g_list_model_get_n_items (G_LIST_MODEL (self->items));
-      guint n = MIN (CLAMP (n_store, MERGE_FIRST_SLICE, MERGE_SLICE), self->incoming->len - done);
+      guint slice = CLAMP (n_store / 2, MERGE_FIRST_SLICE, MERGE_SLICE);
+      guint n = MIN (slice, self->incoming->len - done);
 
       tf_list_store_merge_sorted (self->items, self->incoming->pdata + done, n,
                                   tf_list_order_compare, &self->order, merge_splice, self);
       done += n;
+      if (slice < MERGE_SLICE)
+        break;
     }
   g_ptr_array_remove_range (self->incoming, 0, done);
   if (self->incoming->len > 0)
