@@ -49,6 +49,74 @@ add_column (GtkColumnView *view,
   return column;
 }
 
+/* Tooltips -------------------------------------------------------------------- */
+
+/* Written when asked for (query-tooltip), never in bind:
+ * gtk_widget_set_tooltip_text() asks the X server where the pointer is (a
+ * round trip that waits for the server to draw), and selecting an item
+ * binds every cell of its tables in one frame (tests/bench/RESULTS.md,
+ * issue 16). tf-columns.c does the same for the item list. */
+typedef enum
+{
+  TOOLTIP_TEXT = 1, /* funcs->tooltip_func */
+  TOOLTIP_ICON,     /* the tooltip funcs->icon_func gives */
+} TooltipKind;
+
+char *
+tf_cells_dup_tooltip (GtkWidget *widget)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (widget), "tf-list-item");
+  CellFuncs *funcs = g_object_get_data (G_OBJECT (widget), "tf-cell-funcs");
+  TooltipKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "tf-cell-tooltip"));
+  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  char *text = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  if (item == NULL || funcs == NULL)
+    return NULL;
+  if (kind == TOOLTIP_TEXT && funcs->tooltip_func != NULL)
+    text = funcs->tooltip_func (item, funcs->user_data);
+  else if (kind == TOOLTIP_ICON && funcs->icon_func != NULL)
+    {
+      const char *css_class = NULL;
+
+      funcs->icon_func (item, funcs->user_data, &text, &css_class);
+    }
+  if (text != NULL && *text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+static gboolean
+on_query_tooltip_cb (GtkWidget *widget,
+                     int x,
+                     int y,
+                     gboolean keyboard,
+                     GtkTooltip *tooltip,
+                     gpointer user_data)
+{
+  g_autofree char *text = tf_cells_dup_tooltip (widget);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+ask_tooltip (GtkWidget *widget,
+             GtkListItem *list_item,
+             CellFuncs *funcs,
+             TooltipKind kind)
+{
+  g_object_set_data (G_OBJECT (widget), "tf-list-item", list_item);
+  g_object_set_data (G_OBJECT (widget), "tf-cell-funcs", funcs);
+  g_object_set_data (G_OBJECT (widget), "tf-cell-tooltip", GUINT_TO_POINTER (kind));
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
+}
+
 /* An address broken across lines must not gain a hyphen that is not in
  * it ("ken.myer@contos-o.example") */
 static void
@@ -95,6 +163,8 @@ setup_two_line_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (secondary, "caption");
   gtk_box_append (GTK_BOX (box), primary);
   gtk_box_append (GTK_BOX (box), secondary);
+  if (funcs->tooltip_func != NULL)
+    ask_tooltip (box, list_item, funcs, TOOLTIP_TEXT);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -109,7 +179,6 @@ bind_two_line_cb (GtkSignalListItemFactory *factory,
   GtkWidget *secondary = gtk_widget_get_next_sibling (primary);
   g_autofree char *primary_text = funcs->text_func (item, funcs->user_data);
   g_autofree char *secondary_text = funcs->second_func (item, funcs->user_data);
-  g_autofree char *tooltip = funcs->tooltip_func != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
   gboolean has_primary = primary_text != NULL && *primary_text != '\0';
   gboolean has_secondary = secondary_text != NULL && *secondary_text != '\0';
 
@@ -117,10 +186,13 @@ bind_two_line_cb (GtkSignalListItemFactory *factory,
                                                                                       : "—");
   gtk_label_set_text (GTK_LABEL (secondary), has_primary && has_secondary ? secondary_text : "");
   gtk_widget_set_visible (secondary, has_primary && has_secondary);
-  gtk_widget_set_tooltip_text (box, tooltip);
   /* The first column of these small tables names its row (the person) */
   if (funcs->names_row)
-    tf_column_view_name_row (box, tooltip != NULL ? tooltip : gtk_label_get_text (GTK_LABEL (primary)));
+    {
+      g_autofree char *tooltip = funcs->tooltip_func != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
+
+      tf_column_view_name_row (box, tooltip != NULL ? tooltip : gtk_label_get_text (GTK_LABEL (primary)));
+    }
 }
 
 GtkColumnViewColumn *
@@ -176,6 +248,10 @@ setup_wrap_cb (GtkSignalListItemFactory *factory,
   no_hyphens (label);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
+  if (funcs->tooltip_func != NULL)
+    ask_tooltip (label, list_item, funcs, TOOLTIP_TEXT);
+  if (funcs->icon_func != NULL)
+    ask_tooltip (image, list_item, funcs, TOOLTIP_ICON);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -189,13 +265,11 @@ bind_wrap_cb (GtkSignalListItemFactory *factory,
   GtkWidget *image = gtk_widget_get_first_child (box);
   GtkWidget *label = gtk_widget_get_next_sibling (image);
   g_autofree char *text = funcs->text_func (item, funcs->user_data);
-  g_autofree char *tooltip = funcs->tooltip_func != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
   g_autofree char *icon_tooltip = NULL;
   const char *icon_name = NULL;
   const char *css_class = NULL;
 
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip);
 
   if (funcs->icon_func != NULL)
     icon_name = funcs->icon_func (item, funcs->user_data, &icon_tooltip, &css_class);
@@ -203,7 +277,7 @@ bind_wrap_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (image, icon_name != NULL);
   gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]){ css_class, NULL }
                                                        : (const char *[]){ NULL });
-  gtk_widget_set_tooltip_text (image, icon_tooltip);
+  /* The tooltip itself is written when shown (ask_tooltip()) */
   if (icon_name != NULL && icon_tooltip != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, icon_tooltip,

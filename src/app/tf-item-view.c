@@ -415,14 +415,11 @@ update (TfItemView *self)
 
     set_label (self->file_label, path);
   }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), tf_item_get_file_path (item));
   /* PST/OST messages: the folder inside the file */
   set_label (self->folder_label, tf_item_get_folder (item));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_label), tf_item_get_folder (item));
   gtk_widget_set_visible (self->folder_title, tf_item_get_folder (item) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->folder_label), tf_item_get_folder (item) != NULL);
   set_label (self->uid_label, tf_item_get_uid (item));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->uid_label), tf_item_get_uid (item));
 
   refresh_recipients (self);
 
@@ -440,6 +437,54 @@ update (TfItemView *self)
   self->raw_loaded = FALSE;
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "raw") == 0)
     load_raw (self);
+}
+
+/* The file, folder and UID labels may be ellipsized: their tooltip is the
+ * whole text, written when asked for (query-tooltip), not on each
+ * selection: gtk_widget_set_tooltip_text() asks the X server where the
+ * pointer is, a round trip (tests/bench/RESULTS.md, issue 16) */
+typedef const char *(*ItemTextFunc) (TfItem *item);
+
+char *
+tf_item_view_dup_label_tooltip (TfItemView *self,
+                                GtkLabel *label)
+{
+  ItemTextFunc func = g_object_get_data (G_OBJECT (label), "tf-item-text-func");
+  const char *text;
+
+  g_return_val_if_fail (TF_IS_ITEM_VIEW (self), NULL);
+  g_return_val_if_fail (GTK_IS_LABEL (label), NULL);
+
+  if (func == NULL || self->item == NULL)
+    return NULL;
+  text = func (self->item);
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static gboolean
+on_label_query_tooltip_cb (GtkWidget *label,
+                           int x,
+                           int y,
+                           gboolean keyboard,
+                           GtkTooltip *tooltip,
+                           TfItemView *self)
+{
+  g_autofree char *text = tf_item_view_dup_label_tooltip (self, GTK_LABEL (label));
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+ask_full_text_tooltip (TfItemView *self,
+                       GtkLabel *label,
+                       ItemTextFunc func)
+{
+  g_object_set_data (G_OBJECT (label), "tf-item-text-func", (gpointer) func);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (label), TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_label_query_tooltip_cb), self);
 }
 
 /* The Role and Response columns fit their longest label in the user's
@@ -594,6 +639,9 @@ tf_item_view_init (TfItemView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_columns (self);
+  ask_full_text_tooltip (self, self->file_label, tf_item_get_file_path);
+  ask_full_text_tooltip (self, self->folder_label, tf_item_get_folder);
+  ask_full_text_tooltip (self, self->uid_label, tf_item_get_uid);
 }
 
 GtkWidget *

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-application.h"
+#include "tf-cells-private.h"
 #include "tf-fixturegen.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
@@ -142,6 +143,58 @@ counts_say (gpointer data)
   return window->summary_source == 0 && tf_scan_source_get_n_problems (source) == wait->n_problems && tf_scan_source_get_n_problems (window->all_source) == wait->n_problems && badge_says (window, 0, wait->n_problems) && badge_says (window, 1, wait->n_problems) && g_str_has_suffix (gtk_label_get_text (window->summary_label), summary);
 }
 
+/* The item view's tooltips are written when shown (query-tooltip), never
+ * set on each selection: on X11 each set asks the server where the
+ * pointer is. No cell of the recipient table nor the file, folder and UID
+ * labels holds a static one, and each says what it should. */
+typedef struct
+{
+  TfItemView *view;
+  TfItem *item;
+  guint n_cells;
+  guint n_cell_texts;
+  gboolean file_path_found;
+} TooltipWalk;
+
+static void
+walk_tooltips (GtkWidget *widget,
+               TooltipWalk *walk)
+{
+  if (g_object_get_data (G_OBJECT (widget), "tf-cell-tooltip") != NULL)
+    {
+      g_autofree char *text = tf_cells_dup_tooltip (widget);
+
+      g_assert_true (gtk_widget_get_has_tooltip (widget));
+      g_assert_null (gtk_widget_get_tooltip_text (widget));
+      walk->n_cells++;
+      walk->n_cell_texts += text != NULL;
+    }
+  if (g_object_get_data (G_OBJECT (widget), "tf-item-text-func") != NULL)
+    {
+      g_autofree char *text = tf_item_view_dup_label_tooltip (walk->view, GTK_LABEL (widget));
+
+      g_assert_true (gtk_widget_get_has_tooltip (widget));
+      g_assert_null (gtk_widget_get_tooltip_text (widget));
+      walk->file_path_found |= g_strcmp0 (text, tf_item_get_file_path (walk->item)) == 0;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    walk_tooltips (child, walk);
+}
+
+static void
+assert_tooltips_on_demand (TfWindow *window,
+                           TfItem *item)
+{
+  TooltipWalk walk = { window->item_view, item, 0, 0, FALSE };
+
+  /* The recipient rows are bound once they are laid out */
+  tf_ui_test_spin_for (100);
+  walk_tooltips (GTK_WIDGET (window->item_view), &walk);
+  g_assert_cmpuint (walk.n_cells, >, 0);
+  g_assert_cmpuint (walk.n_cell_texts, >, 0);
+  g_assert_true (walk.file_path_found);
+}
+
 static void
 test_repair_one_and_undo (void)
 {
@@ -171,6 +224,7 @@ test_repair_one_and_undo (void)
 
   item = select_item_with (window, TF_FINDING_TRACK_TIME_1601);
   g_assert_nonnull (item);
+  assert_tooltips_on_demand (window, item);
   /* Queue actions: hold any file; resubmit only what is repaired */
   g_assert_true (gtk_widget_is_sensitive (find_menu_button (GTK_WIDGET (window->item_view))));
   g_assert_false (action_enabled (window, "win.resubmit"));
