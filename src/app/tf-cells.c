@@ -51,11 +51,8 @@ add_column (GtkColumnView *view,
 
 /* Tooltips -------------------------------------------------------------------- */
 
-/* Written when asked for (query-tooltip), never in bind:
- * gtk_widget_set_tooltip_text() asks the X server where the pointer is (a
- * round trip that waits for the server to draw), and selecting an item
- * binds every cell of its tables in one frame (tests/bench/RESULTS.md,
- * issue 16). tf-columns.c does the same for the item list. */
+/* Written when shown (tf_widget_ask_tooltip()), never in bind: selecting
+ * an item binds every cell of its tables at once */
 typedef enum
 {
   TOOLTIP_TEXT = 1, /* funcs->tooltip_func */
@@ -88,20 +85,11 @@ tf_cells_dup_tooltip (GtkWidget *widget)
   return text;
 }
 
-static gboolean
-on_query_tooltip_cb (GtkWidget *widget,
-                     int x,
-                     int y,
-                     gboolean keyboard,
-                     GtkTooltip *tooltip,
-                     gpointer user_data)
+static char *
+dup_tooltip_cb (GtkWidget *widget,
+                gpointer user_data)
 {
-  g_autofree char *text = tf_cells_dup_tooltip (widget);
-
-  if (text == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  return tf_cells_dup_tooltip (widget);
 }
 
 static void
@@ -110,11 +98,11 @@ ask_tooltip (GtkWidget *widget,
              CellFuncs *funcs,
              TooltipKind kind)
 {
+  /* The list item owns the cell, so it outlives these pointers */
   g_object_set_data (G_OBJECT (widget), "tf-list-item", list_item);
   g_object_set_data (G_OBJECT (widget), "tf-cell-funcs", funcs);
   g_object_set_data (G_OBJECT (widget), "tf-cell-tooltip", GUINT_TO_POINTER (kind));
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
+  tf_widget_ask_tooltip (widget, dup_tooltip_cb, NULL);
 }
 
 /* An address broken across lines must not gain a hyphen that is not in

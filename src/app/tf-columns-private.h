@@ -11,6 +11,19 @@
 
 G_BEGIN_DECLS
 
+/* Returns the tooltip of @widget (transfer full, nullable: none). */
+typedef char *(*TfTooltipFunc) (GtkWidget *widget,
+                                gpointer user_data);
+
+/* Gives @widget a tooltip that @func writes when it is shown
+ * (query-tooltip). Never set one with gtk_widget_set_tooltip_text() where
+ * it changes often (list cells, the detail pane): on X11 that asks the
+ * server where the pointer is, a round trip that waits for it to draw
+ * (tests/bench/RESULTS.md, issue 16). */
+void tf_widget_ask_tooltip (GtkWidget *widget,
+                            TfTooltipFunc func,
+                            gpointer user_data);
+
 /* Returns the cell text for @item (transfer full, nullable). */
 typedef char *(*TfCellTextFunc) (gpointer item,
                                  gpointer user_data);

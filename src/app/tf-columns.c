@@ -66,54 +66,70 @@ remember_bound (GtkWidget *child,
   g_object_set_qdata (G_OBJECT (child), bound_serial_quark, GUINT_TO_POINTER (cell_serial));
 }
 
-/* Tooltips are computed when asked for (query-tooltip), never in bind:
- * gtk_widget_set_tooltip_text() re-queries the pointer position (an X
- * round trip), and a scan rebinds visible rows many times a second. */
+/* Tooltips ------------------------------------------------------------------ */
+
 static gboolean
-on_label_query_tooltip_cb (GtkWidget *label,
-                           int x,
-                           int y,
-                           gboolean keyboard,
-                           GtkTooltip *tooltip,
-                           ColumnFuncs *funcs)
+on_query_tooltip_cb (GtkWidget *widget,
+                     int x,
+                     int y,
+                     gboolean keyboard,
+                     GtkTooltip *tooltip,
+                     gpointer user_data)
 {
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (label), "tf-list-item");
-  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
-  g_autofree char *text = NULL;
+  TfTooltipFunc func = (TfTooltipFunc) g_object_get_data (G_OBJECT (widget), "tf-tooltip-func");
+  g_autofree char *text = func != NULL ? func (widget, user_data) : NULL;
 
-  if (item == NULL)
-    return FALSE;
-
-  text = funcs->tooltip_func (item, funcs->user_data);
   if (text == NULL || *text == '\0')
     return FALSE;
-
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
 
-static gboolean
-on_image_query_tooltip_cb (GtkWidget *image,
-                           int x,
-                           int y,
-                           gboolean keyboard,
-                           GtkTooltip *tooltip,
-                           ColumnFuncs *funcs)
+void
+tf_widget_ask_tooltip (GtkWidget *widget,
+                       TfTooltipFunc func,
+                       gpointer user_data)
 {
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (image), "tf-list-item");
-  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
-  g_autofree char *text = NULL;
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (func != NULL);
+
+  g_object_set_data (G_OBJECT (widget), "tf-tooltip-func", (gpointer) func);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), user_data);
+}
+
+/* A cell's tooltip is computed when asked for, never in bind: a scan
+ * rebinds visible rows many times a second */
+static gpointer
+cell_item (GtkWidget *cell)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tf-list-item");
+
+  return list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+}
+
+static char *
+dup_label_tooltip (GtkWidget *label,
+                   gpointer user_data)
+{
+  ColumnFuncs *funcs = user_data;
+  gpointer item = cell_item (label);
+
+  return item != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
+}
+
+static char *
+dup_image_tooltip (GtkWidget *image,
+                   gpointer user_data)
+{
+  ColumnFuncs *funcs = user_data;
+  gpointer item = cell_item (image);
   const char *css_class = NULL;
+  char *text = NULL;
 
-  if (item == NULL)
-    return FALSE;
-
-  funcs->icon_func (item, funcs->user_data, &text, &css_class);
-  if (text == NULL)
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  if (item != NULL)
+    funcs->icon_func (item, funcs->user_data, &text, &css_class);
+  return text;
 }
 
 static GtkWidget *
@@ -143,8 +159,7 @@ setup_cb (GtkSignalListItemFactory *factory,
        * of new rows appears. */
       image = gtk_image_new ();
       g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
-      gtk_widget_set_has_tooltip (image, TRUE);
-      g_signal_connect (image, "query-tooltip", G_CALLBACK (on_image_query_tooltip_cb), funcs);
+      tf_widget_ask_tooltip (image, dup_image_tooltip, funcs);
       gtk_list_item_set_child (list_item, image);
       return;
     }
@@ -161,8 +176,7 @@ setup_cb (GtkSignalListItemFactory *factory,
     {
       /* The list item owns the cell, so it outlives this pointer */
       g_object_set_data (G_OBJECT (label), "tf-list-item", list_item);
-      gtk_widget_set_has_tooltip (label, TRUE);
-      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_label_query_tooltip_cb), funcs);
+      tf_widget_ask_tooltip (label, dup_label_tooltip, funcs);
     }
 
   if (funcs->second_func != NULL)
@@ -186,8 +200,7 @@ setup_cb (GtkSignalListItemFactory *factory,
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   image = gtk_image_new ();
   g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
-  gtk_widget_set_has_tooltip (image, TRUE);
-  g_signal_connect (image, "query-tooltip", G_CALLBACK (on_image_query_tooltip_cb), funcs);
+  tf_widget_ask_tooltip (image, dup_image_tooltip, funcs);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);

@@ -440,9 +440,8 @@ update (TfItemView *self)
 }
 
 /* The file, folder and UID labels may be ellipsized: their tooltip is the
- * whole text, written when asked for (query-tooltip), not on each
- * selection: gtk_widget_set_tooltip_text() asks the X server where the
- * pointer is, a round trip (tests/bench/RESULTS.md, issue 16) */
+ * whole text, written when shown (tf_widget_ask_tooltip()), not on each
+ * selection */
 typedef const char *(*ItemTextFunc) (TfItem *item);
 
 char *
@@ -461,20 +460,11 @@ tf_item_view_dup_label_tooltip (TfItemView *self,
   return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
-static gboolean
-on_label_query_tooltip_cb (GtkWidget *label,
-                           int x,
-                           int y,
-                           gboolean keyboard,
-                           GtkTooltip *tooltip,
-                           TfItemView *self)
+static char *
+dup_label_tooltip_cb (GtkWidget *label,
+                      gpointer user_data)
 {
-  g_autofree char *text = tf_item_view_dup_label_tooltip (self, GTK_LABEL (label));
-
-  if (text == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  return tf_item_view_dup_label_tooltip (user_data, GTK_LABEL (label));
 }
 
 static void
@@ -483,8 +473,7 @@ ask_full_text_tooltip (TfItemView *self,
                        ItemTextFunc func)
 {
   g_object_set_data (G_OBJECT (label), "tf-item-text-func", (gpointer) func);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (label), TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_label_query_tooltip_cb), self);
+  tf_widget_ask_tooltip (GTK_WIDGET (label), dup_label_tooltip_cb, self);
 }
 
 /* The Role and Response columns fit their longest label in the user's

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tf-columns-private.h"
 #include "tf-server-fix-page.h"
 #include "tf-window-private.h"
 
@@ -81,7 +82,7 @@ update_source_row (GtkWidget *row)
   gtk_widget_set_visible (GTK_WIDGET (spinner), tf_scan_source_get_scanning (source));
 }
 
-/* The badge's tooltip is written when it is shown (query-tooltip), not
+/* The badge's tooltip is written when it is shown (tf_widget_ask_tooltip()), not
  * each time the count changes: on X11, gtk_widget_set_tooltip_text()
  * asks the server where the pointer is (three round trips), and while a
  * scan runs the count changes on nearly every frame, so each frame
@@ -94,18 +95,11 @@ _tf_window_dup_badge_tooltip (TfScanSource *source)
   return g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems), n_problems);
 }
 
-static gboolean
-on_badge_query_tooltip_cb (GtkWidget *badge,
-                           int x,
-                           int y,
-                           gboolean keyboard_mode,
-                           GtkTooltip *tooltip,
-                           TfScanSource *source)
+static char *
+dup_badge_tooltip_cb (GtkWidget *badge,
+                      gpointer source)
 {
-  g_autofree char *text = _tf_window_dup_badge_tooltip (source);
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  return _tf_window_dup_badge_tooltip (source);
 }
 
 static void
@@ -178,8 +172,8 @@ _tf_window_create_source_row (gpointer item,
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (badge, "problem-badge");
   gtk_widget_add_css_class (badge, "numeric");
-  gtk_widget_set_has_tooltip (badge, TRUE);
-  g_signal_connect_object (badge, "query-tooltip", G_CALLBACK (on_badge_query_tooltip_cb), source, 0);
+  /* The row holds the source (below) */
+  tf_widget_ask_tooltip (badge, dup_badge_tooltip_cb, source);
   gtk_box_append (GTK_BOX (box), badge);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
