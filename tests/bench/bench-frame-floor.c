@@ -25,17 +25,8 @@
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <adwaita.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-enum
-{
-  FRAME_START,
-  UPDATE_END,
-  LAYOUT_END,
-  PAINT_END,
-  AFTER_PAINT_END,
-  N_MARKS
-};
+#include "bench-frames.h"
 
 typedef struct
 {
@@ -49,19 +40,9 @@ typedef struct
   GApplication *app;
 } Floor;
 
-static long
-thread_minor_faults (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_THREAD, &usage);
-  return usage.ru_minflt;
-}
-
 static Floor floor_state;
 
-/* Frame phases as bench-gui.c takes them: GTK's own handlers run first,
- * so each phase's end is taken in a handler connected after them */
+/* Frame phases as bench-gui.c takes them (bench-frames.h) */
 static void
 phase_cb (GdkFrameClock *clock,
           gpointer data)
@@ -77,20 +58,18 @@ phase_cb (GdkFrameClock *clock,
     {
       for (guint i = UPDATE_END; i < N_MARKS; i++)
         m[i] = now;
-      f->start_faults = thread_minor_faults ();
+      f->start_faults = bench_thread_minor_faults ();
     }
   if (mark != AFTER_PAINT_END || !f->switched)
     return;
   f->switched = FALSE;
-  for (guint i = UPDATE_END; i < AFTER_PAINT_END; i++)
-    if (m[i] < m[i - 1])
-      m[i] = m[i - 1];
+  bench_frames_fill_skipped (m);
   total = (now - m[FRAME_START]) / 1e3;
   g_array_append_val (f->frames_ms, total);
   g_print ("switch %u: %.1f ms (update %.1f, layout %.1f, paint %.1f, after-paint %.1f; %ld page faults)\n",
            f->frames_ms->len, total, (m[UPDATE_END] - m[FRAME_START]) / 1e3, (m[LAYOUT_END] - m[UPDATE_END]) / 1e3,
            (m[PAINT_END] - m[LAYOUT_END]) / 1e3, (now - m[PAINT_END]) / 1e3,
-           thread_minor_faults () - f->start_faults);
+           bench_thread_minor_faults () - f->start_faults);
 }
 
 static int
@@ -188,11 +167,7 @@ activate_cb (GtkApplication *app,
   gtk_window_present (GTK_WINDOW (window));
 
   clock = gtk_widget_get_frame_clock (window);
-  g_signal_connect (clock, "before-paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (FRAME_START));
-  g_signal_connect_after (clock, "update", G_CALLBACK (phase_cb), GUINT_TO_POINTER (UPDATE_END));
-  g_signal_connect_after (clock, "layout", G_CALLBACK (phase_cb), GUINT_TO_POINTER (LAYOUT_END));
-  g_signal_connect_after (clock, "paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (PAINT_END));
-  g_signal_connect_after (clock, "after-paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (AFTER_PAINT_END));
+  bench_frames_connect (clock, G_CALLBACK (phase_cb));
   g_timeout_add (2000, start_cb, f);
 }
 

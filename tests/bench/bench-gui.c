@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench-frames.h"
 #include "tf-application.h"
 #include "tf-window-private.h"
 
@@ -42,37 +43,11 @@ static gint64 last_cpu;
 static gint64 max_cpu_stall;
 static gint64 bench_start;
 
-/* Frame phases (BENCH_VERBOSE): where a slow frame spends its time.
- * GTK connects its own handlers to the frame clock's phase signals when
- * the window is realized, before these, so a phase's end is taken in a
- * handler connected after (G_CONNECT_AFTER) and the frame's start in
- * before-paint: "update" is then the tick callbacks, "layout" GTK's
- * style validation and size allocation, "paint" the snapshot and the
- * renderer, "after-paint" what the backend does after a frame (on X11
- * it may wait for the server). */
-enum
-{
-  FRAME_START,
-  UPDATE_END,
-  LAYOUT_END,
-  PAINT_END,
-  AFTER_PAINT_END,
-  N_MARKS
-};
+/* Frame phases (BENCH_VERBOSE): where a slow frame spends its time
+ * (bench-frames.h) */
 static gint64 frame_marks[N_MARKS];
 static long frame_start_faults;
 static guint n_frames;
-
-/* Minor page faults of the main thread so far: first touches of fresh
- * memory (on the 2-vCPU VM of tests/bench/RESULTS.md one costs ~16 µs) */
-static long
-thread_minor_faults (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_THREAD, &usage);
-  return usage.ru_minflt;
-}
 
 static void
 frame_phase_cb (GdkFrameClock *clock,
@@ -84,20 +59,17 @@ frame_phase_cb (GdkFrameClock *clock,
 
   frame_marks[mark] = now;
   if (mark == FRAME_START)
-    frame_start_faults = thread_minor_faults ();
+    frame_start_faults = bench_thread_minor_faults ();
   if (mark != AFTER_PAINT_END)
     return;
   n_frames++;
-  /* A phase that did not run this frame takes no time */
-  for (guint i = UPDATE_END; i < AFTER_PAINT_END; i++)
-    if (m[i] < m[i - 1])
-      m[i] = m[i - 1];
+  bench_frames_fill_skipped (m);
   if (m[FRAME_START] != 0 && now - m[FRAME_START] > 30000)
     g_printerr ("  slow frame at %.3f s (monotonic %.6f s): %.0f ms (update %.0f, layout %.0f, paint %.0f, after-paint %.0f; %ld page faults)\n",
                 (m[FRAME_START] - bench_start) / 1e6, m[FRAME_START] / 1e6, (now - m[FRAME_START]) / 1e3,
                 (m[UPDATE_END] - m[FRAME_START]) / 1e3, (m[LAYOUT_END] - m[UPDATE_END]) / 1e3,
                 (m[PAINT_END] - m[LAYOUT_END]) / 1e3, (now - m[PAINT_END]) / 1e3,
-                thread_minor_faults () - frame_start_faults);
+                bench_thread_minor_faults () - frame_start_faults);
   memset (frame_marks, 0, sizeof frame_marks);
 }
 
@@ -292,11 +264,7 @@ main (int argc,
     {
       GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
 
-      g_signal_connect (clock, "before-paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (FRAME_START));
-      g_signal_connect_after (clock, "update", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (UPDATE_END));
-      g_signal_connect_after (clock, "layout", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (LAYOUT_END));
-      g_signal_connect_after (clock, "paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (PAINT_END));
-      g_signal_connect_after (clock, "after-paint", G_CALLBACK (frame_phase_cb), GUINT_TO_POINTER (AFTER_PAINT_END));
+      bench_frames_connect (clock, G_CALLBACK (frame_phase_cb));
     }
 
   if (!open_at_start)
