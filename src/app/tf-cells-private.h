@@ -48,8 +48,4 @@ GtkColumnViewColumn *tf_cells_add_wrap_column (GtkColumnView *view,
                                                int max_chars,
                                                gpointer user_data);
 
-/* The tooltip a cell widget of these tables shows (its query-tooltip
- * handler writes it when asked for), or NULL */
-char *tf_cells_dup_tooltip (GtkWidget *widget);
-
 G_END_DECLS

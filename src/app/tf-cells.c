@@ -49,62 +49,6 @@ add_column (GtkColumnView *view,
   return column;
 }
 
-/* Tooltips -------------------------------------------------------------------- */
-
-/* Written when shown (tf_widget_ask_tooltip()), never in bind: selecting
- * an item binds every cell of its tables at once */
-typedef enum
-{
-  TOOLTIP_TEXT = 1, /* funcs->tooltip_func */
-  TOOLTIP_ICON,     /* the tooltip funcs->icon_func gives */
-} TooltipKind;
-
-char *
-tf_cells_dup_tooltip (GtkWidget *widget)
-{
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (widget), "tf-list-item");
-  CellFuncs *funcs = g_object_get_data (G_OBJECT (widget), "tf-cell-funcs");
-  TooltipKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "tf-cell-tooltip"));
-  gpointer item = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
-  char *text = NULL;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
-
-  if (item == NULL || funcs == NULL)
-    return NULL;
-  if (kind == TOOLTIP_TEXT && funcs->tooltip_func != NULL)
-    text = funcs->tooltip_func (item, funcs->user_data);
-  else if (kind == TOOLTIP_ICON && funcs->icon_func != NULL)
-    {
-      const char *css_class = NULL;
-
-      funcs->icon_func (item, funcs->user_data, &text, &css_class);
-    }
-  if (text != NULL && *text == '\0')
-    g_clear_pointer (&text, g_free);
-  return text;
-}
-
-static char *
-dup_tooltip_cb (GtkWidget *widget,
-                gpointer user_data)
-{
-  return tf_cells_dup_tooltip (widget);
-}
-
-static void
-ask_tooltip (GtkWidget *widget,
-             GtkListItem *list_item,
-             CellFuncs *funcs,
-             TooltipKind kind)
-{
-  /* The list item owns the cell, so it outlives these pointers */
-  g_object_set_data (G_OBJECT (widget), "tf-list-item", list_item);
-  g_object_set_data (G_OBJECT (widget), "tf-cell-funcs", funcs);
-  g_object_set_data (G_OBJECT (widget), "tf-cell-tooltip", GUINT_TO_POINTER (kind));
-  tf_widget_ask_tooltip (widget, dup_tooltip_cb, NULL);
-}
-
 /* An address broken across lines must not gain a hyphen that is not in
  * it ("ken.myer@contos-o.example") */
 static void
@@ -152,7 +96,7 @@ setup_two_line_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), primary);
   gtk_box_append (GTK_BOX (box), secondary);
   if (funcs->tooltip_func != NULL)
-    ask_tooltip (box, list_item, funcs, TOOLTIP_TEXT);
+    tf_cell_ask_tooltip (box, list_item, funcs->tooltip_func, NULL, funcs->user_data);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -237,9 +181,9 @@ setup_wrap_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
   if (funcs->tooltip_func != NULL)
-    ask_tooltip (label, list_item, funcs, TOOLTIP_TEXT);
+    tf_cell_ask_tooltip (label, list_item, funcs->tooltip_func, NULL, funcs->user_data);
   if (funcs->icon_func != NULL)
-    ask_tooltip (image, list_item, funcs, TOOLTIP_ICON);
+    tf_cell_ask_tooltip (image, list_item, NULL, funcs->icon_func, funcs->user_data);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -265,7 +209,7 @@ bind_wrap_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (image, icon_name != NULL);
   gtk_widget_set_css_classes (image, css_class != NULL ? (const char *[]){ css_class, NULL }
                                                        : (const char *[]){ NULL });
-  /* The tooltip itself is written when shown (ask_tooltip()) */
+  /* The tooltip itself is written when shown (tf_cell_ask_tooltip()) */
   if (icon_name != NULL && icon_tooltip != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, icon_tooltip,

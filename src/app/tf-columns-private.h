@@ -23,6 +23,10 @@ typedef char *(*TfTooltipFunc) (GtkWidget *widget,
 void tf_widget_ask_tooltip (GtkWidget *widget,
                             TfTooltipFunc func,
                             gpointer user_data);
+/* Whether @widget's tooltip comes from tf_widget_ask_tooltip(); @text
+ * (nullable) then gets what it shows now (transfer full; NULL: none) */
+gboolean tf_widget_get_asked_tooltip (GtkWidget *widget,
+                                      char **text);
 
 /* Returns the cell text for @item (transfer full, nullable). */
 typedef char *(*TfCellTextFunc) (gpointer item,
@@ -34,6 +38,15 @@ typedef const char *(*TfCellIconFunc) (gpointer item,
                                        gpointer user_data,
                                        char **tooltip,
                                        const char **css_class);
+
+/* Gives @cell, a cell widget of @list_item, the tooltip that @text_func
+ * (or, for an icon, the one @icon_func) gives for the item bound to it,
+ * written when shown (tf_widget_ask_tooltip()) */
+void tf_cell_ask_tooltip (GtkWidget *cell,
+                          GtkListItem *list_item,
+                          TfCellTextFunc text_func,
+                          TfCellIconFunc icon_func,
+                          gpointer user_data);
 
 /*
  * Appends a column whose cells are a GtkInscription (4.8: made for

@@ -68,6 +68,30 @@ remember_bound (GtkWidget *child,
 
 /* Tooltips ------------------------------------------------------------------ */
 
+typedef struct
+{
+  TfTooltipFunc func;
+  gpointer user_data;
+} AskedTooltip;
+
+gboolean
+tf_widget_get_asked_tooltip (GtkWidget *widget,
+                             char **text)
+{
+  AskedTooltip *asked;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  asked = g_object_get_data (G_OBJECT (widget), "tf-asked-tooltip");
+  if (text != NULL)
+    {
+      *text = asked != NULL ? asked->func (widget, asked->user_data) : NULL;
+      if (*text != NULL && **text == '\0')
+        g_clear_pointer (text, g_free);
+    }
+  return asked != NULL;
+}
+
 static gboolean
 on_query_tooltip_cb (GtkWidget *widget,
                      int x,
@@ -76,10 +100,9 @@ on_query_tooltip_cb (GtkWidget *widget,
                      GtkTooltip *tooltip,
                      gpointer user_data)
 {
-  TfTooltipFunc func = (TfTooltipFunc) g_object_get_data (G_OBJECT (widget), "tf-tooltip-func");
-  g_autofree char *text = func != NULL ? func (widget, user_data) : NULL;
+  g_autofree char *text = NULL;
 
-  if (text == NULL || *text == '\0')
+  if (!tf_widget_get_asked_tooltip (widget, &text) || text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -90,46 +113,67 @@ tf_widget_ask_tooltip (GtkWidget *widget,
                        TfTooltipFunc func,
                        gpointer user_data)
 {
+  AskedTooltip *asked;
+
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (func != NULL);
+  g_return_if_fail (g_object_get_data (G_OBJECT (widget), "tf-asked-tooltip") == NULL);
 
-  g_object_set_data (G_OBJECT (widget), "tf-tooltip-func", (gpointer) func);
+  asked = g_new (AskedTooltip, 1);
+  asked->func = func;
+  asked->user_data = user_data;
+  g_object_set_data_full (G_OBJECT (widget), "tf-asked-tooltip", asked, g_free);
   gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), user_data);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
 }
 
 /* A cell's tooltip is computed when asked for, never in bind: a scan
- * rebinds visible rows many times a second */
-static gpointer
-cell_item (GtkWidget *cell)
+ * rebinds visible rows many times a second, and selecting an item binds
+ * every cell of its tables */
+typedef struct
 {
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tf-list-item");
-
-  return list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
-}
+  GtkListItem *list_item; /* owns the cell, so it outlives this */
+  TfCellTextFunc text_func;
+  TfCellIconFunc icon_func;
+  gpointer user_data;
+} CellTooltip;
 
 static char *
-dup_label_tooltip (GtkWidget *label,
-                   gpointer user_data)
+dup_cell_tooltip (GtkWidget *cell,
+                  gpointer data)
 {
-  ColumnFuncs *funcs = user_data;
-  gpointer item = cell_item (label);
-
-  return item != NULL ? funcs->tooltip_func (item, funcs->user_data) : NULL;
-}
-
-static char *
-dup_image_tooltip (GtkWidget *image,
-                   gpointer user_data)
-{
-  ColumnFuncs *funcs = user_data;
-  gpointer item = cell_item (image);
+  CellTooltip *tooltip = data;
+  gpointer item = gtk_list_item_get_item (tooltip->list_item);
   const char *css_class = NULL;
   char *text = NULL;
 
-  if (item != NULL)
-    funcs->icon_func (item, funcs->user_data, &text, &css_class);
+  if (item == NULL)
+    return NULL;
+  if (tooltip->text_func != NULL)
+    return tooltip->text_func (item, tooltip->user_data);
+  tooltip->icon_func (item, tooltip->user_data, &text, &css_class);
   return text;
+}
+
+void
+tf_cell_ask_tooltip (GtkWidget *cell,
+                     GtkListItem *list_item,
+                     TfCellTextFunc text_func,
+                     TfCellIconFunc icon_func,
+                     gpointer user_data)
+{
+  CellTooltip *tooltip;
+
+  g_return_if_fail (GTK_IS_LIST_ITEM (list_item));
+  g_return_if_fail ((text_func == NULL) != (icon_func == NULL));
+
+  tooltip = g_new (CellTooltip, 1);
+  tooltip->list_item = list_item;
+  tooltip->text_func = text_func;
+  tooltip->icon_func = icon_func;
+  tooltip->user_data = user_data;
+  g_object_set_data_full (G_OBJECT (cell), "tf-cell-tooltip", tooltip, g_free);
+  tf_widget_ask_tooltip (cell, dup_cell_tooltip, tooltip);
 }
 
 static GtkWidget *
@@ -158,8 +202,7 @@ setup_cb (GtkSignalListItemFactory *factory,
        * box + image + inscription; every cell widget costs when a screen
        * of new rows appears. */
       image = gtk_image_new ();
-      g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
-      tf_widget_ask_tooltip (image, dup_image_tooltip, funcs);
+      tf_cell_ask_tooltip (image, list_item, NULL, funcs->icon_func, funcs->user_data);
       gtk_list_item_set_child (list_item, image);
       return;
     }
@@ -174,9 +217,7 @@ setup_cb (GtkSignalListItemFactory *factory,
                   NULL);
   if (funcs->tooltip_func != NULL)
     {
-      /* The list item owns the cell, so it outlives this pointer */
-      g_object_set_data (G_OBJECT (label), "tf-list-item", list_item);
-      tf_widget_ask_tooltip (label, dup_label_tooltip, funcs);
+      tf_cell_ask_tooltip (label, list_item, funcs->tooltip_func, NULL, funcs->user_data);
     }
 
   if (funcs->second_func != NULL)
@@ -199,8 +240,7 @@ setup_cb (GtkSignalListItemFactory *factory,
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   image = gtk_image_new ();
-  g_object_set_data (G_OBJECT (image), "tf-list-item", list_item);
-  tf_widget_ask_tooltip (image, dup_image_tooltip, funcs);
+  tf_cell_ask_tooltip (image, list_item, NULL, funcs->icon_func, funcs->user_data);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (list_item, box);

@@ -442,38 +442,34 @@ update (TfItemView *self)
 /* The file, folder and UID labels may be ellipsized: their tooltip is the
  * whole text, written when shown (tf_widget_ask_tooltip()), not on each
  * selection */
-typedef const char *(*ItemTextFunc) (TfItem *item);
-
-char *
-tf_item_view_dup_label_tooltip (TfItemView *self,
-                                GtkLabel *label)
+static char *
+dup_item_text (TfItemView *self,
+               const char *(*get_text) (TfItem *item))
 {
-  ItemTextFunc func = g_object_get_data (G_OBJECT (label), "tf-item-text-func");
-  const char *text;
+  const char *text = self->item != NULL ? get_text (self->item) : NULL;
 
-  g_return_val_if_fail (TF_IS_ITEM_VIEW (self), NULL);
-  g_return_val_if_fail (GTK_IS_LABEL (label), NULL);
-
-  if (func == NULL || self->item == NULL)
-    return NULL;
-  text = func (self->item);
   return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
 static char *
-dup_label_tooltip_cb (GtkWidget *label,
-                      gpointer user_data)
+file_tooltip_cb (GtkWidget *label,
+                 gpointer self)
 {
-  return tf_item_view_dup_label_tooltip (user_data, GTK_LABEL (label));
+  return dup_item_text (self, tf_item_get_file_path);
 }
 
-static void
-ask_full_text_tooltip (TfItemView *self,
-                       GtkLabel *label,
-                       ItemTextFunc func)
+static char *
+folder_tooltip_cb (GtkWidget *label,
+                   gpointer self)
 {
-  g_object_set_data (G_OBJECT (label), "tf-item-text-func", (gpointer) func);
-  tf_widget_ask_tooltip (GTK_WIDGET (label), dup_label_tooltip_cb, self);
+  return dup_item_text (self, tf_item_get_folder);
+}
+
+static char *
+uid_tooltip_cb (GtkWidget *label,
+                gpointer self)
+{
+  return dup_item_text (self, tf_item_get_uid);
 }
 
 /* The Role and Response columns fit their longest label in the user's
@@ -628,9 +624,9 @@ tf_item_view_init (TfItemView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_columns (self);
-  ask_full_text_tooltip (self, self->file_label, tf_item_get_file_path);
-  ask_full_text_tooltip (self, self->folder_label, tf_item_get_folder);
-  ask_full_text_tooltip (self, self->uid_label, tf_item_get_uid);
+  tf_widget_ask_tooltip (GTK_WIDGET (self->file_label), file_tooltip_cb, self);
+  tf_widget_ask_tooltip (GTK_WIDGET (self->folder_label), folder_tooltip_cb, self);
+  tf_widget_ask_tooltip (GTK_WIDGET (self->uid_label), uid_tooltip_cb, self);
 }
 
 GtkWidget *

@@ -26,9 +26,6 @@ void tf_item_view_set_local_time (TfItemView *self,
                                   gboolean local_time);
 /* The recipients table (tests read it) */
 GtkColumnView *tf_item_view_get_recipients_view (TfItemView *self);
-/* The tooltip of the file, folder or UID label (written when shown), or NULL */
-char *tf_item_view_dup_label_tooltip (TfItemView *self,
-                                      GtkLabel *label);
 /* Text shown in the track-status time cell of @recipient, e.g.
  * "1601-01-01 00:00:00 — Exchange 2003 cannot convert this update (KB 938650)" */
 char *tf_item_view_dup_track_time_text (TfItemView *self,

@@ -149,8 +149,6 @@ void _tf_window_sources_init (TfWindow *self);
 void _tf_window_sources_dispose (TfWindow *self);
 /* Scans opened before the window's first frame wait for it */
 gboolean _tf_window_scans_deferred (TfWindow *self);
-/* The sidebar badge's tooltip, made when it is shown */
-char *_tf_window_dup_badge_tooltip (TfScanSource *source);
 GtkWidget *_tf_window_create_source_row (gpointer item,
                                          gpointer user_data);
 void _tf_window_sidebar_update_names (TfWindow *self,

@@ -82,24 +82,18 @@ update_source_row (GtkWidget *row)
   gtk_widget_set_visible (GTK_WIDGET (spinner), tf_scan_source_get_scanning (source));
 }
 
-/* The badge's tooltip is written when it is shown (tf_widget_ask_tooltip()), not
- * each time the count changes: on X11, gtk_widget_set_tooltip_text()
+/* The badge's tooltip is written when it is shown (tf_widget_ask_tooltip()),
+ * not each time the count changes: on X11, gtk_widget_set_tooltip_text()
  * asks the server where the pointer is (three round trips), and while a
  * scan runs the count changes on nearly every frame, so each frame
  * waited for the X server to finish drawing the one before. */
-char *
-_tf_window_dup_badge_tooltip (TfScanSource *source)
-{
-  guint n_problems = tf_scan_source_get_n_problems (source);
-
-  return g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems), n_problems);
-}
-
 static char *
 dup_badge_tooltip_cb (GtkWidget *badge,
                       gpointer source)
 {
-  return _tf_window_dup_badge_tooltip (source);
+  guint n_problems = tf_scan_source_get_n_problems (source);
+
+  return g_strdup_printf (ngettext ("%u item with problems", "%u items with problems", n_problems), n_problems);
 }
 
 static void

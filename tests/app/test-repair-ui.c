@@ -17,7 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "tf-application.h"
-#include "tf-cells-private.h"
+#include "tf-columns-private.h"
 #include "tf-fixturegen.h"
 #include "tf-item-view.h"
 #include "tf-window-private.h"
@@ -116,13 +116,13 @@ badge_says (TfWindow *window,
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->sources_list, index);
   GtkLabel *badge = g_object_get_data (G_OBJECT (row), "tf-badge");
   g_autofree char *text = g_strdup_printf ("%u", n_problems);
-  TfScanSource *source = g_object_get_data (G_OBJECT (row), "tf-source");
-  g_autofree char *tooltip = _tf_window_dup_badge_tooltip (source);
+  g_autofree char *tooltip = NULL;
   g_autofree char *expected = g_strdup_printf (n_problems == 1 ? "%u item with problems" : "%u items with problems",
                                                n_problems);
 
   /* The tooltip is written when shown (query-tooltip), never set on each
    * count change: on X11 that costs three round trips per frame */
+  g_assert_true (tf_widget_get_asked_tooltip (GTK_WIDGET (badge), &tooltip));
   g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (badge)));
   g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
   if (g_strcmp0 (tooltip, expected) != 0)
@@ -149,10 +149,9 @@ counts_say (gpointer data)
  * labels holds a static one, and each says what it should. */
 typedef struct
 {
-  TfItemView *view;
   TfItem *item;
-  guint n_cells;
-  guint n_cell_texts;
+  guint n_asked;
+  guint n_texts;
   gboolean file_path_found;
 } TooltipWalk;
 
@@ -160,21 +159,14 @@ static void
 walk_tooltips (GtkWidget *widget,
                TooltipWalk *walk)
 {
-  if (g_object_get_data (G_OBJECT (widget), "tf-cell-tooltip") != NULL)
-    {
-      g_autofree char *text = tf_cells_dup_tooltip (widget);
+  g_autofree char *text = NULL;
 
+  if (tf_widget_get_asked_tooltip (widget, &text))
+    {
       g_assert_true (gtk_widget_get_has_tooltip (widget));
       g_assert_null (gtk_widget_get_tooltip_text (widget));
-      walk->n_cells++;
-      walk->n_cell_texts += text != NULL;
-    }
-  if (g_object_get_data (G_OBJECT (widget), "tf-item-text-func") != NULL)
-    {
-      g_autofree char *text = tf_item_view_dup_label_tooltip (walk->view, GTK_LABEL (widget));
-
-      g_assert_true (gtk_widget_get_has_tooltip (widget));
-      g_assert_null (gtk_widget_get_tooltip_text (widget));
+      walk->n_asked++;
+      walk->n_texts += text != NULL;
       walk->file_path_found |= g_strcmp0 (text, tf_item_get_file_path (walk->item)) == 0;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
@@ -185,14 +177,17 @@ static void
 assert_tooltips_on_demand (TfWindow *window,
                            TfItem *item)
 {
-  TooltipWalk walk = { window->item_view, item, 0, 0, FALSE };
+  TooltipWalk cells = { item, 0, 0, FALSE };
+  TooltipWalk all = { item, 0, 0, FALSE };
 
   /* The recipient rows are bound once they are laid out */
   tf_ui_test_spin_for (100);
-  walk_tooltips (GTK_WIDGET (window->item_view), &walk);
-  g_assert_cmpuint (walk.n_cells, >, 0);
-  g_assert_cmpuint (walk.n_cell_texts, >, 0);
-  g_assert_true (walk.file_path_found);
+  walk_tooltips (GTK_WIDGET (tf_item_view_get_recipients_view (window->item_view)), &cells);
+  g_assert_cmpuint (cells.n_asked, >, 0);
+  g_assert_cmpuint (cells.n_texts, >, 0);
+  walk_tooltips (GTK_WIDGET (window->item_view), &all);
+  g_assert_cmpuint (all.n_asked, >=, cells.n_asked + 3);
+  g_assert_true (all.file_path_found);
 }
 
 static void
