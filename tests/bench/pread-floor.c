@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 struct read_call
@@ -44,13 +45,20 @@ replay (void *data)
   char *buffer = malloc (MAX_READ);
 
   if (buffer == NULL)
-    return NULL;
+    {
+      perror ("pread-floor: buffer");
+      exit (2);
+    }
   for (size_t i = 0; i < range->n_calls; i++)
     {
       ssize_t n = pread (range->fd, buffer, (size_t) range->calls[i].length, range->calls[i].offset);
 
-      if (n > 0)
-        range->bytes += n;
+      if (n < 0)
+        {
+          perror ("pread-floor: pread");
+          exit (2);
+        }
+      range->bytes += n;
     }
   free (buffer);
   return NULL;
@@ -88,7 +96,10 @@ main (int argc, char **argv)
           allocated = allocated ? allocated * 2 : 4096;
           calls = realloc (calls, allocated * sizeof *calls);
           if (calls == NULL)
-            return 2;
+            {
+              perror ("pread-floor: read list");
+              return 2;
+            }
         }
       calls[n_calls].offset = offset;
       calls[n_calls].length = length;
@@ -98,10 +109,16 @@ main (int argc, char **argv)
     {
       size_t first = n_calls * (size_t) t / (size_t) n_threads;
       size_t last = n_calls * (size_t) (t + 1) / (size_t) n_threads;
+      int error;
 
       ranges[t] = (struct range){ fd, calls + first, last - first, 0 };
-      if (pthread_create (&threads[t], NULL, replay, &ranges[t]) != 0)
-        return 2;
+      error = pthread_create (&threads[t], NULL, replay, &ranges[t]);
+
+      if (error != 0)
+        {
+          fprintf (stderr, "pread-floor: thread: %s\n", strerror (error));
+          return 2;
+        }
     }
   for (int t = 0; t < n_threads; t++)
     {
