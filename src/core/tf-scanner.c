@@ -160,6 +160,7 @@ typedef struct
   GPtrArray *done;          /* unordered: Job */
   GPtrArray *streaming;     /* jobs being read that have streamed items (not owned) */
   GSource *dispatch_source; /* pending dispatch, or NULL */
+  GPtrArray *delivered;     /* batches handed out, for a worker to drop */
   char *progress_path;      /* the big file being read (messages), or NULL */
   guint progress_done;
   guint progress_total;
@@ -223,6 +224,7 @@ scan_state_clear (ScanState *state)
   g_clear_pointer (&state->done_by_seq, g_hash_table_unref);
   g_clear_pointer (&state->done, g_ptr_array_unref);
   g_clear_pointer (&state->streaming, g_ptr_array_unref);
+  g_clear_pointer (&state->delivered, g_ptr_array_unref);
   g_clear_pointer (&state->dispatch_source, g_source_unref);
   g_clear_pointer (&state->progress_path, g_free);
   g_clear_pointer (&state->known_files, g_hash_table_unref);
@@ -660,6 +662,27 @@ end_file_progress_locked (ScanState *state,
     }
 }
 
+/* Under mutex, on a worker: takes the batches the main context handed
+ * out while a big file streamed its items, for the worker to unref after
+ * unlocking. For a consumer that only prints the items (the CLI) these
+ * are the last references, and the reader's thread is then where the
+ * items are freed. glibc's malloc takes the lock of the arena a block
+ * came from for each free() from another thread, so a reader allocating
+ * items and the main thread freeing them waited on that lock every few
+ * items: a quarter of a 20,000-message PST scan's wall time
+ * (tests/bench/RESULTS.md, "Issue 14, session 11"). */
+static GPtrArray *
+take_delivered_locked (ScanState *state)
+{
+  GPtrArray *taken;
+
+  if (state->delivered->len == 0)
+    return NULL;
+  taken = g_steal_pointer (&state->delivered);
+  state->delivered = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  return taken;
+}
+
 /* tf_read_progress_items(): a big file's items, while it is read */
 static void
 stream_items_cb (GPtrArray *items,
@@ -669,8 +692,10 @@ stream_items_cb (GPtrArray *items,
   FileProgress *progress = user_data;
   ScanState *state = progress->state;
   Job *job = progress->job;
+  g_autoptr (GPtrArray) delivered = NULL;
 
   g_mutex_lock (&state->mutex);
+  delivered = take_delivered_locked (state);
   if (job->streamed == NULL)
     {
       job->streamed = g_ptr_array_new_with_free_func (g_object_unref);
@@ -766,6 +791,7 @@ read_one (ScanState *state,
 {
   const char *file_path = job->file_path != NULL ? job->file_path : job->path;
   gboolean urgent;
+  g_autoptr (GPtrArray) delivered = NULL;
 
   if (!scan_cancelled (state))
     {
@@ -798,6 +824,7 @@ read_one (ScanState *state,
     g_ptr_array_add (state->done, job);
   urgent = state->n_read - state->n_delivered >= MAX_IN_FLIGHT / 2;
   schedule_dispatch_locked (state, urgent);
+  delivered = take_delivered_locked (state);
   g_mutex_unlock (&state->mutex);
 }
 
@@ -1091,19 +1118,29 @@ dispatch_cb (gpointer data)
   if ((jobs->len > 0 || streamed != NULL) && state->items_func != NULL && !scan_cancelled (state))
     {
       g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      gboolean only_streamed = TRUE;
 
       for (guint i = 0; i < jobs->len; i++)
         {
           Job *job = g_ptr_array_index (jobs, i);
 
-          if (job->items != NULL)
-            g_ptr_array_extend_and_steal (items, g_steal_pointer (&job->items));
+          if (job->items != NULL && job->items->len > 0)
+            {
+              only_streamed = FALSE;
+              g_ptr_array_extend_and_steal (items, g_steal_pointer (&job->items));
+            }
         }
       if (streamed != NULL)
         g_ptr_array_extend_and_steal (items, g_steal_pointer (&streamed));
 
       if (items->len > 0)
         state->items_func (items, n_read, MAX (n_read, n_found), state->items_data);
+      /* Streamed items are new (never a known item of the last scan): while
+       * a big file is read, its reader frees them (take_delivered_locked()) */
+      g_mutex_lock (&state->mutex);
+      if (only_streamed && state->streaming->len > 0)
+        g_ptr_array_add (state->delivered, g_steal_pointer (&items));
+      g_mutex_unlock (&state->mutex);
     }
 
   if (progress_dirty && state->progress_func != NULL && !scan_cancelled (state))
@@ -1292,6 +1329,7 @@ scan_async_internal (TfScanner *self,
   state->done_by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) job_free);
   state->done = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   state->streaming = g_ptr_array_new ();
+  state->delivered = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   state->task = g_object_ref (task);
 
   g_task_set_task_data (task, scan_state_ref (state), scan_state_unref);

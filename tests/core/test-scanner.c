@@ -232,7 +232,24 @@ typedef struct
   GCancellable *cancel_on_progress; /* cancelled by the first report */
   guint max_batch;                  /* most items in one batch */
   GPtrArray *items;                 /* set: the items too, not only paths */
+  /* Set: counts the items delivered and finalized (weak references),
+   * and those finalized on another thread than this one */
+  GThread *watch_thread;
+  guint n_watched;
+  gint n_finalized;          /* atomic */
+  gint n_finalized_off_main; /* atomic */
 } AsyncRun;
+
+static void
+item_finalized_cb (gpointer data,
+                   GObject *where_the_object_was)
+{
+  AsyncRun *run = data;
+
+  if (g_thread_self () != run->watch_thread)
+    g_atomic_int_inc (&run->n_finalized_off_main);
+  g_atomic_int_inc (&run->n_finalized);
+}
 
 static void
 async_items_cb (GPtrArray *items,
@@ -259,6 +276,10 @@ async_items_cb (GPtrArray *items,
     g_ptr_array_add (run->paths, g_strdup (tf_item_get_path (g_ptr_array_index (items, i))));
   for (guint i = 0; run->items != NULL && i < items->len; i++)
     g_ptr_array_add (run->items, g_object_ref (g_ptr_array_index (items, i)));
+  for (guint i = 0; run->watch_thread != NULL && i < items->len; i++)
+    g_object_weak_ref (g_ptr_array_index (items, i), item_finalized_cb, run);
+  if (run->watch_thread != NULL)
+    run->n_watched += items->len;
 }
 
 static void
@@ -507,6 +528,38 @@ test_pst_stream (void)
     g_assert_true (g_hash_table_add (seen, g_ptr_array_index (run.paths, i)));
   g_assert_cmpuint (run.n_batches, >=, 4);
   g_assert_cmpuint (run.max_batch, <=, 1024 + TF_PST_BATCH + 2);
+  g_ptr_array_unref (run.paths);
+
+  tf_gen_remove_tree (dir);
+}
+
+/* The items a PST streams are freed on its reader's thread when the
+ * consumer keeps none (as the CLI): glibc makes a free() from another
+ * thread wait for the arena's lock, which the reader holds allocating
+ * the next items. Every item is freed, none is kept past the scan. */
+static void
+test_pst_freed_by_reader (void)
+{
+  g_autofree char *dir = make_pst_tree (5000);
+  g_autoptr (TfScanner) scanner = tf_scanner_new ();
+  gint64 deadline;
+  AsyncRun run = { 0 };
+
+  run.watch_thread = g_thread_self ();
+  tf_scanner_set_n_workers (scanner, 1);
+  tf_scanner_set_ordered (scanner, TRUE);
+  run_async (scanner, dir, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.n_watched, >=, 5000);
+  g_assert_cmpuint (run.n_batches, >=, 4);
+
+  /* The reader drops the last batches it took as it returns: wait for it */
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while ((guint) g_atomic_int_get (&run.n_finalized) < run.n_watched && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint ((guint) g_atomic_int_get (&run.n_finalized), ==, run.n_watched);
+  /* Batches delivered while the file was read went back to the reader */
+  g_assert_cmpint (g_atomic_int_get (&run.n_finalized_off_main), >=, TF_PST_BATCH);
   g_ptr_array_unref (run.paths);
 
   tf_gen_remove_tree (dir);
@@ -873,6 +926,7 @@ main (int argc,
   g_test_add_func ("/scanner/pst-progress", test_pst_progress);
   g_test_add_func ("/scanner/pst-cancel", test_pst_cancel);
   g_test_add_func ("/scanner/pst-stream", test_pst_stream);
+  g_test_add_func ("/scanner/pst-freed-by-reader", test_pst_freed_by_reader);
   g_test_add_func ("/scanner/unreadable", test_unreadable);
   g_test_add_func ("/scanner/corpus", test_corpus);
   g_test_add_func ("/scanner/known-items", test_known_items);
