@@ -24,7 +24,9 @@
  * Three columns that fit beside the item view at 1366 × 768 in every
  * language: the worst finding as a few words, the message in two lines
  * (subject; sender and file name) and the sent time in two lines (date;
- * time), as mail clients do. Everything else is in the item view. */
+ * time), as mail clients do. Everything else is in the item view. A
+ * fourth, Folder, joins them only for a scope of PST/OST items
+ * (tf-window-pst.c). */
 
 static char *
 item_problem_text (gpointer item,
@@ -131,14 +133,14 @@ item_sender_text (TfItem *item)
 }
 
 /* The second line: who sent it, the worst finding in a few words, and
- * the file name (copies of one update differ only there) */
+ * the file name or folder (copies of one update differ only there) */
 static char *
 item_second_text (gpointer item,
                   gpointer user_data)
 {
   g_autofree char *sender = item_sender_text (item);
   g_autofree char *problem = item_problem_text (item, user_data);
-  g_autofree char *base = g_path_get_basename (tf_item_get_file_path (item));
+  g_autofree char *location = _tf_window_pst_location (user_data, item);
   g_autofree char *first = NULL;
 
   if (problem == NULL)
@@ -147,11 +149,12 @@ item_second_text (gpointer item,
     /* Translators: second line of a list row: sender, then the worst problem ("1601 track time") */
     first = g_strdup_printf (C_ ("list row", "%s — %s"), sender, problem);
   /* Without a sender, the first part is the file name already */
-  if (tf_item_get_from (item) == NULL || *tf_item_get_from (item) == '\0')
+  if (location == NULL || tf_item_get_from (item) == NULL || *tf_item_get_from (item) == '\0')
     return g_steal_pointer (&first);
 
-  /* Translators: second line of a list row: the above, then the file name */
-  return g_strdup_printf (C_ ("list row", "%s · %s"), first, base);
+  /* Translators: second line of a list row: the above, then the file name
+   * (or, for a message in a PST/OST file, its folder) */
+  return g_strdup_printf (C_ ("list row", "%s · %s"), first, location);
 }
 
 /* Subject, sender, file, and the findings with the attendees they

@@ -131,10 +131,13 @@ void _tf_window_list_release_sources (TfWindow *self);
  * it into view, as soon as the order is there */
 void _tf_window_list_select_first (TfWindow *self);
 
-/* tf-window-pst.c: PST/OST items — the Folder column (shown while the
- * scope has mailbox items), progress through a big file's messages */
+/* tf-window-pst.c: PST/OST items — the Folder column (shown while every
+ * item of the scope is from a mailbox file), progress through a big
+ * file's messages */
 void _tf_window_pst_add_folder_column (TfWindow *self);
 void _tf_window_pst_update (TfWindow *self);
+char *_tf_window_pst_location (TfWindow *self,
+                               TfItem *item);
 void _tf_window_show_file_progress (TfWindow *self,
                                     const char *path,
                                     guint n_done,
@@ -182,6 +185,7 @@ void _tf_window_update_recent_menu (TfWindow *self);
 /* (transfer full): the items the list shows, in order */
 GListStore *_tf_window_dup_visible_items (TfWindow *self);
 void _tf_window_schedule_summary (TfWindow *self);
+void _tf_window_rebind_lists (TfWindow *self);
 /* The list's scope in words: "Queue Messages", "Problems Only in “demo”" */
 char *_tf_window_dup_view_title (TfWindow *self);
 /* Save dialogs start in the current source's folder, else home */

@@ -21,21 +21,21 @@
 
 /* Folder column --------------------------------------------------------------
  *
- * "/Top of Personal Folders/Calendar" in two lines like the other
- * columns: the folder's own name, and the folders above it in dim type.
- * Items from other files have no folder: the column is shown only while
- * the list's scope holds items from a PST or OST. */
+ * The folder's own name ("Calendar"); the path above it and the node id
+ * are in its tooltip. Items from other files have no folder, and the
+ * column costs the message its room at 1366 px: it is shown only while
+ * every item of the list's scope comes from a PST or OST. In a scope that
+ * mixes them, a mailbox item's second line names its folder instead
+ * (_tf_window_pst_location()). */
 
 /* The folder's own name (after the last '/'), or NULL for items without
- * a folder; *@parent_len: how much of the path is above it (0: none) */
+ * a folder */
 static const char *
-folder_split (TfItem *item,
-              gsize *parent_len)
+folder_name (TfItem *item)
 {
   const char *folder = tf_item_get_folder (item);
   const char *slash = folder != NULL ? strrchr (folder, '/') : NULL;
 
-  *parent_len = slash != NULL ? (gsize) (slash - folder) : 0;
   if (slash == NULL || slash[1] == '\0')
     return folder;
   return slash + 1;
@@ -45,20 +45,7 @@ static char *
 folder_name_text (gpointer item,
                   gpointer user_data)
 {
-  gsize parent_len;
-
-  return g_strdup (folder_split (item, &parent_len));
-}
-
-static char *
-folder_parent_text (gpointer item,
-                    gpointer user_data)
-{
-  gsize parent_len;
-
-  if (folder_split (item, &parent_len) == NULL || parent_len == 0)
-    return NULL;
-  return g_strndup (tf_item_get_folder (item), parent_len);
+  return g_strdup (folder_name (item));
 }
 
 static char *
@@ -92,23 +79,47 @@ _tf_window_pst_add_folder_column (TfWindow *self)
                                            folder_name_text, folder_tooltip, NULL,
                                            tf_string_sorter_new (G_CALLBACK (sort_folder)),
                                            FALSE, MAX (10, tf_column_title_chars (title)), self);
-  tf_column_view_column_set_second_line (column, folder_parent_text, 16);
   gtk_column_view_column_set_visible (column, FALSE);
   g_object_set_data (G_OBJECT (self->items_view), FOLDER_COLUMN_KEY, column);
 }
 
-/* The column is there while the scope (the selected source, or all) has
- * items from a mailbox file */
+static gboolean
+folder_column_shown (TfWindow *self)
+{
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (self->items_view), FOLDER_COLUMN_KEY);
+
+  return column != NULL && gtk_column_view_column_get_visible (column);
+}
+
+/* What tells an item's copies apart after its sender and problem: the
+ * file name, or for a mailbox item its folder ("Calendar"), nothing
+ * while the Folder column shows it (tf-window-list.c) */
+char *
+_tf_window_pst_location (TfWindow *self,
+                         TfItem *item)
+{
+  if (tf_item_get_folder (item) != NULL)
+    return folder_column_shown (self) ? NULL : g_strdup (folder_name (item));
+  return g_path_get_basename (tf_item_get_file_path (item));
+}
+
+/* The column is there while every item of the scope (the selected source,
+ * or all) comes from a mailbox file */
 void
 _tf_window_pst_update (TfWindow *self)
 {
   GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (self->items_view), FOLDER_COLUMN_KEY);
   guint n_mailbox = 0;
+  guint n_items = 0;
+  gboolean shown;
 
   if (column == NULL)
     return;
   if (self->current_source != NULL)
-    n_mailbox = tf_scan_source_get_n_mailbox_items (self->current_source);
+    {
+      n_mailbox = tf_scan_source_get_n_mailbox_items (self->current_source);
+      n_items = tf_scan_source_get_n_items (self->current_source);
+    }
   else
     {
       GListModel *sources = G_LIST_MODEL (self->sources);
@@ -118,10 +129,15 @@ _tf_window_pst_update (TfWindow *self)
           g_autoptr (TfScanSource) source = g_list_model_get_item (sources, i);
 
           n_mailbox += tf_scan_source_get_n_mailbox_items (source);
+          n_items += tf_scan_source_get_n_items (source);
         }
     }
-  if (gtk_column_view_column_get_visible (column) != (n_mailbox > 0))
-    gtk_column_view_column_set_visible (column, n_mailbox > 0);
+  shown = n_mailbox > 0 && n_mailbox == n_items;
+  if (gtk_column_view_column_get_visible (column) == shown)
+    return;
+  gtk_column_view_column_set_visible (column, shown);
+  /* The second lines name the folder, or no longer do */
+  _tf_window_rebind_lists (self);
 }
 
 /* Progress ---------------------------------------------------------------------

@@ -66,7 +66,7 @@
 #include "tf-server-fix-page.h"
 #include "tf-window-private.h"
 
-#define MEETINGS_LIST_WIDTH 480
+#define MEETINGS_LIST_WIDTH 512
 
 G_DEFINE_FINAL_TYPE (TfWindow, tf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -699,13 +699,21 @@ on_local_time_changed_cb (TfWindow *self,
 
   tf_item_view_set_local_time (self->item_view, local);
   tf_meeting_view_set_local_time (self->meeting_view, local);
-  /* The Sent column formats on bind: rebind the visible rows */
+  /* The Sent column formats on bind */
+  _tf_window_rebind_lists (self);
+  _tf_window_schedule_summary (self);
+}
+
+/* Cells make their texts on bind: after what they come from changed
+ * (a setting, the columns shown), bind the visible rows again */
+void
+_tf_window_rebind_lists (TfWindow *self)
+{
   tf_column_view_invalidate_cells ();
   gtk_column_view_set_model (self->items_view, NULL);
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_set_model (self->meetings_view, NULL);
   gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
-  _tf_window_schedule_summary (self);
 }
 
 /* Window state ---------------------------------------------------------------- */

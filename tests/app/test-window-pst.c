@@ -256,6 +256,83 @@ test_pst_folder_column_hidden (void)
   close_window (window);
 }
 
+/* The demo (a queue folder with a PST in it) at 1366 × 768: the mixed
+ * scope has no Folder column, so subjects, senders and problems fit; a
+ * PST item's second line names its folder where a file's names the file.
+ * The PST as the scope: the Folder column, and no location in the second
+ * line. */
+static void
+test_pst_mixed_scope (void)
+{
+  g_autofree char *dir = tf_ui_test_make_demo (scratch);
+  g_autoptr (GFile) file = g_file_new_for_path (dir);
+  g_autoptr (GString) cut = g_string_new (NULL);
+  TfWindow *window = tf_window_new (app);
+  GtkColumnViewColumn *folder = find_column (window->items_view, "folder");
+  TfItem *pst_item;
+  TfItem *msg_item = NULL;
+  guint n_checked;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  tf_window_open_files (window, &file, 1);
+  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  tf_ui_test_spin_for (200);
+
+  pst_item = find_item (window, "Q3 budget review", FALSE, NULL);
+  g_assert_nonnull (pst_item);
+  g_assert_cmpstr (tf_item_get_folder (pst_item), ==, "/Top of Personal Folders/Calendar");
+  for (guint i = 0; msg_item == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (window->selection)); i++)
+    {
+      g_autoptr (TfItem) item = g_list_model_get_item (G_LIST_MODEL (window->selection), i);
+
+      if (tf_item_get_format (item) == TF_FORMAT_MSG && tf_item_get_from (item) != NULL)
+        msg_item = item; /* the list keeps it */
+    }
+  g_assert_nonnull (msg_item);
+
+  g_assert_false (gtk_column_view_column_get_visible (folder));
+  {
+    g_autofree char *pst_line = _tf_window_pst_location (window, pst_item);
+    g_autofree char *msg_line = _tf_window_pst_location (window, msg_item);
+    g_autofree char *base = g_path_get_basename (tf_item_get_file_path (msg_item));
+
+    g_assert_cmpstr (pst_line, ==, "Calendar");
+    g_assert_cmpstr (msg_line, ==, base);
+  }
+  n_checked = tf_ui_test_count_cut_texts (GTK_WIDGET (window->items_view), cut);
+  g_assert_cmpuint (n_checked, >=, 20);
+  if (cut->len > 0)
+    g_error ("Cut in the list at 1366 × 768:\n%s", cut->str);
+
+  close_window (window);
+
+  /* The PST alone: its folder in a column of its own */
+  {
+    g_autofree char *pst = g_build_filename (dir, "Mailbox", "Ken Myer.pst", NULL);
+    g_autoptr (GFile) pst_file = g_file_new_for_path (pst);
+
+    g_assert_true (g_file_test (pst, G_FILE_TEST_IS_REGULAR));
+    window = tf_window_new (app);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+    gtk_window_present (GTK_WINDOW (window));
+    tf_window_open_files (window, &pst_file, 1);
+    tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
+  }
+  folder = find_column (window->items_view, "folder");
+  g_assert_true (gtk_column_view_column_get_visible (folder));
+  pst_item = find_item (window, "Q3 budget review", FALSE, NULL);
+  g_assert_nonnull (pst_item);
+  g_assert_null (_tf_window_pst_location (window, pst_item));
+  tf_ui_test_spin_for (200);
+  g_string_truncate (cut, 0);
+  g_assert_cmpuint (tf_ui_test_count_cut_texts (GTK_WIDGET (window->items_view), cut), >=, 10);
+  if (cut->len > 0)
+    g_error ("Cut in the PST's list at 1366 × 768:\n%s", cut->str);
+
+  close_window (window);
+}
+
 /* 3. The Raw page: message and recipient rows with cell existence ---------- */
 
 typedef struct
@@ -684,6 +761,7 @@ main (int argc,
 
   g_test_add_func ("/pst/source", test_pst_source);
   g_test_add_func ("/pst/folder-column-hidden", test_pst_folder_column_hidden);
+  g_test_add_func ("/pst/mixed-scope", test_pst_mixed_scope);
   g_test_add_func ("/pst/raw", test_pst_raw);
   g_test_add_func ("/pst/meetings", test_pst_meetings);
   g_test_add_func ("/pst/cancel-window", test_pst_cancel_window);

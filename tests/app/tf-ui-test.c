@@ -344,3 +344,33 @@ tf_ui_test_maybe_snapshot (GtkWidget *widget,
   if (tf_ui_test_render_png (widget, path))
     g_test_message ("Rendered to %s", path);
 }
+
+guint
+tf_ui_test_count_cut_texts (GtkWidget *widget,
+                            GString *cut)
+{
+  guint n = 0;
+
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+      && gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL)
+    {
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+      const char *dot = g_strrstr (text, " · ");
+      g_autofree char *required = NULL;
+      g_autoptr (PangoLayout) layout = NULL;
+      int width;
+
+      if (gtk_widget_has_css_class (widget, "dim-label") && dot != NULL)
+        required = g_strndup (text, (gsize) (dot - text));
+      else
+        required = g_strdup (text);
+      layout = gtk_widget_create_pango_layout (widget, required);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      if (width > gtk_widget_get_width (widget))
+        g_string_append_printf (cut, "“%s” needs %d px, has %d\n", required, width, gtk_widget_get_width (widget));
+      return 1;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += tf_ui_test_count_cut_texts (child, cut);
+  return n;
+}
