@@ -439,9 +439,9 @@ update (TfItemView *self)
     load_raw (self);
 }
 
-/* The file, folder and UID labels may be ellipsized: their tooltip is the
- * whole text, written when shown (tf_widget_ask_tooltip()), not on each
- * selection */
+/* The file and folder labels may be ellipsized (in the middle): their
+ * tooltip is the whole text, written when shown (tf_widget_ask_tooltip()),
+ * not on each selection. The UID wraps and is always whole. */
 static char *
 dup_item_text (TfItemView *self,
                const char *(*get_text) (TfItem *item))
@@ -463,13 +463,6 @@ folder_tooltip_cb (GtkWidget *label,
                    gpointer self)
 {
   return dup_item_text (self, tf_item_get_folder);
-}
-
-static char *
-uid_tooltip_cb (GtkWidget *label,
-                gpointer self)
-{
-  return dup_item_text (self, tf_item_get_uid);
 }
 
 /* The Role and Response columns fit their longest label in the user's
@@ -626,7 +619,6 @@ tf_item_view_init (TfItemView *self)
   setup_columns (self);
   tf_widget_ask_tooltip (GTK_WIDGET (self->file_label), file_tooltip_cb, self);
   tf_widget_ask_tooltip (GTK_WIDGET (self->folder_label), folder_tooltip_cb, self);
-  tf_widget_ask_tooltip (GTK_WIDGET (self->uid_label), uid_tooltip_cb, self);
 }
 
 GtkWidget *

@@ -370,6 +370,14 @@ tf_ui_test_count_cut_texts (GtkWidget *widget,
         g_string_append_printf (cut, "“%s” needs %d px, has %d\n", required, width, gtk_widget_get_width (widget));
       return 1;
     }
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      /* A label that may be shortened, and is */
+      if (gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE
+          && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+        g_string_append_printf (cut, "“%s” is ellipsized\n", gtk_label_get_text (GTK_LABEL (widget)));
+      n++;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     n += tf_ui_test_count_cut_texts (child, cut);
   return n;

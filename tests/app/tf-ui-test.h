@@ -80,11 +80,11 @@ TfApplication *tf_ui_test_new_application (void);
 void tf_ui_test_assert_default_order (gpointer window);
 /* The paths of @window's list, in order (free with g_ptr_array_unref) */
 GPtrArray *tf_ui_test_list_paths (gpointer window);
-/* The shown cells (inscriptions) under @widget whose text does not fit,
- * one line each in @cut: the whole text of a first line, and of a second
- * line (dim) what comes before its last " · " (the sender and the
- * problem: the file name or folder after it may be shortened). Returns
- * how many cells were checked. */
+/* The shown texts under @widget that do not fit, one line each in @cut:
+ * of a list cell (inscription) the whole text of a first line, and of a
+ * second line (dim) what comes before its last " · " (the sender and the
+ * problem: the file name or folder after it may be shortened); any label
+ * that is ellipsized. Returns how many texts were checked. */
 guint tf_ui_test_count_cut_texts (GtkWidget *widget,
                                   GString *cut);
 

@@ -293,8 +293,10 @@ test_demo (void)
 
   save_snapshot (GTK_WIDGET (window), png_name (NULL));
 
-  /* Subjects, senders, problems and times are whole in this language */
+  /* Subjects, senders, problems and times are whole in this language,
+   * and so is every label of the selected item */
   assert_nothing_cut (GTK_WIDGET (window->items_view), 20);
+  assert_nothing_cut (GTK_WIDGET (window->item_view), 20);
 
   /* The Meetings view */
   gtk_list_box_select_row (window->views_list, gtk_list_box_get_row_at_index (window->views_list, TF_WINDOW_VIEW_MEETINGS));
@@ -305,6 +307,7 @@ test_demo (void)
   g_assert_true (shows_text (GTK_WIDGET (window), expect->meeting_column));
   save_snapshot (GTK_WIDGET (window), png_name ("meetings"));
   assert_nothing_cut (GTK_WIDGET (window->meetings_view), 3);
+  assert_nothing_cut (GTK_WIDGET (window->meeting_view), 10);
 
   close_window (window);
 }
