@@ -30,7 +30,7 @@ run () {
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     "$@"
   else
-    xvfb-run -a -s "-screen 0 1280x1024x24" "$@"
+    xvfb-run -a -s "-screen 0 1920x1080x24" "$@"
   fi
 }
 if [ "${BENCH_FLOOR:-1}" != 0 ]; then
