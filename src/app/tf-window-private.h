@@ -185,7 +185,7 @@ void _tf_window_update_recent_menu (TfWindow *self);
 /* (transfer full): the items the list shows, in order */
 GListStore *_tf_window_dup_visible_items (TfWindow *self);
 void _tf_window_schedule_summary (TfWindow *self);
-void _tf_window_rebind_lists (TfWindow *self);
+void _tf_window_rebind_items (TfWindow *self);
 /* The list's scope in words: "Queue Messages", "Problems Only in “demo”" */
 char *_tf_window_dup_view_title (TfWindow *self);
 /* Save dialogs start in the current source's folder, else home */

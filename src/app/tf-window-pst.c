@@ -137,7 +137,7 @@ _tf_window_pst_update (TfWindow *self)
     return;
   gtk_column_view_column_set_visible (column, shown);
   /* The second lines name the folder, or no longer do */
-  _tf_window_rebind_lists (self);
+  _tf_window_rebind_items (self);
 }
 
 /* Progress ---------------------------------------------------------------------

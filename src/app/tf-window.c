@@ -699,21 +699,22 @@ on_local_time_changed_cb (TfWindow *self,
 
   tf_item_view_set_local_time (self->item_view, local);
   tf_meeting_view_set_local_time (self->meeting_view, local);
-  /* The Sent column formats on bind */
-  _tf_window_rebind_lists (self);
+  /* Both lists' Sent columns format on bind */
+  _tf_window_rebind_items (self);
+  gtk_column_view_set_model (self->meetings_view, NULL);
+  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
   _tf_window_schedule_summary (self);
 }
 
-/* Cells make their texts on bind: after what they come from changed
- * (a setting, the columns shown), bind the visible rows again */
+/* The item list's cells make their texts on bind: after what they come
+ * from changed (a setting, the columns shown), bind its visible rows
+ * again */
 void
-_tf_window_rebind_lists (TfWindow *self)
+_tf_window_rebind_items (TfWindow *self)
 {
   tf_column_view_invalidate_cells ();
   gtk_column_view_set_model (self->items_view, NULL);
   gtk_column_view_set_model (self->items_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_column_view_set_model (self->meetings_view, NULL);
-  gtk_column_view_set_model (self->meetings_view, GTK_SELECTION_MODEL (self->meeting_selection));
 }
 
 /* Window state ---------------------------------------------------------------- */
