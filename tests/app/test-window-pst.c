@@ -265,18 +265,12 @@ static void
 test_pst_mixed_scope (void)
 {
   g_autofree char *dir = tf_ui_test_make_demo (scratch);
-  g_autoptr (GFile) file = g_file_new_for_path (dir);
-  g_autoptr (GString) cut = g_string_new (NULL);
-  TfWindow *window = tf_window_new (app);
+  g_autofree char *pst = g_build_filename (dir, "Mailbox", "Ken Myer.pst", NULL);
+  TfWindow *window = tf_ui_test_open_folder_at (app, dir, 1366, 768);
   GtkColumnViewColumn *folder = find_column (window->items_view, "folder");
   TfItem *pst_item;
   TfItem *msg_item = NULL;
-  guint n_checked;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
-  tf_window_open_files (window, &file, 1);
-  tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
   tf_ui_test_spin_for (200);
 
   pst_item = find_item (window, "Q3 budget review", FALSE, NULL);
@@ -300,35 +294,20 @@ test_pst_mixed_scope (void)
     g_assert_cmpstr (pst_line, ==, "Calendar");
     g_assert_cmpstr (msg_line, ==, base);
   }
-  n_checked = tf_ui_test_count_cut_texts (GTK_WIDGET (window->items_view), cut);
-  g_assert_cmpuint (n_checked, >=, 20);
-  if (cut->len > 0)
-    g_error ("Cut in the list at 1366 × 768:\n%s", cut->str);
+  tf_ui_test_assert_nothing_cut (GTK_WIDGET (window->items_view), 20, "the list at 1366 × 768");
 
   close_window (window);
 
   /* The PST alone: its folder in a column of its own */
-  {
-    g_autofree char *pst = g_build_filename (dir, "Mailbox", "Ken Myer.pst", NULL);
-    g_autoptr (GFile) pst_file = g_file_new_for_path (pst);
-
-    g_assert_true (g_file_test (pst, G_FILE_TEST_IS_REGULAR));
-    window = tf_window_new (app);
-    gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-    gtk_window_present (GTK_WINDOW (window));
-    tf_window_open_files (window, &pst_file, 1);
-    tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
-  }
+  g_assert_true (g_file_test (pst, G_FILE_TEST_IS_REGULAR));
+  window = tf_ui_test_open_folder_at (app, pst, 1366, 768);
   folder = find_column (window->items_view, "folder");
   g_assert_true (gtk_column_view_column_get_visible (folder));
   pst_item = find_item (window, "Q3 budget review", FALSE, NULL);
   g_assert_nonnull (pst_item);
   g_assert_null (_tf_window_pst_location (window, pst_item));
   tf_ui_test_spin_for (200);
-  g_string_truncate (cut, 0);
-  g_assert_cmpuint (tf_ui_test_count_cut_texts (GTK_WIDGET (window->items_view), cut), >=, 10);
-  if (cut->len > 0)
-    g_error ("Cut in the PST's list at 1366 × 768:\n%s", cut->str);
+  tf_ui_test_assert_nothing_cut (GTK_WIDGET (window->items_view), 10, "the PST's list at 1366 × 768");
 
   close_window (window);
 }

@@ -60,18 +60,27 @@ tf_ui_test_scan_done (gpointer window)
 }
 
 TfWindow *
-tf_ui_test_open_folder (AdwApplication *app,
-                        const char *path)
+tf_ui_test_open_folder_at (AdwApplication *app,
+                           const char *path,
+                           int width,
+                           int height)
 {
   g_autoptr (GFile) file = g_file_new_for_path (path);
   TfWindow *window = tf_window_new (app);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   tf_window_open_files (window, &file, 1);
   tf_ui_test_spin_until (tf_ui_test_scan_done, window, 60000);
 
   return window;
+}
+
+TfWindow *
+tf_ui_test_open_folder (AdwApplication *app,
+                        const char *path)
+{
+  return tf_ui_test_open_folder_at (app, path, 1280, 800);
 }
 
 void
@@ -345,9 +354,9 @@ tf_ui_test_maybe_snapshot (GtkWidget *widget,
     g_test_message ("Rendered to %s", path);
 }
 
-guint
-tf_ui_test_count_cut_texts (GtkWidget *widget,
-                            GString *cut)
+static guint
+count_cut_texts (GtkWidget *widget,
+                 GString *cut)
 {
   guint n = 0;
 
@@ -379,6 +388,18 @@ tf_ui_test_count_cut_texts (GtkWidget *widget,
       n++;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    n += tf_ui_test_count_cut_texts (child, cut);
+    n += count_cut_texts (child, cut);
   return n;
+}
+
+void
+tf_ui_test_assert_nothing_cut (GtkWidget *widget,
+                               guint min_texts,
+                               const char *where)
+{
+  g_autoptr (GString) cut = g_string_new (NULL);
+
+  g_assert_cmpuint (count_cut_texts (widget, cut), >=, min_texts);
+  if (cut->len > 0)
+    g_error ("Cut in %s:\n%s", where, cut->str);
 }

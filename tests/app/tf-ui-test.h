@@ -26,6 +26,11 @@ gboolean tf_ui_test_scan_done (gpointer window);
 /* A 1280×800 window of @app showing the folder @path, its scan done */
 TfWindow *tf_ui_test_open_folder (AdwApplication *app,
                                   const char *path);
+/* The same at @width × @height (1366 × 768: the laptop the layout is for) */
+TfWindow *tf_ui_test_open_folder_at (AdwApplication *app,
+                                     const char *path,
+                                     int width,
+                                     int height);
 /* Writes the generated sample @sample (tf_gen_sample()) to @dir/@name */
 void tf_ui_test_write_sample (const char *dir,
                               const char *sample,
@@ -80,12 +85,14 @@ TfApplication *tf_ui_test_new_application (void);
 void tf_ui_test_assert_default_order (gpointer window);
 /* The paths of @window's list, in order (free with g_ptr_array_unref) */
 GPtrArray *tf_ui_test_list_paths (gpointer window);
-/* The shown texts under @widget that do not fit, one line each in @cut:
- * of a list cell (inscription) the whole text of a first line, and of a
- * second line (dim) what comes before its last " · " (the sender and the
- * problem: the file name or folder after it may be shortened); any label
- * that is ellipsized. Returns how many texts were checked. */
-guint tf_ui_test_count_cut_texts (GtkWidget *widget,
-                                  GString *cut);
+/* Fails unless at least @min_texts texts are shown under @widget and
+ * none is cut; the message names @where and each text that does not fit.
+ * Checked: of a list cell (inscription) the whole text of a first line,
+ * and of a second line (dim) what comes before its last " · " (the
+ * sender and the problem: the file name or folder after it may be
+ * shortened); any label that is ellipsized. */
+void tf_ui_test_assert_nothing_cut (GtkWidget *widget,
+                                    guint min_texts,
+                                    const char *where);
 
 G_END_DECLS

@@ -198,16 +198,14 @@ close_window (TfWindow *window)
   tf_ui_test_spin_for (50);
 }
 
-/* At least @min_cells shown cells under @widget, none cut */
+/* At least @min_texts texts shown under @widget, none cut */
 static void
 assert_nothing_cut (GtkWidget *widget,
-                    guint min_cells)
+                    guint min_texts)
 {
-  g_autoptr (GString) cut = g_string_new (NULL);
+  g_autofree char *where = g_strdup_printf ("%s at 1366 × 768 (%s)", G_OBJECT_TYPE_NAME (widget), expect->lang);
 
-  g_assert_cmpuint (tf_ui_test_count_cut_texts (widget, cut), >=, min_cells);
-  if (cut->len > 0)
-    g_error ("Cut at 1366 × 768 (%s):\n%s", expect->lang, cut->str);
+  tf_ui_test_assert_nothing_cut (widget, min_texts, where);
 }
 
 static void
