@@ -108,6 +108,17 @@ typedef struct
   guint n_problems;
 } CountsWait;
 
+static void
+assert_asked_tooltip (GtkWidget *widget,
+                      const char *expected)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (tf_widget_get_asked_tooltip (widget, &text));
+  g_assert_null (gtk_widget_get_tooltip_text (widget));
+  g_assert_cmpstr (text, ==, expected);
+}
+
 static gboolean
 badge_says (TfWindow *window,
             guint index,
@@ -125,6 +136,11 @@ badge_says (TfWindow *window,
   g_assert_true (tf_widget_get_asked_tooltip (GTK_WIDGET (badge), &tooltip));
   g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (badge)));
   g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (badge)));
+  /* … and so are the row's others, which were set when a folder opened */
+  assert_asked_tooltip (GTK_WIDGET (row),
+                        tf_scan_source_get_subtitle (g_object_get_data (G_OBJECT (row), "tf-source")));
+  assert_asked_tooltip (g_object_get_data (G_OBJECT (row), "tf-spinner"), "Scanning…");
+  assert_asked_tooltip (g_object_get_data (G_OBJECT (row), "tf-count"), "Items read");
   if (g_strcmp0 (tooltip, expected) != 0)
     return FALSE;
   if (n_problems == 0)
