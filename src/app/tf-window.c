@@ -60,6 +60,7 @@
 
 #include "tf-a11y-private.h"
 #include "tf-columns-private.h"
+#include "tf-frame-warmup.h"
 #include "tf-list-merge.h"
 #include "tf-labels-private.h"
 #include "tf-meetings.h"
@@ -460,6 +461,19 @@ select_first_problem_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The pane fills and the list scrolls in one frame that redraws most of
+ * the window, into buffers the scan's allocations have left fresh; the
+ * first writes to them are made a pass before (tf-frame-warmup.c) */
+static gboolean
+warm_before_first_problem_idle_cb (gpointer user_data)
+{
+  TfWindow *self = user_data;
+
+  tf_frame_warmup_heap (GTK_WINDOW (self));
+  self->first_problem_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_first_problem_idle_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /* A source that cannot be read (a folder deleted or unmounted since it
  * was opened or chosen from Recent) shows why instead of an empty list */
 static void
@@ -509,7 +523,7 @@ on_source_scan_finished_cb (TfWindow *self,
   _tf_window_schedule_summary (self);
   update_list_page (self);
   if (error == NULL && !_tf_window_is_scanning (self) && !self->offered_first_problem && self->first_problem_source == 0)
-    self->first_problem_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_first_problem_idle_cb, self, NULL);
+    self->first_problem_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, warm_before_first_problem_idle_cb, self, NULL);
 }
 
 static void
@@ -887,6 +901,7 @@ tf_window_init (TfWindow *self)
   _tf_window_actions_init (self);
   _tf_window_focus_init (self);
   g_signal_connect (self, "map", G_CALLBACK (tf_a11y_name_buttons), NULL);
+  tf_frame_warmup_attach (GTK_WINDOW (self));
   _tf_window_update_recent_menu (self);
   set_view (self, TF_WINDOW_VIEW_ALL, NULL);
   update_summary (self);
