@@ -23,11 +23,12 @@
  *   - cairo-xlib's pool: it takes a frame's image from a pool of shared
  *     memory eight times the size of the image that made it, a buddy
  *     allocator that hands out the block of a size freed last first. A
- *     full-window image, a 64 × 64 one (16 KiB: cairo-xlib puts nothing
- *     under 4 KiB into shared memory), then an image of 4 MiB: cairo clears
- *     each new image, so the blocks of the first and the last are written
- *     once; let go, they are the blocks the next frames of those sizes get
- *     (a full window; most of one, as when a folder opens). The small image
+ *     full-window image, a 64 × 64 one (16 KiB, well above the 128 bytes
+ *     below which cairo-xlib keeps an image out of shared memory), then an
+ *     image of the block size below (4 MiB at 1366 × 768): cairo clears each
+ *     new image, so the blocks of the first and the last are written once;
+ *     let go, they are the blocks the next frames of those sizes get (a
+ *     full window; most of one, as when a folder opens). The small image
  *     is held while the window is realized, so the pool, and the X server's
  *     mapping of it, stay;
  *   - the heap: one write to a buffer the size of a full-window frame,
