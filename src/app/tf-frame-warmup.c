@@ -106,16 +106,28 @@ shm_image (cairo_surface_t *root,
   return image;
 }
 
+/* A full-window frame's size in device pixels */
+static void
+frame_size (GdkSurface *surface,
+            int *width,
+            int *height)
+{
+  int scale = gdk_surface_get_scale_factor (surface);
+
+  *width = MAX (gdk_surface_get_width (surface), 1) * scale;
+  *height = MAX (gdk_surface_get_height (surface), 1) * scale;
+}
+
 static void
 warm_pool (Warmup *w)
 {
   Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_surface_get_display (w->surface));
-  int scale = gdk_surface_get_scale_factor (w->surface);
+  int width, height;
 
+  frame_size (w->surface, &width, &height);
   w->root = cairo_xlib_surface_create (xdisplay, DefaultRootWindow (xdisplay),
                                        DefaultVisual (xdisplay, DefaultScreen (xdisplay)), 1, 1);
-  w->frame = shm_image (w->root, MAX (gdk_surface_get_width (w->surface), 1) * scale,
-                        MAX (gdk_surface_get_height (w->surface), 1) * scale);
+  w->frame = shm_image (w->root, width, height);
   if (w->frame != NULL)
     w->pool_holder = shm_image (w->root, 64, 64);
 }
@@ -162,10 +174,12 @@ warm_pool_part (Warmup *w)
 static gsize
 warm_heap (GdkSurface *surface)
 {
-  gsize scale = (gsize) gdk_surface_get_scale_factor (surface);
-  gsize size = (gsize) MAX (gdk_surface_get_width (surface), 1) * scale
-               * (gsize) MAX (gdk_surface_get_height (surface), 1) * scale * 4;
+  int width, height;
+  gsize size;
   guint8 *heap;
+
+  frame_size (surface, &width, &height);
+  size = (gsize) width * (gsize) height * 4; /* ARGB32, as GDK's image */
 
   /* Nothing may be allocated between these lines, or the buffer is not
    * freed next to the top. explicit_bzero(), not memset(): a compiler may
