@@ -1137,10 +1137,13 @@ dispatch_cb (gpointer data)
         state->items_func (items, n_read, MAX (n_read, n_found), state->items_data);
       /* Streamed items are new (never a known item of the last scan): while
        * a big file is read, its reader frees them (take_delivered_locked()) */
-      g_mutex_lock (&state->mutex);
-      if (only_streamed && state->streaming->len > 0)
-        g_ptr_array_add (state->delivered, g_steal_pointer (&items));
-      g_mutex_unlock (&state->mutex);
+      if (only_streamed)
+        {
+          g_mutex_lock (&state->mutex);
+          if (state->streaming->len > 0)
+            g_ptr_array_add (state->delivered, g_steal_pointer (&items));
+          g_mutex_unlock (&state->mutex);
+        }
     }
 
   if (progress_dirty && state->progress_func != NULL && !scan_cancelled (state))
