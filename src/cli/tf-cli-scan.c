@@ -414,6 +414,7 @@ print_props (GPtrArray *props)
   g_autofree char *name_heading = NULL;
   g_autofree char *type_heading = NULL;
   g_autofree char *offset_heading = NULL;
+  int offset_width;
 
   if (props == NULL || props->len == 0)
     {
@@ -425,7 +426,9 @@ print_props (GPtrArray *props)
   tag_heading = pad (_ ("Tag"), 10);
   name_heading = pad (_ ("Name"), 38);
   type_heading = pad (_ ("Type"), 12);
-  offset_heading = pad (_ ("Offset"), 10);
+  /* 11 digits: offsets in files of 10 GB and more; or the heading's width */
+  offset_width = MAX (11, text_cells (_ ("Offset")));
+  offset_heading = pad (_ ("Offset"), offset_width);
   g_print ("    %s  %s  %s  %s  %s\n", tag_heading, name_heading, type_heading, offset_heading, _ ("Value"));
 
   for (guint i = 0; i < props->len; i++)
@@ -436,10 +439,12 @@ print_props (GPtrArray *props)
       g_autofree char *type = tf_prop_is_ical (prop) ? g_strdup ("TEXT") : tf_mapi_type_to_string (TF_PROP_TYPE (prop->tag));
       g_autofree char *tag = tf_prop_is_ical (prop) ? pad (NONE, 10) : g_strdup_printf ("0x%08X", prop->tag);
       g_autofree char *value = prop_value (prop);
-      g_autofree char *offset = prop->offset >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, prop->offset)
-                                                  : g_strdup (NONE);
+      g_autofree char *offset_text = prop->offset >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, prop->offset)
+                                                       : g_strdup (NONE);
+      /* pad() counts cells, not bytes: NONE ("—") is three bytes wide */
+      g_autofree char *offset = pad (offset_text, offset_width);
 
-      g_print ("    %s  %-38s  %-12s  %-10s  %s\n", tag, name, type, offset, value);
+      g_print ("    %s  %-38s  %-12s  %s  %s\n", tag, name, type, offset, value);
     }
 }
 
