@@ -1116,6 +1116,261 @@ test_read_nids (void)
   g_assert_nonnull (strstr (tf_finding_get_detail (tf_item_get_finding (g_ptr_array_index (some, 2), 0)), "0x7FFFFFE4"));
 }
 
+/* ------------------------------------------------------------------ */
+/* Offsets past 4 GiB                                                  */
+
+#define GIB (G_GUINT64_CONSTANT (1) << 30)
+#define SPAN (8 * 1024 * 1024) /* the written head and tail of the file */
+
+static TfPstRecipient
+row (const char *name,
+     gboolean has_time,
+     guint64 time)
+{
+  TfPstRecipient r = { name, "person@example.com", "person@example.com", 1, has_time ? 2 : -1, has_time, time, NULL };
+
+  return r;
+}
+
+/* A Unicode PST whose second part lies past a 4 GiB hole: one 1601 row
+ * before it; after it a 1601 row, an absent cell, a healthy row and an
+ * embedded exception with a 1601 row. Sparse: a few MB on the disk. */
+static void
+write_large_pst (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TfPstWriter) w = tf_pst_writer_new (path, TRUE, TF_PST_CRYPT_PERMUTE, &error);
+  const guint64 normal = G_GUINT64_CONSTANT (0x01D903D957CD5000);
+  TfPstRecipient before[] = { row ("Early Attendee", TRUE, 0) };
+  TfPstRecipient after[] = { row ("Late Attendee", TRUE, 0), row ("Absent Cell", FALSE, 0), row ("Healthy Row", TRUE, normal) };
+  TfPstRecipient exception[] = { row ("Exception Attendee", TRUE, 0) };
+  TfPstMessage inner = { "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", "Standup (moved)", "Anna Organizer",
+                         "anna@example.com", 1214841600, "large-2", 1215446400, NULL, 1252, exception, 1, 0, NULL, 0 };
+  TfPstMessage m1 = { "IPM.Appointment", "Before the hole", "Anna Organizer", "anna@example.com", 1214841600,
+                      "large-1", 0, NULL, 1252, before, 1, 0, NULL, 0 };
+  TfPstMessage m2 = { "IPM.Schedule.Meeting.Request", "After the hole", "Anna Organizer", "anna@example.com", 1214841600,
+                      "large-2", 0, NULL, 1252, after, G_N_ELEMENTS (after), 0, &inner, 1 };
+  guint32 cal;
+
+  g_assert_no_error (error);
+  cal = tf_pst_writer_add_folder (w, tf_pst_writer_ipm_subtree (w), "Calendar", "IPF.Appointment");
+  g_assert_cmpuint (tf_pst_writer_add_message (w, cal, &m1, &error), !=, 0);
+  tf_pst_writer_skip (w, 4 * GIB);
+  g_assert_cmpuint (tf_pst_writer_add_message (w, cal, &m2, &error), !=, 0);
+  g_assert_no_error (error);
+  g_assert_true (tf_pst_writer_finish (w, &error));
+  g_assert_no_error (error);
+}
+
+/* @len bytes at @offset */
+static GBytes *
+read_span (int fd,
+           guint64 offset,
+           gsize len)
+{
+  guint8 *data = g_malloc (len);
+
+  g_assert_cmpint (pread (fd, data, len, (off_t) offset), ==, (gssize) len);
+  return g_bytes_new_take (data, len);
+}
+
+/* The head and the tail of the file (everything but the hole) */
+static void
+read_ends (const char *path,
+           guint64 size,
+           GBytes **head,
+           GBytes **tail)
+{
+  int fd = g_open (path, O_RDONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  *head = read_span (fd, 0, SPAN);
+  *tail = read_span (fd, size - SPAN, SPAN);
+  close (fd);
+}
+
+/* The bytes that differ between @a and @b (spans at @base) are inside
+ * the journal's ranges, and the ranges hold what the spans show */
+static void
+assert_span_changes (GBytes *a,
+                     GBytes *b,
+                     guint64 base,
+                     TfJournalEntry *e)
+{
+  gsize len = 0;
+  const guint8 *x = g_bytes_get_data (a, &len);
+  const guint8 *y = g_bytes_get_data (b, NULL);
+
+  for (gsize i = 0; i < len; i++)
+    if (x[i] != y[i])
+      {
+        gboolean inside = FALSE;
+
+        for (guint k = 0; k < e->ranges->len && !inside; k++)
+          {
+            const TfJournalRange *r = &g_array_index (e->ranges, TfJournalRange, k);
+
+            inside = base + i >= r->offset && base + i < r->offset + g_bytes_get_size (r->after);
+          }
+        g_assert_true (inside);
+      }
+  for (guint k = 0; k < e->ranges->len; k++)
+    {
+      const TfJournalRange *r = &g_array_index (e->ranges, TfJournalRange, k);
+      gsize n = g_bytes_get_size (r->after);
+
+      if (r->offset >= base && r->offset + n <= base + len)
+        {
+          g_assert_cmpmem (x + (r->offset - base), n, g_bytes_get_data (r->before, NULL), n);
+          g_assert_cmpmem (y + (r->offset - base), n, g_bytes_get_data (r->after, NULL), n);
+        }
+    }
+}
+
+/* The whole file's SHA-256, as the repair computes it */
+static char *
+file_sha256 (const char *path,
+             guint64 size)
+{
+  g_autoptr (GError) error = NULL;
+  int fd = g_open (path, O_RDONLY, 0);
+  char *sha = NULL;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (tf_repair_inplace_hash (fd, size, NULL, FALSE, &sha, NULL, &error));
+  g_assert_no_error (error);
+  close (fd);
+  return sha;
+}
+
+/* Whether files in @dir can have holes: one byte written 1 GiB in takes
+ * no more than a few blocks */
+static gboolean
+holes_supported (const char *dir)
+{
+  g_autofree char *probe = g_build_filename (dir, "sparse-probe", NULL);
+  int fd = g_open (probe, O_RDWR | O_CREAT | O_EXCL, 0600);
+  struct stat st;
+  gboolean sparse;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "x", 1, (off_t) GIB), ==, 1);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  sparse = (guint64) st.st_blocks * 512 < 1024 * 1024;
+  close (fd);
+  g_unlink (probe);
+  return sparse;
+}
+
+/* Issue 14 "works on a 10 GB file": rows, patch sites, the journal's
+ * ranges and undo past 4 GiB. Every whole-file pass (SHA-256 before, after,
+ * on undo) reads 4 GiB of hole, so this test runs on its own, not under
+ * valgrind (tests/meson.build). */
+static void
+test_beyond_4gib (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "large.pst", NULL);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (GPtrArray) rows_before = NULL;
+  g_autoptr (GPtrArray) rows_after = NULL;
+  g_autoptr (TfRepairPlan) plan = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) undone = NULL;
+  g_autoptr (GBytes) head0 = NULL, tail0 = NULL, head1 = NULL, tail1 = NULL, head2 = NULL, tail2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sha_original = NULL;
+  g_autofree char *sha_restored = NULL;
+  g_autofree char *journal = g_build_filename (dir, "journal.jsonl", NULL);
+  guint n_sites_high = 0, n_ranges_high = 0;
+  TfRepairResult *result;
+  TfJournalEntry *e;
+  struct stat st;
+
+  if (!holes_supported (dir))
+    {
+      g_test_skip ("the temporary folder's file system has no sparse files: the test would write 4 GiB");
+      return;
+    }
+  write_large_pst (path);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint ((guint64) st.st_size, >, 4 * GIB);
+  g_test_message ("%" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " on the disk",
+                  (guint64) st.st_size, (guint64) st.st_blocks * 512);
+  read_ends (path, (guint64) st.st_size, &head0, &tail0);
+  sha_original = file_sha256 (path, (guint64) st.st_size);
+
+  items = scan (path);
+  g_assert_cmpuint (items->len, ==, 3); /* two messages and the exception */
+  g_assert_cmpuint (count_findings (items, TF_FINDING_TRACK_TIME_1601), ==, 3);
+  g_assert_cmpuint (count_absent (items), ==, 1);
+  g_assert_cmpuint (count_findings (items, TF_FINDING_PST_CHECKSUM), ==, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TfItem *item = g_ptr_array_index (items, i);
+
+      for (guint k = 0; k < tf_item_get_n_recipients (item); k++)
+        {
+          const TfPatchSite *site = tf_recipient_get_patch_site (tf_item_get_recipient (item, k));
+
+          if (site == NULL || site->offset < 0)
+            continue;
+          g_assert_cmpuint (site->pst.block_offset + site->pst.block_size, <=, (guint64) st.st_size);
+          g_assert_cmpuint ((guint64) site->offset, >=, site->pst.block_offset);
+          g_assert_cmpuint (site->pst.crc_offset, >, (guint64) site->offset);
+          n_sites_high += (guint64) site->offset > G_MAXUINT32;
+        }
+    }
+  /* The late message, its healthy row and the exception's */
+  g_assert_cmpuint (n_sites_high, ==, 3);
+
+  rows_before = probe_rows (path);
+  plan = tf_repair_plan_new (items, items);
+  g_assert_cmpuint (tf_repair_plan_get_n_repairable (plan), ==, 3);
+  results = execute (plan, dir, "run-large", FALSE);
+  g_assert_cmpuint (results->len, ==, 1);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpstr (tf_repair_result_get_message (result), ==, NULL);
+  g_assert_cmpint (tf_repair_result_get_status (result), ==, TF_REPAIR_STATUS_DONE);
+
+  entries = journal_entries (dir);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (e->sha256_before, ==, sha_original);
+  g_assert_nonnull (e->sha256_after);
+  g_assert_cmpstr (e->sha256_after, !=, sha_original);
+  for (guint k = 0; k < e->ranges->len; k++)
+    n_ranges_high += g_array_index (e->ranges, TfJournalRange, k).offset > G_MAXUINT32;
+  /* Two values and their CRCs past 4 GiB (the exception's block is its own) */
+  g_assert_cmpuint (n_ranges_high, >=, 4);
+  read_ends (path, (guint64) st.st_size, &head1, &tail1);
+  assert_span_changes (head0, head1, 0, e);
+  assert_span_changes (tail0, tail1, (guint64) st.st_size - SPAN, e);
+
+  /* Our reader and libpff read the new values; the CRCs verify */
+  again = scan (path);
+  g_assert_cmpuint (again->len, ==, items->len);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_TRACK_TIME_1601), ==, 0);
+  g_assert_cmpuint (count_findings (again, TF_FINDING_PST_CHECKSUM), ==, 0);
+  g_assert_cmpuint (count_absent (again), ==, 1);
+  rows_after = probe_rows (path);
+  assert_probe_changes (rows_before, rows_after, tf_repair_result_get_changes (result));
+  assert_crcs_verify (path);
+
+  /* Undo from the journal's ranges: every byte back */
+  undone = tf_repair_undo (journal, 0, "run-large", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->len, ==, 1);
+  g_assert_cmpint (tf_repair_result_get_status (g_ptr_array_index (undone, 0)), ==, TF_REPAIR_STATUS_DONE);
+  read_ends (path, (guint64) st.st_size, &head2, &tail2);
+  g_assert_true (g_bytes_equal (head2, head0));
+  g_assert_true (g_bytes_equal (tail2, tail0));
+  sha_restored = file_sha256 (path, (guint64) st.st_size);
+  g_assert_cmpstr (sha_restored, ==, sha_original);
+}
+
 int
 main (int argc,
       char **argv)
@@ -1144,6 +1399,7 @@ main (int argc,
   g_test_add_func ("/repair-pst/verify-rolls-back", test_verify_rolls_back);
   g_test_add_func ("/repair-pst/hash-two-threads", test_hash_two_threads);
   g_test_add_func ("/repair-pst/read-nids", test_read_nids);
+  g_test_add_func ("/repair-pst/beyond-4gib", test_beyond_4gib);
 
   ret = g_test_run ();
   {

@@ -361,6 +361,17 @@ alloc (PstNdb *ndb,
   return ib;
 }
 
+void
+pst_ndb_skip (PstNdb *ndb,
+              guint64 bytes)
+{
+  /* ANSI offsets are 32-bit; past 8 GB a file needs FPMap pages, which
+   * this writer does not make */
+  g_assert (ndb->unicode);
+  g_assert (bytes <= G_GUINT64_CONSTANT (8) * 1000 * 1000 * 1000 - ndb->eof);
+  ndb->eof += bytes;
+}
+
 /* --- blocks -------------------------------------------------------------- */
 
 gsize

@@ -81,6 +81,9 @@ void pst_ndb_add_node (PstNdb *ndb,
                        guint64 bid_data,
                        guint64 bid_sub,
                        guint32 nid_parent);
+/* Leaves @bytes unallocated before the next block (tf_pst_writer_skip()) */
+void pst_ndb_skip (PstNdb *ndb,
+                   guint64 bytes);
 /* A fresh NID for a subnode of the LTP type (values, row matrices) */
 guint32 pst_ndb_new_ltp_nid (PstNdb *ndb);
 /* Writes the B-trees, the maps and the header, fsyncs and renames the

@@ -721,6 +721,13 @@ tf_pst_writer_new (const char *path,
 }
 
 void
+tf_pst_writer_skip (TfPstWriter *w,
+                    guint64 bytes)
+{
+  pst_ndb_skip (w->ndb, bytes);
+}
+
+void
 tf_pst_writer_set_password (TfPstWriter *w,
                             guint32 password_crc)
 {

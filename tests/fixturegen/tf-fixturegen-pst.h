@@ -109,6 +109,13 @@ guint32 tf_pst_writer_add_message (TfPstWriter *writer,
                                    guint32 folder,
                                    const TfPstMessage *message,
                                    GError **error);
+/* Leaves @bytes of free space before whatever the writer writes next: a
+ * hole in the file (nothing is written there but the allocation maps, which
+ * record it as free), so that what follows lies at large offsets. Unicode
+ * files only, and under 8 GB in all (no FPMap pages). For tests of offsets
+ * past 4 GiB without writing gigabytes. */
+void tf_pst_writer_skip (TfPstWriter *writer,
+                         guint64 bytes);
 /* Gives the store a PidTagPstPassword (0x67FF0003, the CRC-32 of the
  * password Outlook asks for; the data is not encrypted with it) */
 void tf_pst_writer_set_password (TfPstWriter *writer,
