@@ -801,14 +801,17 @@ new_item (Ctx *ctx,
   return item;
 }
 
+/* Adds @item at index @at of the items: a message is read before the
+ * embedded messages it holds are finished, but listed ahead of them */
 static void
 finish (Ctx *ctx,
-        TfItem *item)
+        TfItem *item,
+        guint at)
 {
   add_checksum_findings (ctx, item);
   tf_rules_classify (item);
   tf_rules_apply (item);
-  g_ptr_array_add (ctx->items, g_object_ref (item));
+  g_ptr_array_insert (ctx->items, (gint) MIN (at, ctx->items->len), g_object_ref (item));
   ctx->n_items++;
 }
 
@@ -908,6 +911,7 @@ read_embedded (Ctx *ctx,
       g_autoptr (TfItem) item = NULL;
       TfPstNode inner;
       Msg msg = { 0 };
+      guint at;
       gint n;
 
       if (TF_PST_NID_TYPE (att->nid) != TF_PST_NID_TYPE_ATTACHMENT)
@@ -923,9 +927,10 @@ read_embedded (Ctx *ctx,
       msg.bid_sub = inner.bid_sub;
       item = new_item (ctx, msg.nids, msg.n_nids, folder);
       msg.item = item;
+      at = ctx->items->len;
       n = read_message (ctx, &msg, folder, TRUE);
       if (wanted_item (ctx, tf_item_get_nid (item), n > 0))
-        finish (ctx, item);
+        finish (ctx, item, at);
     }
 }
 
@@ -1094,7 +1099,7 @@ read_all (Ctx *ctx)
       g_autoptr (TfItem) item = tf_item_new_parse_error (ctx->path, ctx->file_path, ctx->format,
                                                          error->message);
 
-      finish (ctx, item);
+      finish (ctx, item, ctx->items->len);
     }
 
   for (guint i = 0; i < ctx->messages->len; i++)
@@ -1103,6 +1108,7 @@ read_all (Ctx *ctx)
       g_autoptr (TfItem) item = NULL;
       const char *folder;
       Msg msg = { 0 };
+      guint at;
 
       /* The scanner's progress (messages read / total) and Cancel */
       if (ctx->wanted == NULL && !tf_read_progress_step (i, ctx->messages->len))
@@ -1122,9 +1128,10 @@ read_all (Ctx *ctx)
       msg.bid_sub = node->bid_sub;
       item = new_item (ctx, msg.nids, 1, folder);
       msg.item = item;
+      at = ctx->items->len;
       read_message (ctx, &msg, folder, TRUE);
       if (wanted_item (ctx, tf_item_get_nid (item), TRUE))
-        finish (ctx, item);
+        finish (ctx, item, at);
       maybe_hand_out (ctx);
     }
 }

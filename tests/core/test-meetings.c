@@ -126,6 +126,28 @@ test_meetings_group_demo (void)
 
   /* The organizer is not an attendee row */
   g_assert_null (find_attendee (attendees, "ken.myer@contoso.example"));
+
+  /* The demo PST's recurring "Project standup": its exception, an
+   * embedded message with a 1601 row, is a calendar copy of the meeting,
+   * so the meeting counts it as a stuck update */
+  {
+    TfMeeting *standup = find_meeting (meetings, "Project standup", 1);
+    gboolean has_exception = FALSE;
+
+    g_assert_nonnull (standup);
+    for (guint i = 0; i < tf_meeting_get_n_items (standup); i++)
+      {
+        g_autoptr (TfItem) item = g_list_model_get_item (tf_meeting_get_items (standup), i);
+
+        if (tf_item_get_nid (item) != NULL && strchr (tf_item_get_nid (item), '/') != NULL)
+          {
+            has_exception = TRUE;
+            g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_APPOINTMENT);
+          }
+      }
+    g_assert_true (has_exception);
+    g_assert_cmpuint (tf_meeting_get_n_stuck (standup), ==, 1);
+  }
 }
 
 static void

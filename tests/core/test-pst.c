@@ -1116,6 +1116,28 @@ check_manifest_file (GPtrArray *items,
     if (strchr (tf_item_get_nid (g_ptr_array_index (items, k)) ?: "/", '/') == NULL)
       outer++;
   g_test_message ("%s: %s messages, %u outer items, %u items", f[1], f[2], outer, items->len);
+  /* An embedded message is listed after the message that holds it, and an
+   * exception of a recurring meeting is a calendar item like its series */
+  for (guint k = 0; k < items->len; k++)
+    {
+      TfItem *item = g_ptr_array_index (items, k);
+      const char *nid = tf_item_get_nid (item);
+      const char *slash = nid != NULL ? strrchr (nid, '/') : NULL;
+      gboolean after_holder = FALSE;
+
+      if (slash == NULL)
+        continue;
+      for (guint j = 0; j < k && !after_holder; j++)
+        {
+          const char *holder = tf_item_get_nid (g_ptr_array_index (items, j));
+
+          after_holder = holder != NULL && strlen (holder) == (gsize) (strchr (nid, '/') - nid)
+                         && strncmp (holder, nid, strlen (holder)) == 0;
+        }
+      g_assert_true (after_holder);
+      if (g_str_has_prefix (tf_item_get_message_class (item), "IPM.OLE.CLASS.{00061055-"))
+        g_assert_cmpint (tf_item_get_kind (item), ==, TF_KIND_APPOINTMENT);
+    }
   g_assert_cmpuint (outer, <=, (guint) g_ascii_strtoull (f[2], NULL, 10));
   g_assert_cmpuint (count_code (items, TF_FINDING_PARSE_ERROR), ==, 0);
   g_assert_cmpuint (count_code (items, TF_FINDING_PST_CHECKSUM), ==, 0);

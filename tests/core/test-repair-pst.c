@@ -1078,7 +1078,7 @@ test_read_nids (void)
 
       if (strchr (tf_item_get_nid (item), '/') != NULL)
         inner = inner != NULL ? inner : item;
-      else if (i > 0)
+      else
         outer = outer != NULL ? outer : item;
     }
   g_assert_nonnull (outer);
