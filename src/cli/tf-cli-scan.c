@@ -162,8 +162,12 @@ print_item_row (TfItem *item)
       status_width = MAX (status_width, text_cells (track_status_label (recipient, &status_buffer)));
     }
 
-  g_print ("%s  [%s]  %s\n", tf_item_get_path (item), tf_kind_get_label (tf_item_get_kind (item)),
+  g_print ("%s  [%s]  %s", tf_item_get_path (item), tf_kind_get_label (tf_item_get_kind (item)),
            or_none (tf_item_get_subject (item)));
+  /* A mailbox export's folder: where to find the item in Outlook */
+  if (tf_item_get_folder (item) != NULL)
+    g_print ("  · %s", tf_item_get_folder (item));
+  g_print ("\n");
 
   for (guint i = 0; i < n; i++)
     {

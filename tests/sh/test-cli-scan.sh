@@ -332,6 +332,9 @@ assert " — " in flags and "IPM.Appointment" in cls, (cls, flags)
 assert cls.index("IPM.Appointment") == flags.rstrip().rindex(" ") + 1, (cls, flags)
 ' "$T/show-pst-$lang.txt" "$lang"
   done
+  "$CLI" scan "$DEMO/Mailbox/Ken Myer.pst" > "$T/demo-pst.txt"
+  contains "scan names a PST item's folder" "$T/demo-pst.txt" \
+    "#0x002000C4  [Meeting request]  Updated: Q3 budget review  · /Top of Personal Folders/Sent Items"
   "$CLI" scan --json "$DEMO" > "$T/demo.json"
   expect_status "scan of data/demo" 1 $?
   py "data/demo shows every finding code" '
