@@ -277,8 +277,8 @@ tf_cli_repair (int argc,
 
   g_set_prgname (argv[0]);
   context = new_context (N_ ("PATH…"),
-                         N_ ("Repairs meeting items in place: 1601 / pre-1900 track-status times in TNEF "
-                             "and Outlook .msg recipient tables, and iCalendar replies without "
+                         N_ ("Repairs meeting items in place: 1601 / pre-1900 track-status times in TNEF, "
+                             "Outlook .msg and PST recipient tables, and iCalendar replies without "
                              "X-MICROSOFT-CDO-ATTENDEE-CRITICAL-CHANGE. Only the affected bytes change; "
                              "each file is backed up, journaled and verified before it is replaced. "
                              "A PST is patched where it lies (copied whole only with --backup-dir; its "
@@ -549,7 +549,8 @@ tf_cli_undo (int argc,
 
   g_set_prgname (argv[0]);
   context = new_context (NULL,
-                         N_ ("Restores originals byte for byte from the backups named in the journal "
+                         N_ ("Restores originals byte for byte from the backups named in the journal, "
+                             "or a PST patched in place from the old bytes its entry keeps "
                              "(one entry, one run, or everything), moves held files back and removes "
                              "resubmitted copies the server has not picked up yet. A file that changed "
                              "since it was written is left alone. Without --entry, --run or --all the "
