@@ -315,11 +315,14 @@ digest_patched (EVP_MD_CTX *ctx,
   EVP_DigestUpdate (ctx, buf + (done - pos), (gsize) (pos + n - done));
 }
 
-/* The two digests of one pass run on two CPUs: the calling thread reads
- * the file into a ring of chunks and hashes it as it is; a second thread
- * hashes the same chunks with the ranges substituted. A chunk goes back
- * to the reader when both are done with it (@refs). SHA-256 itself is
- * sequential, so two digests are the most two threads can share. */
+/* The two digests of one pass and the reading of the file run on three
+ * threads: a reader fills a ring of chunks, the calling thread hashes
+ * each as it is, a second thread hashes the same chunks with the ranges
+ * substituted. A chunk goes back to the reader when both are done with it
+ * (@refs). SHA-256 itself is sequential, so two digests are the most that
+ * hashing can share; reading (copying 1 GB out of the page cache takes a
+ * quarter of the pass here) is the work left to move off the two hashers,
+ * and on two CPUs the three threads share them. */
 #define HASH_RING 4
 
 typedef struct
@@ -339,6 +342,17 @@ typedef struct
   GAsyncQueue *free; /* HashChunk the reader may fill */
   gint64 cpu;        /* the thread's CPU time, µs (bench figures) */
 } PatchedHasher;
+
+typedef struct
+{
+  int fd;
+  guint64 size;
+  GAsyncQueue *todo; /* to the calling thread; the chunk with len 0 ends */
+  GAsyncQueue *free;
+  HashChunk *end;
+  GError *error;
+  gint64 cpu;
+} HashReader;
 
 /* CPU time of the process or of the calling thread, µs */
 static gint64
@@ -378,9 +392,50 @@ patched_thread (gpointer data)
     }
 }
 
+/* The next chunk of the file, read into a free one of the ring, or
+ * @r->end at the end of the file or on a read error (@r->error set) */
+static HashChunk *
+read_chunk (HashReader *r,
+            guint64 *pos)
+{
+  HashChunk *c;
+
+  if (*pos >= r->size)
+    return r->end;
+  c = g_async_queue_pop (r->free);
+  c->pos = *pos;
+  c->len = (gsize) MIN ((guint64) HASH_CHUNK, r->size - *pos);
+  c->refs = 1;
+  if (!pread_all (r->fd, c->data, c->len, *pos, &r->error))
+    {
+      g_async_queue_push (r->free, c);
+      return r->end;
+    }
+  *pos += c->len;
+  return c;
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  HashReader *r = data;
+  guint64 pos = 0;
+  HashChunk *c;
+
+  do
+    {
+      c = read_chunk (r, &pos);
+      g_async_queue_push (r->todo, c);
+    }
+  while (c != r->end);
+  r->cpu = cpu_usec (CLOCK_THREAD_CPUTIME_ID);
+  return NULL;
+}
+
 /* Both digests share the bytes up to the first range: the patched one
  * starts as a copy of the plain one there (EVP_MD_CTX_copy_ex) and goes
- * on in its thread. */
+ * on in its thread. Without threads (g_thread_try_new() failing), the
+ * calling thread does all of it. */
 gboolean
 tf_repair_inplace_hash (int fd,
                         guint64 size,
@@ -395,13 +450,17 @@ tf_repair_inplace_hash (int fd,
   gint64 cpu = cpu_usec (CLOCK_THREAD_CPUTIME_ID);
   HashChunk ring[HASH_RING];
   HashChunk end = { NULL, 0, 0, 0 };
+  HashReader r = { fd, size, NULL, NULL, &end, NULL, 0 };
   GThread *thread = NULL;
+  GThread *reader;
+  guint64 read_pos = 0; /* without a reader thread */
   guint64 fork_at = patched != NULL && ranges->len > 0 ? g_array_index (ranges, TfJournalRange, 0).offset : G_MAXUINT64;
   guint next = 0;
-  gboolean ok = TRUE;
 
   h.todo = g_async_queue_new ();
   h.free = g_async_queue_new ();
+  r.todo = g_async_queue_new ();
+  r.free = h.free;
   for (guint i = 0; i < HASH_RING; i++)
     {
       ring[i].data = g_malloc (HASH_CHUNK);
@@ -409,33 +468,30 @@ tf_repair_inplace_hash (int fd,
     }
   if (patched != NULL && fork_at == G_MAXUINT64)
     h.ctx = sha256_new ();
+  reader = g_thread_try_new ("trackfix-read", reader_thread, &r, NULL);
 
-  for (guint64 pos = 0; pos < size && ok;)
+  for (;;)
     {
-      HashChunk *c = g_async_queue_pop (h.free);
+      HashChunk *c = reader != NULL ? g_async_queue_pop (r.todo) : read_chunk (&r, &read_pos);
 
-      c->pos = pos;
-      c->len = (gsize) MIN ((guint64) HASH_CHUNK, size - pos);
-      if (!pread_all (fd, c->data, c->len, pos, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      if (h.ctx == NULL && pos + c->len > fork_at)
+      if (c == &end)
+        break;
+      if (h.ctx == NULL && c->pos + c->len > fork_at)
         {
           /* The first chunk that differs: the patched digest forks */
           h.ctx = sha256_copy (a);
           thread = g_thread_try_new ("trackfix-sha256", patched_thread, &h, NULL);
         }
-      c->refs = thread != NULL ? 2 : 1;
       if (thread != NULL)
-        g_async_queue_push (h.todo, c);
+        {
+          g_atomic_int_inc (&c->refs);
+          g_async_queue_push (h.todo, c);
+        }
       else if (h.ctx != NULL)
         /* No second thread (or no fork yet): this one does both */
-        digest_patched (h.ctx, c->data, pos, c->len, ranges, after, &next);
+        digest_patched (h.ctx, c->data, c->pos, c->len, ranges, after, &next);
       EVP_DigestUpdate (a, c->data, c->len);
       chunk_release (c, h.free);
-      pos += c->len;
     }
 
   cpu = cpu_usec (CLOCK_THREAD_CPUTIME_ID) - cpu;
@@ -444,16 +500,21 @@ tf_repair_inplace_hash (int fd,
       g_async_queue_push (h.todo, &end);
       g_thread_join (thread);
     }
-  /* What each CPU did: on an idle machine the pass takes the longer */
+  if (reader != NULL)
+    g_thread_join (reader);
+  /* What each thread did: on an idle machine the pass takes the longest */
   if (patched != NULL)
-    g_debug ("in-place SHA-256 pass: %.3f s CPU reading and hashing the file, %.3f s CPU hashing it patched on a second thread from byte %llu",
-             (double) cpu / G_USEC_PER_SEC, (double) h.cpu / G_USEC_PER_SEC, (unsigned long long) MIN (fork_at, size));
+    g_debug ("in-place SHA-256 pass: %.3f s CPU reading the file, %.3f s CPU hashing it, %.3f s CPU hashing it patched from byte %llu",
+             (double) r.cpu / G_USEC_PER_SEC, (double) cpu / G_USEC_PER_SEC, (double) h.cpu / G_USEC_PER_SEC,
+             (unsigned long long) MIN (fork_at, size));
   g_async_queue_unref (h.todo);
   g_async_queue_unref (h.free);
+  g_async_queue_unref (r.todo);
   for (guint i = 0; i < HASH_RING; i++)
     g_free (ring[i].data);
-  if (!ok)
+  if (r.error != NULL)
     {
+      g_propagate_error (error, r.error);
       EVP_MD_CTX_free (a);
       EVP_MD_CTX_free (h.ctx);
       return FALSE;

@@ -1054,6 +1054,21 @@ test_hash_two_threads (void)
     assert_hashes (fd, file, late, G_N_ELEMENTS (late));
     assert_hashes (fd, file, NULL, 0);
   }
+  /* The file ends before the size asked for: the reading thread's error
+   * ends the pass, with no digest and no hang */
+  for (guint way = 0; way < 2; way++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GArray) ranges = g_array_new (FALSE, FALSE, sizeof (TfJournalRange));
+      char *plain = NULL;
+      char *other = NULL;
+
+      g_assert_false (tf_repair_inplace_hash (fd, size + (way == 0 ? 1 : 3 * mib), ranges, TRUE, &plain,
+                                              way == 0 ? &other : NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_assert_null (plain);
+      g_assert_null (other);
+    }
   close (fd);
 }
 
