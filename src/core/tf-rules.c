@@ -82,7 +82,7 @@ kind_from_class (const char *klass,
     { "IPM.Microsoft Schedule.MtgResp", TF_KIND_REPLY },
     { "IPM.Microsoft Schedule.MtgCncl", TF_KIND_CANCEL },
     /* An exception of a recurring meeting, embedded in its series
-     * ([MS-OXOCAL] 2.2.10.1.1): a PST lists it as an item of its own */
+     * ([MS-OXOCAL] 2.2.10.2.1): a PST lists it as an item of its own */
     { "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", TF_KIND_APPOINTMENT },
   };
 
