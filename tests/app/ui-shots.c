@@ -43,7 +43,9 @@ shoot (GtkWidget *widget,
 {
   g_autofree char *path = g_build_filename (out_dir, name, NULL);
 
-  tf_ui_test_spin_for (400);
+  /* Long enough for an overlay scrollbar shown by a scroll (a selection
+   * scrolled into view) to fade out again: no shot catches it half-way */
+  tf_ui_test_spin_for (2500);
   if (!tf_ui_test_render_png (widget, path))
     g_printerr ("Cannot render %s\n", path);
   else
