@@ -25,6 +25,7 @@ typedef struct
   GMainLoop *loop;
   TfJsonWriter *json; /* NULL: readable table */
   GString *json_text; /* one batch of items, reused */
+  gboolean problems_only;
   guint n_items;
   guint n_problems;
   guint n_problem_items;
@@ -211,7 +212,13 @@ scan_items_cb (GPtrArray *items,
 
       count_item (run, item);
 
-      if (run->json != NULL)
+      if (run->problems_only && tf_item_get_n_problems (item) == 0)
+        {
+          /* Not listed, but counted in the summary */
+          if (run->json != NULL)
+            tf_json_writer_count_item (run->json, item);
+        }
+      else if (run->json != NULL)
         tf_json_writer_append_item (run->json, item, run->json_text);
       else
         print_item_row (item);
@@ -280,11 +287,14 @@ tf_cli_scan (int argc,
   g_autoptr (GString) json_text = NULL;
   g_auto (GStrv) paths = NULL;
   gboolean json = FALSE;
+  gboolean problems_only = FALSE;
   int jobs = 0;
   ScanRun run = { 0 };
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_ ("Print one JSON document instead of a table"), NULL },
+    { "problems-only", 'p', 0, G_OPTION_ARG_NONE, &problems_only,
+      N_ ("List only the items with problems (the summary still counts every item)"), NULL },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
       N_ ("Read with N worker threads (default: one per processor)"), N_ ("N") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
@@ -293,8 +303,9 @@ tf_cli_scan (int argc,
 
   context = new_context (N_ ("PATH…"),
                          N_ ("Reads queue files (.eml), mbox, Maildir, TNEF (winmail.dat), Outlook .msg, "
-                             "iCalendar and bounces — folders recursively — and lists every meeting "
-                             "recipient’s track status and track-status time with the problems found.\n\n"
+                             "PST and OST mailbox exports, iCalendar and bounces — folders recursively — "
+                             "and lists every meeting recipient’s track status and track-status time "
+                             "with the problems found.\n\n"
                              "Exit status: 0 no problems, 1 problems found, 2 usage or I/O failure."),
                          entries);
 
@@ -332,6 +343,7 @@ tf_cli_scan (int argc,
   run.loop = loop;
   run.json = json_writer;
   run.json_text = json_text;
+  run.problems_only = problems_only;
 
   /* Items are printed as they arrive and dropped: memory stays flat. */
   tf_scanner_scan_async (scanner, (const char *const *) paths, NULL,

@@ -507,17 +507,13 @@ tf_json_writer_get_n_problems (TfJsonWriter *writer)
 #define DOCUMENT_HEAD "{\"version\": 1, \"items\": ["
 
 void
-tf_json_writer_append_item (TfJsonWriter *writer,
-                            TfItem *item,
-                            GString *out)
+tf_json_writer_count_item (TfJsonWriter *writer,
+                           TfItem *item)
 {
   guint n;
 
   g_return_if_fail (writer != NULL);
   g_return_if_fail (TF_IS_ITEM (item));
-  g_return_if_fail (out != NULL);
-
-  G_STATIC_ASSERT (TF_JSON_VERSION == 1);
 
   n = tf_item_get_n_findings (item);
   for (guint i = 0; i < n; i++)
@@ -531,7 +527,20 @@ tf_json_writer_append_item (TfJsonWriter *writer,
         writer->n_problems++;
     }
   writer->n_items++;
+}
 
+void
+tf_json_writer_append_item (TfJsonWriter *writer,
+                            TfItem *item,
+                            GString *out)
+{
+  g_return_if_fail (writer != NULL);
+  g_return_if_fail (TF_IS_ITEM (item));
+  g_return_if_fail (out != NULL);
+
+  G_STATIC_ASSERT (TF_JSON_VERSION == 1);
+
+  tf_json_writer_count_item (writer, item);
   if (!writer->started)
     {
       writer->started = TRUE;

@@ -62,6 +62,10 @@ char *tf_json_writer_add_item (TfJsonWriter *writer,
 void tf_json_writer_append_item (TfJsonWriter *writer,
                                  TfItem *item,
                                  GString *out);
+/* Counts @item in the summary without listing it (a scan that lists
+ * only the items with problems) */
+void tf_json_writer_count_item (TfJsonWriter *writer,
+                                TfItem *item);
 /* Returns (transfer full) the rest of the document, summary included.
  * @n_files: files read (items may be more: mbox). */
 char *tf_json_writer_finish (TfJsonWriter *writer,

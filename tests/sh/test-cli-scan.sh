@@ -337,6 +337,26 @@ assert cls.index("IPM.Appointment") == flags.rstrip().rindex(" ") + 1, (cls, fla
     "#0x002000C4  [Meeting request]  Updated: Q3 budget review  · /Top of Personal Folders/Sent Items"
   "$CLI" scan --json "$DEMO" > "$T/demo.json"
   expect_status "scan of data/demo" 1 $?
+  # --problems-only: only the items with problems are listed, the summary
+  # counts every item as before
+  "$CLI" scan --problems-only --json "$DEMO" > "$T/demo-problems.json"
+  expect_status "scan --problems-only of data/demo" 1 $?
+  py "scan --problems-only --json lists the items with problems, counts them all" '
+import json, sys
+full, only = (json.load(open(p)) for p in sys.argv[1:3])
+bad = [i["path"] for i in full["items"] if any(f["severity"] in ("warning", "error") for f in i["findings"])]
+assert [i["path"] for i in only["items"]] == bad, ([i["path"] for i in only["items"]], bad)
+assert 0 < len(bad) < len(full["items"]), (len(bad), len(full["items"]))
+assert only["summary"] == full["summary"], (only["summary"], full["summary"])
+' "$T/demo.json" "$T/demo-problems.json"
+  "$CLI" scan -p "$DEMO/Mailbox/Ken Myer.pst" > "$T/demo-pst-problems.txt"
+  py "scan -p lists the PST's three stuck items and counts all six" '
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+heads = [l for l in text.splitlines() if "#0x" in l and not l.startswith(" ")]
+assert len(heads) == 3, heads
+assert text.rstrip().endswith("6 items: 3 problems in 3 items."), text[-200:]
+' "$T/demo-pst-problems.txt"
   py "data/demo shows every finding code" '
 import json, sys
 doc = json.load(open(sys.argv[1]))
