@@ -610,14 +610,12 @@ tf_mapi_render_fixed (guint16 type,
 gboolean
 tf_mapi_is_calendar_class (const char *message_class)
 {
-  static const char exception_prefix[] = "IPM.OLE.CLASS.{00061055";
-
   if (message_class == NULL)
     return FALSE;
   return g_ascii_strncasecmp (message_class, "IPM.Schedule.Meeting", 20) == 0
          || g_ascii_strncasecmp (message_class, "IPM.Appointment", 15) == 0
          || g_ascii_strncasecmp (message_class, "IPM.Microsoft Schedule", 22) == 0
-         || g_ascii_strncasecmp (message_class, exception_prefix, sizeof exception_prefix - 1) == 0;
+         || g_ascii_strncasecmp (message_class, TF_MAPI_CLASS_EXCEPTION, sizeof TF_MAPI_CLASS_EXCEPTION - 1) == 0;
 }
 
 TfRecipientType

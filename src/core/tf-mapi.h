@@ -203,6 +203,10 @@ gboolean tf_mapi_type_is_fixed (guint16 type);
 char *tf_mapi_render_fixed (guint16 type,
                             const guint8 *v);
 
+/* The class of a recurring meeting's exception, an embedded message of
+ * its series ([MS-OXOCAL] 2.2.10.2.1) */
+#define TF_MAPI_CLASS_EXCEPTION "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}"
+
 /* Meeting, appointment and exception classes */
 gboolean tf_mapi_is_calendar_class (const char *message_class);
 /* The model's recipient type from PR_RECIPIENT_TYPE (-1 absent) and

@@ -81,9 +81,8 @@ kind_from_class (const char *klass,
     { "IPM.Microsoft Schedule.MtgReq", TF_KIND_REQUEST },
     { "IPM.Microsoft Schedule.MtgResp", TF_KIND_REPLY },
     { "IPM.Microsoft Schedule.MtgCncl", TF_KIND_CANCEL },
-    /* An exception of a recurring meeting, embedded in its series
-     * ([MS-OXOCAL] 2.2.10.2.1): a PST lists it as an item of its own */
-    { "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}", TF_KIND_APPOINTMENT },
+    /* A PST lists an exception as an item of its own */
+    { TF_MAPI_CLASS_EXCEPTION, TF_KIND_APPOINTMENT },
   };
 
   if (klass == NULL)
