@@ -432,6 +432,14 @@ reader_thread (gpointer data)
   return NULL;
 }
 
+static gboolean hash_threads = TRUE;
+
+void
+tf_repair_inplace_set_hash_threads (gboolean threads)
+{
+  hash_threads = threads;
+}
+
 /* Both digests share the bytes up to the first range: the patched one
  * starts as a copy of the plain one there (EVP_MD_CTX_copy_ex) and goes
  * on in its thread. Without threads (g_thread_try_new() failing), the
@@ -468,7 +476,7 @@ tf_repair_inplace_hash (int fd,
     }
   if (patched != NULL && fork_at == G_MAXUINT64)
     h.ctx = sha256_new ();
-  reader = g_thread_try_new ("trackfix-read", reader_thread, &r, NULL);
+  reader = hash_threads ? g_thread_try_new ("trackfix-read", reader_thread, &r, NULL) : NULL;
 
   for (;;)
     {
@@ -480,7 +488,7 @@ tf_repair_inplace_hash (int fd,
         {
           /* The first chunk that differs: the patched digest forks */
           h.ctx = sha256_copy (a);
-          thread = g_thread_try_new ("trackfix-sha256", patched_thread, &h, NULL);
+          thread = hash_threads ? g_thread_try_new ("trackfix-sha256", patched_thread, &h, NULL) : NULL;
         }
       if (thread != NULL)
         {

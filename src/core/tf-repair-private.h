@@ -283,7 +283,7 @@ void tf_repair_inplace_undo (const char *journal_path,
 /* SHA-256 (hex) of the open file @fd of @size bytes as it is (@plain)
  * and, when @patched is not NULL, with every range of @ranges (sorted,
  * disjoint TfJournalRange) holding its after (@after) or old bytes; one
- * pass, the two digests on two threads. */
+ * pass, the two digests on two threads and the reading on a third. */
 gboolean tf_repair_inplace_hash (int fd,
                                  guint64 size,
                                  GArray *ranges,
@@ -291,6 +291,9 @@ gboolean tf_repair_inplace_hash (int fd,
                                  char **plain,
                                  char **patched,
                                  GError **error);
+/* Tests only: FALSE makes tf_repair_inplace_hash() do all of its work on
+ * the calling thread, as when no thread can be started */
+void tf_repair_inplace_set_hash_threads (gboolean threads);
 /* Tests only: called by tf_repair_inplace_run() once the ranges are
  * written, fsynced and read back, before the verification reads the file
  * again (a test damages a touched field there: the repair must then put

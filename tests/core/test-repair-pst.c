@@ -1044,31 +1044,38 @@ test_hash_two_threads (void)
   fd = g_open (path, O_RDONLY, 0);
   g_assert_cmpint (fd, >=, 0);
 
-  {
-    /* Ranges across chunk edges, at the start and the very end */
-    const guint64 spread[] = { 0, mib - 3, 2 * mib + 5, 4 * mib - 8, size - 8 };
-    /* The first difference late in the file: the digests fork there */
-    const guint64 late[] = { 3 * mib + 1000, 4 * mib + 4 };
-
-    assert_hashes (fd, file, spread, G_N_ELEMENTS (spread));
-    assert_hashes (fd, file, late, G_N_ELEMENTS (late));
-    assert_hashes (fd, file, NULL, 0);
-  }
-  /* The file ends before the size asked for: the reading thread's error
-   * ends the pass, with no digest and no hang */
-  for (guint way = 0; way < 2; way++)
+  /* With its threads, then all on the calling thread (as when none can be
+   * started): the same digests */
+  for (guint threads = 0; threads < 2; threads++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GArray) ranges = g_array_new (FALSE, FALSE, sizeof (TfJournalRange));
-      char *plain = NULL;
-      char *other = NULL;
+      tf_repair_inplace_set_hash_threads (threads == 0);
+      {
+        /* Ranges across chunk edges, at the start and the very end */
+        const guint64 spread[] = { 0, mib - 3, 2 * mib + 5, 4 * mib - 8, size - 8 };
+        /* The first difference late in the file: the digests fork there */
+        const guint64 late[] = { 3 * mib + 1000, 4 * mib + 4 };
 
-      g_assert_false (tf_repair_inplace_hash (fd, size + (way == 0 ? 1 : 3 * mib), ranges, TRUE, &plain,
-                                              way == 0 ? &other : NULL, &error));
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
-      g_assert_null (plain);
-      g_assert_null (other);
+        assert_hashes (fd, file, spread, G_N_ELEMENTS (spread));
+        assert_hashes (fd, file, late, G_N_ELEMENTS (late));
+        assert_hashes (fd, file, NULL, 0);
+      }
+      /* The file ends before the size asked for: the reading thread's error
+       * ends the pass, with no digest and no hang */
+      for (guint way = 0; way < 2; way++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GArray) ranges = g_array_new (FALSE, FALSE, sizeof (TfJournalRange));
+          char *plain = NULL;
+          char *other = NULL;
+
+          g_assert_false (tf_repair_inplace_hash (fd, size + (way == 0 ? 1 : 3 * mib), ranges, TRUE, &plain,
+                                                  way == 0 ? &other : NULL, &error));
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+          g_assert_null (plain);
+          g_assert_null (other);
+        }
     }
+  tf_repair_inplace_set_hash_threads (TRUE);
   close (fd);
 }
 
