@@ -110,9 +110,15 @@ filter_item (gpointer item,
       break;
 
     case TF_WINDOW_VIEW_CALENDAR:
-      /* Stored form: Outlook items and iCalendar files */
+      /* Stored form: Outlook items and iCalendar files, and a mailbox
+       * export's calendar items (its notes and reports are not) */
       format = tf_item_get_format (item);
-      if (format != TF_FORMAT_MSG && format != TF_FORMAT_ICS)
+      if (format == TF_FORMAT_PST || format == TF_FORMAT_OST)
+        {
+          if (!tf_mapi_is_calendar_class (tf_item_get_message_class (item)))
+            return FALSE;
+        }
+      else if (format != TF_FORMAT_MSG && format != TF_FORMAT_ICS)
         return FALSE;
       break;
 

@@ -256,6 +256,36 @@ test_pst_folder_column_hidden (void)
   close_window (window);
 }
 
+/* Calendar Items: a mailbox export's calendar items are there (appointments,
+ * meeting messages, an embedded exception), its reports are not */
+static void
+test_pst_calendar_view (void)
+{
+  g_autofree char *path = demo_pst ();
+  g_autofree char *cases = g_build_filename (scratch, "cases", NULL);
+  g_autofree char *ndr = g_build_filename (cases, "ndr-unicode.pst", NULL);
+  g_autoptr (GError) error = NULL;
+  TfWindow *window = open_path (path);
+  guint n_all = g_list_model_get_n_items (G_LIST_MODEL (window->selection));
+
+  g_assert_cmpuint (n_all, >=, 5);
+  _tf_window_select_view (window, "calendar");
+  tf_ui_test_spin_for (200);
+  g_assert_cmpint (window->view, ==, TF_WINDOW_VIEW_CALENDAR);
+  /* Every item of the demo PST has a calendar class */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, n_all);
+  close_window (window);
+
+  g_assert_true (tf_gen_pst_cases (cases, &error));
+  g_assert_no_error (error);
+  window = open_path (ndr);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), >, 0);
+  _tf_window_select_view (window, "calendar");
+  tf_ui_test_spin_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, 0);
+  close_window (window);
+}
+
 /* The demo (a queue folder with a PST in it) at 1366 × 768: the mixed
  * scope has no Folder column, so subjects, senders and problems fit; a
  * PST item's second line names its folder where a file's names the file.
@@ -740,6 +770,7 @@ main (int argc,
 
   g_test_add_func ("/pst/source", test_pst_source);
   g_test_add_func ("/pst/folder-column-hidden", test_pst_folder_column_hidden);
+  g_test_add_func ("/pst/calendar-view", test_pst_calendar_view);
   g_test_add_func ("/pst/mixed-scope", test_pst_mixed_scope);
   g_test_add_func ("/pst/raw", test_pst_raw);
   g_test_add_func ("/pst/meetings", test_pst_meetings);
